@@ -1,0 +1,41 @@
+# The two set-up commands: `make demo` and `make test`. Everything else is a helper.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+LOCALE := src/doudi/locale
+
+.PHONY: demo test test-slow test-postgres install messages lint browser clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compile translations (pure Python: Babel, no gettext needed).
+messages: $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -d $(LOCALE) -D django --statistics 2>&1 | tail -n 1
+
+demo: install
+	$(VENV)/bin/doudi demo
+
+# Every test but the slow full-scale ones; end-to-end tests need Debian's chromium.
+test: install browser
+	$(VENV)/bin/pytest
+
+test-slow: install
+	$(VENV)/bin/pytest -m slow
+
+test-postgres: install browser
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest
+
+browser:
+	@scripts/ensure-chromium
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,110 @@
+"""Simplified Chinese UI strings. `python scripts/translations_zh.py` writes them into the
+zh_Hans catalogue after `doudi makemessages -l zh_Hans` (English msgids stay in the code)."""
+
+from pathlib import Path
+
+ZH = {
+    "Accounts": "账号", "Username": "用户名", "Password": "密码", "Verification code": "验证码",
+    "Enter the 6-digit code from your authenticator app.": "请输入身份验证器应用中的6位验证码。",
+    "role": "角色", "jurisdiction": "辖区", "department": "部门", "display name": "显示名称",
+    "Community assistance officer": "社区救助干事", "Social worker / volunteer": "社工 / 志愿者",
+    "Street reviewer": "街道审核人员", "District civil-affairs bureau": "区民政局",
+    "Supervisor / auditor": "监督人员", "Department data officer": "部门数据员",
+    "Applicant": "申请人", "System administrator": "系统管理员", "Security officer": "安全保密管理员",
+    "Account locked": "账户已锁定",
+    "Too many failed sign-ins. The account is locked for 30 minutes; your security officer can unlock it sooner.":
+        "登录失败次数过多，账户已锁定30分钟；安全保密管理员可以提前解锁。",
+    "Back to sign-in": "返回登录", "Sign in": "登录", "Sign in to doudi": "登录兜底平台",
+    "For civil-affairs staff, department data officers and applicants. Accounts are locked after 5 wrong passwords.":
+        "供民政工作人员、部门数据员和申请人使用。连续5次密码错误将锁定账户。",
+    "Second factor": "双因素认证", "Enter your verification code": "请输入验证码",
+    "Your role requires a second factor. Scan this code with an authenticator app (or type the key), then enter the 6-digit code it shows.":
+        "您的角色须使用双因素认证。请用身份验证器应用扫描二维码（或手动输入密钥），再输入显示的6位验证码。",
+    "Key": "密钥",
+    "Open your authenticator app and enter the 6-digit code for doudi.": "请打开身份验证器应用，输入兜底平台的6位验证码。",
+    "Verify": "验证", "Wrong username or password.": "用户名或密码错误。",
+    "The code is wrong or has expired. Try the current code.": "验证码错误或已过期，请输入当前验证码。",
+    "Audit log": "审计日志", "Success": "成功", "Denied": "拒绝", "Failure": "失败",
+    "audit entry": "审计记录", "audit entries": "审计记录", "Time": "时间", "User": "用户",
+    "Action": "操作", "Object": "对象", "Outcome": "结果",
+    "Append-only and hash-chained: entries cannot be changed or deleted. Run `doudi audit verify` to check the chain.":
+        "审计日志只增不改，以哈希链串联，任何记录都不能修改或删除。运行 `doudi audit verify` 可校验哈希链。",
+    "Filter": "筛选", "Pages": "分页", "Previous": "上一页", "Page %(n)s of %(total)s": "第 %(n)s 页，共 %(total)s 页",
+    "Next": "下一页", "Registry": "户籍与人口", "Reason for viewing the full ID number": "查看完整身份证号码的理由",
+    "Address": "住址", "District": "区", "Street": "街道", "Community": "社区",
+    "household register number": "户号", "address": "住址", "Male": "男", "Female": "女",
+    "name": "姓名", "ID number": "身份证号码", "sex": "性别", "date of birth": "出生日期", "phone": "联系电话",
+    "Head of household": "户主", "Spouse": "配偶", "Child": "子女", "Parent": "父母", "Grandchild": "孙子女",
+    "Son- or daughter-in-law": "儿媳 / 女婿", "Sibling": "兄弟姐妹", "Other relative": "其他亲属",
+    "relation to head": "与户主关系", ("%(n)s household", "%(n)s households"): "共 %(n)s 户",
+    "Household no.": "户号", "Members": "家庭成员", "No household found in your jurisdiction.": "在您的辖区内没有找到家庭。",
+    "Viewing recorded in the audit log.": "本次查看已记入审计日志。",
+    "Please give a reason of at least 4 characters.": "请填写理由（至少4个字）。",
+    "Household": "家庭", "Households": "家庭", "Data sources": "数据来源",
+    "Household register (Public Security)": "户籍（公安）", "extract of %(d)s": "%(d)s 数据",
+    "Name": "姓名", "Relation to head": "与户主关系", "Sex": "性别", "Date of birth": "出生日期", "Phone": "联系电话",
+    "The area code is not in the current division list (retired or new); the number is otherwise valid.":
+        "地址码不在现行行政区划代码中（已撤销或新设），号码本身有效。",
+    "old area code": "旧地址码", "Show full number": "查看完整号码",
+    "Reason (recorded in the audit log)": "理由（记入审计日志）", "Show": "查看",
+    "Correct the address": "更正住址", "Save": "保存",
+    "Find a household by ID number, name or household number": "按身份证号码、姓名或户号查找家庭",
+    "Search": "查找", "Export CSV": "导出 CSV", "Simplified Chinese": "简体中文", "English": "英文",
+    "Web": "网页", "Home": "首页", "Summary": "概况", "households": "户", "people": "人",
+    "Households by street": "各街道户数", "People": "人数", "Share": "占比", "Role": "角色",
+    "Jurisdiction": "辖区", "Active": "启用", "doudi social assistance": "兜底 · 社会救助", "doudi": "兜底",
+    "Skip to content": "跳到正文", "Main": "主导航", "Large text": "关怀版（大字）", "Language": "语言",
+    "Switch": "切换", "Sign out": "退出",
+    "Residents' personal information is protected by law. Every view of sensitive data is recorded.":
+        "居民个人信息受法律保护。每一次查看敏感信息都会被记录。",
+    "Administrator": "系统管理员", "System administration": "系统管理", "Manage accounts": "管理账号",
+    "My application": "我的申请", "Application progress": "申请进度",
+    "You have no application yet. Your community officer can help you apply.": "您还没有申请。社区救助干事可以帮您申请。",
+    "Auditor": "监督人员", "Supervision and audit": "监督与审计",
+    "You can read every record in your jurisdiction but change nothing.": "您可以查看辖区内的全部记录，但不能修改任何内容。",
+    "Latest audit entries": "最新审计记录",
+    ("%(total)s entry in the audit log.", "%(total)s entries in the audit log."): "审计日志共 %(total)s 条记录。",
+    "Open the audit log": "打开审计日志", "District bureau": "区民政局",
+    "%(place)s civil-affairs bureau — overview": "%(place)s民政局 — 总览",
+    "Monitoring warnings": "监测预警", "No monitoring run yet.": "尚未运行监测。",
+    "Data deliveries — %(dept)s": "数据报送 — %(dept)s", "My department's feeds": "本部门数据项",
+    "No feeds are configured for your department yet.": "本部门尚未配置数据项。",
+    "Community officer": "社区救助干事", "%(place)s — community assistance work": "%(place)s — 社区救助工作",
+    "My home visits": "我的入户核查",
+    "No home visits assigned yet. Warnings from monitoring will appear here.": "暂无入户核查任务。监测预警会出现在这里。",
+    "Service provider": "社工 / 志愿者", "My service assignments": "我的服务任务", "Assignments": "服务任务",
+    "No assignments yet. Tutoring, counselling and care visits assigned to you will appear here.":
+        "暂无任务。分派给您的学业辅导、心理慰藉和照料探访会出现在这里。",
+    "%(place)s — review queue": "%(place)s — 审核队列", "Applications to review": "待审核申请",
+    "No applications waiting for review.": "暂无待审核的申请。", "Communities": "社区",
+    "Security": "安全管理", "Failed sign-ins and lockouts": "登录失败与锁定", "Failures": "失败次数",
+    "Last attempt": "最近一次", "No failed sign-ins.": "没有登录失败记录。",
+    "Audit log ": "审计日志", "Accounts ": "账号",
+}
+
+
+def main() -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    path = Path(__file__).resolve().parent.parent / "src/doudi/locale/zh_Hans/LC_MESSAGES/django.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale="zh_Hans")
+    catalog.fuzzy = False
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        text = ZH.get(message.id)
+        if text is None:
+            missing.append(message.id)
+            continue
+        message.string = (text,) if message.pluralizable else text
+        message.flags.discard("fuzzy")
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100)
+    if missing:
+        raise SystemExit(f"untranslated: {missing}")
+
+
+if __name__ == "__main__":
+    main()

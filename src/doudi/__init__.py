@@ -1,0 +1,3 @@
+"""doudi (兜底): social-assistance administration for civil-affairs bureaus."""
+
+__version__ = "0.1.0"

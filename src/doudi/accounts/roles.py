@@ -1,0 +1,75 @@
+"""The roles of DESIGN.md §1 and what each may do, as explicit capability flags.
+
+Each flag answers one question; code asks the flag, never the role name, so a new role is one
+entry here. 三权分立 (等保 level 3): administrator, security officer and auditor are separate
+duties — none of them reads residents' data except the auditor, who reads but never changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNITY_OFFICER = "community_officer", _("Community assistance officer")
+    SERVICE_PROVIDER = "service_provider", _("Social worker / volunteer")
+    STREET_REVIEWER = "street_reviewer", _("Street reviewer")
+    DISTRICT_BUREAU = "district_bureau", _("District civil-affairs bureau")
+    AUDITOR = "auditor", _("Supervisor / auditor")
+    DATA_OFFICER = "data_officer", _("Department data officer")
+    APPLICANT = "applicant", _("Applicant")
+    ADMINISTRATOR = "administrator", _("System administrator")
+    SECURITY_OFFICER = "security_officer", _("Security officer")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    # Reads households and people inside the user's jurisdiction.
+    reads_registry: bool = False
+    # Changes household and person records inside the user's jurisdiction.
+    edits_registry: bool = False
+    # May reveal a full ID number (with a reason; every reveal is audited).
+    reveals_ids: bool = False
+    # Reads the audit log.
+    reads_audit: bool = False
+    # Manages user accounts (the admin site).
+    manages_users: bool = False
+    # Unlocks accounts and resets second factors.
+    manages_security: bool = False
+    # Must sign in with a second factor (TOTP).
+    requires_2fa: bool = False
+    # Which jurisdiction level the account must be bound to (None: no binding needed).
+    jurisdiction_level: str | None = None
+
+
+CAPABILITIES: dict[str, Capabilities] = {
+    Role.COMMUNITY_OFFICER: Capabilities(
+        reads_registry=True, edits_registry=True, reveals_ids=True, jurisdiction_level="community"
+    ),
+    # Sees only their own assignments, which casework will introduce.
+    Role.SERVICE_PROVIDER: Capabilities(jurisdiction_level="community"),
+    Role.STREET_REVIEWER: Capabilities(
+        reads_registry=True, edits_registry=True, reveals_ids=True, jurisdiction_level="street"
+    ),
+    Role.DISTRICT_BUREAU: Capabilities(
+        reads_registry=True,
+        edits_registry=True,
+        reveals_ids=True,
+        requires_2fa=True,
+        jurisdiction_level="district",
+    ),
+    Role.AUDITOR: Capabilities(
+        reads_registry=True, reads_audit=True, requires_2fa=True, jurisdiction_level="district"
+    ),
+    Role.DATA_OFFICER: Capabilities(),
+    Role.APPLICANT: Capabilities(),
+    Role.ADMINISTRATOR: Capabilities(manages_users=True, requires_2fa=True),
+    Role.SECURITY_OFFICER: Capabilities(manages_security=True, requires_2fa=True),
+}
+
+
+def capabilities(role: str) -> Capabilities:
+    return CAPABILITIES.get(role, Capabilities())

@@ -1,0 +1,19 @@
+"""REST API v1: /api/v1/…, schema at /api/v1/openapi.json."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from doudi.accounts.api_views import MeView
+from doudi.registry.api import HouseholdViewSet, PersonViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("households", HouseholdViewSet, basename="household")
+router.register("persons", PersonViewSet, basename="person")
+
+app_name = "api"
+urlpatterns = [
+    path("openapi.json", SpectacularAPIView.as_view(), name="schema"),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,114 @@
+"""REST API v1 for the register: read-only, scoped by the same access layer as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from doudi.audit.actions import audit_record
+from doudi.registry import actions, selectors
+from doudi.registry.access import access_household, access_person
+from doudi.registry.models import Household, Membership, Person
+
+
+class PersonOut(serializers.ModelSerializer):
+    id_masked = serializers.CharField(read_only=True)
+    phone_masked = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "sex", "birth_date", "id_masked", "phone_masked"]
+
+
+class MemberOut(serializers.ModelSerializer):
+    person = PersonOut(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["relation", "person"]
+
+
+class HouseholdSummaryOut(serializers.ModelSerializer):
+    community_code = serializers.CharField(source="community.code", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "hukou_no", "community_code", "community_name", "address", "member_count"]
+
+
+class HouseholdDetailOut(HouseholdSummaryOut):
+    members = MemberOut(many=True, read_only=True)
+    street_name = serializers.CharField(source="community.parent.name", read_only=True)
+
+    class Meta(HouseholdSummaryOut.Meta):
+        fields = [*HouseholdSummaryOut.Meta.fields, "street_name", "source_feed",
+                  "source_as_of", "members"]
+
+
+class RevealIn(serializers.Serializer):
+    reason = serializers.CharField(min_length=4, max_length=500)
+
+
+class RevealOut(serializers.Serializer):
+    person_id = serializers.IntegerField()
+    id_number = serializers.CharField()
+
+
+def _require_registry(user):
+    if not user.can.reads_registry:
+        raise PermissionDenied()
+
+
+class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+    """Households inside the caller's jurisdiction. ``?q=`` searches by ID number or name."""
+
+    serializer_class = HouseholdSummaryOut
+
+    def get_queryset(self):
+        _require_registry(self.request.user)
+        households, _kind = selectors.household_search(
+            user=self.request.user, query=self.request.query_params.get("q", "")
+        )
+        return households.order_by("hukou_no")
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="ID number or name")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=HouseholdDetailOut)
+    def retrieve(self, request, pk=None):
+        _require_registry(request.user)
+        household = access_household(request.user, pk)
+        audit_record(request=request, action="household.view", object_type="household",
+                     object_id=household.pk, detail={"via": "api"})
+        data = HouseholdDetailOut(
+            selectors.household_search(user=request.user, query="")[0].get(pk=household.pk)
+        ).data
+        data["members"] = MemberOut(selectors.household_members(household=household),
+                                    many=True).data
+        return Response(data)
+
+
+class PersonViewSet(viewsets.GenericViewSet):
+    serializer_class = RevealIn
+
+    @extend_schema(request=RevealIn, responses={200: RevealOut})
+    @action(detail=True, methods=["post"], url_path="reveal-id")
+    def reveal_id(self, request, pk=None):
+        """Reveal a full ID number: permitted roles only, with a reason; always audited."""
+        person = access_person(request.user, pk)
+        body = RevealIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            number = actions.person_reveal_id(actor=request.user, person=person,
+                                              reason=body.validated_data["reason"],
+                                              request=request)
+        except ValidationError as exc:
+            return Response({"reason": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(RevealOut({"person_id": person.pk, "id_number": number}).data)

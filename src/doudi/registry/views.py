@@ -1,0 +1,125 @@
+"""Household search, household page, CSV export and ID reveal — all through the access layer."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from doudi.audit.actions import audit_record
+from doudi.registry import actions, selectors
+from doudi.registry.access import access_household, access_person
+from doudi.registry.forms import AddressForm, RevealForm
+
+EXPORT_HEADER = ["户号", "社区", "街道", "住址", "户主姓名", "户主身份证号码（脱敏）", "人数"]
+
+
+def _require_registry(user):
+    if not user.can.reads_registry:
+        raise PermissionDenied
+
+
+@require_GET
+def household_list(request):
+    _require_registry(request.user)
+    query = request.GET.get("q", "")
+    households, kind = selectors.household_search(user=request.user, query=query)
+    page = Paginator(
+        selectors.household_list_with_head(households.order_by("hukou_no")), 25
+    ).get_page(request.GET.get("page"))
+    if query:
+        # The query itself may be an ID number: record only the kind of search and the count.
+        audit_record(request=request, action="household.search", object_type="household",
+                     detail={"kind": kind, "hits": page.paginator.count})
+    template = "registry/_household_rows.html" if request.headers.get("HX-Request") == "true" else "registry/household_list.html"
+    return render(request, template, {"page": page, "query": query, "kind": kind})
+
+
+@require_GET
+def household_detail(request, household_id: int):
+    household = access_household(request.user, household_id)
+    members = selectors.household_members(household=household)
+    audit_record(request=request, action="household.view", object_type="household",
+                 object_id=household.pk)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {"household": household, "members": members, "address_form": AddressForm(
+            initial={"address": household.address})},
+    )
+
+
+@require_POST
+def household_update_address(request, household_id: int):
+    household = access_household(request.user, household_id)
+    form = AddressForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.household_update_address(
+                actor=request.user, household=household,
+                address=form.cleaned_data["address"], request=request,
+            )
+        except ValidationError:
+            pass
+    return redirect("registry:household_detail", household_id=household.pk)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+def household_export(request):
+    """CSV of the households the user may read (masked IDs), safe against formula injection."""
+    _require_registry(request.user)
+    households, kind = selectors.household_search(user=request.user, query=request.GET.get("q", ""))
+    households = selectors.household_list_with_head(households.order_by("hukou_no"))
+    audit_record(request=request, action="household.export", object_type="household",
+                 detail={"kind": kind, "rows": households.count()})
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"
+        yield writer.writerow(EXPORT_HEADER)
+        for h in households.iterator(chunk_size=2000):
+            head = h.heads[0].person if h.heads else None
+            yield writer.writerow([
+                safe_cell(v) for v in (
+                    h.hukou_no, h.community.name, h.community.parent.name, h.address,
+                    head.name if head else "", head.id_masked if head else "", h.member_count,
+                )
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="households.csv"'
+    return response
+
+
+def safe_cell(value) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ or a control character."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+@require_POST
+def person_reveal_id(request, person_id: int):
+    person = access_person(request.user, person_id)
+    form = RevealForm(request.POST)
+    context = {"person": person, "form": form}
+    if form.is_valid():
+        try:
+            context["revealed"] = actions.person_reveal_id(
+                actor=request.user, person=person, reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
+    status = 200 if "revealed" in context else 400
+    return render(request, "registry/_reveal.html", context, status=status)

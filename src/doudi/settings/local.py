@@ -1,0 +1,32 @@
+"""Developer and demo settings: SQLite under var/, secrets generated once into var/."""
+
+import json
+import secrets
+
+from cryptography.fernet import Fernet
+
+from doudi.settings.base import *  # noqa: F403
+from doudi.settings.base import VAR_DIR
+from doudi.settings.env import env_bool, env_str
+
+DEBUG = env_bool("DOUDI_DEBUG", True)
+DOUDI_DEMO = True
+
+
+def _local_secrets() -> dict:
+    """Generate the local secret key and field-encryption key on first use; keep them in var/."""
+    path = VAR_DIR / "local-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    data = {"secret_key": secrets.token_urlsafe(50), "field_key": Fernet.generate_key().decode()}
+    path.write_text(json.dumps(data))
+    path.chmod(0o600)
+    return data
+
+
+_secrets = _local_secrets()
+SECRET_KEY = env_str("DOUDI_SECRET_KEY", _secrets["secret_key"])
+FIELD_ENCRYPTION_KEYS = [
+    k.strip() for k in env_str("DOUDI_FIELD_ENCRYPTION_KEYS", _secrets["field_key"]).split(",")
+]

@@ -1,0 +1,20 @@
+"""Production settings: secrets have no default; refuse to start without them."""
+
+from doudi.settings.base import *  # noqa: F403
+from doudi.settings.base import VAR_DIR
+from doudi.settings.env import env_bool, env_str
+
+SECRET_KEY = env_str("DOUDI_SECRET_KEY", required=True)
+FIELD_ENCRYPTION_KEYS = [
+    k.strip() for k in env_str("DOUDI_FIELD_ENCRYPTION_KEYS", required=True).split(",")
+]
+DEBUG = False
+STATIC_ROOT = VAR_DIR / "static"  # `doudi collectstatic` fills it
+WHITENOISE_USE_FINDERS = False
+SESSION_COOKIE_SECURE = env_bool("DOUDI_HTTPS", True)
+CSRF_COOKIE_SECURE = env_bool("DOUDI_HTTPS", True)
+SECURE_SSL_REDIRECT = env_bool("DOUDI_HTTPS", True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

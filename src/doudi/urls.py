@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("doudi.web.urls")),
+    path("accounts/", include("doudi.accounts.urls")),
+    path("households/", include("doudi.registry.urls")),
+    path("audit/", include("doudi.audit.urls")),
+    path("api/v1/", include("doudi.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

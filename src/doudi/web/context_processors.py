@@ -1,0 +1,14 @@
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    """The links a signed-in user's role may follow (shown in the header)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    nav = [("web:home", _("Home"))]
+    if user.can.reads_registry:
+        nav.append(("registry:household_list", _("Households")))
+    if user.can.reads_audit:
+        nav.append(("audit:log", _("Audit log")))
+    return {"nav": nav}

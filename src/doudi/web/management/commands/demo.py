@@ -1,0 +1,59 @@
+"""``doudi demo``: build and load a demo district, create one account per role, serve it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from doudi.accounts.demo import DEMO_PASSWORD, demo_accounts_ensure
+from doudi.registry.actions import jurisdictions_load, register_import
+from doudi.registry.models import Household
+from doudi.web.progress import progress_bar
+
+
+class Command(BaseCommand):
+    help = "Build a demo district (default 2,000 households), create demo accounts and serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=20261129)
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
+        parser.add_argument("--no-serve", action="store_true", help="build only, do not serve")
+        parser.add_argument("--rebuild", action="store_true",
+                            help="load the demo district again even if households exist")
+
+    def handle(self, *args, households: int, seed: int, addr: str, no_serve: bool,
+               rebuild: bool, **options):
+        if not settings.DOUDI_DEMO:
+            raise CommandError("doudi demo runs with the local settings only (DOUDI_DEMO)")
+        from doudi.synth import generate
+
+        call_command("migrate", interactive=False, verbosity=0)
+        jurisdictions_load()
+        if rebuild or not Household.objects.exists():
+            out = settings.VAR_DIR / "demo"
+            self.stdout.write(f"building a demo district of {households} households in {out} …")
+            with progress_bar(total=households, unit="户", desc="synth") as bar:
+                summary = generate(out, households=households, seed=seed,
+                                   progress=lambda done, total: bar.update(done - bar.n))
+            for path in summary.paths:
+                if "gongan_hukou" in str(path):
+                    report = register_import(path=path)
+                    self.stdout.write(
+                        f"loaded {report.households_created} households, "
+                        f"{report.persons_created} people"
+                    )
+        accounts = demo_accounts_ensure()
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password for every account: %s)" % DEMO_PASSWORD)
+        self.stdout.write("演示账号（所有账号密码相同）")
+        for account in accounts:
+            line = f"  {account.username:<12} {account.role_label:<14} {account.place}"
+            if account.totp_secret:
+                line += f"   TOTP key {account.totp_secret} (current code: doudi totp {account.username})"
+            self.stdout.write(line)
+        if no_serve:
+            return
+        self.stdout.write(f"\nserving http://{addr}/ — Ctrl-C to stop")
+        call_command("runserver", addr, use_reloader=False)
