@@ -1,7 +1,7 @@
 """REST API v1: /api/v1/…, schema at /api/v1/openapi.json."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import DefaultRouter
 
 from doudi.accounts.api_views import MeView
@@ -13,7 +13,7 @@ router.register("persons", PersonViewSet, basename="person")
 
 app_name = "api"
 urlpatterns = [
-    path("openapi.json", SpectacularAPIView.as_view(), name="schema"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("me/", MeView.as_view(), name="me"),
     path("", include(router.urls)),
 ]

@@ -69,6 +69,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     """Households inside the caller's jurisdiction. ``?q=`` searches by ID number or name."""
 
     serializer_class = HouseholdSummaryOut
+    queryset = Household.objects.none()  # typed path parameter in the schema; see get_queryset
 
     def get_queryset(self):
         _require_registry(self.request.user)
@@ -97,6 +98,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PersonViewSet(viewsets.GenericViewSet):
     serializer_class = RevealIn
+    queryset = Person.objects.none()  # typed path parameter in the schema; see access_person
 
     @extend_schema(request=RevealIn, responses={200: RevealOut})
     @action(detail=True, methods=["post"], url_path="reveal-id")

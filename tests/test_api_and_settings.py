@@ -1,0 +1,101 @@
+"""The API's schema and identity endpoint; settings refuse to run without their secrets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_lists_the_v1_endpoints(db):
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "doudi API"
+    assert sorted(schema["paths"]) == [
+        "/api/v1/households/",
+        "/api/v1/households/{id}/",
+        "/api/v1/me/",
+        "/api/v1/persons/{id}/reveal-id/",
+    ]
+    assert set(schema["paths"]["/api/v1/households/{id}/"]) == {"get"}
+    assert schema["paths"]["/api/v1/households/{id}/"]["get"]["parameters"][0]["schema"] == {
+        "type": "integer"}
+    schemes = schema["components"]["securitySchemes"]
+    assert {"cookieAuth", "tokenAuth"} <= set(schemes)
+
+
+def test_me_reports_role_and_jurisdiction(clients):
+    assert clients["carol"].get("/api/v1/me/").json() == {
+        "username": "carol", "role": "street_reviewer", "jurisdiction_code": "420106001"}
+
+
+def test_household_detail_api_has_members_with_masked_ids(households, clients):
+    household = households["B"]
+    data = clients["bob"].get(f"/api/v1/households/{household.pk}/").json()
+    assert data["hukou_no"] == "100000003" and data["street_name"] == "积玉桥街道"
+    assert [(m["relation"], m["person"]["name"]) for m in data["members"]] == [
+        ("head", "刘芳"), ("child", "刘小明")]
+    for member in data["members"]:
+        assert "*" * 10 in member["person"]["id_masked"]
+        assert "id_number" not in member["person"]
+
+
+def _run_settings(module: str, env_extra: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOUDI_")}
+    env.update({"DJANGO_SETTINGS_MODULE": module, **env_extra})
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_its_secrets(tmp_path):
+    neither = _run_settings("doudi.settings.production", {"DOUDI_VAR_DIR": str(tmp_path)})
+    assert neither.returncode != 0
+    assert "DOUDI_SECRET_KEY is required" in neither.stderr
+    no_field_key = _run_settings("doudi.settings.production", {
+        "DOUDI_VAR_DIR": str(tmp_path), "DOUDI_SECRET_KEY": "x" * 50})
+    assert no_field_key.returncode != 0
+    assert "DOUDI_FIELD_ENCRYPTION_KEYS is required" in no_field_key.stderr
+    both = _run_settings("doudi.settings.production", {
+        "DOUDI_VAR_DIR": str(tmp_path), "DOUDI_SECRET_KEY": "x" * 50,
+        "DOUDI_FIELD_ENCRYPTION_KEYS": "mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak="})
+    assert (both.returncode, both.stdout.strip()) == (0, "started")
+
+
+def test_local_settings_generate_secrets_once_into_var(tmp_path):
+    first = _run_settings("doudi.settings.local", {"DOUDI_VAR_DIR": str(tmp_path)})
+    assert first.returncode == 0, first.stderr
+    secrets_file = tmp_path / "local-secrets.json"
+    content = secrets_file.read_text()
+    assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
+    _run_settings("doudi.settings.local", {"DOUDI_VAR_DIR": str(tmp_path)})
+    assert secrets_file.read_text() == content
+
+
+def test_sqlite_by_default_postgres_with_database_url(monkeypatch, tmp_path):
+    from doudi.settings.base import database_from_env
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    default = database_from_env(tmp_path / "x.sqlite3")
+    assert (default["ENGINE"], default["NAME"]) == (
+        "django.db.backends.sqlite3", str(tmp_path / "x.sqlite3"))
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    pg = database_from_env(tmp_path / "x.sqlite3")
+    assert (pg["ENGINE"], pg["NAME"], pg["HOST"]) == (
+        "django.db.backends.postgresql", "test", "127.0.0.1")
+
+
+def test_no_asset_is_loaded_from_outside(households, clients):
+    import re
+
+    for url in ("/", "/households/", f"/households/{households['A1'].pk}/", "/accounts/login/"):
+        html = clients["alice"].get(url).content.decode()
+        external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+        assert external == [], url
