@@ -79,7 +79,11 @@ ZH = {
     "No applications waiting for review.": "暂无待审核的申请。", "Communities": "社区",
     "Security": "安全管理", "Failed sign-ins and lockouts": "登录失败与锁定", "Failures": "失败次数",
     "Last attempt": "最近一次", "No failed sign-ins.": "没有登录失败记录。",
-    "Audit log ": "审计日志", "Accounts ": "账号",
+    "Not found": "页面不存在", "This page does not exist, or it is outside your jurisdiction.":
+        "该页面不存在，或不在您的辖区范围内。", "Back to the home page": "返回首页",
+    "Not permitted": "无权操作",
+    "Your role does not allow this. If you need it for your work, ask your administrator.":
+        "您的角色无此权限。如工作需要，请联系系统管理员。",
 }
 
 

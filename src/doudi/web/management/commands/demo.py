@@ -46,7 +46,7 @@ class Command(BaseCommand):
                     )
         accounts = demo_accounts_ensure()
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for every account: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for every account: {DEMO_PASSWORD})")
         self.stdout.write("演示账号（所有账号密码相同）")
         for account in accounts:
             line = f"  {account.username:<12} {account.role_label:<14} {account.place}"

@@ -1,0 +1,26 @@
+"""Simplified Chinese first: the language is the user's explicit choice, else Chinese.
+
+Django's LocaleMiddleware follows the browser's Accept-Language; a clerk's browser set to
+English would then get an English UI. doudi shows Chinese unless the user picked another
+language with the switcher (stored in the language cookie).
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class ChineseFirstLocaleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
