@@ -1,0 +1,1 @@
+"""Department data intake: read, normalise, validate, quarantine, and write the lake."""
