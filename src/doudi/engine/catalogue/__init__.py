@@ -26,8 +26,8 @@ FIELD_TYPES = frozenset(
 )
 SEMANTICS = frozenset({"snapshot", "events"})
 # Fields that identify a person; a person-level feed's row needs a valid ID number, or a name
-# together with a birth date or a phone number (DESIGN.md §2: records without IDs are linked
-# probabilistically later).
+# together with a birth date, a phone number or an ID-shaped number failing only its check digit
+# (DESIGN.md §2: records without usable IDs are linked probabilistically later).
 IDENTITY_FIELDS = ("id_number", "name", "birth_date", "phone")
 
 
