@@ -45,6 +45,11 @@ class FileResult:
     error: Reason | None = None  # file-level refusal (status "failed")
     seconds: float = 0.0
     lake_path: str | None = None
+    reasons: dict[str, int] = field(default_factory=dict)  # quarantined rows per reason code
+    quarantine_not_listed: int = 0  # quarantined rows counted but beyond the listed maximum
+    unknown_headers: list[str] = field(default_factory=list)  # headers ignored (no field)
+    skipped_sheets: list[str] = field(default_factory=list)  # XLSX sheets with no feed header
+    encoding: str | None = None  # CSV text encoding detected ("utf-8", "gb18030", "utf-16")
 
     @property
     def balanced(self) -> bool:

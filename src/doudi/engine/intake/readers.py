@@ -1,0 +1,1117 @@
+"""Streaming readers: CSV, XLSX (and XLS), JSON Lines, JSON arrays and Parquet.
+
+A reader yields :class:`Batch` objects of at most ``batch_size`` rows. A batch carries the
+original header of its table (a CSV file, an XLSX sheet, a JSON object's keys, a Parquet
+schema), the 1-based location of every row, the cells (text from CSV/JSON, typed values from
+XLSX/Parquet: numbers, dates, booleans) and the rows the reader could not shape
+(:class:`RowProblem`: ``ragged_row``, ``bad_json``). Iterating a batch gives
+``((line, sheet), {original header: cell})`` pairs; the validator reads it column-wise.
+
+Nothing loads a whole file, except XLSX — calamine materialises one sheet at a time, bounded by
+the Excel row limit and by the zip guard, which refuses zip bombs before calamine runs — and a
+``.json`` array (bounded by the size limit; JSON Lines streams).
+
+CSV goes through Arrow's C++ parser when the file is regular (the usual case) and through the
+``csv`` module otherwise; both give the same rows, line numbers and problems (tested).
+
+File-level problems raise :class:`IntakeError` carrying a :class:`Reason`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import itertools
+import json
+import queue
+import re
+import threading
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doudi.engine.intake.normalize import as_text
+from doudi.engine.intake.results import Reason
+
+BATCH_SIZE = 10_000
+HEADER_SEARCH_ROWS = 10  # a header row may sit below a title row or two
+MAX_RAW_TEXT = 2_000
+
+FORMATS = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv",
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+    ".parquet": "parquet", ".pq": "parquet",
+}
+
+FILE_ERRORS = {
+    "unknown_feed": ("无法确定文件属于哪个数据项", "Cannot tell which feed the file belongs to"),
+    "empty_file": ("文件为空", "The file is empty"),
+    "no_rows": ("文件只有表头，没有数据行", "The file has a header but no data rows"),
+    "too_large": ("文件超过大小上限", "The file is larger than the limit"),
+    "unsupported_type": ("不支持的文件类型", "Unsupported file type"),
+    "missing_columns": ("缺少必需的列", "Required columns are missing"),
+    "duplicate_columns": ("多列对应同一字段", "Several columns map to the same field"),
+    "zip_bomb": ("压缩文件解压后过大（疑似压缩炸弹）", "The archive expands too much (zip bomb)"),
+    "unreadable": ("文件已损坏或无法读取", "The file is corrupt or unreadable"),
+    "bad_encoding": ("文件编码无法识别（应为UTF-8或GBK/GB18030）",
+                     "Unrecognised text encoding (expected UTF-8 or GBK/GB18030)"),
+    "internal_error": ("处理文件时发生内部错误", "Internal error while processing the file"),
+}
+
+
+class IntakeError(Exception):
+    """A file-level refusal; ``reason.code`` is one of :data:`FILE_ERRORS`."""
+
+    def __init__(self, code: str, zh_detail: str = "", en_detail: str = ""):
+        zh, en = FILE_ERRORS[code]
+        if zh_detail:
+            zh = f"{zh}：{zh_detail}"
+        if en_detail:
+            en = f"{en}: {en_detail}"
+        self.reason = Reason(code, zh, en)
+        super().__init__(f"{code}: {en}")
+
+
+@dataclass(frozen=True)
+class XlsxLimits:
+    """Zip-bomb guard for XLSX: refuse before calamine inflates anything."""
+
+    max_uncompressed: int = 1 << 30  # all entries together
+    max_ratio: float = 200.0  # uncompressed / compressed, per entry …
+    ratio_min_bytes: int = 32 << 20  # … once an entry has inflated past this size
+    max_entries: int = 10_000
+
+
+@dataclass
+class RowProblem:
+    line: int | None
+    sheet: str | None
+    code: str  # "ragged_row" | "bad_json"
+    raw: dict[str, str]
+    detail: str = ""
+
+
+@dataclass
+class Batch:
+    sheet: str | None
+    header: tuple[str, ...]
+    lines: list[int]
+    rows: list[list] | None = None  # row-major cells, each len(header) …
+    columns: list | None = None  # … or column-major: Arrow arrays (CSV fast mode, Parquet)
+    problems: list[RowProblem] = field(default_factory=list)
+    text: bool = False  # every cell is a str (CSV)
+    merge_keys: bool = False  # JSON: several keys may name one field (first non-empty wins)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def column_lists(self) -> list:
+        if self.columns is None:
+            self.columns = (list(zip(*self.rows, strict=True)) if self.rows
+                            else [() for _ in self.header])
+        return self.columns
+
+    def row(self, i: int) -> list:
+        if self.rows is not None:
+            return self.rows[i]
+        return [col[i].as_py() if hasattr(col, "type") else col[i] for col in self.columns]
+
+    def raw(self, i: int) -> dict[str, str]:
+        return raw_dict(self.header, self.row(i))
+
+    def raws(self, idx: list[int]) -> list[dict[str, str]]:
+        """The raw dicts of several rows (gathered column-wise for Arrow columns)."""
+        if self.rows is not None or not idx:
+            return [self.raw(i) for i in idx]
+        cols = []
+        for col in self.columns:
+            if hasattr(col, "type"):
+                import pyarrow as pa
+
+                cols.append(col.take(pa.array(idx, pa.int64())).to_pylist())
+            else:
+                cols.append([col[i] for i in idx])
+        return [raw_dict(self.header, cells) for cells in zip(*cols, strict=True)]
+
+    def __iter__(self):
+        for i, line in enumerate(self.lines):
+            yield (line, self.sheet), dict(zip(self.header, self.row(i), strict=False))
+
+
+def raw_dict(header, cells) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for j, cell in enumerate(cells):
+        key = header[j] if j < len(header) and header[j] else f"_col{j + 1}"
+        if key in out:
+            key = f"{key}#{j + 1}"
+        text = as_text(cell)
+        out[key] = text if len(text) <= MAX_RAW_TEXT else text[:MAX_RAW_TEXT] + "…"
+    return out
+
+
+def detect_format(path: str | Path) -> str | None:
+    name = Path(path).name.lower()
+    for suffix, fmt in FORMATS.items():
+        if name.endswith(suffix):
+            return fmt
+    return None
+
+
+HeaderScore = Callable[[list[str]], int]
+
+
+def _pick_header(rows: list[list[str]], score: HeaderScore | None) -> tuple[int, int]:
+    """Index of the header among the first non-blank rows, and its score."""
+    if score is None or not rows:
+        return 0, 0
+    best, best_score = 0, 0
+    for i, cells in enumerate(rows):
+        s = score(cells)
+        if s > best_score:
+            best, best_score = i, s
+    return best, best_score
+
+
+def _header_text(cells) -> tuple[str, ...]:
+    return tuple(as_text(c).strip().lstrip("\ufeff") for c in cells)
+
+
+# ============================================================================ CSV
+
+
+class _Lines:
+    """Decoded physical lines of a CSV file (split at LF), with push-back and recording of the
+    lines each record consumed (to recover from an unbalanced quote).
+
+    Encoding: a BOM decides (UTF-8, GB18030, UTF-16). Without one the file is read as strict
+    UTF-8; the first line that is not UTF-8 switches to GB18030 — safe without restarting,
+    because every earlier line was pure ASCII, which both encodings read identically. A
+    non-UTF-8 line after UTF-8 text, a UTF-8 line in a GB18030 file, or a line neither
+    encoding can read is a file-level ``bad_encoding`` error naming the line.
+    """
+
+    def __init__(self, fh, *, encoding: str | None = None, skip: int = 0, bom: bool = True):
+        self.fh = fh
+        self.pending: list[str] = []  # pushed-back lines, last first
+        self.rec: list[str] = []
+        self.file_line = 0
+        self.saw_non_ascii = False
+        head = fh.peek(4)[:4] if bom else b""
+        self.declared = False
+        if head.startswith(codecs.BOM_UTF8):
+            fh.read(3)
+            self.encoding, self.declared = "utf-8", True
+        elif head.startswith(b"\x84\x31\x95\x33"):
+            fh.read(4)
+            self.encoding, self.declared = "gb18030", True
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            self.encoding, self.declared = "utf-16", True
+        else:
+            self.encoding = "utf-8"
+        if encoding is not None:  # already established by a full scan of the file
+            self.encoding, self.declared = encoding, True
+        if self.encoding == "utf-16":
+            self._src = io.TextIOWrapper(fh, encoding="utf-16", errors="strict", newline="\n")
+        else:
+            self._src = iter(fh)
+        if skip:
+            for _ in itertools.islice(self._src, skip):
+                self.file_line += 1
+
+    def __iter__(self):
+        return self
+
+    def push_back(self, lines: list[str]) -> None:
+        self.pending.extend(reversed(lines))
+
+    def __next__(self) -> str:
+        if self.pending:
+            line = self.pending.pop()
+        else:
+            line = self._read()
+        self.rec.append(line)
+        return line
+
+    def _read(self) -> str:
+        try:
+            raw = next(self._src)
+        except UnicodeDecodeError:
+            raise IntakeError(
+                "bad_encoding", f"第{self.file_line + 1}行无法按UTF-16解码",
+                f"line {self.file_line + 1} is not valid UTF-16",
+            ) from None
+        self.file_line += 1
+        if self.encoding == "utf-16":
+            return raw
+        if self.encoding == "utf-8":
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return self._not_utf8(raw)
+            if not self.saw_non_ascii and not raw.isascii():
+                self.saw_non_ascii = True
+            return text
+        # GB18030 mode
+        if raw.isascii():
+            return raw.decode("ascii")
+        if not self.declared:
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                raise IntakeError(
+                    "bad_encoding",
+                    f"编码混杂：第{self.file_line}行是UTF-8编码，前面的行是GBK/GB18030",
+                    f"mixed encodings: line {self.file_line} is UTF-8, earlier lines GBK/GB18030",
+                )
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise IntakeError(
+                "bad_encoding", f"第{self.file_line}行既不是UTF-8也不是GBK/GB18030编码",
+                f"line {self.file_line} is neither UTF-8 nor GBK/GB18030",
+            ) from None
+
+    def _not_utf8(self, raw: bytes) -> str:
+        if self.declared or self.saw_non_ascii:
+            raise IntakeError(
+                "bad_encoding",
+                f"编码混杂：第{self.file_line}行不是UTF-8编码，前面的行是UTF-8",
+                f"mixed encodings: line {self.file_line} is not UTF-8, earlier lines are",
+            )
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise IntakeError(
+                "bad_encoding", f"第{self.file_line}行既不是UTF-8也不是GBK/GB18030编码",
+                f"line {self.file_line} is neither UTF-8 nor GBK/GB18030",
+            ) from None
+        self.encoding = "gb18030"
+        return text
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    sample = "".join(lines)
+    counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+@dataclass(frozen=True)
+class CSVScan:
+    sha256: str
+    encoding: str  # "utf-8", "gb18030" or "utf-16"
+    bare_cr: bool  # a CR that does not end a CRLF line break
+    quote: bool  # the file contains a double quote
+
+
+def scan_csv(path) -> CSVScan:
+    """One streamed pass over a text file before any row is parsed: its SHA-256 (computed in
+    a second thread — hashlib releases the GIL) and its encoding. A file in neither UTF-8 nor
+    GB18030, or mixing them, raises ``bad_encoding`` naming the first offending line (the
+    exception carries ``sha256``)."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh, ThreadPoolExecutor(1) as pool:
+        head = fh.peek(4)[:4]
+        utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        gb_bom = head.startswith(b"\x84\x31\x95\x33")
+        skip = 3 if head.startswith(codecs.BOM_UTF8) else 0
+        utf8_ok = not (gb_bom or utf16)
+        bare_cr = quote = False
+        pending = None
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            chunk += fh.readline()  # end every chunk at a line break: decode whole lines
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(sha.update, chunk)
+            if utf16:
+                continue
+            if not quote and b'"' in chunk:
+                quote = True
+            if not bare_cr and b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"):
+                bare_cr = True  # chunks end at a line break, so CRLF is never split
+            if utf8_ok:
+                try:
+                    (chunk[skip:] if skip else chunk).decode("utf-8")
+                except UnicodeDecodeError:
+                    utf8_ok = False
+            skip = 0
+        if pending is not None:
+            pending.result()
+    digest = sha.hexdigest()
+    if utf16:
+        return CSVScan(digest, "utf-16", False, True)
+    if utf8_ok:
+        return CSVScan(digest, "utf-8", bare_cr, quote)
+    try:
+        _scan_gb18030(path)
+    except IntakeError as exc:
+        exc.sha256 = digest
+        raise
+    return CSVScan(digest, "gb18030", bare_cr, quote)
+
+
+_U8 = (rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+       rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+       rb"|\xf4[\x80-\x8f][\x80-\xbf]{2})")
+# A line that is valid UTF-8 with at least one non-ASCII character (possessive: no backtracking).
+_UTF8_LINE = re.compile(rb"^[\x00-\x09\x0b-\x7f]*+" + _U8 + rb"(?:[\x00-\x09\x0b-\x7f]|" + _U8
+                        + rb")*+$", re.M)
+
+
+def _scan_gb18030(path) -> None:
+    """A file that is not UTF-8: GB18030, or an error naming the first offending line — the
+    rules of :class:`_Lines`, checked a chunk at a time in C; only a chunk holding a problem
+    (or the switch from ASCII to GB18030) is walked line by line."""
+    with open(path, "rb") as fh:
+        head = fh.peek(4)[:4]
+        declared = head.startswith(b"\x84\x31\x95\x33")
+        start = 4 if declared else 3 if head.startswith(codecs.BOM_UTF8) else 0
+        fh.seek(start)
+        lines_before = 0
+        mode = "gb18030" if declared else "utf-8"
+        saw_non_ascii = False
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return
+            chunk += fh.readline()
+            clean = True
+            if mode == "utf-8":
+                try:
+                    chunk.decode("utf-8")
+                except UnicodeDecodeError:
+                    clean = False
+                else:
+                    saw_non_ascii = saw_non_ascii or not chunk.isascii()
+            else:
+                try:
+                    chunk.decode("gb18030")
+                except UnicodeDecodeError:
+                    clean = False
+                if clean and not declared and _UTF8_LINE.search(chunk):
+                    clean = False
+            if not clean:  # the exact rules, line by line, for this chunk
+                src = _Lines(io.BufferedReader(io.BytesIO(chunk)), bom=False)
+                src.file_line = lines_before
+                src.saw_non_ascii = saw_non_ascii
+                src.encoding, src.declared = mode, declared
+                for _ in iter(src._read, None):
+                    pass
+                mode, saw_non_ascii = src.encoding, src.saw_non_ascii
+            lines_before += chunk.count(b"\n")
+
+
+def scan_encoding(path) -> tuple[str, bool, bool]:
+    scan = scan_csv(path)
+    return scan.encoding, scan.bare_cr, scan.quote
+
+
+class _Fallback(Exception):
+    pass
+
+
+class _Prefetch:
+    """Call ``produce`` (e.g. Arrow's read_next_batch, which releases the GIL) in a thread,
+    one item ahead, so parsing overlaps with validation."""
+
+    _END = object()
+
+    def __init__(self, produce):
+        self._produce = produce
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="csv-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                item = self._produce()
+            except StopIteration:
+                item = self._END
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+                item = exc
+            while not self._stop.is_set():
+                try:
+                    self._queue.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if item is self._END or isinstance(item, BaseException):
+                return
+
+    def next(self):
+        item = self._queue.get()
+        if item is self._END:
+            raise StopIteration
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        self._thread.join()
+
+
+class CSVReader:
+    """CSV (and TSV) with a detected encoding, delimiter and header row.
+
+    Fast mode (the usual case: UTF-8 or GB18030, every record on one line) parses with Arrow's
+    C++ CSV reader. Anything unusual — a value spanning lines, an unbalanced quote, a row with
+    stray trailing delimiters, bare CR line ends — continues in the exact Python mode from the
+    first line not yet delivered, so rows are never read twice or skipped.
+    """
+
+    FAST_BLOCK = 8 << 20
+
+    def __init__(self, path, *, header_score: HeaderScore | None = None,
+                 batch_size: int = BATCH_SIZE, fast: bool = True, scan: CSVScan | None = None):
+        self.path = Path(path)
+        self.scan = scan
+        self.header_score = header_score
+        self.batch_size = batch_size
+        self.fast = fast
+        self.encoding: str | None = None
+        self.header_line: int | None = None
+        self.mode: str | None = None  # "fast", "python" or "fast+python"
+        self._quoted = True
+        self.skipped_sheets: list[str] = []
+
+    def peek(self) -> list[tuple[str | None, list[list[str]]]]:
+        with open(self.path, "rb") as fh:
+            records, _, _ = self._head(_Lines(fh))
+            return [(None, [cells for _, cells, _ in records])]
+
+    @staticmethod
+    def _head(src: _Lines):
+        """The first non-blank records, for header detection: (start line, cells, n lines),
+        every line consumed so far, and the delimiter."""
+        sample = []
+        for _ in range(HEADER_SEARCH_ROWS):
+            try:
+                sample.append(next(src))
+            except StopIteration:
+                break
+        src.push_back(sample)
+        delimiter = _sniff_delimiter(sample)
+        consumed = src.rec = []
+        reader = csv.reader(src, delimiter=delimiter)
+        records = []
+        while len(records) < HEADER_SEARCH_ROWS:
+            before = len(consumed)
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                cells = [consumed[before]] if len(consumed) > before else [""]
+                reader = csv.reader(src, delimiter=delimiter)
+            if any(c.strip() for c in cells):
+                records.append((before + 1, cells, len(consumed) - before))
+        return records, consumed, delimiter
+
+    def __iter__(self) -> Iterator[Batch]:
+        if self.scan is None:
+            self.scan = scan_csv(self.path)
+        encoding, bare_cr, self._quoted = self.scan.encoding, self.scan.bare_cr, self.scan.quote
+        self.encoding = encoding
+        with open(self.path, "rb") as fh:
+            src = _Lines(fh, encoding=encoding)
+            records, consumed, delimiter = self._head(src)
+        if not records:
+            return
+        h, _ = _pick_header([cells for _, cells, _ in records], self.header_score)
+        start, cells, n = records[h]
+        header = _header_text(cells)
+        end = start + n - 1
+        self.header_line = start
+        simple_head = all(s == i + 1 and k == 1 for i, (s, _, k) in enumerate(records[: h + 1]))
+        resume = end + 1
+        if (self.fast and encoding in ("utf-8", "gb18030") and not bare_cr and simple_head
+                and len(header) > 1):
+            self.mode = "fast"
+            resume = yield from self._fast(header, delimiter, end, encoding)
+            if resume is None:
+                return
+            self.mode = "fast+python"
+        else:
+            self.mode = "python"
+        with open(self.path, "rb") as fh:
+            src = _Lines(fh, encoding=encoding, skip=resume - 1)
+            yield from self._rows(src, header, delimiter, resume - 1)
+
+    # ---------------------------------------------------------------- fast mode (Arrow)
+
+    def _fast(self, header, delimiter, end, encoding):
+        """Yield batches parsed by Arrow; return None when done, or the first line the
+        Python mode must continue from."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        ncols = len(header)
+        names = [f"c{j}" for j in range(ncols)]
+        invalid: dict[int, str] = {}
+
+        def handler(row):
+            if row.number is None or "\n" in row.text or "\r" in row.text:
+                return "error"  # e.g. an unclosed quote swallowed lines: Python mode
+            invalid[row.number] = row.text
+            return "skip"
+
+        try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(
+                    use_threads=False, block_size=self.FAST_BLOCK, skip_rows=end,
+                    column_names=names, encoding="utf8" if encoding == "utf-8" else encoding,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                    invalid_row_handler=handler,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={nm: pa.string() for nm in names},
+                    strings_can_be_null=False, quoted_strings_can_be_null=False,
+                ),
+            )
+        except (_Fallback, pa.ArrowException, OSError, ValueError):
+            return end + 1
+        next_line = end + 1  # first physical line not yet delivered
+        batches = _Prefetch(reader.read_next_batch)
+        try:
+            while True:
+                try:
+                    rb = batches.next()
+                except StopIteration:
+                    break
+                except (_Fallback, pa.ArrowException, ValueError, UnicodeDecodeError):
+                    return next_line
+                resume = yield from self._fast_batch(rb, header, delimiter, invalid, next_line)
+                if isinstance(resume, tuple):
+                    return resume[0]
+                next_line = resume
+        finally:
+            batches.close()
+        # invalid rows after the last data row
+        problems = []
+        for x in sorted(invalid):
+            cells = self._cells(invalid[x], delimiter)
+            if len(cells) > ncols and not any(c.strip() for c in cells[ncols:]):
+                if problems:
+                    yield Batch(None, header, [], columns=[pa.array([], pa.string())] * ncols,
+                                problems=problems, text=True)
+                return x
+            problems.append(RowProblem(x, None, "ragged_row", raw_dict(header, cells),
+                                       f"{len(cells)} cells, header has {ncols}"))
+        yield Batch(None, header, [], columns=[pa.array([], pa.string())] * ncols,
+                    problems=problems, text=True)
+        return None
+
+    def _fast_batch(self, rb, header, delimiter, invalid, next_line):
+        """Deliver one Arrow batch; returns the next line, or (line,) to fall back there."""
+        import pyarrow.compute as pc
+
+        ncols = len(header)
+        if True:  # (kept as a block: the body was the fast loop's)
+            cols = rb.columns
+            k = rb.num_rows
+            if self._quoted:  # a value spanning lines: let the Python mode read it exactly
+                for c in cols:
+                    data = c.buffers()[2]
+                    if data is not None:
+                        raw = data.to_pybytes()
+                        if b"\n" in raw or b"\r" in raw:
+                            return (next_line,)
+            pend = [x for x in sorted(list(invalid)) if x >= next_line]
+            if not pend or pend[0] >= next_line + k:
+                lines = list(range(next_line, next_line + k))
+                last = next_line + k - 1
+                used = []
+            else:
+                lines, used, j, line = [], [], 0, next_line
+                for _ in range(k):
+                    while j < len(pend) and pend[j] == line:
+                        used.append(line)
+                        j += 1
+                        line += 1
+                    lines.append(line)
+                    line += 1
+                last = line - 1
+            problems = []
+            for x in used:
+                cells = self._cells(invalid[x], delimiter)
+                if len(cells) > ncols and not any(c.strip() for c in cells[ncols:]):
+                    return (next_line,)  # stray trailing delimiters: Python mode accepts them
+                problems.append(RowProblem(x, None, "ragged_row", raw_dict(header, cells),
+                                           f"{len(cells)} cells, header has {ncols}"))
+                del invalid[x]
+            total = None  # rows whose cells are all empty are blank lines: skipped
+            for c in cols:
+                n = pc.binary_length(c)
+                total = n if total is None else pc.add(total, n)
+            if k and pc.min(total).as_py() == 0:
+                blank = pc.equal(total, 0)
+                keep = pc.invert(blank)
+                cols = [pc.filter(c, keep) for c in cols]
+                lines = [ln for ln, b in zip(lines, blank.to_pylist(), strict=True) if not b]
+            yield Batch(None, header, lines, columns=list(cols), problems=problems, text=True)
+            return last + 1
+
+    @staticmethod
+    def _cells(text: str, delimiter: str) -> list[str]:
+        try:
+            return next(csv.reader([text], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            return [text]
+
+    # ---------------------------------------------------------------- Python mode
+
+    def _rows(self, src: _Lines, header, delimiter, phys) -> Iterator[Batch]:
+        ncols = len(header)
+        bs = self.batch_size
+        reader = csv.reader(src, delimiter=delimiter)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        problems: list[RowProblem] = []
+        yielded = False
+        while True:
+            src.rec = rec = []
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # e.g. a quoted field larger than the csv field limit
+                start = phys + 1
+                problems.append(self._broken(rec[0] if rec else "", header, start, str(exc),
+                                             delimiter))
+                src.push_back(rec[1:])
+                phys = start
+                reader = csv.reader(src, delimiter=delimiter)
+                continue
+            n = len(rec)
+            start = phys + 1
+            phys += n
+            if len(cells) != ncols:
+                if not any(cells):
+                    continue  # blank line
+                if len(cells) > ncols and not any(c.strip() for c in cells[ncols:]):
+                    cells = cells[:ncols]  # trailing empty cells (stray delimiters)
+                elif n > 1:
+                    # A quote that never closes swallowed the following lines: quarantine the
+                    # first line and read the rest again.
+                    problems.append(self._broken(rec[0], header, start, "unbalanced quote",
+                                                 delimiter))
+                    src.push_back(rec[1:])
+                    phys = start
+                    reader = csv.reader(src, delimiter=delimiter)
+                    continue
+                else:
+                    problems.append(RowProblem(start, None, "ragged_row", raw_dict(header, cells),
+                                               f"{len(cells)} cells, header has {ncols}"))
+                    if len(rows) + len(problems) >= bs:
+                        yielded = True
+                        yield Batch(None, header, lines, rows, problems=problems, text=True)
+                        rows, lines, problems = [], [], []
+                    continue
+            elif n > 1 and "".join(rec).count('"') % 2:
+                problems.append(self._broken(rec[0], header, start, "unbalanced quote",
+                                             delimiter))
+                src.push_back(rec[1:])
+                phys = start
+                reader = csv.reader(src, delimiter=delimiter)
+                continue
+            elif not any(cells):
+                continue
+            rows.append(cells)
+            lines.append(start)
+            if len(rows) + len(problems) >= bs:
+                yielded = True
+                yield Batch(None, header, lines, rows, problems=problems, text=True)
+                rows, lines, problems = [], [], []
+        if rows or problems or not yielded:
+            yield Batch(None, header, lines, rows, problems=problems, text=True)
+
+    @staticmethod
+    def _broken(line: str, header, start: int, detail: str, delimiter: str = ",") -> RowProblem:
+        text = line.rstrip("\r\n")
+        try:
+            cells = next(csv.reader([text], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            cells = [text]
+        raw = raw_dict(header, cells)
+        return RowProblem(start, None, "ragged_row", raw, detail)
+
+
+# ============================================================================ XLSX
+
+
+def check_zip(path, limits: XlsxLimits) -> None:
+    """Refuse a zip bomb or a corrupt/truncated archive before calamine inflates it."""
+    if not zipfile.is_zipfile(path):
+        raise IntakeError("unreadable", "不是有效的XLSX文件（不是zip格式，可能已截断）",
+                          "not a valid XLSX (not a zip archive, or truncated)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > limits.max_entries:
+                raise IntakeError("zip_bomb", f"包含{len(infos)}个条目", f"{len(infos)} entries")
+            declared = sum(i.file_size for i in infos)
+            if declared > limits.max_uncompressed:
+                raise IntakeError("zip_bomb", f"解压后{declared}字节", f"{declared} bytes inflated")
+            for info in infos:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > limits.ratio_min_bytes and ratio > limits.max_ratio:
+                    raise IntakeError("zip_bomb", f"{info.filename}压缩比{ratio:.0f}",
+                                      f"{info.filename} compression ratio {ratio:.0f}")
+            # Declared sizes can lie: inflate every entry, counting, and let zipfile check CRCs.
+            total = 0
+            for info in infos:
+                n = 0
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        n += len(chunk)
+                        total += len(chunk)
+                        if total > limits.max_uncompressed or (
+                            n > limits.ratio_min_bytes
+                            and n / max(info.compress_size, 1) > limits.max_ratio
+                        ):
+                            raise IntakeError("zip_bomb", f"{info.filename}解压过大",
+                                              f"{info.filename} inflates too much")
+    except IntakeError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError, ValueError) as exc:
+        raise IntakeError("unreadable", "XLSX文件已损坏", f"corrupt XLSX ({exc})") from None
+
+
+def _blank(row) -> bool:
+    return row.count("") + row.count(None) == len(row)
+
+
+class XLSXReader:
+    """Every worksheet whose header row maps to the feed (score ≥ ``min_sheet_score``)."""
+
+    def __init__(self, path, *, header_score: HeaderScore | None = None,
+                 batch_size: int = BATCH_SIZE, min_sheet_score: int = 2,
+                 limits: XlsxLimits | None = None, zipped: bool = True):
+        self.path = Path(path)
+        self.header_score = header_score
+        self.batch_size = batch_size
+        self.min_sheet_score = min_sheet_score
+        self.limits = limits or XlsxLimits()
+        self.zipped = zipped
+        self.encoding = None
+        self.skipped_sheets: list[str] = []
+        self.sheets: list[str] = []
+        self._checked = False
+
+    def _open(self):
+        if self.zipped and not self._checked:
+            check_zip(self.path, self.limits)
+            self._checked = True
+        from python_calamine import CalamineWorkbook
+
+        try:
+            return CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:  # calamine raises its own error classes (and ValueError)
+            raise IntakeError("unreadable", "无法打开工作簿", f"cannot open workbook ({exc})") from None
+
+    def _sheets(self, wb):
+        from python_calamine import SheetTypeEnum
+
+        for meta in wb.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            try:
+                sheet = wb.get_sheet_by_name(meta.name)
+                rows = sheet.iter_rows()
+            except Exception as exc:
+                raise IntakeError("unreadable", f"工作表“{meta.name}”无法读取",
+                                  f"sheet {meta.name!r} unreadable ({exc})") from None
+            yield meta.name, rows
+
+    @staticmethod
+    def _head(rows) -> list[tuple[int, list]]:
+        head = []
+        for i, row in enumerate(rows):
+            if not _blank(row):
+                head.append((i + 1, row))
+                if len(head) >= HEADER_SEARCH_ROWS:
+                    break
+        return head
+
+    def peek(self) -> list[tuple[str | None, list[list[str]]]]:
+        wb = self._open()
+        try:
+            return [(name, [list(_header_text(r)) for _, r in self._head(rows)])
+                    for name, rows in self._sheets(wb)]
+        finally:
+            wb.close()
+
+    def __iter__(self) -> Iterator[Batch]:
+        wb = self._open()
+        best = None  # (score, name, header) of the best sheet, for the error message
+        used = 0
+        try:
+            for name, rows in self._sheets(wb):
+                head = self._head(rows)
+                if not head:
+                    self.skipped_sheets.append(name)
+                    continue
+                h, score = _pick_header([list(_header_text(r)) for _, r in head],
+                                        self.header_score)
+                header = _header_text(head[h][1])
+                if self.header_score is not None and score < self.min_sheet_score:
+                    self.skipped_sheets.append(name)
+                    if best is None or score > best[0]:
+                        best = (score, name, header)
+                    continue
+                used += 1
+                self.sheets.append(name)
+                yield from self._sheet_rows(name, header, head[h + 1:], head[-1][0], rows)
+            if not used and best is not None:
+                yield Batch(best[1], best[2], [], [])
+        except IntakeError:
+            raise
+        except Exception as exc:
+            raise IntakeError("unreadable", "XLSX内容无法解析", f"cannot parse XLSX ({exc})") from None
+        finally:
+            wb.close()
+
+    def _sheet_rows(self, name, header, buffered, last_line, rows) -> Iterator[Batch]:
+        bs = self.batch_size
+        out: list = [r for _, r in buffered]
+        lines: list[int] = [line for line, _ in buffered]
+        yielded = False
+        line = last_line  # `rows` continues after the last sampled row
+        for row in rows:
+            line += 1
+            if _blank(row):
+                continue
+            out.append(row)
+            lines.append(line)
+            if len(out) >= bs:
+                yielded = True
+                yield Batch(name, header, lines, out)
+                out, lines = [], []
+        if out or not yielded:
+            yield Batch(name, header, lines, out)
+
+
+# ============================================================================ JSON
+
+
+def _jsonable_cell(v):
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return v
+
+
+def records_to_batch(records: list, lines: list[int], problems: list[RowProblem],
+                     sheet: str | None = None) -> Batch:
+    keys: dict[str, None] = {}
+    for r in records:
+        for k in r:
+            keys.setdefault(k, None)
+    header = tuple(str(k) for k in keys)
+    rows = [[_jsonable_cell(r.get(k)) for k in keys] for r in records]
+    return Batch(sheet, header, lines, rows, problems=problems, merge_keys=True)
+
+
+def _bad_json(line: int, text: str, detail: str) -> RowProblem:
+    if len(text) > MAX_RAW_TEXT:
+        text = text[:MAX_RAW_TEXT] + "…"
+    return RowProblem(line, None, "bad_json", {"_text": text}, detail)
+
+
+class JSONLReader:
+    def __init__(self, path, *, header_score=None, batch_size: int = BATCH_SIZE):
+        self.path = Path(path)
+        self.batch_size = batch_size
+        self.encoding = "utf-8"
+        self.skipped_sheets: list[str] = []
+
+    def peek(self):
+        keys: dict[str, None] = {}
+        with open(self.path, "rb") as fh:
+            for i, raw in enumerate(fh):
+                if i >= 1000:
+                    break
+                try:
+                    obj = json.loads(raw)
+                except (ValueError, UnicodeDecodeError):
+                    continue
+                if isinstance(obj, dict):
+                    for k in obj:
+                        keys.setdefault(str(k), None)
+        return [(None, [list(keys)])]
+
+    def __iter__(self) -> Iterator[Batch]:
+        records, lines, problems = [], [], []
+        yielded = False
+        with open(self.path, "rb") as fh:
+            for n, raw in enumerate(fh, start=1):
+                if n == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[3:]
+                if not raw.strip():
+                    continue
+                try:
+                    obj = json.loads(raw)
+                except UnicodeDecodeError:
+                    problems.append(_bad_json(n, raw.decode("utf-8", "replace").rstrip("\r\n"),
+                                              "not UTF-8"))
+                    obj = None
+                except ValueError as exc:
+                    problems.append(_bad_json(n, raw.decode("utf-8", "replace").rstrip("\r\n"),
+                                              str(exc)))
+                    obj = None
+                else:
+                    if isinstance(obj, dict):
+                        records.append(obj)
+                        lines.append(n)
+                    else:
+                        problems.append(_bad_json(n, raw.decode("utf-8", "replace").rstrip("\r\n"),
+                                                  "not a JSON object"))
+                if len(records) + len(problems) >= self.batch_size:
+                    yielded = True
+                    yield records_to_batch(records, lines, problems)
+                    records, lines, problems = [], [], []
+        if records or problems or not yielded:
+            yield records_to_batch(records, lines, problems)
+
+
+class JSONArrayReader(JSONLReader):
+    """A ``.json`` file: a JSON array of objects (parsed whole — bounded by max_bytes), or
+    JSON Lines when it starts with ``{``."""
+
+    def _first_char(self) -> bytes:
+        with open(self.path, "rb") as fh:
+            head = fh.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
+        return head[:1]
+
+    def peek(self):
+        if self._first_char() != b"[":
+            return super().peek()
+        return [(None, [list(records_to_batch(self._load()[:1000], [], []).header)])]
+
+    def _load(self) -> list:
+        try:
+            with open(self.path, "rb") as fh:
+                data = json.loads(fh.read().lstrip(codecs.BOM_UTF8))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IntakeError("unreadable", "JSON格式错误", f"invalid JSON ({exc})") from None
+        if not isinstance(data, list):
+            raise IntakeError("unreadable", "JSON文件应为对象数组", "expected an array of objects")
+        return data
+
+    def __iter__(self) -> Iterator[Batch]:
+        if self._first_char() != b"[":
+            yield from super().__iter__()
+            return
+        data = self._load()
+        yield from iter_records(data, self.batch_size)
+
+
+def iter_records(data: list, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
+    """Batches of in-memory records (a pushed JSON batch); line = 1-based record number."""
+    records, lines, problems = [], [], []
+    yielded = False
+    for n, obj in enumerate(data, start=1):
+        if isinstance(obj, dict):
+            records.append(obj)
+            lines.append(n)
+        else:
+            problems.append(_bad_json(n, json.dumps(obj, ensure_ascii=False, default=str),
+                                      "not a JSON object"))
+        if len(records) + len(problems) >= batch_size:
+            yielded = True
+            yield records_to_batch(records, lines, problems)
+            records, lines, problems = [], [], []
+    if records or problems or not yielded:
+        yield records_to_batch(records, lines, problems)
+
+
+# ============================================================================ Parquet
+
+
+class ParquetReader:
+    def __init__(self, path, *, header_score=None, batch_size: int = BATCH_SIZE):
+        self.path = Path(path)
+        self.batch_size = batch_size
+        self.encoding = None
+        self.skipped_sheets: list[str] = []
+
+    def _open(self):
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(self.path)
+        except Exception as exc:
+            raise IntakeError("unreadable", "Parquet文件已损坏", f"corrupt Parquet ({exc})") from None
+
+    def peek(self):
+        return [(None, [list(self._open().schema_arrow.names)])]
+
+    def __iter__(self) -> Iterator[Batch]:
+        pf = self._open()
+        header = tuple(pf.schema_arrow.names)
+        line = 0
+        yielded = False
+        try:
+            for rb in pf.iter_batches(batch_size=self.batch_size):
+                n = rb.num_rows
+                cols = [rb.column(j) for j in range(rb.num_columns)]
+                lines = list(range(line + 1, line + n + 1))
+                line += n
+                yielded = True
+                yield Batch(None, header, lines, columns=cols)
+        except IntakeError:
+            raise
+        except Exception as exc:
+            raise IntakeError("unreadable", "Parquet内容无法读取", f"cannot read Parquet ({exc})") from None
+        if not yielded:
+            yield Batch(None, header, [], columns=[[] for _ in header])
+
+
+# ============================================================================ entry point
+
+
+def open_reader(path, fmt: str, *, header_score: HeaderScore | None = None,
+                batch_size: int = BATCH_SIZE, xlsx_limits: XlsxLimits | None = None,
+                scan: CSVScan | None = None):
+    if fmt == "csv":
+        return CSVReader(path, header_score=header_score, batch_size=batch_size, scan=scan)
+    if fmt in ("xlsx", "xls"):
+        return XLSXReader(path, header_score=header_score, batch_size=batch_size,
+                          limits=xlsx_limits, zipped=fmt == "xlsx")
+    if fmt == "jsonl":
+        return JSONLReader(path, batch_size=batch_size)
+    if fmt == "json":
+        return JSONArrayReader(path, batch_size=batch_size)
+    if fmt == "parquet":
+        return ParquetReader(path, batch_size=batch_size)
+    raise IntakeError("unsupported_type", fmt, fmt)
+
+
+__all__ = [
+    "BATCH_SIZE", "Batch", "CSVReader", "FILE_ERRORS", "FORMATS", "IntakeError", "JSONLReader",
+    "ParquetReader", "RowProblem", "XLSXReader", "XlsxLimits", "check_zip", "detect_format",
+    "iter_records", "open_reader", "raw_dict",
+]
+
