@@ -169,11 +169,12 @@ SERIOUS_ILLNESSES = (
     ("血友病", 1),
     ("重症肌无力", 1),
 )
+EARNER_DIED = "家庭主要劳动力死亡"
 SUDDEN_EVENTS = (
     ("火灾", 15),
     ("交通事故", 30),
     ("突发重大疾病", 30),
-    ("家庭主要劳动力死亡", 20),
+    (EARNER_DIED, 20),
     ("自然灾害", 5),
 )
 PHONE_PREFIXES = (
@@ -347,6 +348,9 @@ class _Builder:
             _cum(w for _, w in SERIOUS_ILLNESSES),
         )
         self.event_cum = ([t for t, _ in SUDDEN_EVENTS], _cum(w for _, w in SUDDEN_EVENTS))
+        # A one-person household cannot lose its main earner and carry on: same draw, other table.
+        alone = [(t, w) for t, w in SUDDEN_EVENTS if t != EARNER_DIED]
+        self.event_cum_alone = ([t for t, _ in alone], _cum(w for _, w in alone))
 
     # ---- small helpers -------------------------------------------------------------------
     def pick(self, table: tuple[list, list[float]]):
@@ -834,7 +838,9 @@ class _Builder:
             if rng.random() < 0.55:
                 p.employment = NO_PENSION
         elif cause == SUDDEN_EVENT:
-            hh.sudden_event = self.pick(self.event_cum)
+            hh.sudden_event = self.pick(
+                self.event_cum if len(hh.members) > 1 else self.event_cum_alone
+            )
             hh.sudden_event_date = dt.date.fromordinal(self.as_of_ord - 1 - int(rng.random() * 180))
             if hh.sudden_event == "突发重大疾病":
                 p = self._choose(hh.members, lambda q: 1.0)
