@@ -18,6 +18,9 @@ def test_openapi_schema_lists_the_v1_endpoints(db):
     schema = response.json()
     assert schema["info"]["title"] == "doudi API"
     assert sorted(schema["paths"]) == [
+        "/api/v1/deliveries/{run_id}/",
+        "/api/v1/feeds/",
+        "/api/v1/feeds/{feed_id}/deliveries/",
         "/api/v1/households/",
         "/api/v1/households/{id}/",
         "/api/v1/me/",

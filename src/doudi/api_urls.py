@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import DefaultRouter
 
 from doudi.accounts.api_views import MeView
+from doudi.intake.api import DeliveryCreateView, DeliveryDetailView, FeedListView
 from doudi.registry.api import HouseholdViewSet, PersonViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -15,5 +16,8 @@ app_name = "api"
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("me/", MeView.as_view(), name="me"),
+    path("feeds/", FeedListView.as_view(), name="feeds"),
+    path("feeds/<str:feed_id>/deliveries/", DeliveryCreateView.as_view(), name="feed_deliver"),
+    path("deliveries/<int:run_id>/", DeliveryDetailView.as_view(), name="delivery"),
     path("", include(router.urls)),
 ]

@@ -39,6 +39,10 @@ class Capabilities:
     manages_users: bool = False
     # Unlocks accounts and resets second factors.
     manages_security: bool = False
+    # Delivers data for the feeds of the user's own department (upload page, push API).
+    delivers_feeds: bool = False
+    # Reads every feed's deliveries and quarantine (not only the own department's).
+    reads_all_feeds: bool = False
     # Must sign in with a second factor (TOTP).
     requires_2fa: bool = False
     # Which jurisdiction level the account must be bound to (None: no binding needed).
@@ -58,13 +62,18 @@ CAPABILITIES: dict[str, Capabilities] = {
         reads_registry=True,
         edits_registry=True,
         reveals_ids=True,
+        reads_all_feeds=True,
         requires_2fa=True,
         jurisdiction_level="district",
     ),
     Role.AUDITOR: Capabilities(
-        reads_registry=True, reads_audit=True, requires_2fa=True, jurisdiction_level="district"
+        reads_registry=True,
+        reads_audit=True,
+        reads_all_feeds=True,
+        requires_2fa=True,
+        jurisdiction_level="district",
     ),
-    Role.DATA_OFFICER: Capabilities(),
+    Role.DATA_OFFICER: Capabilities(delivers_feeds=True),
     Role.APPLICANT: Capabilities(),
     Role.ADMINISTRATOR: Capabilities(manages_users=True, requires_2fa=True),
     Role.SECURITY_OFFICER: Capabilities(manages_security=True, requires_2fa=True),

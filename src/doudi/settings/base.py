@@ -29,10 +29,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks_db",
     "doudi.web",
     "doudi.audit",
     "doudi.accounts",
     "doudi.registry",
+    "doudi.intake",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +175,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"doudi": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+# Background work (ingestion of uploads …) through Django's Tasks framework, stored in the
+# database so the embedded default needs no broker; `doudi db_worker` runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Intake: the lake (Parquet, read by DuckDB) and delivery limits.
+DOUDI_LAKE_DIR = VAR_DIR / "lake"
+DOUDI_CATALOGUE_DIR = env_str("DOUDI_CATALOGUE_DIR")  # None: the shipped default catalogue
+DOUDI_INGEST_MAX_BYTES = 4 * 1024**3  # command line
+DOUDI_UPLOAD_MAX_BYTES = 200 * 1024**2  # upload page and push API
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2  # larger uploads spool to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024**2  # JSON batches pushed to the API
 
 # The demo district (Wuchang, Wuhan).
 DOUDI_DISTRICT_CODE = "420106"

@@ -8,3 +8,4 @@ FIELD_ENCRYPTION_KEYS = ["mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 DOUDI_DEMO = False
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

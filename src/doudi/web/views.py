@@ -63,6 +63,17 @@ def home(request):
             .annotate(n=Count("households"))
             .order_by("code")
         )
+    if user.can.delivers_feeds:
+        from doudi.intake.access import deliverable_feeds, runs_for
+        from doudi.intake.selectors import feed_freshness
+
+        context["freshness"] = feed_freshness(deliverable_feeds(user))
+        context["runs"] = runs_for(user).select_related("delivered_by")[:10]
+    if user.role == Role.DISTRICT_BUREAU:
+        from doudi.intake.access import feeds_for
+        from doudi.intake.selectors import feed_freshness
+
+        context["stale_feeds"] = [f for f in feed_freshness(feeds_for(user)) if f.stale]
     if user.can.reads_audit:
         context["audit_recent"] = AuditEntry.objects.order_by("-seq")[:20]
         context["audit_total"] = AuditEntry.objects.count()

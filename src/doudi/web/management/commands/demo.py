@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -55,5 +58,11 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if no_serve:
             return
+        # Uploaded files are ingested in the background by the database-backed task worker.
+        worker = subprocess.Popen([sys.executable, "-m", "doudi", "db_worker"])
         self.stdout.write(f"\nserving http://{addr}/ — Ctrl-C to stop")
-        call_command("runserver", addr, use_reloader=False)
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

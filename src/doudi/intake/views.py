@@ -1,0 +1,151 @@
+"""Pages for department data officers (upload, deliveries, quarantine) and the bureau."""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from doudi.audit.actions import audit_record
+from doudi.intake import actions
+from doudi.intake.access import (
+    access_quarantined_row,
+    access_run,
+    deliverable_feeds,
+    feeds_for,
+    quarantine_for,
+    runs_for,
+)
+from doudi.intake.forms import UploadForm
+from doudi.intake.models import IngestRun, QuarantinedRow
+from doudi.intake.selectors import feed_freshness
+from doudi.intake.tasks import ingest_uploaded_file
+from doudi.registry.views import safe_cell
+
+
+def _require_feeds(user):
+    if not feeds_for(user):
+        raise PermissionDenied
+
+
+@require_GET
+def feed_list(request):
+    _require_feeds(request.user)
+    feeds = feeds_for(request.user)
+    runs = runs_for(request.user).select_related("delivered_by")[:20]
+    return render(request, "intake/feeds.html", {
+        "freshness": feed_freshness(feeds), "runs": runs,
+        "can_upload": bool(deliverable_feeds(request.user)),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    feeds = deliverable_feeds(request.user)
+    if not feeds:
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, feeds=feeds)
+    if request.method == "POST" and form.is_valid():
+        feed_id = form.cleaned_data["feed"]
+        actions.delivery_check(actor=request.user, feed_id=feed_id)
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.VAR_DIR) / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        with open(target, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        run = actions.ingest_run_create(actor=request.user, channel=IngestRun.Channel.UPLOAD,
+                                        source_name=Path(upload.name).name, feed_id=feed_id,
+                                        upload_path=str(target))
+        transaction.on_commit(lambda: ingest_uploaded_file.enqueue(run.pk))
+        return redirect("intake:run_detail", run_id=run.pk)
+    return render(request, "intake/upload.html", {"form": form, "feeds": feeds})
+
+
+@require_GET
+def run_detail(request, run_id: int):
+    run = access_run(request.user, run_id)
+    quarantine = Paginator(run.quarantine.order_by("line", "id"), 50).get_page(
+        request.GET.get("page"))
+    template = "intake/_run_status.html" if request.headers.get("HX-Request") == "true" \
+        else "intake/run_detail.html"
+    return render(request, template, {"run": run, "quarantine": quarantine})
+
+
+@require_GET
+def quarantine_list(request):
+    _require_feeds(request.user)
+    rows = quarantine_for(request.user).select_related("run")
+    feed = request.GET.get("feed", "")
+    state = request.GET.get("state", QuarantinedRow.State.OPEN)
+    if feed:
+        rows = rows.filter(feed_id=feed)
+    if state:
+        rows = rows.filter(state=state)
+    page = Paginator(rows.order_by("-run_id", "line", "id"), 50).get_page(request.GET.get("page"))
+    return render(request, "intake/quarantine.html", {
+        "page": page, "feed": feed, "state": state, "feeds": feeds_for(request.user)})
+
+
+@require_GET
+def quarantine_download(request):
+    """Quarantined rows as CSV (UTF-8 with BOM for Excel), every cell formula-safe."""
+    _require_feeds(request.user)
+    rows = quarantine_for(request.user).filter(state=QuarantinedRow.State.OPEN)
+    feed = request.GET.get("feed", "")
+    if feed:
+        rows = rows.filter(feed_id=feed)
+    rows = rows.order_by("run_id", "line", "id")
+    audit_record(request=request, action="intake.quarantine_download", object_type="feed",
+                 object_id=feed, detail={"rows": rows.count()})
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def stream():
+        yield "\ufeff"
+        yield writer.writerow(["数据项", "批次", "位置", "字段", "原因", "Reason", "原始数据"])
+        for row in rows.iterator(chunk_size=1000):
+            yield writer.writerow([safe_cell(v) for v in (
+                row.feed_id, row.run_id, row.location, row.field, row.reason_zh, row.reason_en,
+                row.raw)])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="quarantine.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def quarantine_correct(request, row_id: int):
+    row = access_quarantined_row(request.user, row_id)
+    raw = json.loads(row.raw)
+    error, run = "", None
+    if request.method == "POST":
+        values = {key: request.POST.get(f"v_{i}", "") for i, key in enumerate(raw)}
+        try:
+            run = actions.quarantine_resubmit(actor=request.user, row=row, values=values)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        if run is not None and row.state == QuarantinedRow.State.RESUBMITTED:
+            return redirect("intake:run_detail", run_id=run.pk)
+        raw = values
+    audit_record(request=request, action="intake.quarantine_view", object_type="quarantined_row",
+                 object_id=row.pk)
+    return render(request, "intake/correct.html", {
+        "row": row, "cells": list(enumerate(raw.items())), "error": error, "run": run,
+        "can_correct": request.user.can.delivers_feeds})
+
+
