@@ -1,0 +1,561 @@
+"""One linkage run: ID-first, probabilistic where IDs fail, reviewable, on DuckDB or Spark.
+
+:func:`link` takes the canonical record table (:func:`doudi.engine.linkage.schema.prepare`)
+and runs these named steps on the chosen backend:
+
+1. ``deterministic`` — records sharing a valid ID become one person unless birth date, sex or
+   name disagree beyond tolerance; those pairs are *conflicts* (:mod:`.deterministic`).
+2. ``train`` — Splink model (:mod:`.model`): u probabilities by random sampling, m
+   probabilities by expectation maximisation over several blocking rules. No labels. Skipped
+   when a fitted model (its JSON) is passed in.
+3. ``predict`` — score the candidate pairs from the prediction blocking rules.
+4. ``prior`` — estimate λ, the probability that two random records match, as the fixed point
+   λ = Σ P(match | pair, λ) / (number of possible pairs) over the scored pairs (an EM step for
+   λ with m and u held fixed; unscored pairs count as non-matches). The model JSON returned
+   carries this λ, so the stored model reproduces the run's probabilities.
+5. ``edges`` — a pair is linked when it shares a valid ID and passed the guard, or when its
+   match probability under λ is ≥ ``threshold`` (default 0.5: the pair is more likely the same
+   person than not). Never linked automatically: pairs of records holding different
+   check-digit-valid resident IDs, and — under the default conflict policy ``"hold"`` — ID
+   conflict pairs (under ``"model"`` a conflict pair is scored with the shared ID's evidence
+   removed). Pairs from ``review_threshold`` up to the threshold, the refused pairs and the
+   conflicts go to the review queue.
+6. ``cluster`` — Splink's connected components over the linked pairs. A component that would
+   join two records that must stay apart (different checked IDs; a held conflict) through
+   other records is re-split greedily: its linked pairs are replayed strongest first and a
+   pair is skipped when it would join two such records; the pairs cut go to review.
+7. ``keys`` — stable integer cluster keys (:mod:`.keys`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from splink import Linker
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from . import deterministic
+from . import model as model_lib
+from .backends import Backend, BackendName, make_backend
+from .keys import assign_keys
+from .model import LinkType
+from .schema import COLUMNS
+
+ConflictPolicy = Literal["hold", "model"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_REVIEW_THRESHOLD = 0.05
+
+
+@dataclass
+class LinkageResult:
+    """What a run produces; every table is a pandas DataFrame.
+
+    - ``clusters``: ``unique_id``, ``source``, ``cluster_key`` (int) — one row per record.
+    - ``pairs``: the linked pairs — ``unique_id_l``, ``unique_id_r`` (l < r),
+      ``match_probability`` (1.0 for an ID link), ``basis`` (``"id"`` or ``"model"``).
+    - ``conflicts``: records sharing a valid ID with a reference record they disagree with —
+      ``unique_id_l``, ``unique_id_r``, ``reasons`` (``"birth_date,sex,name"`` subset),
+      ``same_cluster`` (true only if other evidence joined them anyway — never by the ID).
+    - ``review``: pairs for a human — ``unique_id_l``, ``unique_id_r``, ``match_probability``,
+      ``reason``: ``"uncertain"`` (review threshold ≤ p < threshold), ``"different_ids"``
+      (p ≥ threshold but the records hold different checked IDs), ``"id_conflict"`` (a
+      conflict pair, see ``conflicts``) or ``"split"`` (a linked pair whose records ended in
+      different clusters when a component was re-split).
+    - ``model``: the fitted Splink model (settings JSON with m, u and λ) — store it with the run.
+    """
+
+    clusters: pd.DataFrame
+    pairs: pd.DataFrame
+    conflicts: pd.DataFrame
+    review: pd.DataFrame
+    model: dict[str, Any]
+    threshold: float
+    probability_two_random_records_match: float
+    backend: str
+    link_type: str
+    timings: dict[str, float] = field(default_factory=dict)
+    resplit_clusters: int = 0
+
+
+def _logit2(p: float) -> float:
+    return math.log2(p / (1 - p))
+
+
+def possible_pairs(records: pd.DataFrame, link_type: LinkType) -> int:
+    """How many record pairs the link type allows (the denominator of λ)."""
+    n = len(records)
+    if link_type == "link_only":
+        sizes = records["source"].value_counts().to_numpy(dtype=np.int64)
+        return int((n * n - int((sizes * sizes).sum())) // 2)
+    return n * (n - 1) // 2
+
+
+def estimate_prior(
+    weight_histogram: pd.DataFrame, *, prior: float, total_pairs: int, max_iter: int = 200
+) -> float:
+    """Fixed point of λ = Σ P(match | w, λ) / total_pairs.
+
+    ``weight_histogram`` has ``w`` (match weight computed with prior ``prior``) and ``n``.
+    """
+    if total_pairs <= 0 or weight_histogram.empty:
+        return prior
+    w = weight_histogram["w"].to_numpy(dtype=float) - _logit2(prior)
+    n = weight_histogram["n"].to_numpy(dtype=float)
+    lam = prior
+    for _ in range(max_iter):
+        p = 1.0 / (1.0 + np.exp2(-(w + _logit2(lam))))
+        new = float((p * n).sum()) / total_pairs
+        new = min(max(new, 1e-12), 0.5)
+        if abs(new - lam) <= 1e-6 * lam:
+            return new
+        lam = new
+    return lam
+
+
+EDGES_SQL = """
+WITH model_pairs AS (
+    SELECT least(unique_id_l, unique_id_r) AS a, greatest(unique_id_l, unique_id_r) AS b,
+           match_weight + {shift} AS w
+    FROM {predictions}
+),
+id_pairs AS (
+    SELECT least(unique_id_l, unique_id_r) AS a, greatest(unique_id_l, unique_id_r) AS b,
+           birth_ok AND sex_ok AND name_ok AS ok
+    FROM {id_groups}
+    WHERE {id_pair_filter}
+),
+conflict_pairs AS (
+    SELECT DISTINCT a, b FROM id_pairs WHERE NOT ok
+),
+candidates AS (
+    -- a conflict pair is scored without the evidence of the ID it shares
+    SELECT m.a, m.b,
+           CASE WHEN c.a IS NULL THEN 1.0 / (1.0 + pow(2.0, -m.w))
+                ELSE 1.0 / (1.0 + pow(2.0, -(m.w - {id_exact_weight}))) END AS p,
+           0 AS by_id,
+           CASE WHEN c.a IS NULL THEN 0 ELSE 1 END AS conflict
+    FROM model_pairs AS m
+    LEFT JOIN conflict_pairs AS c ON m.a = c.a AND m.b = c.b
+    UNION ALL
+    SELECT a, b, 1.0 AS p, 1 AS by_id, 0 AS conflict FROM id_pairs WHERE ok
+    UNION ALL
+    SELECT a, b, 0.0 AS p, 0 AS by_id, 1 AS conflict FROM conflict_pairs
+),
+best AS (
+    SELECT a, b, max(p) AS p, max(by_id) AS by_id, max(conflict) AS conflict
+    FROM candidates GROUP BY a, b
+)
+SELECT best.a AS unique_id_l, best.b AS unique_id_r, best.p AS match_probability,
+       best.by_id, best.conflict,
+       CASE WHEN ra.id_checked AND rb.id_checked AND ra.id_number <> rb.id_number
+            THEN 1 ELSE 0 END AS different_ids
+FROM best
+JOIN {records} AS ra ON ra.unique_id = best.a
+JOIN {records} AS rb ON rb.unique_id = best.b
+WHERE best.p >= {review_threshold} OR best.by_id = 1 OR best.conflict = 1
+"""
+
+# With no ID groups the template still needs a table; an empty one with the right columns.
+NO_ID_GROUPS_SQL = """
+SELECT CAST(NULL AS VARCHAR) AS unique_id_l, CAST(NULL AS VARCHAR) AS unique_id_r,
+       CAST(NULL AS VARCHAR) AS source_l, CAST(NULL AS VARCHAR) AS source_r,
+       TRUE AS birth_ok, TRUE AS sex_ok, TRUE AS name_ok
+FROM {records} WHERE 1 = 0
+"""
+
+ACCEPTED_SQL = """
+SELECT unique_id_l, unique_id_r FROM {edges}
+WHERE different_ids = 0 AND (by_id = 1 OR match_probability >= {threshold})
+  AND (conflict = 0 OR {model_decides_conflicts})
+"""
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+        self._start = self._t
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._t, 3)
+        self._t = now
+
+    def total(self) -> dict[str, float]:
+        self.timings["total"] = round(time.perf_counter() - self._start, 3)
+        return self.timings
+
+
+def link(
+    records: pd.DataFrame,
+    *,
+    link_type: LinkType = "link_and_dedupe",
+    backend: BackendName = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    model: dict[str, Any] | None = None,
+    prior: float | None = None,
+    use_ids: bool = True,
+    conflict_policy: ConflictPolicy = "hold",
+    previous_keys: pd.DataFrame | None = None,
+    key_floor: int | None = None,
+    seed: int = 42,
+    u_max_pairs: float = 3e6,
+    threads: int = 2,
+    spark: Any = None,
+    comparisons: list | None = None,
+    prediction_rules: list | None = None,
+    training_rules: list | None = None,
+) -> LinkageResult:
+    """Link ``records`` (the canonical table from :func:`~.schema.prepare`) into clusters.
+
+    ``link_type``: ``"link_and_dedupe"`` (feeds that may hold duplicates; the default),
+    ``"dedupe_only"`` (one table) or ``"link_only"`` (two or more duplicate-free sides, told
+    apart by ``source``). ``backend``: ``"duckdb"`` (``threads`` threads) or ``"spark"``
+    (``spark`` session, or a local one with ``threads`` cores).
+
+    ``threshold`` is the match probability at or above which a pair is linked, under the
+    prior λ estimated from the data (or ``prior`` when given). ``model`` is a fitted model's
+    JSON from an earlier run: training is skipped. ``use_ids=False`` turns the deterministic
+    ID step off (the ID still counts as evidence in the model). ``conflict_policy`` says what
+    happens to an ID conflict pair until a person decides: ``"hold"`` keeps the two records
+    apart; ``"model"`` links them only if the model, with the shared ID's evidence taken out,
+    reaches the threshold (the pair stays in ``conflicts`` either way). ``previous_keys``
+    (``unique_id``, ``cluster_key``) and ``key_floor`` make keys stable (:mod:`.keys`).
+    ``comparisons``, ``prediction_rules`` and ``training_rules`` override the defaults of
+    :mod:`.model` (for experiments and baselines).
+    """
+    missing = [c for c in COLUMNS if c not in records.columns]
+    if missing:
+        raise ValueError(f"records lack canonical columns {missing}; run prepare() first")
+    if not 0 < threshold < 1 or not 0 < review_threshold <= threshold:
+        raise ValueError("need 0 < review_threshold <= threshold < 1")
+    if conflict_policy not in ("hold", "model"):
+        raise ValueError(f"unknown conflict_policy {conflict_policy!r}: expected 'hold' or 'model'")
+    records = records[list(COLUMNS)].reset_index(drop=True)
+    timer = _Timer()
+    be = make_backend(backend, threads=threads, spark=spark)
+    try:
+        result = _run(
+            be,
+            records,
+            timer=timer,
+            link_type=link_type,
+            threshold=threshold,
+            review_threshold=review_threshold,
+            model=model,
+            prior=prior,
+            use_ids=use_ids,
+            conflict_policy=conflict_policy,
+            seed=seed,
+            u_max_pairs=u_max_pairs,
+            comparisons=comparisons,
+            prediction_rules=prediction_rules,
+            training_rules=training_rules,
+        )
+    finally:
+        if backend == "duckdb":
+            be.close()
+    clusters, pairs, conflicts, review, fitted, lam, resplit = result
+    keyed = assign_keys(clusters, previous=previous_keys, key_floor=key_floor)
+    by_uid = dict(zip(keyed["unique_id"], keyed["cluster_key"], strict=True))
+    out_clusters = pd.DataFrame(
+        {
+            "unique_id": records["unique_id"],
+            "source": records["source"],
+            "cluster_key": records["unique_id"].map(by_uid).astype("int64"),
+        }
+    )
+    if len(conflicts):
+        same = conflicts["unique_id_l"].map(by_uid) == conflicts["unique_id_r"].map(by_uid)
+        conflicts = conflicts.assign(same_cluster=same.to_numpy())
+    else:
+        conflicts = conflicts.assign(same_cluster=pd.Series(dtype=bool))
+    timer.lap("keys")
+    return LinkageResult(
+        clusters=out_clusters,
+        pairs=pairs,
+        conflicts=conflicts,
+        review=review,
+        model=fitted,
+        threshold=threshold,
+        probability_two_random_records_match=lam,
+        backend=backend,
+        link_type=link_type,
+        timings=timer.total(),
+        resplit_clusters=resplit,
+    )
+
+
+def id_exact_weight(fitted: dict[str, Any]) -> float:
+    """log2(m/u) of the model's exact-ID level: the evidence an agreeing ID contributes."""
+    for comparison in fitted.get("comparisons", []):
+        if comparison.get("output_column_name") != "id_number":
+            continue
+        for level in comparison["comparison_levels"]:
+            condition = level.get("sql_condition", "").replace('"', "").replace(" ", "")
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if condition == "id_number_l=id_number_r" and m and u:
+                return math.log2(m / u)
+    return 0.0
+
+
+def _train(linker: Linker, *, rules: list, seed: int, u_max_pairs: float) -> None:
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    for rule in rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+
+
+def _run(
+    be: Backend,
+    records: pd.DataFrame,
+    *,
+    timer: _Timer,
+    link_type: LinkType,
+    threshold: float,
+    review_threshold: float,
+    model: dict[str, Any] | None,
+    prior: float | None,
+    use_ids: bool,
+    conflict_policy: ConflictPolicy,
+    seed: int,
+    u_max_pairs: float,
+    comparisons: list | None,
+    prediction_rules: list | None,
+    training_rules: list | None,
+):
+    rec = be.register(records, "doudi_linkage_records")
+    rec_name = rec.physical_name
+
+    # 1. deterministic
+    if use_ids and bool(records["id_valid"].any()):
+        id_groups = deterministic.id_group_pairs(be, rec_name)
+    else:
+        id_groups = be.table(NO_ID_GROUPS_SQL, records=rec_name)
+    id_group_frame = be.frame("SELECT * FROM {t}", t=id_groups.physical_name)
+    timer.lap("deterministic")
+
+    # 2. train (or reuse)
+    settings = model_lib.settings(
+        records,
+        link_type=link_type,
+        comparisons_=comparisons,
+        blocking_rules=prediction_rules,
+    )
+    if model is not None:
+        dialect = be.db_api.sql_dialect.sql_dialect_str
+        linker = Linker(
+            rec, model_lib.for_dialect(model, settings, dialect), log_level=logging.ERROR
+        )
+    else:
+        linker = Linker(rec, settings, log_level=logging.ERROR)
+        rules = training_rules if training_rules is not None else model_lib.training_rules(records)
+        _train(linker, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
+    timer.lap("train")
+
+    # 3. predict
+    predictions = linker.inference.predict(warning_mode="never")
+    timer.lap("predict")
+
+    # 4. prior
+    fitted = linker.misc.save_model_to_json()
+    model_prior = float(fitted["probability_two_random_records_match"])
+    if prior is None:
+        histogram = be.frame(
+            "SELECT round(match_weight, 3) AS w, count(*) AS n FROM {p} GROUP BY 1",
+            p=predictions.physical_name,
+        )
+        lam = estimate_prior(
+            histogram, prior=model_prior, total_pairs=possible_pairs(records, link_type)
+        )
+    else:
+        lam = prior
+    fitted["probability_two_random_records_match"] = lam
+    shift = _logit2(lam) - _logit2(model_prior)
+    timer.lap("prior")
+
+    # 5. edges
+    id_pair_filter = "source_l <> source_r" if link_type == "link_only" else "TRUE"
+    edges = be.table(
+        EDGES_SQL.replace("{shift}", repr(shift))
+        .replace("{review_threshold}", repr(review_threshold))
+        .replace("{id_pair_filter}", id_pair_filter)
+        .replace("{id_exact_weight}", repr(id_exact_weight(fitted))),
+        predictions=predictions.physical_name,
+        id_groups=id_groups.physical_name,
+        records=rec_name,
+    )
+    edge_frame = be.frame("SELECT * FROM {e}", e=edges.physical_name)
+    accepted = be.table(
+        ACCEPTED_SQL.replace("{threshold}", repr(threshold)).replace(
+            "{model_decides_conflicts}", "TRUE" if conflict_policy == "model" else "FALSE"
+        ),
+        edges=edges.physical_name,
+    )
+    timer.lap("edges")
+
+    # 6. cluster
+    cc = cluster_pairwise_predictions_at_threshold(
+        nodes=rec,
+        edges=accepted,
+        db_api=be.db_api,
+        node_id_column_name="unique_id",
+        edge_id_column_name_left="unique_id_l",
+        edge_id_column_name_right="unique_id_r",
+    )
+    clusters = be.frame("SELECT unique_id, cluster_id FROM {c}", c=cc.physical_name)
+    clusters["unique_id"] = clusters["unique_id"].astype(str)
+    conflicts = _conflicts(id_group_frame, link_type)
+    pairs = _pairs(edge_frame, threshold, conflict_policy)
+    held = conflicts if conflict_policy == "hold" else conflicts.iloc[0:0]
+    clusters, resplit = _enforce_cannot_link(clusters, pairs, records, held)
+    review = _review(edge_frame, threshold)
+    if resplit:
+        cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
+        apart = pairs["unique_id_l"].map(cluster_of) != pairs["unique_id_r"].map(cluster_of)
+        cut = pairs[apart].drop(columns="basis").assign(reason="split")
+        pairs = pairs[~apart].reset_index(drop=True)
+        review = (
+            pd.concat([review, cut], ignore_index=True)
+            .sort_values(["unique_id_l", "unique_id_r"])
+            .reset_index(drop=True)
+        )
+    timer.lap("cluster")
+    return clusters, pairs, conflicts, review, fitted, lam, resplit
+
+
+def _conflicts(id_groups: pd.DataFrame, link_type: LinkType) -> pd.DataFrame:
+    if link_type == "link_only":
+        id_groups = id_groups[id_groups["source_l"] != id_groups["source_r"]]
+    bad = id_groups[~(id_groups["birth_ok"] & id_groups["sex_ok"] & id_groups["name_ok"])]
+    out = pd.DataFrame(
+        {
+            "unique_id_l": bad["unique_id_l"].astype(str),
+            "unique_id_r": bad["unique_id_r"].astype(str),
+            "reasons": [deterministic.reasons(r) for r in bad.itertuples()],
+        }
+    )
+    return out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
+
+
+def _pairs(edges: pd.DataFrame, threshold: float, policy: ConflictPolicy) -> pd.DataFrame:
+    ok = (
+        ((edges["conflict"] == 0) | (policy == "model"))
+        & (edges["different_ids"] == 0)
+        & ((edges["by_id"] == 1) | (edges["match_probability"] >= threshold))
+    )
+    linked = edges[ok]
+    out = pd.DataFrame(
+        {
+            "unique_id_l": linked["unique_id_l"].astype(str),
+            "unique_id_r": linked["unique_id_r"].astype(str),
+            "match_probability": linked["match_probability"].astype(float),
+            "basis": np.where(linked["by_id"] == 1, "id", "model"),
+        }
+    )
+    return out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
+
+
+def _review(edges: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    reason = np.select(
+        [
+            edges["conflict"] == 1,
+            (edges["different_ids"] == 1) & (edges["match_probability"] >= threshold),
+            (edges["by_id"] == 0)
+            & (edges["different_ids"] == 0)
+            & (edges["match_probability"] < threshold),
+        ],
+        ["id_conflict", "different_ids", "uncertain"],
+        default="",
+    )
+    out = pd.DataFrame(
+        {
+            "unique_id_l": edges["unique_id_l"].astype(str),
+            "unique_id_r": edges["unique_id_r"].astype(str),
+            "match_probability": edges["match_probability"].astype(float),
+            "reason": reason,
+        }
+    )
+    out = out[out["reason"] != ""]
+    return out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
+
+
+def _enforce_cannot_link(
+    clusters: pd.DataFrame,
+    pairs: pd.DataFrame,
+    records: pd.DataFrame,
+    conflicts: pd.DataFrame,
+) -> tuple[pd.DataFrame, int]:
+    """Re-split the components that join records which must stay apart.
+
+    Must stay apart: a conflict pair, and two records with different checked IDs. Inside a
+    violating component the linked pairs are replayed strongest first (ID links, then by
+    match probability) into a union-find that refuses any union joining two such records.
+    """
+    checked = records.loc[records["id_checked"], ["unique_id", "id_number"]]
+    checked_id = dict(zip(checked["unique_id"], checked["id_number"], strict=True))
+    apart: dict[str, set[str]] = {}
+    for a, b in zip(conflicts["unique_id_l"], conflicts["unique_id_r"], strict=True):
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+
+    cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
+    members: dict[Any, list[str]] = {}
+    for uid, cid in cluster_of.items():
+        members.setdefault(cid, []).append(uid)
+
+    def violates(group: list[str]) -> bool:
+        ids = {checked_id[u] for u in group if u in checked_id}
+        if len(ids) > 1:
+            return True
+        inside = set(group)
+        return any(apart.get(u, set()) & inside for u in group)
+
+    bad = [cid for cid, group in members.items() if len(group) > 1 and violates(group)]
+    if not bad:
+        return clusters, 0
+    bad_set = set(bad)
+    in_bad = pairs["unique_id_l"].map(cluster_of).isin(bad_set)
+    replay = pairs[in_bad].assign(by_id=pairs["basis"] == "id")
+    replay = replay.sort_values(
+        ["by_id", "match_probability", "unique_id_l", "unique_id_r"],
+        ascending=[False, False, True, True],
+    )
+    parent: dict[str, str] = {u: u for cid in bad for u in members[cid]}
+    ids: dict[str, set[str]] = {u: ({checked_id[u]} if u in checked_id else set()) for u in parent}
+    comp: dict[str, set[str]] = {u: {u} for u in parent}
+    forbidden: dict[str, set[str]] = {u: set(apart.get(u, set())) for u in parent}
+
+    def find(u: str) -> str:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    for a, b in zip(replay["unique_id_l"], replay["unique_id_r"], strict=True):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if len(ids[ra] | ids[rb]) > 1 or forbidden[ra] & comp[rb]:
+            continue
+        if len(comp[ra]) < len(comp[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        comp[ra] |= comp.pop(rb)
+        ids[ra] |= ids.pop(rb)
+        forbidden[ra] |= forbidden.pop(rb)
+    new_id = {u: f"resplit:{min(comp[find(u)])}" for u in parent}
+    out = clusters.copy()
+    out["cluster_id"] = out["cluster_id"].astype(str)
+    mask = out["unique_id"].isin(new_id)
+    out.loc[mask, "cluster_id"] = out.loc[mask, "unique_id"].map(new_id)
+    return out, len(bad)
