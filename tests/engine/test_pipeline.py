@@ -410,7 +410,13 @@ def test_blank_lines_only(ingest):
 
 def test_header_only_file(ingest, lake):
     r = ingest("t_people.csv", HEADER + "\n")
-    assert_failed(r, "no_rows")
+    assert_failed(r, "no_rows")  # an empty snapshot would wipe the feed: refused
+    assert lake.state() == {}
+
+
+def test_header_only_event_file_means_no_new_events(ingest, lake):
+    r = ingest("t_events.csv", "事件编号,金额,日期\n")
+    assert (r.status, r.rows_read, r.accepted, r.written, r.error) == ("ingested", 0, 0, 0, None)
     assert lake.state() == {}
 
 

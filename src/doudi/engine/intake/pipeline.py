@@ -256,7 +256,9 @@ def _run(batches: Iterable[Batch], validator: Validator, feed: Feed, lake: Lake,
                 next_mark += PROGRESS_EVERY
         if not bound:
             raise IntakeError("empty_file", "没有表头", "no header row")
-        if validator.rows_read == 0:
+        if validator.rows_read == 0 and feed.semantics == "snapshot":
+            # An empty snapshot would wipe the feed's current data: refuse it clearly. For an
+            # event feed a header-only file means "no new events this period" and is fine.
             raise IntakeError("no_rows")
         result.rows_read = validator.rows_read
         result.accepted = validator.accepted
