@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import uuid
 from pathlib import Path
@@ -11,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,7 +27,7 @@ from doudi.intake.forms import UploadForm
 from doudi.intake.models import IngestRun, QuarantinedRow
 from doudi.intake.selectors import feed_freshness
 from doudi.intake.tasks import ingest_uploaded_file
-from doudi.registry.views import safe_cell
+from doudi.web.csv_export import csv_download
 
 
 def _require_feeds(user):
@@ -109,23 +107,13 @@ def quarantine_download(request):
     audit_record(request=request, action="intake.quarantine_download", object_type="feed",
                  object_id=feed, detail={"rows": rows.count()})
 
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-
     def stream():
-        yield "\ufeff"
-        yield writer.writerow(["数据项", "批次", "位置", "字段", "原因", "Reason", "原始数据"])
         for row in rows.iterator(chunk_size=1000):
-            yield writer.writerow([safe_cell(v) for v in (
-                row.feed_id, row.run_id, row.location, row.field, row.reason_zh, row.reason_en,
-                row.raw)])
+            yield (row.feed_id, row.run_id, row.location, row.field, row.reason_zh,
+                   row.reason_en, row.raw)
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="quarantine.csv"'
-    return response
+    return csv_download("quarantine.csv",
+                        ["数据项", "批次", "位置", "字段", "原因", "Reason", "原始数据"], stream())
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +11,7 @@ from doudi.audit.actions import audit_record
 from doudi.registry import actions, selectors
 from doudi.registry.access import access_household, access_person
 from doudi.registry.forms import AddressForm, RevealForm
+from doudi.web.csv_export import csv_download
 
 EXPORT_HEADER = ["户号", "社区", "街道", "住址", "户主姓名", "户主身份证号码（脱敏）", "人数"]
 
@@ -68,11 +66,6 @@ def household_update_address(request, household_id: int):
     return redirect("registry:household_detail", household_id=household.pk)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 def household_export(request):
     """CSV of the households the user may read (masked IDs), safe against formula injection."""
@@ -81,31 +74,14 @@ def household_export(request):
     households = selectors.household_list_with_head(households.order_by("hukou_no"))
     audit_record(request=request, action="household.export", object_type="household",
                  detail={"kind": kind, "rows": households.count()})
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield "\ufeff"
-        yield writer.writerow(EXPORT_HEADER)
         for h in households.iterator(chunk_size=2000):
             head = h.heads[0].person if h.heads else None
-            yield writer.writerow([
-                safe_cell(v) for v in (
-                    h.hukou_no, h.community.name, h.community.parent.name, h.address,
-                    head.name if head else "", head.id_masked if head else "", h.member_count,
-                )
-            ])
+            yield (h.hukou_no, h.community.name, h.community.parent.name, h.address,
+                   head.name if head else "", head.id_masked if head else "", h.member_count)
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="households.csv"'
-    return response
-
-
-def safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ or a control character."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
+    return csv_download("households.csv", EXPORT_HEADER, rows())
 
 
 @require_POST

@@ -67,36 +67,32 @@ class FileInfo:
     sheets: dict[str, int] = field(default_factory=dict)  # XLSX: rows per sheet
 
 
-def write_csv(
-    out_dir: Path, rel: str, header: Sequence[str], rows: Iterable[Sequence[object]]
-) -> tuple[str, int]:
-    """Stream rows to ``out_dir/rel`` as Excel writes CSV (UTF-8 BOM, CRLF)."""
+def _write(out_dir: Path, rel: str, header: Sequence[str], rows: Iterable[Sequence[object]],
+           *, encoding: str, lineterminator: str) -> tuple[str, int]:
     path = out_dir / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, lineterminator=lineterminator)
         writer.writerow(header)
         for row in rows:
             writer.writerow(row)
             count += 1
     return rel, count
+
+
+def write_csv(
+    out_dir: Path, rel: str, header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> tuple[str, int]:
+    """Stream rows to ``out_dir/rel`` as Excel writes CSV (UTF-8 BOM, CRLF)."""
+    return _write(out_dir, rel, header, rows, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def write_truth_csv(
     out_dir: Path, rel: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> tuple[str, int]:
     """Truth files: UTF-8 without BOM, ``\\n`` line endings."""
-    path = out_dir / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-    return rel, count
+    return _write(out_dir, rel, header, rows, encoding="utf-8", lineterminator="\n")
 
 
 def hukou_rel(pop: Population) -> str:
