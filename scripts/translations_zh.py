@@ -108,6 +108,17 @@ ZH = {
     "last delivered %(d)s days ago (limit %(limit)s)": "最近报送于 %(d)s 天前（要求 %(limit)s 天内）",
     "never delivered": "从未报送", "Every feed is within its freshness limit.": "所有数据项均在时效要求之内。",
     "All data feeds": "全部数据项",
+    "Identity resolution": "人员比对", "Succeeded": "成功", "Decided": "已判定",
+    "Compare two records": "比对两条记录", "Identity review": "人员比对复核",
+    "Reason for review": "复核原因", "Match probability": "匹配概率",
+    "Why the model scored it so: match weight per comparison": "模型评分依据：各比较项的匹配权重",
+    "Basis for your decision (recorded)": "判断依据（记入审计日志）", "Same person": "同一人",
+    "Different people": "不是同一人",
+    "Run #%(n)s: %(records)s records linked into %(persons)s persons.":
+        "第 %(n)s 次比对：%(records)s 条记录归并为 %(persons)s 人。",
+    "No identity-resolution run yet.": "尚未运行人员比对。",
+    ("%(n)s pair to review", "%(n)s pairs to review"): "待复核 %(n)s 对",
+    "Record": "记录", "Compare": "比对",
     "Not found": "页面不存在", "This page does not exist, or it is outside your jurisdiction.":
         "该页面不存在，或不在您的辖区范围内。", "Back to the home page": "返回首页",
     "Not permitted": "无权操作",

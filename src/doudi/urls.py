@@ -7,6 +7,7 @@ urlpatterns = [
     path("households/", include("doudi.registry.urls")),
     path("audit/", include("doudi.audit.urls")),
     path("intake/", include("doudi.intake.urls")),
+    path("identity/", include("doudi.identity.urls")),
     path("api/v1/", include("doudi.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

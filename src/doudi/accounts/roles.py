@@ -43,6 +43,8 @@ class Capabilities:
     delivers_feeds: bool = False
     # Reads every feed's deliveries and quarantine (not only the own department's).
     reads_all_feeds: bool = False
+    # Runs identity resolution and decides review pairs (district data staff).
+    reviews_identity: bool = False
     # Must sign in with a second factor (TOTP).
     requires_2fa: bool = False
     # Which jurisdiction level the account must be bound to (None: no binding needed).
@@ -63,6 +65,7 @@ CAPABILITIES: dict[str, Capabilities] = {
         edits_registry=True,
         reveals_ids=True,
         reads_all_feeds=True,
+        reviews_identity=True,
         requires_2fa=True,
         jurisdiction_level="district",
     ),

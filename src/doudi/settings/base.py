@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "doudi.accounts",
     "doudi.registry",
     "doudi.intake",
+    "doudi.identity",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,11 @@ DOUDI_INGEST_MAX_BYTES = 4 * 1024**3  # command line
 DOUDI_UPLOAD_MAX_BYTES = 200 * 1024**2  # upload page and push API
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2  # larger uploads spool to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024**2  # JSON batches pushed to the API
+
+# Identity resolution: where each run's persons table is written, and the match threshold
+# (a match probability; configuration, not code).
+DOUDI_RESULTS_DIR = VAR_DIR / "results"
+DOUDI_LINK_THRESHOLD = 0.5
 
 # The demo district (Wuchang, Wuhan).
 DOUDI_DISTRICT_CODE = "420106"

@@ -11,6 +11,8 @@ def navigation(request):
         nav.append(("registry:household_list", _("Households")))
     if user.can.delivers_feeds or user.can.reads_all_feeds:
         nav.append(("intake:feeds", _("Data feeds")))
+    if user.can.reviews_identity:
+        nav.append(("identity:review", _("Identity review")))
     if user.can.reads_audit:
         nav.append(("audit:log", _("Audit log")))
     return {"nav": nav}

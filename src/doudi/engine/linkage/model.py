@@ -273,6 +273,7 @@ def settings(
     link_type: LinkType,
     comparisons_: list[ComparisonCreator] | None = None,
     blocking_rules: list[BlockingRuleCreator] | None = None,
+    retain_intermediate: bool = False,
 ) -> SettingsCreator:
     """Splink settings for ``records`` (canonical columns): our comparisons and rules."""
     return SettingsCreator(
@@ -284,7 +285,7 @@ def settings(
             blocking_rules if blocking_rules is not None else prediction_rules(records)
         ),
         retain_matching_columns=True,
-        retain_intermediate_calculation_columns=False,
+        retain_intermediate_calculation_columns=retain_intermediate,
     )
 
 

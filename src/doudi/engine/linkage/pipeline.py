@@ -215,6 +215,7 @@ def link(
     comparisons: list | None = None,
     prediction_rules: list | None = None,
     training_rules: list | None = None,
+    explain: bool = False,
 ) -> LinkageResult:
     """Link ``records`` (the canonical table from :func:`~.schema.prepare`) into clusters.
 
@@ -232,7 +233,10 @@ def link(
     reaches the threshold (the pair stays in ``conflicts`` either way). ``previous_keys``
     (``unique_id``, ``cluster_key``) and ``key_floor`` make keys stable (:mod:`.keys`).
     ``comparisons``, ``prediction_rules`` and ``training_rules`` override the defaults of
-    :mod:`.model` (for experiments and baselines).
+    :mod:`.model` (for experiments and baselines). ``explain=True`` adds to ``review`` one
+    column ``mw_<comparison>`` per comparison: that comparison's match weight (log2 of its
+    Bayes factor, term-frequency adjustment included) for the pair; null for a pair the model
+    did not score (an ID conflict outside the blocking rules).
     """
     missing = [c for c in COLUMNS if c not in records.columns]
     if missing:
@@ -261,6 +265,7 @@ def link(
             comparisons=comparisons,
             prediction_rules=prediction_rules,
             training_rules=training_rules,
+            explain=explain,
         )
     finally:
         if backend == "duckdb":
@@ -332,6 +337,7 @@ def _run(
     comparisons: list | None,
     prediction_rules: list | None,
     training_rules: list | None,
+    explain: bool = False,
 ):
     rec = be.register(records, "doudi_linkage_records")
     rec_name = rec.physical_name
@@ -350,6 +356,7 @@ def _run(
         link_type=link_type,
         comparisons_=comparisons,
         blocking_rules=prediction_rules,
+        retain_intermediate=explain,
     )
     if model is not None:
         dialect = be.db_api.sql_dialect.sql_dialect_str
@@ -419,6 +426,8 @@ def _run(
     held = conflicts if conflict_policy == "hold" else conflicts.iloc[0:0]
     clusters, resplit = _enforce_cannot_link(clusters, pairs, records, held)
     review = _review(edge_frame, threshold)
+    if explain:
+        review = _explain(be, review, predictions.physical_name, fitted)
     if resplit:
         cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
         apart = pairs["unique_id_l"].map(cluster_of) != pairs["unique_id_r"].map(cluster_of)
@@ -431,6 +440,33 @@ def _run(
         )
     timer.lap("cluster")
     return clusters, pairs, conflicts, review, fitted, lam, resplit
+
+
+def _explain(be: Backend, review: pd.DataFrame, predictions: str, fitted: dict) -> pd.DataFrame:
+    """Per-comparison match weights of the review pairs, from the scored predictions."""
+    names = [c["output_column_name"] for c in fitted.get("comparisons", [])]
+    if review.empty or not names:
+        return review.assign(**{f"mw_{n}": pd.Series(dtype=float) for n in names})
+    available = set(be.frame("SELECT * FROM {p} LIMIT 0", p=predictions).columns)
+    parts = []
+    for n in names:
+        mw = f"p.mw_{n}" if f"mw_{n}" in available else "0.0"
+        tf = f"coalesce(p.mw_tf_adj_{n}, 0.0)" if f"mw_tf_adj_{n}" in available else "0.0"
+        parts.append(f"{mw} + {tf} AS mw_{n}")
+    pairs = be.register(review[["unique_id_l", "unique_id_r"]].drop_duplicates(),
+                        "doudi_linkage_review_pairs")
+    weights = be.frame(
+        "SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l, "
+        "greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r, " + ", ".join(parts)
+        + " FROM {p} AS p JOIN {r} AS r ON least(p.unique_id_l, p.unique_id_r) = r.unique_id_l"
+        " AND greatest(p.unique_id_l, p.unique_id_r) = r.unique_id_r",
+        p=predictions,
+        r=pairs.physical_name,
+    )
+    weights["unique_id_l"] = weights["unique_id_l"].astype(str)
+    weights["unique_id_r"] = weights["unique_id_r"].astype(str)
+    weights = weights.drop_duplicates(["unique_id_l", "unique_id_r"])
+    return review.merge(weights, on=["unique_id_l", "unique_id_r"], how="left")
 
 
 def _conflicts(id_groups: pd.DataFrame, link_type: LinkType) -> pd.DataFrame:

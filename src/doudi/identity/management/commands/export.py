@@ -1,0 +1,25 @@
+import csv
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from doudi.identity.actions import persons_export_rows
+
+
+class Command(BaseCommand):
+    help = "Export results: `doudi export persons --out FILE.csv` (feed,record_key,person_key)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        persons = sub.add_parser("persons", help="record → person key of the current run")
+        persons.add_argument("--out", required=True, type=Path)
+
+    def handle(self, *args, what: str, out: Path, **options):
+        rows = persons_export_rows()
+        if rows is None:
+            raise CommandError("no identity-resolution run yet: run `doudi link` first")
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["feed", "record_key", "person_key"])
+            writer.writerows(rows.itertuples(index=False, name=None))
+        self.stdout.write(f"wrote {len(rows)} rows to {out}")
