@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.accounts.demo import DEMO_PASSWORD, demo_accounts_ensure
+from doudi.intake.actions import expand_paths, ingest_path
 from doudi.registry.actions import jurisdictions_load, register_import
 from doudi.registry.models import Household
 from doudi.web.progress import progress_bar
@@ -47,6 +48,11 @@ class Command(BaseCommand):
                         f"loaded {report.households_created} households, "
                         f"{report.persons_created} people"
                     )
+            # Every department's feed through intake, so deliveries and quarantine have content.
+            files = expand_paths([out / "feeds"])
+            for path in files:
+                ingest_path(path=path)
+            self.stdout.write(f"ingested {len(files)} department feed files")
         accounts = demo_accounts_ensure()
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for every account: {DEMO_PASSWORD})")
