@@ -120,6 +120,8 @@ class SparkBackend(Backend):
         ]
         rows = df.astype(object).where(df.notna(), None).values.tolist()
         sdf = self.spark.createDataFrame(rows, schema=StructType(fields))
+        # A Spark session outlives one linkage (getOrCreate): drop the previous run's view.
+        self.spark.catalog.dropTempView(name)
         return self.db_api.register(sdf, table_name=name)
 
 
