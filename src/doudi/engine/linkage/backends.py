@@ -125,9 +125,11 @@ class SparkBackend(Backend):
         return self.db_api.register(sdf, table_name=name)
 
 
-def make_backend(name: BackendName, *, threads: int = 2, spark=None) -> Backend:
+def make_backend(
+    name: BackendName, *, threads: int = 2, spark=None, memory_limit: str | None = None
+) -> Backend:
     if name == "duckdb":
-        return DuckDBBackend(threads=threads)
+        return DuckDBBackend(threads=threads, memory_limit=memory_limit)
     if name == "spark":
         return SparkBackend(spark=spark, cores=threads)
     raise ValueError(f"unknown backend {name!r}: expected 'duckdb' or 'spark'")

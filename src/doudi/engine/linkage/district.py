@@ -51,7 +51,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .keys import assign_keys
 from .pipeline import DEFAULT_THRESHOLD, link
 from .schema import prepare
 
@@ -74,6 +73,10 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 PROFILE_COLUMNS = ("name", "id_number", "id_near", "birth_date", "sex", "phone", "address",
                    "community")
+
+
+# Profiles the model is trained on at most (≈ a 30 000-household district).
+TRAIN_SAMPLE = 200_000
 
 
 class DecisionConflict(ValueError):
@@ -202,6 +205,8 @@ def link_district(
     model: dict[str, Any] | None = None,
     spark: Any = None,
     seed: int = 42,
+    memory_limit: str | None = "2GB",
+    train_sample: int | None = TRAIN_SAMPLE,
 ) -> DistrictLinkage:
     """Link every record of every person-level feed of ``lake`` into persons.
 
@@ -209,7 +214,11 @@ def link_district(
     docstring for the exact semantics). ``previous_keys``: ``unique_id``, ``person_key`` of an
     earlier run (``cluster_key`` is accepted too). ``model``: a fitted model JSON to reuse
     (training skipped). ``backend``: ``"duckdb"`` or ``"spark"`` (``spark`` session or a local
-    one with ``threads`` cores).
+    one with ``threads`` cores). ``memory_limit``: DuckDB's memory limit for staging and
+    linkage, per connection (staging and linkage use one each; DuckDB spills to disk beyond
+    it); ``None`` for DuckDB's default. ``train_sample``:
+    the model is trained on a seeded random sample of at most this many profiles (EM's blocked
+    pairs grow with the square of the district), every profile is scored.
     """
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -219,6 +228,8 @@ def link_district(
     try:
         con.execute(f"SET threads = {int(threads)}")
         con.execute("SET preserve_insertion_order = false")
+        if memory_limit:
+            con.execute(f"SET memory_limit = {_lit(memory_limit)}")
         uids = sorted({u for pair in decided for u in pair})
         con.execute("CREATE TABLE decided (unique_id VARCHAR)")
         if uids:
@@ -230,72 +241,70 @@ def link_district(
             "any_value(coalesce(id_number, id_near)) AS id_number, "
             "any_value(birth_date) AS birth_date, any_value(sex) AS sex, "
             "any_value(phone) AS phone, any_value(address) AS address, "
-            "any_value(community) AS community, count(*) AS n "
+            "any_value(community) AS community "
             "FROM district_records GROUP BY profile ORDER BY profile"
         ).df()
-        members = con.execute(
-            "SELECT unique_id, source, record_key, profile FROM district_records "
-            "ORDER BY unique_id"
-        ).df()
+        known = {
+            r[0]
+            for r in con.execute(
+                "SELECT d.unique_id FROM decided AS d "
+                "JOIN district_records AS r ON r.unique_id = d.unique_id"
+            ).fetchall()
+        }
+        ignored = [(a, b, s) for (a, b), s in decided.items() if a not in known or b not in known]
+        decided = {k: s for k, s in decided.items() if k[0] in known and k[1] in known}
+        timings["stage"] = round(time.perf_counter() - t0, 3)
+
+        t = time.perf_counter()
+        canonical = prepare(profiles, kind="chinese")
+        n_profiles = len(profiles)
+        del profiles
+        timings["prepare"] = round(time.perf_counter() - t, 3)
+
+        result = link(
+            canonical,
+            backend=backend,  # type: ignore[arg-type]
+            threshold=threshold,
+            model=model,
+            threads=threads,
+            spark=spark,
+            seed=seed,
+            explain=True,
+            memory_limit=memory_limit,
+            train_sample=train_sample,
+        )
+        del canonical
+        for k, v in result.timings.items():
+            timings[f"link.{k}"] = v
+
+        t = time.perf_counter()
+        review = result.review
+        profile_clusters = result.clusters[["unique_id", "cluster_key"]].rename(
+            columns={"unique_id": "profile", "cluster_key": "cluster_id"}
+        )
+        if decided:
+            cluster_of = dict(zip(profile_clusters["profile"], profile_clusters["cluster_id"],
+                                  strict=True))
+            cluster_of, cut = apply_decisions(cluster_of, result.pairs, decided)
+            if len(cut):
+                review = pd.concat([review, cut.assign(reason="decision")], ignore_index=True)
+            pair_key = [
+                (a, b) if a < b else (b, a)
+                for a, b in zip(review["unique_id_l"], review["unique_id_r"], strict=True)
+            ]
+            review = review[[k not in decided for k in pair_key]]
+            profile_clusters = pd.DataFrame(
+                {"profile": list(cluster_of), "cluster_id": [str(c) for c in cluster_of.values()]}
+            )
+        else:
+            profile_clusters["cluster_id"] = profile_clusters["cluster_id"].astype(str)
+        review = review.sort_values(["unique_id_l", "unique_id_r", "reason"]).reset_index(
+            drop=True
+        )
+        persons = _record_keys(con, profile_clusters, previous_keys)
+        timings["decisions_keys"] = round(time.perf_counter() - t, 3)
     finally:
         con.close()
-    known = set(members["unique_id"])
-    ignored = [(a, b, s) for (a, b), s in decided.items() if a not in known or b not in known]
-    decided = {k: s for k, s in decided.items() if k[0] in known and k[1] in known}
-    timings["stage"] = round(time.perf_counter() - t0, 3)
-
-    t = time.perf_counter()
-    canonical = prepare(profiles.drop(columns="n"), kind="chinese")
-    timings["prepare"] = round(time.perf_counter() - t, 3)
-
-    result = link(
-        canonical,
-        backend=backend,  # type: ignore[arg-type]
-        threshold=threshold,
-        model=model,
-        threads=threads,
-        spark=spark,
-        seed=seed,
-        explain=True,
-    )
-    for k, v in result.timings.items():
-        timings[f"link.{k}"] = v
-
-    t = time.perf_counter()
-    cluster_of = dict(zip(result.clusters["unique_id"], result.clusters["cluster_key"],
-                          strict=True))
-    review = result.review
-    if decided:
-        cluster_of, cut = apply_decisions(cluster_of, result.pairs, decided)
-        if len(cut):
-            review = pd.concat([review, cut.assign(reason="decision")], ignore_index=True)
-        pair_key = [
-            (a, b) if a < b else (b, a)
-            for a, b in zip(review["unique_id_l"], review["unique_id_r"], strict=True)
-        ]
-        review = review[[k not in decided for k in pair_key]]
-    review = review.sort_values(["unique_id_l", "unique_id_r", "reason"]).reset_index(drop=True)
-
-    record_clusters = pd.DataFrame(
-        {"unique_id": members["unique_id"], "cluster_id": members["profile"].map(cluster_of)}
-    )
-    prev = None
-    if previous_keys is not None and len(previous_keys):
-        col = "person_key" if "person_key" in previous_keys.columns else "cluster_key"
-        prev = pd.DataFrame(
-            {"unique_id": previous_keys["unique_id"].astype(str),
-             "cluster_key": previous_keys[col].astype("int64")}
-        )
-    keyed = assign_keys(record_clusters, previous=prev)
-    persons = pd.DataFrame(
-        {
-            "unique_id": members["unique_id"].to_numpy(),
-            "source": members["source"].to_numpy(),
-            "record_key": members["record_key"].to_numpy(),
-            "person_key": keyed["cluster_key"].to_numpy(dtype=np.int64),
-        }
-    )
-    timings["decisions_keys"] = round(time.perf_counter() - t, 3)
     timings["total"] = round(time.perf_counter() - t0, 3)
     return DistrictLinkage(
         persons=persons,
@@ -304,11 +313,81 @@ def link_district(
         model=result.model,
         timings=timings,
         records=int(n_records),
-        profiles=len(profiles),
+        profiles=n_profiles,
         backend=backend,
         threshold=threshold,
         ignored_decisions=ignored,
     )
+
+
+KEYS_SQL = """
+CREATE TEMP VIEW district_keyed AS
+SELECT r.unique_id, r.source, r.record_key, c.cluster_id
+FROM district_records AS r JOIN district_profile_clusters AS c ON c.profile = r.profile
+"""
+
+
+def _record_keys(con, profile_clusters: pd.DataFrame, previous_keys) -> pd.DataFrame:
+    """``unique_id``, ``source``, ``record_key``, ``person_key`` per record, as :mod:`.keys`.
+
+    Every record takes its profile's cluster; keys follow :func:`~.keys.assign_keys` at record
+    level (the overlap with ``previous_keys`` is counted in records), computed in DuckDB.
+    """
+    con.register("district_profile_clusters_df", profile_clusters)
+    con.execute("CREATE TEMP TABLE district_profile_clusters AS "
+                "SELECT * FROM district_profile_clusters_df")
+    con.unregister("district_profile_clusters_df")
+    con.execute(KEYS_SQL)
+    smallest = con.execute(
+        "SELECT cluster_id, min(unique_id) AS smallest FROM district_keyed GROUP BY cluster_id"
+    ).df()
+    assigned: dict = {}
+    floor = 0
+    if previous_keys is not None and len(previous_keys):
+        col = "person_key" if "person_key" in previous_keys.columns else "cluster_key"
+        prev = pd.DataFrame(
+            {"unique_id": previous_keys["unique_id"].astype(str).to_numpy(),
+             "cluster_key": previous_keys[col].astype("int64").to_numpy()}
+        )
+        con.register("district_previous_df", prev)
+        overlap = con.execute(
+            "SELECT k.cluster_id, p.cluster_key AS key, count(*) AS n "
+            "FROM district_keyed AS k "
+            "JOIN district_previous_df AS p ON p.unique_id = k.unique_id "
+            "GROUP BY k.cluster_id, p.cluster_key"
+        ).df()
+        con.unregister("district_previous_df")
+        overlap["smallest"] = overlap["cluster_id"].map(
+            dict(zip(smallest["cluster_id"], smallest["smallest"], strict=True))
+        )
+        overlap = overlap.sort_values(["n", "key", "smallest"], ascending=[False, True, True])
+        used: set[int] = set()
+        for cluster_id, key in zip(overlap["cluster_id"], overlap["key"], strict=True):
+            key = int(key)
+            if cluster_id in assigned or key in used:
+                continue
+            assigned[cluster_id] = key
+            used.add(key)
+        floor = int(prev["cluster_key"].max())
+    fresh = smallest[~smallest["cluster_id"].isin(list(assigned))].sort_values("smallest")
+    keys = pd.DataFrame(
+        {
+            "cluster_id": list(assigned) + fresh["cluster_id"].tolist(),
+            "person_key": np.concatenate([
+                np.fromiter(assigned.values(), dtype=np.int64, count=len(assigned)),
+                floor + np.arange(1, len(fresh) + 1, dtype=np.int64),
+            ]),
+        }
+    )
+    con.register("district_cluster_keys_df", keys)
+    persons = con.execute(
+        "SELECT k.unique_id, k.source, k.record_key, c.person_key "
+        "FROM district_keyed AS k JOIN district_cluster_keys_df AS c "
+        "ON c.cluster_id = k.cluster_id ORDER BY k.unique_id"
+    ).df()
+    con.unregister("district_cluster_keys_df")
+    persons["person_key"] = persons["person_key"].astype(np.int64)
+    return persons
 
 
 def apply_decisions(

@@ -35,7 +35,13 @@ def assign_keys(
     """
     uid = clusters["unique_id"].astype(str)
     cid = clusters["cluster_id"]
-    smallest = uid.groupby(cid).min()  # cluster_id -> smallest unique_id
+    # cluster_id -> smallest unique_id (sort once; a groupby min over strings is slow)
+    firsts = (
+        pd.DataFrame({"u": uid.to_numpy(), "c": cid.to_numpy()})
+        .sort_values("u", kind="stable")
+        .drop_duplicates("c")
+    )
+    smallest = pd.Series(firsts["u"].to_numpy(), index=firsts["c"].to_numpy())
     assigned: dict = {}
     if previous is not None and len(previous):
         prev = pd.Series(

@@ -216,6 +216,8 @@ def link(
     prediction_rules: list | None = None,
     training_rules: list | None = None,
     explain: bool = False,
+    memory_limit: str | None = None,
+    train_sample: int | None = None,
 ) -> LinkageResult:
     """Link ``records`` (the canonical table from :func:`~.schema.prepare`) into clusters.
 
@@ -236,7 +238,9 @@ def link(
     :mod:`.model` (for experiments and baselines). ``explain=True`` adds to ``review`` one
     column ``mw_<comparison>`` per comparison: that comparison's match weight (log2 of its
     Bayes factor, term-frequency adjustment included) for the pair; null for a pair the model
-    did not score (an ID conflict outside the blocking rules).
+    did not score (an ID conflict outside the blocking rules). ``memory_limit``: DuckDB's
+    memory limit (e.g. ``"3GB"``; it spills to disk beyond it). ``train_sample``: train on
+    a seeded random sample of at most this many records (all records are scored).
     """
     missing = [c for c in COLUMNS if c not in records.columns]
     if missing:
@@ -247,7 +251,7 @@ def link(
         raise ValueError(f"unknown conflict_policy {conflict_policy!r}: expected 'hold' or 'model'")
     records = records[list(COLUMNS)].reset_index(drop=True)
     timer = _Timer()
-    be = make_backend(backend, threads=threads, spark=spark)
+    be = make_backend(backend, threads=threads, spark=spark, memory_limit=memory_limit)
     try:
         result = _run(
             be,
@@ -266,6 +270,7 @@ def link(
             prediction_rules=prediction_rules,
             training_rules=training_rules,
             explain=explain,
+            train_sample=train_sample,
         )
     finally:
         if backend == "duckdb":
@@ -338,6 +343,7 @@ def _run(
     prediction_rules: list | None,
     training_rules: list | None,
     explain: bool = False,
+    train_sample: int | None = None,
 ):
     rec = be.register(records, "doudi_linkage_records")
     rec_name = rec.physical_name
@@ -364,9 +370,18 @@ def _run(
             rec, model_lib.for_dialect(model, settings, dialect), log_level=logging.ERROR
         )
     else:
-        linker = Linker(rec, settings, log_level=logging.ERROR)
         rules = training_rules if training_rules is not None else model_lib.training_rules(records)
-        _train(linker, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
+        if train_sample is None or len(records) <= train_sample:
+            linker = Linker(rec, settings, log_level=logging.ERROR)
+            _train(linker, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
+        else:
+            # EM's blocked pairs grow with the square of the records per block: train on a
+            # seeded random sample (matches and non-matches thin alike), score everything.
+            sample = records.sample(n=train_sample, random_state=seed).sort_values("unique_id")
+            trec = be.register(sample.reset_index(drop=True), "doudi_linkage_training_records")
+            trainer = Linker(trec, settings, log_level=logging.ERROR)
+            _train(trainer, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
+            linker = Linker(rec, trainer.misc.save_model_to_json(), log_level=logging.ERROR)
     timer.lap("train")
 
     # 3. predict

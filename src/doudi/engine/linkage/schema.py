@@ -37,6 +37,7 @@ Every record is one row. The columns (all strings or null, except the two boolea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -140,12 +141,20 @@ def split_chinese_name(name: str) -> tuple[str, str]:
     return name[:1], name[1:]
 
 
+@functools.lru_cache(maxsize=65536)
+def _surname_pinyin(surname: str) -> str:
+    return SURNAME_READINGS.get(surname) or " ".join(lazy_pinyin(surname, style=Style.NORMAL))
+
+
+@functools.lru_cache(maxsize=262144)
+def _given_pinyin(given: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(given, style=Style.NORMAL, errors="ignore")) if given else ()
+
+
 def chinese_pinyin(name: str) -> str:
     """Toneless lowercase pinyin, syllables joined by spaces, surname read as a surname."""
     surname, given = split_chinese_name(name)
-    head = SURNAME_READINGS.get(surname) or " ".join(lazy_pinyin(surname, style=Style.NORMAL))
-    tail = lazy_pinyin(given, style=Style.NORMAL, errors="ignore") if given else []
-    return _latin(" ".join([head, *tail]))
+    return _latin(" ".join([_surname_pinyin(surname), *_given_pinyin(given)]))
 
 
 def clean_name(value) -> str | None:
@@ -332,9 +341,9 @@ def prepare(
         )
         out["surname"] = split.map(lambda p: None if p is None else (p[0] or None))
         out["given_name"] = split.map(lambda p: None if p is None else (p[1] or None))
-        parsed = _column(df, "id_number").map(_resident_id)
-        out["id_number"] = parsed.map(lambda p: p[0])
-        rid = parsed.map(lambda p: p[1])
+        parsed = _by_unique(_column(df, "id_number"), _resident_id)  # IDs repeat across feeds
+        out["id_number"] = parsed.map(lambda p: None if p is None else p[0])
+        rid = parsed.map(lambda p: None if p is None else p[1])
         out["id_valid"] = rid.notna()
         out["id_checked"] = out["id_valid"]
         birth = _by_unique(_column(df, "birth_date"), birth_date)
