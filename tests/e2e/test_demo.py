@@ -157,17 +157,20 @@ def test_make_demo_serves_working_logins_for_every_role(page):
             assert accounts["bureau"]["place"] == "武昌区"
 
             # runserver prints its banner before it binds: wait until it answers.
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    status = http_status(f"{base}/static/doudi/doudi.css")
-                    break
-                except OSError:
-                    assert server.proc.poll() is None, server.log()
-                    assert time.monotonic() < deadline, server.log()
-                    time.sleep(0.1)
-            assert status == 200
-            assert http_status(f"{base}/static/vendor/htmx.min.js") == 200
+            # The serving line is printed just before runserver binds: retry connection
+            # errors (refused, or reset while it starts) until both assets answer.
+            deadline = time.monotonic() + 30
+            statuses = {}
+            for asset in ("doudi/doudi.css", "vendor/htmx.min.js"):
+                while True:
+                    try:
+                        statuses[asset] = http_status(f"{base}/static/{asset}")
+                        break
+                    except OSError:
+                        assert server.proc.poll() is None, server.log()
+                        assert time.monotonic() < deadline, server.log()
+                        time.sleep(0.2)
+            assert statuses == {"doudi/doudi.css": 200, "vendor/htmx.min.js": 200}
 
             page.goto(url)
             assert page.url == f"{base}/accounts/login/?next=/"
