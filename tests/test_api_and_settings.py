@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -102,3 +103,20 @@ def test_no_asset_is_loaded_from_outside(households, clients):
         html = clients["alice"].get(url).content.decode()
         external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
         assert external == [], url
+
+
+def test_console_script_survives_a_reader_that_hangs_up(tmp_path):
+    """SIGPIPE stays ignored, so a server lives on when a client closes early (the demo died
+    of SIG_DFL once); a command piped into `head` still ends quietly, without a traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOUDI_", "DJANGO_"))}
+    env.update(DOUDI_VAR_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    code = ("import signal; print(signal.getsignal(signal.SIGPIPE).name, flush=True)\n"
+            "for _ in range(100000): print('x' * 100)")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "doudi"), "shell", "-v", "0", "-c", code],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1
+    assert first == "SIG_IGN\n"
+    assert "Traceback" not in stderr, stderr

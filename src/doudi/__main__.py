@@ -1,17 +1,23 @@
 """The ``doudi`` console script: Django's manage command with doudi's settings."""
 
 import os
-import signal
 import sys
 
 
 def main() -> None:
-    # Piped into `head` and the like, stop quietly instead of a BrokenPipeError traceback.
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings.local")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except BrokenPipeError:
+        # Piped into `head` and the like: stop quietly instead of a traceback. SIGPIPE keeps
+        # Python's default (ignored): a server must survive a client that hangs up, so the
+        # signal is never reset to SIG_DFL (that killed `doudi demo` when a browser closed a
+        # connection early). The pattern is the one in Python's `signal` documentation.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":
