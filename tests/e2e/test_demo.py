@@ -185,6 +185,16 @@ def test_make_demo_serves_working_logins_for_every_role(page):
                 assert page.locator("h1").inner_text() == heading.format(place=account["place"])
                 sign_out(page, base)
                 assert page.locator("h1").inner_text() == "登录兜底平台"
+            workers = descendants(server.proc.pid)
+            assert len(workers) == 1, workers  # the background task worker, and nothing else
         finally:
             server.stop()
-        assert server.proc.returncode is not None
+        assert server.proc.returncode == 0
+        # Stopping the demo (SIGTERM, as a service manager does) stops its task worker too.
+        time.sleep(0.5)
+        assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
+
+
+def descendants(pid: int) -> list[int]:
+    found = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return found + [d for child in found for d in descendants(child)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -65,10 +66,17 @@ class Command(BaseCommand):
         if no_serve:
             return
         # Uploaded files are ingested in the background by the database-backed task worker.
-        worker = subprocess.Popen([sys.executable, "-m", "doudi", "db_worker"])
+        worker = subprocess.Popen([sys.executable, "-m", "doudi", "db_worker", "--no-reload"])
         self.stdout.write(f"\nserving http://{addr}/ — Ctrl-C to stop")
+        # Stopped by SIGTERM (a service manager, a test) as by Ctrl-C: unwind, so the worker
+        # is stopped below instead of living on as an orphan.
+        signal.signal(signal.SIGTERM, _exit_quietly)
         try:
             call_command("runserver", addr, use_reloader=False)
         finally:
             worker.terminate()
             worker.wait(timeout=10)
+
+
+def _exit_quietly(signum, frame):
+    raise SystemExit(0)
