@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -40,16 +42,30 @@ def prepare_district(out: Path, households: int, seed: int) -> dict:
     return {"generate_s": round(gen, 1), "ingest_s": round(time.perf_counter() - t, 1)}
 
 
-def link_and_score(out: Path, threads: int) -> dict:
+def link_and_score(out: Path, threads: int, memory_limit: str | None) -> dict:
     import pandas as pd
 
     from doudi.engine.catalogue import load_catalogue
     from doudi.engine.lake import Lake
     from doudi.engine.linkage.district import link_district, pair_scores
 
+    trace: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def sample_rss() -> None:  # resident set size twice a second, to see which step peaks
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not stop.wait(0.5):
+            with open("/proc/self/statm") as f:
+                trace.append((time.perf_counter() - t, int(f.read().split()[1]) * page))
+
     t = time.perf_counter()
-    result = link_district(Lake(out / "lake"), load_catalogue(), threads=threads)
+    sampler = threading.Thread(target=sample_rss, daemon=True)
+    sampler.start()
+    result = link_district(Lake(out / "lake"), load_catalogue(), threads=threads,
+                           memory_limit=memory_limit)
     link_s = time.perf_counter() - t
+    stop.set()
+    sampler.join()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     truth = pd.read_csv(out / "truth" / "records.csv", dtype=str)
     truth["unique_id"] = truth["feed"] + ":" + truth["record_key"]
@@ -63,9 +79,24 @@ def link_and_score(out: Path, threads: int) -> dict:
         "link_s": round(link_s, 1),
         "peak_rss_mib": round(peak / 1024),
         "timings": result.timings,
+        "rss_mib_by_step": _rss_by_step(trace, result.timings),
         "review_pairs": len(result.review),
         **{k: (round(v, 5) if isinstance(v, float) else v) for k, v in s.items()},
     }
+
+
+def _rss_by_step(trace: list[tuple[float, int]], timings: dict[str, float]) -> dict[str, int]:
+    """Peak RSS (MiB) sampled during each top-level step of ``timings`` (in order)."""
+    out, start = {}, 0.0
+    for name, seconds in timings.items():
+        if name == "total" or name.startswith("link.total"):
+            continue
+        end = start + seconds
+        inside = [rss for at, rss in trace if start <= at < end]
+        if inside:
+            out[name] = round(max(inside) / 2**20)
+        start = end
+    return out
 
 
 def main() -> int:
@@ -73,17 +104,20 @@ def main() -> int:
     ap.add_argument("--households", type=int, default=130_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--memory-limit", default="2GB",
+                    help="DuckDB memory limit per connection (link_district's memory_limit)")
     ap.add_argument("--dir", type=Path, help="keep the district here (default: a temp dir)")
     ap.add_argument("--link-only", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.link_only:
-        print(json.dumps(link_and_score(args.link_only, args.threads)))
+        print(json.dumps(link_and_score(args.link_only, args.threads, args.memory_limit)))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         out = args.dir or Path(tmp) / "district"
         staged = prepare_district(out, args.households, args.seed)
         child = subprocess.run(
-            [sys.executable, __file__, "--link-only", str(out), "--threads", str(args.threads)],
+            [sys.executable, __file__, "--link-only", str(out), "--threads", str(args.threads),
+             "--memory-limit", args.memory_limit],
             check=True, capture_output=True, text=True,
         )
         res = json.loads(child.stdout.strip().splitlines()[-1])

@@ -41,9 +41,11 @@ linkage itself (training, scoring, clustering) runs.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -75,6 +77,8 @@ PROFILE_COLUMNS = ("name", "id_number", "id_near", "birth_date", "sex", "phone",
                    "community")
 
 
+# DuckDB memory for the staging connection while the linkage runs (its tables wait on disk).
+STAGE_IDLE_MEMORY = "256MB"
 # Profiles the model is trained on at most (≈ a 30 000-household district).
 TRAIN_SAMPLE = 200_000
 
@@ -224,7 +228,10 @@ def link_district(
     timings: dict[str, float] = {}
     decided = _normalise_decisions(decisions)
 
-    con = lake.connect(catalogue)
+    # Staging lives in a temporary database file, so its tables (a row per record) are on disk
+    # while the linkage runs, not in memory beside it.
+    stage_dir = tempfile.TemporaryDirectory(prefix="doudi-link-")
+    con = lake.connect(catalogue, database=str(Path(stage_dir.name) / "stage.duckdb"))
     try:
         con.execute(f"SET threads = {int(threads)}")
         con.execute("SET preserve_insertion_order = false")
@@ -253,6 +260,8 @@ def link_district(
         }
         ignored = [(a, b, s) for (a, b), s in decided.items() if a not in known or b not in known]
         decided = {k: s for k, s in decided.items() if k[0] in known and k[1] in known}
+        con.execute("CHECKPOINT")
+        con.execute(f"SET memory_limit = {_lit(STAGE_IDLE_MEMORY)}")  # evicts the staged rows
         timings["stage"] = round(time.perf_counter() - t0, 3)
 
         t = time.perf_counter()
@@ -278,6 +287,8 @@ def link_district(
             timings[f"link.{k}"] = v
 
         t = time.perf_counter()
+        con.execute(f"SET memory_limit = {_lit(memory_limit)}" if memory_limit
+                    else "RESET memory_limit")
         review = result.review
         profile_clusters = result.clusters[["unique_id", "cluster_key"]].rename(
             columns={"unique_id": "profile", "cluster_key": "cluster_id"}
@@ -305,6 +316,7 @@ def link_district(
         timings["decisions_keys"] = round(time.perf_counter() - t, 3)
     finally:
         con.close()
+        stage_dir.cleanup()
     timings["total"] = round(time.perf_counter() - t0, 3)
     return DistrictLinkage(
         persons=persons,

@@ -249,7 +249,10 @@ def link(
         raise ValueError("need 0 < review_threshold <= threshold < 1")
     if conflict_policy not in ("hold", "model"):
         raise ValueError(f"unknown conflict_policy {conflict_policy!r}: expected 'hold' or 'model'")
-    records = records[list(COLUMNS)].reset_index(drop=True)
+    if list(records.columns) != list(COLUMNS) or not isinstance(records.index, pd.RangeIndex) \
+            or records.index.start != 0 or records.index.step != 1:
+        records = records[list(COLUMNS)].reset_index(drop=True)
+    # else: prepare()'s output as it is — no copy of a table that can hold millions of rows
     timer = _Timer()
     be = make_backend(backend, threads=threads, spark=spark, memory_limit=memory_limit)
     try:
@@ -423,6 +426,13 @@ def _run(
         ),
         edges=edges.physical_name,
     )
+    review = _review(edge_frame, threshold)
+    if explain:
+        review = _explain(be, review, predictions.physical_name, fitted)
+    if be.name == "duckdb":
+        # Scored pairs are done with: free them before clustering (the memory peak). (Spark
+        # evaluates lazily; its later steps may still read them.)
+        predictions.drop_table_from_database_and_remove_from_cache()
     timer.lap("edges")
 
     # 6. cluster
@@ -440,9 +450,7 @@ def _run(
     pairs = _pairs(edge_frame, threshold, conflict_policy)
     held = conflicts if conflict_policy == "hold" else conflicts.iloc[0:0]
     clusters, resplit = _enforce_cannot_link(clusters, pairs, records, held)
-    review = _review(edge_frame, threshold)
-    if explain:
-        review = _explain(be, review, predictions.physical_name, fitted)
+    del edge_frame
     if resplit:
         cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
         apart = pairs["unique_id_l"].map(cluster_of) != pairs["unique_id_r"].map(cluster_of)
@@ -552,29 +560,33 @@ def _enforce_cannot_link(
     violating component the linked pairs are replayed strongest first (ID links, then by
     match probability) into a union-find that refuses any union joining two such records.
     """
+    # Find the violating components with vectorised joins first: Python dictionaries over
+    # every record of a district cost hundreds of MiB, and violations are rare.
+    cluster_by_uid = pd.Series(clusters["cluster_id"].to_numpy(),
+                               index=clusters["unique_id"].to_numpy())
     checked = records.loc[records["id_checked"], ["unique_id", "id_number"]]
-    checked_id = dict(zip(checked["unique_id"], checked["id_number"], strict=True))
+    id_clusters = pd.DataFrame({"cluster_id": checked["unique_id"].map(cluster_by_uid).to_numpy(),
+                                "id_number": checked["id_number"].to_numpy()})
+    ids_per_cluster = id_clusters.groupby("cluster_id")["id_number"].nunique()
+    bad_set = set(ids_per_cluster.index[ids_per_cluster.to_numpy() > 1])
+    conflict_l = conflicts["unique_id_l"].map(cluster_by_uid)
+    conflict_r = conflicts["unique_id_r"].map(cluster_by_uid)
+    bad_set |= set(conflict_l[conflict_l.to_numpy() == conflict_r.to_numpy()])
+    if not bad_set:
+        return clusters, 0
+    bad = sorted(bad_set, key=str)
+    in_bad_clusters = clusters[clusters["cluster_id"].isin(bad_set)]
+    cluster_of = dict(zip(in_bad_clusters["unique_id"], in_bad_clusters["cluster_id"],
+                          strict=True))
+    members: dict[Any, list[str]] = {}
+    for uid, cid in cluster_of.items():
+        members.setdefault(cid, []).append(uid)
+    checked_id = {u: i for u, i in zip(checked["unique_id"], checked["id_number"], strict=True)
+                  if u in cluster_of}
     apart: dict[str, set[str]] = {}
     for a, b in zip(conflicts["unique_id_l"], conflicts["unique_id_r"], strict=True):
         apart.setdefault(a, set()).add(b)
         apart.setdefault(b, set()).add(a)
-
-    cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
-    members: dict[Any, list[str]] = {}
-    for uid, cid in cluster_of.items():
-        members.setdefault(cid, []).append(uid)
-
-    def violates(group: list[str]) -> bool:
-        ids = {checked_id[u] for u in group if u in checked_id}
-        if len(ids) > 1:
-            return True
-        inside = set(group)
-        return any(apart.get(u, set()) & inside for u in group)
-
-    bad = [cid for cid, group in members.items() if len(group) > 1 and violates(group)]
-    if not bad:
-        return clusters, 0
-    bad_set = set(bad)
     in_bad = pairs["unique_id_l"].map(cluster_of).isin(bad_set)
     replay = pairs[in_bad].assign(by_id=pairs["basis"] == "id")
     replay = replay.sort_values(
