@@ -17,6 +17,7 @@ from doudi.engine.catalogue import load_catalogue
 from doudi.engine.intake.pipeline import ingest_file
 from doudi.engine.lake import Lake
 from doudi.identity import actions
+from doudi.identity.households import households_path as hh_path
 from doudi.identity.models import LinkRun, ReviewDecision, ReviewItem
 from doudi.synth import generate
 
@@ -69,6 +70,42 @@ def test_link_then_export_covers_every_record_once(district_lake, tmp_path):
     assert len(exported) == len(set(exported)) == run.records
     assert set(exported) == expected
     assert AuditEntry.objects.filter(action="identity.link", outcome="success").count() == 1
+
+
+def test_a_run_attaches_every_person_to_a_register_household_or_the_review_list(district_lake):
+    run = actions.link_run()
+    households = pd.read_parquet(hh_path(run=run))
+    persons = pd.read_parquet(run.persons_path)
+    assert sorted(households["person_key"]) == sorted(persons["person_key"].unique())
+    assert run.households == {b: int(n) for b, n in
+                              households["basis"].value_counts().sort_index().items()}
+    assert sum(run.households.values()) == run.persons
+    # Every person with a register record of the lake is in that record's household.
+    con = Lake(district_lake).connect(load_catalogue())
+    register = dict(con.execute(
+        "SELECT 'gongan_hukou:' || CAST(person_no AS VARCHAR), CAST(hukou_no AS VARCHAR) "
+        "FROM gongan_hukou").fetchall())
+    keyed = persons[persons["unique_id"].isin(list(register))]
+    expected = {int(k): register[u] for u, k in zip(keyed["unique_id"], keyed["person_key"],
+                                                     strict=True)}
+    attached = households.set_index("person_key")
+    assert run.households["register"] == len(expected)
+    assert {k: attached.loc[k, "hukou_no"] for k in expected} == expected
+    assert set(attached.loc[list(expected), "basis"]) == {"register"}
+
+
+def test_a_failed_household_attachment_keeps_the_persons_and_says_so(district_lake,
+                                                                   monkeypatch):
+    def broken(*, run):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("doudi.identity.households.households_attach", broken)
+    run = actions.link_run()
+    run.refresh_from_db()
+    assert (run.status, run.is_current, run.households) == ("succeeded", True,
+                                                            {"error": "OSError"})
+    assert AuditEntry.objects.get(action="identity.link").detail["households"] == {
+        "error": "OSError"}
 
 
 def test_same_keys_again_and_review_decisions_change_the_next_run_both_ways(district_lake,

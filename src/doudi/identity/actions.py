@@ -91,10 +91,30 @@ def link_run(*, actor=None, backend: str = "duckdb", threshold: float | None = N
         LinkRun.objects.filter(is_current=True).update(is_current=False)
         run.is_current = True
         run.save()
+    _attach_households(run)
     audit_record(actor=actor, action="identity.link", object_type="link_run", object_id=run.pk,
                  detail={"records": run.records, "persons": run.persons,
-                         "review": run.review_count, "backend": backend})
+                         "review": run.review_count, "backend": backend,
+                         "households": run.households})
     return run
+
+
+def _attach_households(run: LinkRun) -> None:
+    """Persons into register households (or the review list), written beside the persons.
+
+    The persons stay current if this fails: they are right on their own, and the next run
+    attaches again; the failure is logged and recorded on the run (``households["error"]``)."""
+    from doudi.identity.households import households_attach
+
+    try:
+        path = households_attach(run=run)
+        basis = pd.read_parquet(path, columns=["basis"])["basis"]
+        run.households = {str(k): int(v) for k, v in basis.value_counts().sort_index().items()}
+    except Exception as exc:
+        log.error("household attachment of link run %s failed: %s", run.pk,
+                  type(exc).__name__)
+        run.households = {"error": type(exc).__name__}
+    run.save(update_fields=["households"])
 
 
 def _number(value) -> float | None:

@@ -27,6 +27,8 @@ class LinkRun(models.Model):
     model = models.JSONField(default=dict, blank=True)  # fitted parameters, kept with the run
     timings = models.JSONField(default=dict, blank=True)
     persons_path = models.CharField(max_length=500, blank=True, default="")
+    # Persons per household-attachment basis (register / relationship / address / review).
+    households = models.JSONField(default=dict, blank=True)
     is_current = models.BooleanField(default=False)
     error = models.CharField(max_length=200, blank=True, default="")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
