@@ -127,6 +127,88 @@ ZH = {
 }
 
 
+# Monitoring and early warning (issue 5); keys already above keep their translation.
+ZH |= {k: v for k, v in {
+    "Monitoring and early warning": "动态监测预警", "Monitoring": "监测预警", "Warnings": "预警",
+    "Monitoring warnings": "监测预警", "No monitoring run yet.": "尚未运行监测。",
+    "Open the warning list": "打开预警列表", "Changed since the last run": "自上次监测以来有变化",
+    "District summary": "全区汇总", "Monitoring runs": "监测运行记录", "Monitoring policy": "监测政策",
+    ("%(total)s open warning in your jurisdiction.", "%(total)s open warnings in your jurisdiction."):
+        "您辖区内有 %(total)s 条未解除预警。",
+    "Latest run as of %(d)s.": "最近一次监测数据截至 %(d)s。",
+    "Dimensions and caps": "维度与封顶分", "Dimension": "维度", "Cap": "封顶分", "Levels": "预警等级",
+    "Level": "等级", "From score": "起始分值", "Indicators": "指标", "Indicator": "指标", "Points": "分值",
+    "Hard triggers": "直接触发条件", "Area parameters": "地区参数", "Parameter": "参数", "Area code": "区划代码",
+    "Value": "数值", "Unit": "单位", "Effective from": "生效日期", "effective from": "生效日期", "Source": "数据来源",
+    "How the two architectures combine": "双架构如何结合", "Status": "状态", "current": "当前",
+    "Progress": "进度", "As of": "数据截至", "Policy version": "政策版本", "Statistical model": "统计模型",
+    "Engine": "计算引擎", "Households scored": "已评分家庭", "Warned": "预警户数", "Not in the register": "户籍中不存在",
+    "Problem": "问题", "the previous warnings stay in force.": "原有预警继续有效。", "Duration": "用时",
+    "Changes since the previous run": "与上次监测相比的变化", "New": "新增", "Escalated": "升级", "Eased": "降级",
+    "Resolved": "已解除", "Reopened": "重新预警", "By level": "按等级", "By dimension": "按维度", "By street": "按街道",
+    "Durations": "各步骤用时", "Warnings changed by this run": "本次监测有变化的预警",
+    ("%(n)s warned household is missing from the household register; no warning was made for it.",
+     "%(n)s warned households are missing from the household register; no warning was made for them."):
+        "%(n)s 户达到预警条件但户籍中不存在，未生成预警。",
+    "off": "未启用", "Household no.": "户号", "Score": "分值", "Reasons": "预警原因", "Community": "社区",
+    "Since the last run": "较上次", "No warning matches in your jurisdiction.": "您的辖区内没有符合条件的预警。",
+    ("%(n)s warning", "%(n)s warnings"): "共 %(n)s 条预警",
+    "Change the policy": "修改政策",
+    "No policy version yet: the shipped default is saved as version 1 by the first run or the first edit.":
+        "尚无政策版本：首次监测或首次修改时将系统默认政策保存为第1版。",
+    "History": "历史记录", "Version": "版本", "Reason": "理由", "reason": "理由", "Changed by": "修改人",
+    "Saved": "保存时间", "in force": "现行", "scheduled": "待生效", "system": "系统",
+    "Version %(n)s is in force today (%(t)s), since %(d)s.": "今天（%(t)s）执行第 %(n)s 版，自 %(d)s 起生效。",
+    "Change the monitoring policy": "修改监测政策", "The policy was not saved:": "政策未保存：",
+    "Dimension caps": "各维度封顶分", "Level thresholds (score from)": "等级分数线（起始分值）",
+    "Indicator points": "指标分值", "Area parameters (money in fen)": "地区参数（金额单位：分）",
+    "Save as a new version": "保存为新版本",
+    "Edit the whole document as JSON (indicators, triggers, suppression)": "以JSON编辑完整政策（指标、触发条件、屏蔽规则）",
+    "Starting from version %(n)s. Saving makes a new version; earlier versions stay in the history, and a version with a future date applies only from that date.":
+        "以第 %(n)s 版为基础。保存后生成新版本，旧版本保留在历史记录中；生效日期在将来的版本自该日起执行。",
+    "The whole document (JSON)": "完整政策文件（JSON）", "Policy version %(n)s": "政策第 %(n)s 版",
+    "Monitoring run": "监测运行", "Run monitoring now": "立即运行监测",
+    "Monitoring also runs every day at 02:00. A failed run leaves the previous warnings in force.":
+        "系统每天02:00自动运行监测。运行失败时原有预警继续有效。",
+    "Run": "运行", "Started by": "发起人", "schedule / command line": "定时任务 / 命令行",
+    "Open warnings by street and level": "各街道未解除预警（按等级）",
+    "Open warnings per street, by level (the table below has the same numbers).": "各街道未解除预警数（按等级；下表为同一数据）。",
+    "Street": "街道", "Total": "合计", "Current run #%(n)s, as of %(d)s.": "当前监测 #%(n)s，数据截至 %(d)s。",
+    ("%(total)s open warning.", "%(total)s open warnings."): "未解除预警 %(total)s 条。",
+    "Warning": "预警", "Expert scorecard": "专家评分卡",
+    "off (not enough home-visit outcomes yet)": "未启用（入户核查结果尚不足）",
+    "Hard trigger": "直接触发", "Household record": "家庭档案", "First warned": "首次预警", "last updated": "最近更新",
+    "Dimensions": "各维度得分", "Indicators fired": "触发的指标", "suppressed: help already received": "已享受相应救助，不再预警",
+    "Date": "日期", "No indicator recorded.": "无指标记录。",
+    "Not warned again for (help already received):": "已享受相应救助、不再预警的原因：",
+    "Change": "变化", "No changes recorded.": "无变化记录。",
+    "A warning is a reason to visit, not a decision: a home visit verifies every case before any help is granted or changed.":
+        "预警只是入户核查的依据，不是决定：任何救助的给予或变更都须先经入户核实。",
+    "Warning for household %(h)s": "家庭 %(h)s 的预警", "in force from %(d)s": "自 %(d)s 起生效",
+    "%(p)s points": "%(p)s 分",
+    "All": "全部", "Reason for the change": "修改理由", "Policy document (JSON)": "政策文件（JSON）",
+    "Not valid JSON: %(error)s": "不是有效的JSON：%(error)s",
+    "The policy document must be a JSON object.": "政策文件必须是JSON对象。",
+    "Queued": "排队中", "Running": "运行中", "Succeeded": "成功", "Failed": "失败", "Open": "未解除",
+    "visited on": "走访日期", "hardship confirmed": "确认困难", "note": "备注",
+    "Policy version %(n)s saved; in force from %(d)s.": "政策第 %(n)s 版已保存，自 %(d)s 起生效。",
+    # identity: matching one record (doudi match)
+    "Matched: person %(key)s (basis: %(basis)s, probability %(p).3f)": "匹配成功：人员 %(key)s（依据：%(basis)s，概率 %(p).3f）",
+    "No match: a new person (threshold %(t).2f)": "未匹配：新人员（阈值 %(t).2f）",
+    "Link run %(run)s; candidates: %(n)s": "比对批次 %(run)s；候选人员：%(n)s",
+    "  person %(key)s  probability %(p).3f  |  %(weights)s": "  人员 %(key)s  概率 %(p).3f  |  %(weights)s",
+    "refused: %(reason)s": "不予匹配：%(reason)s", "resident ID": "身份证号码", "identical record": "相同记录",
+    "probabilistic model": "概率模型", "holds a different resident ID": "持有不同的身份证号码",
+    "ID conflict: name, sex or birth date disagree": "身份证号码冲突：姓名、性别或出生日期不一致",
+    "address / community": "住址 / 社区",
+    # identity: households
+    "Households: %(register)s persons from the household register, %(relationship)s attached by a relationship, %(address)s by address; %(review)s without a household to decide.":
+        "家庭归属：%(register)s 人来自户籍登记，%(relationship)s 人依据亲属关系归户，%(address)s 人依据住址归户；%(review)s 人尚无归属家庭，待人工确定。",
+    "Attaching persons to households failed in this run; the next run tries again.":
+        "本次运行未能完成人员归户，下次运行将重试。",
+}.items() if k not in ZH}
+
+
 def main() -> None:
     from babel.messages.pofile import read_po, write_po
 

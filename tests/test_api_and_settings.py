@@ -26,6 +26,8 @@ def test_openapi_schema_lists_the_v1_endpoints(db):
         "/api/v1/households/{id}/",
         "/api/v1/me/",
         "/api/v1/persons/{id}/reveal-id/",
+        "/api/v1/warnings/",
+        "/api/v1/warnings/{id}/",
     ]
     assert set(schema["paths"]["/api/v1/households/{id}/"]) == {"get"}
     assert schema["paths"]["/api/v1/households/{id}/"]["get"]["parameters"][0]["schema"] == {

@@ -6,11 +6,13 @@ from rest_framework.routers import DefaultRouter
 
 from doudi.accounts.api_views import MeView
 from doudi.intake.api import DeliveryCreateView, DeliveryDetailView, FeedListView
+from doudi.monitoring.api import WarningViewSet
 from doudi.registry.api import HouseholdViewSet, PersonViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
+router.register("warnings", WarningViewSet, basename="warning")
 
 app_name = "api"
 urlpatterns = [

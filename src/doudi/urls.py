@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("doudi.audit.urls")),
     path("intake/", include("doudi.intake.urls")),
     path("identity/", include("doudi.identity.urls")),
+    path("monitoring/", include("doudi.monitoring.urls")),
     path("api/v1/", include("doudi.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

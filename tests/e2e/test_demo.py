@@ -27,7 +27,7 @@ from tests.e2e.pages import sign_out, submit_login
 pytestmark = pytest.mark.e2e
 
 DOUDI = Path(sys.executable).parent / "doudi"
-START_TIMEOUT = 60
+START_TIMEOUT = 180
 
 PASSWORD_LINE = re.compile(r"^Demo logins \(password for every account: (?P<password>\S+)\)$")
 ACCOUNT_LINE = re.compile(
@@ -147,6 +147,9 @@ def test_make_demo_serves_working_logins_for_every_role(page):
                 f"building a demo district of 100 households in {Path(var_dir).resolve()}/demo …"
             )
             assert re.fullmatch(r"loaded 100 households, \d+ people", server.output[1])
+            assert re.fullmatch(r"ingested \d+ department feed files", server.output[2])
+            assert re.fullmatch(r"linked \d+ records into \d+ persons", server.output[3])
+            assert re.fullmatch(r"monitoring: [1-9]\d* households warned", server.output[4])
             password, accounts = parse_accounts(server.output)
             assert password == "Doudi-Demo-2026"
             assert list(accounts) == list(EXPECTED)

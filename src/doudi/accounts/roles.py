@@ -45,6 +45,9 @@ class Capabilities:
     reads_all_feeds: bool = False
     # Runs identity resolution and decides review pairs (district data staff).
     reviews_identity: bool = False
+    # Edits the monitoring policy (indicators, points, caps, bands, area parameters) and starts
+    # monitoring runs — the district bureau's 低保中心 (DESIGN.md §1: "monitoring runs, policy").
+    edits_policy: bool = False
     # Must sign in with a second factor (TOTP).
     requires_2fa: bool = False
     # Which jurisdiction level the account must be bound to (None: no binding needed).
@@ -66,6 +69,7 @@ CAPABILITIES: dict[str, Capabilities] = {
         reveals_ids=True,
         reads_all_feeds=True,
         reviews_identity=True,
+        edits_policy=True,
         requires_2fa=True,
         jurisdiction_level="district",
     ),

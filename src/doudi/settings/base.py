@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "doudi.registry",
     "doudi.intake",
     "doudi.identity",
+    "doudi.monitoring",
 ]
 
 MIDDLEWARE = [

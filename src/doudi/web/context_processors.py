@@ -9,6 +9,7 @@ def navigation(request):
     nav = [("web:home", _("Home"))]
     if user.can.reads_registry:
         nav.append(("registry:household_list", _("Households")))
+        nav.append(("monitoring:warnings", _("Warnings")))
     if user.can.delivers_feeds or user.can.reads_all_feeds:
         nav.append(("intake:feeds", _("Data feeds")))
     if user.can.reviews_identity:

@@ -7,14 +7,19 @@ from doudi.identity.actions import persons_export_rows
 
 
 class Command(BaseCommand):
-    help = "Export results: `doudi export persons --out FILE.csv` (feed,record_key,person_key)."
+    help = ("Export results: `doudi export persons --out FILE.csv` (feed,record_key,person_key); "
+            "`doudi export warnings --out FILE.csv` (hukou_no,score,level,reasons).")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
         persons = sub.add_parser("persons", help="record → person key of the current run")
         persons.add_argument("--out", required=True, type=Path)
+        warnings = sub.add_parser("warnings", help="every open monitoring warning")
+        warnings.add_argument("--out", required=True, type=Path)
 
     def handle(self, *args, what: str, out: Path, **options):
+        if what == "warnings":
+            return self._warnings(out)
         rows = persons_export_rows()
         if rows is None:
             raise CommandError("no identity-resolution run yet: run `doudi link` first")
@@ -22,4 +27,14 @@ class Command(BaseCommand):
             writer = csv.writer(fh)
             writer.writerow(["feed", "record_key", "person_key"])
             writer.writerows(rows.itertuples(index=False, name=None))
+        self.stdout.write(f"wrote {len(rows)} rows to {out}")
+
+    def _warnings(self, out: Path):
+        from doudi.monitoring.selectors import warnings_export_rows
+
+        rows = warnings_export_rows()
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["hukou_no", "score", "level", "reasons"])
+            writer.writerows(rows)
         self.stdout.write(f"wrote {len(rows)} rows to {out}")

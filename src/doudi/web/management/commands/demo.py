@@ -11,7 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.accounts.demo import DEMO_PASSWORD, demo_accounts_ensure
+from doudi.identity.actions import link_run
 from doudi.intake.actions import expand_paths, ingest_path
+from doudi.monitoring.actions import monitoring_run
+from doudi.monitoring.tasks import daily_schedule_ensure
 from doudi.registry.actions import jurisdictions_load, register_import
 from doudi.registry.models import Household
 from doudi.web.progress import progress_bar
@@ -54,6 +57,12 @@ class Command(BaseCommand):
             for path in files:
                 ingest_path(path=path)
             self.stdout.write(f"ingested {len(files)} department feed files")
+            # Persons and households linked, then scored: the demo opens with warnings to see.
+            link = link_run()
+            self.stdout.write(f"linked {link.records} records into {link.persons} persons")
+            run = monitoring_run(actor=None)
+            self.stdout.write(f"monitoring: {run.counts.get('warned', 0)} households warned")
+        daily_schedule_ensure()
         accounts = demo_accounts_ensure()
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for every account: {DEMO_PASSWORD})")

@@ -1,0 +1,142 @@
+"""Where the monitoring SQL runs: DuckDB (default, in-process) or Apache Spark (local or a
+cluster session), one definition of every step.
+
+Steps are written once in DuckDB's dialect and only use what both engines share: integer
+arithmetic, ``CASE``, ``coalesce``/``greatest``/``least``, ``year``/``month``/``day``, date
+and string literals, window functions and joins. The Spark backend transpiles them with
+sqlglot (as :mod:`doudi.engine.linkage.backends` does for linkage). Every comparison that
+decides a fired indicator is on integers, so both backends fire exactly the same indicators.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlglot
+
+
+class MonitorBackend:
+    """Shared interface: :meth:`create` keeps a step's result as a named table,
+    :meth:`fetch` brings a (small) result back as pandas."""
+
+    name: str
+
+    def create(self, name: str, sql: str) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def fetch(self, sql: str) -> pd.DataFrame:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def register(self, name: str, df: pd.DataFrame) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def columns(self, name: str) -> list[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class DuckDBMonitorBackend(MonitorBackend):
+    name = "duckdb"
+
+    def __init__(self, lake, catalogue, *, threads: int = 2):
+        self.con = lake.connect(catalogue)
+        self.con.execute(f"SET threads = {int(threads)}")
+
+    def create(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def fetch(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).df()
+
+    def register(self, name: str, df: pd.DataFrame) -> None:
+        self.con.register(f"{name}_df", df)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+        self.con.unregister(f"{name}_df")
+
+    def columns(self, name: str) -> list[str]:
+        return [r[0] for r in self.con.execute(f"DESCRIBE {name}").fetchall()]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class SparkMonitorBackend(MonitorBackend):
+    """Feeds are read from the lake's Parquet files (the same files DuckDB's views read); a
+    feed with no delivery gets an empty view typed from the catalogue (via DuckDB)."""
+
+    name = "spark"
+
+    def __init__(self, lake, catalogue, *, spark=None, threads: int = 2, feeds=()):
+        from doudi.engine.linkage.backends import local_spark_session
+
+        self.spark = spark or local_spark_session(cores=threads)
+        self._tables: list[str] = []
+        duck = lake.connect(catalogue)
+        try:
+            for feed in feeds:
+                files = [str(p) for p in lake.files(feed)]
+                if files:
+                    df = self.spark.read.option("mergeSchema", "true").parquet(*files)
+                else:
+                    empty = duck.execute(f'SELECT * FROM "{feed}" LIMIT 0').arrow()
+                    df = self.spark.createDataFrame(empty.to_pandas(), schema=_spark_schema(empty))
+                df.createOrReplaceTempView(feed)
+                self._tables.append(feed)
+        finally:
+            duck.close()
+
+    def _sql(self, sql: str) -> str:
+        return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+    def create(self, name: str, sql: str) -> None:
+        df = self.spark.sql(self._sql(sql)).cache()
+        df.count()  # materialise once, as DuckDB's CREATE TABLE does
+        df.createOrReplaceTempView(name)
+        self._tables.append(name)
+
+    def fetch(self, sql: str) -> pd.DataFrame:
+        return self.spark.sql(self._sql(sql)).toPandas()
+
+    def register(self, name: str, df: pd.DataFrame) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        sdf = self.spark.createDataFrame(df, schema=_spark_schema(table))
+        sdf.createOrReplaceTempView(name)
+        self._tables.append(name)
+
+    def columns(self, name: str) -> list[str]:
+        return list(self.spark.table(name).columns)
+
+    def close(self) -> None:
+        for name in self._tables:
+            self.spark.catalog.dropTempView(name)
+
+
+def _spark_schema(table):
+    import pyarrow as pa
+    from pyspark.sql import types as T
+
+    def conv(t):
+        if pa.types.is_boolean(t):
+            return T.BooleanType()
+        if pa.types.is_integer(t):
+            return T.LongType()
+        if pa.types.is_floating(t):
+            return T.DoubleType()
+        if pa.types.is_date(t):
+            return T.DateType()
+        if pa.types.is_timestamp(t):
+            return T.TimestampType()
+        return T.StringType()
+
+    return T.StructType([T.StructField(f.name, conv(f.type), True) for f in table.schema])
+
+
+def make_monitor_backend(name: str, lake, catalogue, *, spark=None, threads: int = 2, feeds=()):
+    if name == "duckdb":
+        return DuckDBMonitorBackend(lake, catalogue, threads=threads)
+    if name == "spark":
+        return SparkMonitorBackend(lake, catalogue, spark=spark, threads=threads, feeds=feeds)
+    raise ValueError(f"unknown backend {name!r}: expected 'duckdb' or 'spark'")

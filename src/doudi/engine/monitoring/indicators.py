@@ -1,0 +1,765 @@
+"""Indicators: per person and per household facts in the six dimensions, from the lake.
+
+Everything is keyed by the integer ``person_key`` of identity resolution and by the
+household's ``hukou_no``. Every step is DuckDB-dialect SQL run through a
+:class:`~.backend.MonitorBackend`, so the same steps run on Spark.
+
+**Membership.** ``persons`` maps feed records to ``person_key``. A person's household is the
+``households`` frame when given (``person_key``, ``hukou_no`` — e.g. from
+:func:`doudi.engine.linkage.households.attach_households`), else the person's own register
+records (``gongan_hukou``; the 户主 record first, then the smallest 户号). Birth date, relation
+and community come from the register. A person with a death record (``weijian_death``,
+``minzheng_death``) on or before ``as_of`` is deceased: not counted in the household's size,
+ages or income, but their death is a fact.
+
+**As of.** Only facts dated on or before ``as_of`` count; windows (``window_days``,
+``window_months``) end at ``as_of``. Monthly feeds (contributions, tax) count the
+``window_months`` whole months before ``as_of``'s month.
+
+**Income estimate** (POLICY §1.6), per household and month, fen: for each member, the larger
+of the month's social-insurance wage base, taxed wage income and provident-fund base (one
+wage seen by up to three departments), plus other taxed income (labour, business, rent,
+interest), plus a pension being paid, plus an unemployment benefit registered in the last two
+years — summed over living members, divided by the window. Income no department sees
+(informal work) is invisible; that is what the counter-indicators and the statistical model
+are for. Social-assistance payments are not income (POLICY §1.6).
+
+**Output** of :func:`compute_indicators` (:class:`IndicatorTables`):
+
+- ``facts``: one row per fired indicator and supporting fact — ``hukou_no``, ``indicator``,
+  ``value`` (the household's measured quantity, an integer: a count, fen, a ratio in basis
+  points), ``feed``, ``record_key``, ``fact_date``, ``amount`` (integer: fen, an age, a
+  grade), ``label`` (a category code of the feed, never a name or ID);
+- ``triggers``: the same shape for hard triggers (``trigger`` instead of ``indicator``);
+- ``households``: one row per household — size, minors, working-age and elderly members,
+  head's age, area code, street, the income estimate and 12-month medical spending;
+- ``tags``: category tags per person (``person_key``, ``hukou_no``, ``category``,
+  ``valid_from``, ``valid_to``, ``source``) from the assistance and 防返贫 feeds.
+
+All decisions (fired or not) are integer comparisons, so DuckDB and Spark agree exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .backend import MonitorBackend
+from .policy import Indicator, Policy, Trigger
+
+# Kinds whose fired result has an onset (the newest fact's date): a household on a help that
+# answers the indicator is still warned when the onset is after the help's start. The other
+# kinds describe a standing state (age, income level, assets) and have no onset.
+DATED_KINDS = frozenset({
+    "income_stopped", "fangfanpin_monitored", "serious_illness", "chronic_disease",
+    "inpatient_stays", "medical_spending_share", "disability", "disabled_elderly_carers",
+    "unemployed_registered", "student_aid", "disaster", "earner_death",
+    "sudden_hospitalisation", "hardship_worker",
+})  # fmt: skip
+
+FEEDS = (
+    "gongan_hukou", "weijian_death", "minzheng_death", "renshe_contribution",
+    "shuiwu_income_tax", "gongjijin_contribution", "renshe_pension", "renshe_unemployment",
+    "shichang_business", "budongchan_property", "gongan_vehicle", "nongye_fangfanpin",
+    "yibao_chronic", "weijian_diagnosis", "yibao_inpatient", "yibao_outpatient",
+    "canlian_disability", "jiaoyu_students", "jiaoyu_aid", "yingji_disaster",
+    "zonggonghui_hardship", "minzheng_recipients",
+)  # fmt: skip
+FACT_COLUMNS = ("hukou_no", "value", "feed", "record_key", "fact_date", "amount", "label")
+CATEGORY_OF = {"低保": "dibao", "特困": "tekun", "低保边缘": "dibian", "临时救助": "temp_assist"}
+LINE_KINDS = ("income_below_line", "earnings_below_line")
+DEFAULT_INCOME_WINDOW = 6  # months, when the policy has no income_below_line indicator
+TEMP_ASSIST_VALID_DAYS = 365  # a 临时救助 counts as "recent help" for a year
+
+
+@dataclass
+class IndicatorTables:
+    facts: pd.DataFrame
+    fired: pd.DataFrame  # hukou_no, indicator, value, onset (ISO date or None), facts (count)
+    triggers: pd.DataFrame
+    households: pd.DataFrame
+    tags: pd.DataFrame
+    income_window: int
+    members: pd.DataFrame  # living members: person_key, hukou_no
+    area_lookup: dict[str, str]  # a household's area code ('' if none) -> parameter area code
+
+
+def _lit(s) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _date(d: dt.date) -> str:
+    return f"DATE '{d.isoformat()}'"
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(_lit(v) for v in values) + ")"
+
+
+def _month(d: dt.date, back: int) -> str:
+    """The 'YYYY-MM' month ``back`` months before ``d``'s month."""
+    n = d.year * 12 + d.month - 1 - back
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def _records(feed: str, key: str, cols: str, where: str = "TRUE") -> str:
+    """Rows of ``feed`` with their ``person_key`` and record key (``rk``)."""
+    return (
+        f"SELECT p.person_key, CAST(f.{key} AS VARCHAR) AS rk, {cols} FROM {feed} AS f "
+        f"JOIN m_persons AS p ON p.source = '{feed}' AND p.record_key = CAST(f.{key} AS VARCHAR) "
+        f"WHERE ({where})"
+    )
+
+
+def _age(birth: str, on: str) -> str:
+    """Whole years between two date expressions, integer arithmetic only."""
+    return (
+        f"CAST(floor(((year({on}) * 10000 + month({on}) * 100 + day({on})) - "
+        f"(year({birth}) * 10000 + month({birth}) * 100 + day({birth}))) / 10000) AS BIGINT)"
+    )
+
+
+# ------------------------------------------------------------------------------- base steps
+
+
+def base_steps(as_of: dt.date, *, override: bool, window: int, wage_window: int) -> list:
+    d = _date(as_of)
+    asof_int = as_of.year * 10000 + as_of.month * 100 + as_of.day
+    register = _records("gongan_hukou", "person_no",
+                        "CAST(f.hukou_no AS VARCHAR) AS hukou_no, f.birth_date, f.relation, "
+                        "CAST(f.community_code AS VARCHAR) AS community_code, f.street_name")  # fmt: skip
+    if override:
+        # the person's register record in that household first, else any of theirs (age
+        # and relation still come from the register)
+        members = """
+SELECT person_key, hukou_no, record_key, birth_date, relation, community_code, street_name
+FROM (SELECT o.person_key, o.hukou_no, r.rk AS record_key, r.birth_date,
+             CASE WHEN r.hukou_no = o.hukou_no THEN r.relation END AS relation,
+             r.community_code, r.street_name,
+             row_number() OVER (PARTITION BY o.person_key ORDER BY
+               CASE WHEN r.hukou_no = o.hukou_no THEN 0 ELSE 1 END, r.rk) AS rn
+      FROM m_hh_override AS o LEFT JOIN m_register AS r ON r.person_key = o.person_key
+      WHERE o.hukou_no IS NOT NULL) AS x
+WHERE rn = 1"""
+    else:
+        members = """
+SELECT person_key, hukou_no, rk AS record_key, birth_date, relation, community_code, street_name
+FROM (SELECT *, row_number() OVER (PARTITION BY person_key
+             ORDER BY CASE WHEN relation = '户主' THEN 0 ELSE 1 END, hukou_no, rk) AS rn
+      FROM m_register) AS r WHERE rn = 1"""
+    m0, m1 = _month(as_of, window), _month(as_of, 1)
+    w0 = _month(as_of, wage_window)
+    wage_rows = " UNION ALL ".join([
+        _records("renshe_contribution", "serial",
+                 "'renshe_contribution' AS feed, f.month, f.wage_base AS amount",
+                 f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL"),
+        _records("shuiwu_income_tax", "detail_no",
+                 "'shuiwu_income_tax' AS feed, f.period AS month, f.income AS amount",
+                 f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
+                 "AND f.income IS NOT NULL"),
+        _records("gongjijin_contribution", "serial",
+                 "'gongjijin_contribution' AS feed, f.month, f.base AS amount",
+                 f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL"),
+    ])  # fmt: skip
+    other_rows = " UNION ALL ".join([
+        _records("shuiwu_income_tax", "detail_no",
+                 "'shuiwu_income_tax' AS feed, f.period AS month, f.income AS amount, "
+                 "CAST(f.period || '-01' AS DATE) AS fact_date, f.item AS label",
+                 f"f.item <> '工资薪金所得' AND f.period >= '{m0}' AND f.period <= '{m1}' "
+                 "AND f.income IS NOT NULL"),
+        _records("renshe_pension", "pension_no",
+                 f"'renshe_pension' AS feed, f.start_month AS month, f.monthly_amount * {window}"
+                 " AS amount, CAST(f.start_month || '-01' AS DATE) AS fact_date, "
+                 "f.scheme AS label",
+                 f"f.status = '正常发放' AND f.start_month <= '{m1}' "
+                 "AND f.monthly_amount IS NOT NULL"),
+        _records("renshe_unemployment", "reg_no",
+                 f"'renshe_unemployment' AS feed, '' AS month, f.benefit * {window} AS amount, "
+                 "f.reg_date AS fact_date, 'benefit' AS label",
+                 f"f.benefit IS NOT NULL AND f.benefit > 0 AND f.reg_date <= {d} "
+                 f"AND f.reg_date > {_date(as_of - dt.timedelta(days=730))}"),
+    ])  # fmt: skip
+    deaths = " UNION ALL ".join([
+        _records("weijian_death", "cert_no", "'weijian_death' AS feed, f.death_date",
+                 f"f.death_date <= {d}"),
+        _records("minzheng_death", "cremation_no", "'minzheng_death' AS feed, f.death_date",
+                 f"f.death_date <= {d}"),
+    ])  # fmt: skip
+    return [
+        ("m_register", register),
+        ("m_members_raw", members),
+        ("m_deaths", f"""
+SELECT person_key, death_date, feed, rk FROM (
+  SELECT *, row_number() OVER (PARTITION BY person_key ORDER BY death_date, feed, rk) AS rn
+  FROM ({deaths}) AS x) AS y WHERE rn = 1"""),
+        ("m_members", f"""
+SELECT m.person_key, m.hukou_no, m.record_key, m.relation, m.community_code, m.street_name,
+       m.birth_date, d.death_date, d.feed AS death_feed, d.rk AS death_rk,
+       d.death_date IS NULL AS alive,
+       CASE WHEN m.birth_date IS NULL THEN NULL ELSE
+         CAST(floor(({asof_int} - (year(m.birth_date) * 10000 + month(m.birth_date) * 100
+                                    + day(m.birth_date))) / 10000) AS BIGINT) END AS age
+FROM m_members_raw AS m LEFT JOIN m_deaths AS d ON d.person_key = m.person_key"""),
+        ("m_hh", """
+SELECT hukou_no,
+       sum(CASE WHEN alive THEN 1 ELSE 0 END) AS size,
+       sum(CASE WHEN alive AND age < 18 THEN 1 ELSE 0 END) AS n_minor,
+       sum(CASE WHEN alive AND age >= 18 AND age < 60 THEN 1 ELSE 0 END) AS n_working,
+       sum(CASE WHEN alive AND age >= 60 THEN 1 ELSE 0 END) AS n_elderly,
+       sum(CASE WHEN alive AND age >= 80 THEN 1 ELSE 0 END) AS n_80,
+       sum(CASE WHEN NOT alive THEN 1 ELSE 0 END) AS n_deceased,
+       max(CASE WHEN relation = '户主' THEN age END) AS head_age,
+       coalesce(max(CASE WHEN relation = '户主' THEN community_code END),
+                min(community_code)) AS area_code,
+       coalesce(max(CASE WHEN relation = '户主' THEN street_name END),
+                min(street_name)) AS street
+FROM m_members GROUP BY hukou_no"""),
+        # one row per person, feed and month: the month's wage as that department saw it
+        ("m_wage_rows", f"""
+SELECT person_key, feed, month, sum(amount) AS amount, max(rk) AS rk FROM ({wage_rows}) AS w
+GROUP BY person_key, feed, month"""),
+        # the month's wage: the largest of the departments' views of it
+        ("m_wage_months", """
+SELECT person_key, month, max(amount) AS wage FROM m_wage_rows GROUP BY person_key, month"""),
+        ("m_other_income", other_rows),
+        ("m_income_facts", f"""
+SELECT person_key, feed, max(rk) AS rk, max(CAST(month || '-01' AS DATE)) AS fact_date,
+       CAST(floor(sum(amount) / {window}) AS BIGINT) AS amount, 'wage' AS label
+FROM m_wage_rows WHERE month >= '{m0}' GROUP BY person_key, feed
+UNION ALL
+SELECT person_key, feed, rk, fact_date, CAST(floor(amount / {window}) AS BIGINT) AS amount,
+       label FROM m_other_income"""),
+        ("m_income", f"""
+SELECT m.hukou_no, sum(coalesce(w.wage, 0)) + sum(coalesce(o.other, 0)) AS income
+FROM m_members AS m
+LEFT JOIN (SELECT person_key, sum(wage) AS wage FROM m_wage_months WHERE month >= '{m0}'
+           GROUP BY person_key) AS w ON w.person_key = m.person_key
+LEFT JOIN (SELECT person_key, sum(amount) AS other FROM m_other_income
+           GROUP BY person_key) AS o ON o.person_key = m.person_key
+WHERE m.alive GROUP BY m.hukou_no"""),
+        ("m_medical", f"""
+SELECT m.hukou_no, sum(x.self_pay) AS spend FROM ({
+    _records("yibao_inpatient", "setl_id", "f.self_pay",
+             f"f.settle_date <= {d} AND f.settle_date > {_date(as_of - dt.timedelta(days=365))}"
+             " AND f.self_pay IS NOT NULL")}
+  UNION ALL {
+    _records("yibao_outpatient", "setl_id", "f.self_pay",
+             f"f.visit_date <= {d} AND f.visit_date > {_date(as_of - dt.timedelta(days=365))}"
+             " AND f.self_pay IS NOT NULL")}) AS x
+JOIN m_members AS m ON m.person_key = x.person_key GROUP BY m.hukou_no"""),
+        ("m_earn", f"""
+SELECT m.hukou_no, max(w.avg_wage) AS best_wage, max(o.pension) AS best_pension
+FROM m_members AS m
+LEFT JOIN (SELECT person_key, CAST(floor(sum(wage) / count(*)) AS BIGINT) AS avg_wage
+           FROM m_wage_months WHERE month >= '{m0}' GROUP BY person_key) AS w
+  ON w.person_key = m.person_key
+LEFT JOIN (SELECT person_key, CAST(floor(max(amount) / {window}) AS BIGINT) AS pension
+           FROM m_other_income WHERE feed = 'renshe_pension' GROUP BY person_key) AS o
+  ON o.person_key = m.person_key
+WHERE m.alive GROUP BY m.hukou_no"""),
+        ("m_household", """
+SELECT h.*, coalesce(i.income, 0) AS income, coalesce(s.spend, 0) AS medical_spend,
+       coalesce(e.best_wage, 0) AS best_wage, coalesce(e.best_pension, 0) AS best_pension
+FROM m_hh AS h LEFT JOIN m_income AS i ON i.hukou_no = h.hukou_no
+LEFT JOIN m_medical AS s ON s.hukou_no = h.hukou_no
+LEFT JOIN m_earn AS e ON e.hukou_no = h.hukou_no"""),
+        ("m_tags", _tags_sql(as_of)),
+    ]
+
+
+def _tags_sql(as_of: dt.date) -> str:
+    d = _date(as_of)
+    case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CATEGORY_OF.items())
+    recipients = _records(
+        "minzheng_recipients", "recipient_no",
+        f"CASE f.category {case} END AS category, f.start_date AS valid_from, "
+        "CASE WHEN f.category = '临时救助' THEN NULL "
+        "  WHEN f.status = '停保' THEN coalesce(f.end_date, f.start_date) "
+        "  ELSE f.end_date END AS valid_to",
+        f"f.start_date <= {d} AND f.category IS NOT NULL",
+    )  # fmt: skip
+    fangfanpin = _records(
+        "nongye_fangfanpin", "member_no",
+        "'fangfanpin' AS category, f.identified_date AS valid_from, "
+        "CAST(NULL AS DATE) AS valid_to",
+        f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)",
+    )  # fmt: skip
+    return f"""
+SELECT x.person_key, m.hukou_no, x.category, CAST(x.valid_from AS DATE) AS valid_from,
+       CAST(x.valid_to AS DATE) AS valid_to, x.source, x.rk AS record_key FROM (
+  SELECT person_key, rk, category, valid_from, valid_to, 'minzheng_recipients' AS source
+  FROM ({recipients}) AS r
+  UNION ALL
+  SELECT person_key, rk, category, valid_from, valid_to, 'nongye_fangfanpin' AS source
+  FROM ({fangfanpin}) AS f) AS x
+LEFT JOIN m_members AS m ON m.person_key = x.person_key"""
+
+
+# ------------------------------------------------------------------------- indicator steps
+
+
+def _member_facts(where: str, fired: str, value: str, as_of: dt.date) -> str:
+    """Facts = the members' register records for household-structure indicators."""
+    return f"""
+SELECT m.hukou_no, h.{value} AS value, 'gongan_hukou' AS feed, m.record_key,
+       {_date(as_of)} AS fact_date, m.age AS amount, m.relation AS label
+FROM m_members AS m JOIN m_hh AS h ON h.hukou_no = m.hukou_no
+WHERE m.alive AND ({where}) AND ({fired})"""
+
+
+def _person_facts(rows: str, value: str = "count(DISTINCT person_key)",
+                  having: str = "TRUE") -> str:
+    """Facts from per-person feed rows ``rows`` (person_key, rk, feed, fact_date, amount,
+    label) of living members; ``having`` filters on the household's ``value``."""
+    return f"""
+SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
+  SELECT m.hukou_no, x.feed, x.rk AS record_key, CAST(x.fact_date AS DATE) AS fact_date,
+         CAST(x.amount AS BIGINT) AS amount, CAST(x.label AS VARCHAR) AS label,
+         x.person_key
+  FROM ({rows}) AS x JOIN m_members AS m ON m.person_key = x.person_key WHERE m.alive) AS y
+JOIN (SELECT hukou_no AS h_no, CAST({value} AS BIGINT) AS value FROM (
+        SELECT m.hukou_no, x.person_key, x.rk, x.amount FROM ({rows}) AS x
+        JOIN m_members AS m ON m.person_key = x.person_key WHERE m.alive) AS z
+      GROUP BY hukou_no) AS v ON v.h_no = y.hukou_no
+WHERE {having}"""
+
+
+def _person_count(rows: str, min_count: int) -> str:
+    return _person_facts(rows, "count(DISTINCT person_key)", f"value >= {int(min_count)}")
+
+
+def indicator_sql(ind: Indicator | Trigger, as_of: dt.date, *, window: int,
+                  wage_window: int) -> str:
+    """The facts of one indicator (or trigger): :data:`FACT_COLUMNS`."""
+    p = ind.params
+    d = _date(as_of)
+
+    def since(days: int) -> str:
+        return _date(as_of - dt.timedelta(days=int(days)))
+
+    k = ind.kind
+    if k == "members_aged":
+        return f"""
+SELECT hukou_no, value, 'gongan_hukou' AS feed, record_key, {d} AS fact_date, age AS amount,
+       relation AS label FROM (
+  SELECT m.*, count(*) OVER (PARTITION BY m.hukou_no) AS value FROM m_members AS m
+  WHERE m.alive AND m.age >= {int(p['min_age'])}) AS x
+WHERE value >= {int(p['min_count'])}"""
+    if k == "elderly_alone":
+        return _member_facts(f"h.size = 1 AND m.age >= {int(p['min_age'])}", "TRUE", "size",
+                             as_of)  # fmt: skip
+    if k == "elderly_only":
+        a = int(p["min_age"])
+        return _member_facts("TRUE", f"h.size >= 2 AND NOT EXISTS (SELECT 1 FROM m_members AS q "
+                             f"WHERE q.hukou_no = m.hukou_no AND q.alive AND "
+                             f"(q.age IS NULL OR q.age < {a}))", "size", as_of)  # fmt: skip
+    if k == "dependency_ratio":
+        pct = round(float(p["min_ratio"]) * 100)
+        return _member_facts("m.age < 18 OR m.age >= 60",
+                             f"h.n_working > 0 AND (h.n_minor + h.n_elderly) * 100 >= "
+                             f"{pct} * h.n_working", "n_working", as_of)  # fmt: skip
+    if k == "minors_without_carer":
+        return _member_facts("m.age < 18", "h.n_minor > 0 AND h.n_working = 0", "n_minor", as_of)
+    if k == "income_below_line":
+        line = f"l.line_{ind.id}"
+        return f"""
+SELECT h.hukou_no, CAST(floor(h.income / (h.size * {window})) AS BIGINT) AS value,
+       x.feed, x.rk AS record_key, x.fact_date, x.amount, x.label
+FROM m_household AS h JOIN m_lines AS l ON l.area_code = coalesce(h.area_code, '')
+LEFT JOIN (SELECT m.hukou_no, f.* FROM m_income_facts AS f
+           JOIN m_members AS m ON m.person_key = f.person_key WHERE m.alive) AS x
+  ON x.hukou_no = h.hukou_no
+WHERE h.size > 0 AND h.income < {line} * h.size * {window}"""
+    if k == "earnings_below_line":
+        line = f"l.line_{ind.id}"
+        return f"""
+SELECT h.hukou_no, greatest(h.best_wage, h.best_pension) AS value, x.feed, x.rk AS record_key,
+       x.fact_date, x.amount, x.label
+FROM m_household AS h JOIN m_lines AS l ON l.area_code = coalesce(h.area_code, '')
+LEFT JOIN (SELECT m.hukou_no, f.* FROM m_income_facts AS f
+           JOIN m_members AS m ON m.person_key = f.person_key
+           WHERE m.alive AND f.feed IN ('renshe_contribution', 'shuiwu_income_tax',
+                                        'gongjijin_contribution', 'renshe_pension')) AS x
+  ON x.hukou_no = h.hukou_no
+WHERE h.size > 0 AND h.best_wage < {line} AND h.best_pension < {line}"""
+    if k == "income_stopped":
+        w = int(p["window_months"])
+        gap_start = _month(as_of, int(p["gap_months"]))
+        w0 = _month(as_of, min(w, wage_window))
+        return f"""
+SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
+  SELECT c.hukou_no, c.last_wage AS value, r.feed, r.rk AS record_key,
+         CAST(c.last_month || '-01' AS DATE) AS fact_date, c.last_wage AS amount,
+         'last_month' AS label,
+         row_number() OVER (PARTITION BY c.person_key ORDER BY r.feed, r.rk) AS rn
+  FROM (SELECT m.hukou_no, s.* FROM (
+          SELECT person_key, max(month) AS last_month, count(*) AS months,
+                 max(wage) AS last_wage FROM m_wage_months WHERE month >= '{w0}'
+          GROUP BY person_key) AS s
+        JOIN m_members AS m ON m.person_key = s.person_key
+        WHERE m.alive AND m.age >= 18 AND m.age < 60
+          AND s.months >= {int(p['min_prior_months'])} AND s.last_month < '{gap_start}'
+          AND NOT EXISTS (SELECT 1 FROM m_other_income AS o
+                          WHERE o.person_key = s.person_key AND o.feed = 'renshe_pension')
+       ) AS c
+  JOIN m_wage_rows AS r ON r.person_key = c.person_key AND r.month = c.last_month) AS x
+WHERE rn = 1"""
+    if k == "business_closed":
+        rows = _records("shichang_business", "uscc",
+                        "'shichang_business' AS feed, f.established AS fact_date, "
+                        "CAST(NULL AS BIGINT) AS amount, f.status AS label",
+                        f"f.status IN ('注销', '吊销') AND f.established <= {d}")  # fmt: skip
+        return _person_count(rows, 1)
+    if k == "assets_property":
+        rows = _records("budongchan_property", "unit_no",
+                        "'budongchan_property' AS feed, f.reg_date AS fact_date, "
+                        "f.price AS amount, f.usage AS label",
+                        f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})")  # fmt: skip
+        return _person_facts(rows, "count(DISTINCT rk)", f"value >= {int(p['min_units'])}")
+    if k == "assets_vehicle":
+        rows = _records("gongan_vehicle", "record_no",
+                        "'gongan_vehicle' AS feed, f.register_date AS fact_date, "
+                        "f.price AS amount, f.vehicle_type AS label",
+                        f"coalesce(f.status, '') <> '注销' AND f.price >= {int(p['min_price_fen'])}"
+                        f" AND (f.register_date IS NULL OR f.register_date <= {d})")  # fmt: skip
+        return _person_facts(rows, "count(DISTINCT rk)")
+    if k == "assets_business":
+        rows = _records("shichang_business", "uscc",
+                        "'shichang_business' AS feed, f.established AS fact_date, "
+                        "f.reg_capital AS amount, f.entity_type AS label",
+                        f"f.status = '存续' AND f.entity_type IN {_in(p['entity_types'])} "
+                        f"AND f.established <= {d}")  # fmt: skip
+        return _person_facts(rows, "count(DISTINCT rk)")
+    if k == "fangfanpin_monitored":
+        rows = _records("nongye_fangfanpin", "member_no",
+                        "'nongye_fangfanpin' AS feed, f.identified_date AS fact_date, "
+                        "f.per_capita_income AS amount, f.monitor_type AS label",
+                        f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)")  # fmt: skip
+        return _person_count(rows, 1)
+    if k == "serious_illness":
+        rows = (
+            _records("yibao_chronic", "reg_no",
+                     "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
+                     "CAST(NULL AS BIGINT) AS amount, f.category AS label",
+                     f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
+                     f"AND (f.valid_until IS NULL OR f.valid_until >= {d})")
+            + " UNION ALL "
+            + _records("weijian_diagnosis", "report_no",
+                       "'weijian_diagnosis' AS feed, f.diagnosis_date AS fact_date, "
+                       "CAST(NULL AS BIGINT) AS amount, 'diagnosis' AS label",
+                       f"f.diagnosis_date <= {d} AND f.diagnosis_date > "
+                       f"{since(p['diagnosis_within_days'])}")
+        )  # fmt: skip
+        return _person_count(rows, 1)
+    if k == "chronic_disease":
+        rows = _records("yibao_chronic", "reg_no",
+                        "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
+                        "CAST(NULL AS BIGINT) AS amount, f.category AS label",
+                        f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
+                        f"AND (f.valid_until IS NULL OR f.valid_until >= {d})")  # fmt: skip
+        return _person_count(rows, 1)
+    if k == "inpatient_stays":
+        rows = _records("yibao_inpatient", "setl_id",
+                        "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
+                        "f.self_pay AS amount, 'inpatient' AS label",
+                        f"f.settle_date <= {d} AND f.settle_date > {since(p['window_days'])}")  # fmt: skip
+        return _person_facts(rows, "count(DISTINCT rk)", f"value >= {int(p['min_stays'])}")
+    if k == "medical_spending_share":
+        bp = round(float(p["min_share"]) * 10000)
+        days = int(p["window_days"])
+        rows = (
+            _records("yibao_inpatient", "setl_id",
+                     "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
+                     "f.self_pay AS amount, 'inpatient' AS label",
+                     f"f.settle_date <= {d} AND f.settle_date > {since(days)} "
+                     "AND f.self_pay > 0")
+            + " UNION ALL "
+            + "SELECT person_key, max(rk) AS rk, 'yibao_outpatient' AS feed, "
+              "max(fact_date) AS fact_date, sum(amount) AS amount, 'outpatient' AS label FROM ("
+            + _records("yibao_outpatient", "setl_id",
+                       "f.visit_date AS fact_date, f.self_pay AS amount",
+                       f"f.visit_date <= {d} AND f.visit_date > {since(days)} "
+                       "AND f.self_pay > 0")
+            + ") AS o GROUP BY person_key"
+        )  # fmt: skip
+        # value: spending over the window in fen; fired when it is at least min_spend_fen and
+        # at least min_share of the household's income over the same period.
+        return f"""
+SELECT y.hukou_no, y.value, y.feed, y.record_key, y.fact_date, y.amount, y.label
+FROM ({_person_facts(rows, "sum(amount)")}) AS y
+JOIN m_household AS h ON h.hukou_no = y.hukou_no
+WHERE y.value >= {int(p['min_spend_fen'])}
+  AND y.value * {window} * 365 * 10000 >= {bp} * h.income * {days} * 12"""
+    if k in ("disability", "disabled_elderly_carers", "severe_disability_without_carer"):
+        rows = _records("canlian_disability", "cert_no",
+                        "'canlian_disability' AS feed, f.issue_date AS fact_date, "
+                        "f.disability_grade AS amount, f.disability_type AS label",
+                        f"f.disability_grade <= {int(p['max_grade'])} AND "
+                        f"(f.issue_date IS NULL OR f.issue_date <= {d})")  # fmt: skip
+        if k == "disability":
+            return _person_count(rows, int(p["min_members"]))
+        c = int(p["carer_min_age"])
+        # other living members of the household, by age: carers of working age, older carers
+        cond = ("coalesce(o.young, 0) = 0 AND coalesce(o.old, 0) > 0"
+                if k == "disabled_elderly_carers" else "coalesce(o.young, 0) = 0")  # fmt: skip
+        return f"""
+SELECT m.hukou_no, 1 AS value, x.feed, x.rk AS record_key, CAST(x.fact_date AS DATE)
+       AS fact_date, CAST(x.amount AS BIGINT) AS amount, x.label
+FROM ({rows}) AS x JOIN m_members AS m ON m.person_key = x.person_key
+LEFT JOIN (SELECT d.person_key,
+             sum(CASE WHEN q.age >= 18 AND q.age < {c} THEN 1 ELSE 0 END) AS young,
+             sum(CASE WHEN q.age >= {c} THEN 1 ELSE 0 END) AS old
+      FROM (SELECT DISTINCT person_key FROM ({rows}) AS r) AS d
+      JOIN m_members AS dm ON dm.person_key = d.person_key
+      JOIN m_members AS q ON q.hukou_no = dm.hukou_no AND q.alive
+                         AND q.person_key <> d.person_key
+      GROUP BY d.person_key) AS o ON o.person_key = m.person_key
+WHERE m.alive AND {cond}"""
+    if k == "unemployed_registered":
+        rows = _records("renshe_unemployment", "reg_no",
+                        "'renshe_unemployment' AS feed, f.reg_date AS fact_date, "
+                        "f.benefit AS amount, f.reason AS label",
+                        f"f.reg_date <= {d} AND f.reg_date > {since(p['within_days'])}")  # fmt: skip
+        # still unemployed: no wage month after the registration month
+        rows = (f"SELECT u.* FROM ({rows}) AS u JOIN m_members AS m ON m.person_key = u.person_key"
+                " LEFT JOIN (SELECT person_key, max(month) AS last_month FROM m_wage_months"
+                " GROUP BY person_key) AS w ON w.person_key = u.person_key"
+                " WHERE m.age >= 18 AND m.age < 60 AND (w.last_month IS NULL OR"
+                " CAST(w.last_month || '-01' AS DATE) <= u.fact_date)")  # fmt: skip
+        return _person_count(rows, 1)
+    if k == "students":
+        rows = _records("jiaoyu_students", "student_no",
+                        "'jiaoyu_students' AS feed, f.enrol_date AS fact_date, "
+                        "CAST(NULL AS BIGINT) AS amount, f.stage AS label",
+                        f"f.stage IN {_in(p['stages'])} AND "
+                        f"(f.enrol_date IS NULL OR f.enrol_date <= {d})")  # fmt: skip
+        return _person_count(rows, int(p["min_count"]))
+    if k == "student_aid":
+        rows = _records("jiaoyu_aid", "aid_no",
+                        "'jiaoyu_aid' AS feed, f.grant_date AS fact_date, f.amount, "
+                        "f.difficulty AS label",
+                        f"f.grant_date <= {d} AND f.grant_date > {since(p['window_days'])}")  # fmt: skip
+        return _person_count(rows, 1)
+    if k in ("disaster", "disaster_home_lost"):
+        rows = _records("yingji_disaster", "record_no",
+                        "'yingji_disaster' AS feed, f.disaster_date AS fact_date, f.loss AS amount,"
+                        " f.house_damage AS label",
+                        f"f.disaster_date <= {d} AND f.disaster_date > {since(p['window_days'])} "
+                        f"AND f.house_damage IN {_in(p['house_damage'])}")  # fmt: skip
+        return _person_count(rows, 1)
+    if k in ("earner_death", "earner_death_with_minors"):
+        minors = " AND h.n_minor > 0" if k == "earner_death_with_minors" else ""
+        before = _date(as_of - dt.timedelta(days=int(p["window_days"])))
+        age_at_death = _age("m.birth_date", "m.death_date")
+        return f"""
+SELECT m.hukou_no, 1 AS value, m.death_feed AS feed, m.death_rk AS record_key,
+       m.death_date AS fact_date, {age_at_death} AS amount, m.relation AS label
+FROM m_members AS m JOIN m_hh AS h ON h.hukou_no = m.hukou_no
+LEFT JOIN (SELECT DISTINCT person_key FROM m_wage_months) AS w ON w.person_key = m.person_key
+WHERE NOT m.alive AND m.death_date > {before}{minors}
+  AND (({age_at_death} >= 18 AND {age_at_death} < 60) OR w.person_key IS NOT NULL)"""
+    if k == "sudden_hospitalisation":
+        rows = _records("yibao_inpatient", "setl_id",
+                        "'yibao_inpatient' AS feed, f.admission_date AS fact_date, "
+                        "f.self_pay AS amount, 'inpatient' AS label",
+                        f"f.admission_date <= {d} AND f.admission_date > "
+                        f"{since(p['window_days'])} AND f.self_pay >= {int(p['min_self_pay_fen'])}")  # fmt: skip
+        return _person_count(rows, 1)
+    if k == "hardship_worker":
+        rows = _records("zonggonghui_hardship", "file_no",
+                        "'zonggonghui_hardship' AS feed, f.file_date AS fact_date, "
+                        "f.monthly_income AS amount, f.hardship_type AS label",
+                        f"f.file_date <= {d} AND f.hardship_type IN {_in(p['hardship_types'])}")  # fmt: skip
+        return _person_count(rows, 1)
+    raise ValueError(f"no computation for kind {k!r}")  # pragma: no cover - policy validates
+
+
+# ------------------------------------------------------------------------------ entry point
+
+
+def income_window(policy: Policy) -> int:
+    windows = [int(i.params["window_months"]) for i in policy.indicators
+               if i.kind == "income_below_line"]  # fmt: skip
+    return max(windows) if windows else DEFAULT_INCOME_WINDOW
+
+
+def line_table(policy: Policy, area_codes: dict[str, str], as_of: dt.date) -> pd.DataFrame:
+    """Per area code, each income_below_line indicator's monthly line in fen (integer):
+    ``dibao_standard`` × multiplier (a number, or an area parameter's value), looked up for
+    ``area_codes[code]``."""
+    inds = [i for i in policy.indicators if i.kind in LINE_KINDS]
+    rows = []
+    for key in sorted(area_codes):
+        code = area_codes[key]
+        row: dict = {"area_code": key}
+        for ind in inds:
+            standard = int(policy.parameter("dibao_standard", area_code=code, on=as_of))
+            mult = ind.params["multiplier"]
+            if isinstance(mult, str):
+                mult = policy.parameter(mult, area_code=code, on=as_of)
+            row[f"line_{ind.id}"] = int(round(standard * float(mult)))
+        rows.append(row)
+    cols = ["area_code"] + [f"line_{i.id}" for i in inds]
+    frame = pd.DataFrame(rows, columns=cols)
+    for c in cols[1:]:
+        frame[c] = frame[c].astype("int64")
+    return frame
+
+
+def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy: Policy,
+                       as_of: dt.date, households: pd.DataFrame | None = None,
+                       timings: dict | None = None,
+                       step_timings: dict | None = None) -> IndicatorTables:  # fmt: skip
+    """Run every step on ``backend``; return the fired facts, triggers, households and tags."""
+    import time
+
+    timings = {} if timings is None else timings
+    t = time.perf_counter()
+    backend.register("m_persons", pd.DataFrame({
+        "source": persons["source"].astype(str).to_numpy(),
+        "record_key": persons["record_key"].astype(str).to_numpy(),
+        "person_key": persons["person_key"].astype("int64").to_numpy(),
+    }))  # fmt: skip
+    if households is not None:
+        backend.register("m_hh_override", pd.DataFrame({
+            "person_key": households["person_key"].astype("int64").to_numpy(),
+            "hukou_no": households["hukou_no"].astype(object).where(
+                households["hukou_no"].notna(), None).to_numpy(),
+        }))  # fmt: skip
+    window = income_window(policy)
+    lookup: dict[str, str] = {}
+    wage_window = max([window, 12] + [int(i.params["window_months"]) for i in policy.indicators
+                                      if i.kind == "income_stopped"])  # fmt: skip
+    for name, sql in base_steps(as_of, override=households is not None, window=window,
+                                wage_window=wage_window):  # fmt: skip
+        if name == "m_household":
+            codes = backend.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
+            lookup = _area_codes(codes)
+            backend.register("m_lines", line_table(policy, lookup, as_of))
+        ts = time.perf_counter()
+        backend.create(name, sql)
+        if step_timings is not None:
+            step_timings[name] = round(time.perf_counter() - ts, 3)
+    timings["base"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    facts, fired = _run_facts(backend, "m_facts", "indicator", policy.indicators, as_of,
+                              window, wage_window)  # fmt: skip
+    trig, _ = _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of,
+                         window, wage_window)  # fmt: skip
+    timings["indicators"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    hh = backend.fetch("SELECT * FROM m_household")
+    tags = backend.fetch("SELECT * FROM m_tags")
+    members = backend.fetch("SELECT person_key, hukou_no FROM m_members WHERE alive")
+    members = pd.DataFrame({"person_key": pd.to_numeric(members["person_key"]).astype("int64"),
+                            "hukou_no": members["hukou_no"].astype(str)})
+    members = members.sort_values(["hukou_no", "person_key"], kind="mergesort")
+    timings["fetch"] = round(time.perf_counter() - t, 3)
+    return IndicatorTables(
+        facts=facts,
+        fired=fired,
+        triggers=trig,
+        households=_normalise_households(hh),
+        tags=_normalise_tags(tags),
+        income_window=window,
+        members=members.reset_index(drop=True),
+        area_lookup=lookup,
+    )
+
+
+def _area_codes(codes) -> dict[str, str]:
+    """Area code of a household's lines -> the code its parameters are looked up by. A
+    household without a community code (key ``''``) takes the most common 6-digit county code
+    of the others — the district the lake belongs to."""
+    present = sorted({str(c) for c in codes if c is not None and not pd.isna(c)})
+    out = {c: c for c in present}
+    counties = pd.Series([c[:6] for c in present])
+    if len(counties):
+        out[""] = counties.value_counts().sort_index().idxmax()
+    return out
+
+
+def _run_facts(backend: MonitorBackend, table: str, key: str, items, as_of: dt.date,
+               window: int, wage_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """Facts of every indicator (or trigger) in one table; returns the distinct facts and
+    the per-household summary (value, onset = newest fact date, fact count)."""
+    parts = [f"SELECT '{i.id}' AS {key}, {', '.join(FACT_COLUMNS)} FROM ("
+             f"{indicator_sql(i, as_of, window=window, wage_window=wage_window)}) AS s"
+             for i in items]  # fmt: skip
+    if not parts:
+        parts = [f"SELECT CAST(NULL AS VARCHAR) AS {key}, CAST(NULL AS VARCHAR) AS hukou_no, "
+                 "CAST(NULL AS BIGINT) AS value, CAST(NULL AS VARCHAR) AS feed, "
+                 "CAST(NULL AS VARCHAR) AS record_key, CAST(NULL AS DATE) AS fact_date, "
+                 "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"]
+    backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
+    order = (f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
+             "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST")  # fmt: skip
+    facts = backend.fetch(
+        f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
+        f"fact_date, amount, label FROM {table} ORDER BY {order}"
+    )  # fmt: skip
+    summary = backend.fetch(
+        f"SELECT hukou_no, {key}, max(value) AS value, CAST(max(fact_date) AS VARCHAR) AS onset,"
+        f" count(*) AS facts FROM {table} GROUP BY hukou_no, {key} ORDER BY hukou_no, {key}"
+    )  # fmt: skip
+    return _normalise_facts(facts, key), _normalise_summary(summary, key)
+
+
+def _none(series: pd.Series) -> pd.Series:
+    return series.astype(object).where(series.notna(), None)
+
+
+def _normalise_facts(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Stable types, whichever backend produced the rows (already ordered by SQL)."""
+    return pd.DataFrame({
+        "hukou_no": df["hukou_no"].astype(str),
+        key: df[key].astype(str),
+        "value": pd.to_numeric(df["value"]).astype("Int64"),
+        "feed": _none(df["feed"]),
+        "record_key": _none(df["record_key"]),
+        "fact_date": _none(df["fact_date"]),
+        "amount": pd.to_numeric(df["amount"]).astype("Int64"),
+        "label": _none(df["label"]),
+    }).reset_index(drop=True)  # fmt: skip
+
+
+def _normalise_summary(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "hukou_no": df["hukou_no"].astype(str),
+        key: df[key].astype(str),
+        "value": pd.to_numeric(df["value"]).astype("Int64"),
+        "onset": _none(df["onset"]),
+        "facts": pd.to_numeric(df["facts"]).astype("int64"),
+    }).reset_index(drop=True)  # fmt: skip
+
+
+def _normalise_households(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["hukou_no"] = out["hukou_no"].astype(str)
+    for c in ("size", "n_minor", "n_working", "n_elderly", "n_80", "n_deceased", "income",
+              "medical_spend", "best_wage", "best_pension"):  # fmt: skip
+        out[c] = pd.to_numeric(out[c]).fillna(0).astype("int64")
+    out["head_age"] = pd.to_numeric(out["head_age"]).astype("Int64")
+    for c in ("area_code", "street"):
+        out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out.sort_values("hukou_no", kind="mergesort").reset_index(drop=True)
+
+
+def _normalise_tags(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "person_key": pd.to_numeric(df["person_key"]).astype("int64"),
+        "hukou_no": df["hukou_no"].astype(object).where(df["hukou_no"].notna(), None),
+        "category": df["category"].astype(str),
+        "valid_from": pd.to_datetime(df["valid_from"]).dt.date,
+        "valid_to": pd.to_datetime(df["valid_to"]).dt.date.astype(object).where(
+            df["valid_to"].notna(), None),
+        "source": df["source"].astype(str),
+        "record_key": df["record_key"].astype(str),
+    })  # fmt: skip
+    temp = out["category"] == "temp_assist"
+    out.loc[temp, "valid_to"] = [d + dt.timedelta(days=TEMP_ASSIST_VALID_DAYS)
+                                 for d in out.loc[temp, "valid_from"]]  # fmt: skip
+    return out.sort_values(["person_key", "category", "valid_from", "source", "record_key"],
+                           kind="mergesort").reset_index(drop=True)  # fmt: skip

@@ -1,0 +1,138 @@
+"""The statistical half of the dual architecture: a scikit-learn classifier trained on
+home-visit outcomes (hardship confirmed or not), from the household features of a run.
+
+- :func:`train` ``(features, outcomes) -> (model_bytes | None, evaluation)``. The model is
+  off — ``None`` — until at least ``min_outcomes`` outcomes (policy ``model.min_outcomes``)
+  with both answers exist. The evaluation is a stratified 5-fold cross-validation on the
+  outcomes (ROC AUC, average precision, precision and recall at probability 0.5), plus the
+  counts.
+- The model is a :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (seeded, so equal
+  inputs train equal models), stored as bytes: a JSON envelope holding the feature list,
+  the evaluation and the pickled estimator. Its version is the SHA-256 of those bytes
+  (:func:`model_version`). The bytes are produced by :func:`train` only; the operational side
+  stores them and passes them back, and :func:`load` refuses an envelope of another format.
+- :func:`predict` gives the probability of confirmed hardship for each household.
+
+Features (:data:`FEATURES` plus one 0/1 column per indicator of the policy, suppressed
+indicators counting as not fired) are built by :func:`doudi.engine.monitoring.scoring.features`
+from the indicator tables — the same household facts the scorecard sees, with the raw
+amounts (income per head, the best earner's wage and pension, medical spending) the
+scorecard only sees through thresholds.
+
+How the two halves are combined is documented in :mod:`doudi.engine.monitoring.scoring`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import pickle
+
+import numpy as np
+import pandas as pd
+
+FORMAT = "doudi-monitor-model/1"
+SEED = 20261129
+FEATURES = (
+    "income_per_head", "best_wage", "best_pension", "medical_spend", "size", "n_minor",
+    "n_working", "n_elderly", "n_deceased", "head_age", "scorecard",
+)  # fmt: skip
+
+
+class ModelError(ValueError):
+    pass
+
+
+def model_version(model: bytes) -> str:
+    return hashlib.sha256(model).hexdigest()[:16]
+
+
+def _estimator():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(
+        max_iter=200, learning_rate=0.08, max_leaf_nodes=15, min_samples_leaf=20,
+        l2_regularization=1.0, random_state=SEED,
+    )  # fmt: skip
+
+
+def _xy(features: pd.DataFrame, outcomes) -> tuple[pd.DataFrame, np.ndarray]:
+    if isinstance(outcomes, pd.DataFrame):
+        outcomes = outcomes.set_index("hukou_no")["confirmed"]
+    outcomes = pd.Series(outcomes)
+    outcomes.index = outcomes.index.astype(str)
+    feats = features.copy()
+    if "hukou_no" in feats.columns:
+        feats = feats.set_index("hukou_no")
+    feats.index = feats.index.astype(str)
+    common = sorted(set(feats.index) & set(outcomes.index))
+    x = feats.loc[common].astype("float64")
+    y = outcomes.loc[common].astype(bool).to_numpy().astype(int)
+    return x, y
+
+
+def train(features: pd.DataFrame, outcomes, *, min_outcomes: int = 1) -> tuple[bytes | None, dict]:
+    """Train on the households of ``features`` (indexed or keyed by ``hukou_no``) that have an
+    outcome (``outcomes``: a Series hukou_no → confirmed, or a frame with those columns).
+
+    Returns ``(model_bytes, evaluation)``; ``model_bytes`` is ``None`` (the model stays off)
+    when there are fewer than ``min_outcomes`` outcomes or only one answer among them."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    x, y = _xy(features, outcomes)
+    n, pos = int(len(y)), int(y.sum())
+    evaluation: dict = {"outcomes": n, "confirmed": pos, "min_outcomes": int(min_outcomes),
+                        "features": list(x.columns)}  # fmt: skip
+    if n < min_outcomes or pos == 0 or pos == n:
+        evaluation["status"] = "off"
+        evaluation["reason"] = (f"{n} outcomes, {min_outcomes} needed" if n < min_outcomes
+                                else "outcomes all the same")  # fmt: skip
+        return None, evaluation
+    folds = min(5, pos, n - pos)
+    if folds >= 2:
+        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+        p = cross_val_predict(_estimator(), x, y, cv=cv, method="predict_proba")[:, 1]
+        pred = p >= 0.5
+        tp = int((pred & (y == 1)).sum())
+        evaluation.update({
+            "cv_folds": folds,
+            "roc_auc": round(float(roc_auc_score(y, p)), 4),
+            "average_precision": round(float(average_precision_score(y, p)), 4),
+            "precision_at_0_5": round(tp / max(int(pred.sum()), 1), 4),
+            "recall_at_0_5": round(tp / pos, 4),
+        })  # fmt: skip
+    est = _estimator().fit(x, y)
+    evaluation["status"] = "on"
+    envelope = {
+        "format": FORMAT,
+        "features": list(x.columns),
+        "evaluation": evaluation,
+        "estimator": base64.b64encode(pickle.dumps(est, protocol=5)).decode("ascii"),
+    }
+    data = json.dumps(envelope, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    evaluation = dict(evaluation, version=model_version(data))
+    return data, evaluation
+
+
+def load(model: bytes) -> dict:
+    """The envelope of a model made by :func:`train` (estimator unpickled)."""
+    try:
+        envelope = json.loads(model.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError("not a monitoring model") from exc
+    if envelope.get("format") != FORMAT:
+        raise ModelError(f"unknown model format {envelope.get('format')!r}")
+    envelope["estimator"] = pickle.loads(base64.b64decode(envelope["estimator"]))  # noqa: S301
+    return envelope
+
+
+def predict(envelope: dict, features: pd.DataFrame) -> np.ndarray:
+    """Probability of confirmed hardship per row of ``features`` (columns by name; a feature
+    the run lacks counts as 0)."""
+    cols = envelope["features"]
+    x = features.reindex(columns=cols, fill_value=0).astype("float64")
+    if not len(x):
+        return np.zeros(0)
+    return envelope["estimator"].predict_proba(x)[:, 1]

@@ -1,0 +1,496 @@
+"""The monitoring policy: dimensions, indicators, bands, triggers, suppression, area parameters
+and the combination rule — all data, validated before use.
+
+A policy document is a plain dict (TOML or JSON) with the keys ``dimensions``, ``indicators``,
+``bands``, ``triggers``, ``suppression``, ``area_parameters``, ``combination`` and ``model``.
+:meth:`Policy.from_dict` checks every part and raises :class:`PolicyError` listing *every*
+problem found (not just the first); :meth:`Policy.to_dict` gives the document back, so the
+operational side can store and edit it.
+
+Indicator and trigger ``kind`` names an engine computation (code, see :mod:`.indicators`);
+``params`` holds its thresholds (policy data). :data:`INDICATOR_KINDS` and
+:data:`TRIGGER_KINDS` declare the parameters each kind takes and their types.
+
+**Area parameters.** ``{name, area_code, value, unit, effective_from, source}``. The value in
+force for an area on a date is the one with the longest ``area_code`` that is a prefix of the
+area's code, and among those the latest ``effective_from`` on or before the date
+(:meth:`Policy.parameter`). Money values are integer fen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
+
+DIMENSIONS = (
+    "age",
+    "economic",
+    "health",
+    "disability_care",
+    "employment_education",
+    "sudden_event",
+)
+CATEGORIES = ("dibao", "tekun", "fangfanpin", "dibian", "gangxing", "other", "temp_assist")
+COMBINATION_RULES = ("scorecard_only", "weighted_average")
+
+INT, FLOAT, LIST, RATE = "int", "float", "list", "rate"
+# RATE: a number, or the name of an area parameter holding it (e.g. "dibian_multiplier").
+# kind -> {param: type}; every listed parameter is required.
+INDICATOR_KINDS: dict[str, dict[str, str]] = {
+    "members_aged": {"min_age": INT, "min_count": INT},
+    "elderly_alone": {"min_age": INT},
+    "elderly_only": {"min_age": INT},
+    "dependency_ratio": {"min_ratio": FLOAT},
+    "minors_without_carer": {},
+    "income_below_line": {"multiplier": RATE, "window_months": INT},
+    "earnings_below_line": {"multiplier": RATE},
+    "income_stopped": {"window_months": INT, "gap_months": INT, "min_prior_months": INT},
+    "business_closed": {},
+    "assets_property": {"min_units": INT},
+    "assets_vehicle": {"min_price_fen": INT},
+    "assets_business": {"entity_types": LIST},
+    "fangfanpin_monitored": {},
+    "serious_illness": {"categories": LIST, "diagnosis_within_days": INT},
+    "chronic_disease": {"categories": LIST},
+    "inpatient_stays": {"window_days": INT, "min_stays": INT},
+    "medical_spending_share": {"window_days": INT, "min_share": FLOAT, "min_spend_fen": INT},
+    "disability": {"max_grade": INT, "min_members": INT},
+    "disabled_elderly_carers": {"max_grade": INT, "carer_min_age": INT},
+    "unemployed_registered": {"within_days": INT},
+    "students": {"stages": LIST, "min_count": INT},
+    "student_aid": {"window_days": INT},
+    "disaster": {"window_days": INT, "house_damage": LIST},
+    "earner_death": {"window_days": INT},
+    "sudden_hospitalisation": {"window_days": INT, "min_self_pay_fen": INT},
+    "hardship_worker": {"hardship_types": LIST},
+}
+TRIGGER_KINDS: dict[str, dict[str, str]] = {
+    "earner_death_with_minors": {"window_days": INT},
+    "disaster_home_lost": {"window_days": INT, "house_damage": LIST},
+    "severe_disability_without_carer": {"max_grade": INT, "carer_min_age": INT},
+}
+
+
+class PolicyError(ValueError):
+    """A policy document that cannot be used; ``messages`` lists every problem."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    label_zh: str
+    label_en: str
+    cap: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    dimension: str
+    kind: str
+    params: dict[str, Any]
+    points: float
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Band:
+    level: str
+    label_zh: str
+    label_en: str
+    min_score: float
+
+
+@dataclass(frozen=True)
+class Trigger:
+    id: str
+    kind: str
+    params: dict[str, Any]
+    raise_to: str
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Suppression:
+    category: str
+    answers: list[str]
+
+
+@dataclass(frozen=True)
+class AreaParameter:
+    name: str
+    area_code: str
+    value: int | float
+    unit: str
+    effective_from: dt.date
+    source: str
+
+
+@dataclass(frozen=True)
+class Combination:
+    rule: str
+    model_weight: float
+    description: str
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    min_outcomes: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    dimensions: list[Dimension]
+    indicators: list[Indicator]
+    bands: list[Band]
+    triggers: list[Trigger]
+    suppression: list[Suppression]
+    area_parameters: list[AreaParameter]
+    combination: Combination
+    model: ModelSettings
+    _doc: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ reading
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Policy:
+        """Validate a policy document; raise :class:`PolicyError` listing every problem."""
+        errors: list[str] = []
+        if not isinstance(d, dict):
+            raise PolicyError(["policy: must be a mapping"])
+        known = {"dimensions", "indicators", "bands", "triggers", "suppression",
+                 "area_parameters", "combination", "model"}  # fmt: skip
+        for key in sorted(set(d) - known):
+            errors.append(f"policy: unknown key {key!r}")
+        dims = _dimensions(d.get("dimensions"), errors)
+        dim_ids = {x.id for x in dims}
+        inds = _indicators(d.get("indicators"), dim_ids, errors)
+        bands = _bands(d.get("bands"), errors)
+        levels = {b.level for b in bands}
+        trigs = _triggers(d.get("triggers"), levels, errors)
+        answerable = dim_ids | {i.id for i in inds}
+        supp = _suppression(d.get("suppression"), answerable, errors)
+        params = _area_parameters(d.get("area_parameters"), errors)
+        names = {p.name for p in params}
+        for ind in inds:
+            for pname, typ in INDICATOR_KINDS.get(ind.kind, {}).items():
+                v = ind.params.get(pname)
+                if typ == RATE and isinstance(v, str) and v.strip() and v not in names:
+                    errors.append(f"indicator {ind.id!r}: param {pname!r} names no area "
+                                  f"parameter {v!r}")  # fmt: skip
+        for needed in ("dibao_standard",):
+            if params and needed not in names:
+                errors.append(f"area_parameters: {needed!r} is required")
+        comb = _combination(d.get("combination"), errors)
+        model = _model(d.get("model"), errors)
+        if errors:
+            raise PolicyError(errors)
+        policy = cls(dims, inds, bands, trigs, supp, params, comb, model)
+        object.__setattr__(policy, "_doc", policy._as_doc())
+        return policy
+
+    def to_dict(self) -> dict[str, Any]:
+        """The policy document (JSON-serialisable: dates as ISO strings)."""
+        return json.loads(json.dumps(self._doc or self._as_doc()))
+
+    def _as_doc(self) -> dict[str, Any]:
+        out = {
+            "dimensions": [asdict(x) for x in self.dimensions],
+            "indicators": [asdict(x) for x in self.indicators],
+            "bands": [asdict(x) for x in self.bands],
+            "triggers": [asdict(x) for x in self.triggers],
+            "suppression": [asdict(x) for x in self.suppression],
+            "area_parameters": [
+                {**asdict(x), "effective_from": x.effective_from.isoformat()}
+                for x in self.area_parameters
+            ],
+            "combination": asdict(self.combination),
+            "model": asdict(self.model),
+        }
+        return out
+
+    @cached_property
+    def version(self) -> str:
+        """A content hash of the document: equal documents, equal versions."""
+        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def dimension(self, dim_id: str) -> Dimension:
+        return next(x for x in self.dimensions if x.id == dim_id)
+
+    def parameter_entry(self, name: str, *, area_code: str, on: dt.date) -> AreaParameter:
+        """The area parameter ``name`` in force for ``area_code`` on ``on``: the most specific
+        area code prefix wins, then the latest ``effective_from`` on or before ``on``. Raises
+        ``KeyError`` when none is in force."""
+        candidates = [
+            p for p in self.area_parameters
+            if p.name == name and area_code.startswith(p.area_code) and p.effective_from <= on
+        ]  # fmt: skip
+        if not candidates:
+            raise KeyError(f"no area parameter {name!r} in force for {area_code} on {on}")
+        return max(candidates, key=lambda p: (len(p.area_code), p.effective_from))
+
+    def parameter(self, name: str, *, area_code: str, on: dt.date) -> int | float:
+        """The value of :meth:`parameter_entry`."""
+        return self.parameter_entry(name, area_code=area_code, on=on).value
+
+
+def default_policy() -> dict[str, Any]:
+    """The shipped default policy document (a fresh dict each call)."""
+    with DEFAULT_POLICY_FILE.open("rb") as fh:
+        doc = tomllib.load(fh)
+    # TOML dates load as datetime.date; the document form uses ISO strings.
+    for p in doc.get("area_parameters", []):
+        if isinstance(p.get("effective_from"), dt.date):
+            p["effective_from"] = p["effective_from"].isoformat()
+    return doc
+
+
+# ---------------------------------------------------------------------- validation helpers
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _str_field(item: dict, key: str, where: str, errors: list[str]) -> str:
+    v = item.get(key)
+    if not isinstance(v, str) or not v.strip():
+        errors.append(f"{where}: {key} must be a non-empty string")
+        return ""
+    return v
+
+
+def _list_of_dicts(value: Any, section: str, errors: list[str], *, allow_empty=False) -> list:
+    if not isinstance(value, list) or (not value and not allow_empty):
+        errors.append(f"{section}: must be a non-empty list" if not allow_empty
+                      else f"{section}: must be a list")  # fmt: skip
+        return []
+    out = []
+    for n, item in enumerate(value):
+        if not isinstance(item, dict):
+            errors.append(f"{section}[{n}]: must be a mapping")
+        else:
+            out.append((n, item))
+    return out
+
+
+def _unique(ids: list[str], section: str, errors: list[str]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            errors.append(f"{section}: duplicate id {i!r}")
+        seen.add(i)
+
+
+def _check_params(kind: str, params: Any, spec: dict[str, str], where: str,
+                  errors: list[str]) -> dict:  # fmt: skip
+    if not isinstance(params, dict):
+        errors.append(f"{where}: params must be a mapping")
+        return {}
+    for name in sorted(set(spec) - set(params)):
+        errors.append(f"{where}: kind {kind!r} needs param {name!r}")
+    for name in sorted(set(params) - set(spec)):
+        errors.append(f"{where}: kind {kind!r} has no param {name!r}")
+    for name, typ in spec.items():
+        if name not in params:
+            continue
+        v = params[name]
+        ok = (
+            (typ == INT and isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+            or (typ in (FLOAT, RATE) and _is_number(v) and v >= 0)
+            or (typ == RATE and isinstance(v, str) and v.strip() != "")
+            or (typ == LIST and isinstance(v, list) and v and all(isinstance(x, str) for x in v))
+        )
+        if not ok:
+            what = {INT: "a whole number ≥ 0", FLOAT: "a number ≥ 0",
+                    LIST: "a non-empty list of strings",
+                    RATE: "a number ≥ 0 or an area parameter name"}[typ]  # fmt: skip
+            errors.append(f"{where}: param {name!r} must be {what}")
+    return dict(params)
+
+
+def _dimensions(value, errors) -> list[Dimension]:
+    out = []
+    for n, item in _list_of_dicts(value, "dimensions", errors):
+        where = f"dimensions[{n}]"
+        did = _str_field(item, "id", where, errors)
+        if did and did not in DIMENSIONS:
+            errors.append(f"{where}: unknown dimension {did!r} (expected one of "
+                          f"{', '.join(DIMENSIONS)})")  # fmt: skip
+        cap = item.get("cap")
+        if not _is_number(cap) or not 0 < cap <= 100:
+            errors.append(f"{where}: cap must be a number in (0, 100]")
+            cap = 0
+        out.append(Dimension(did, _str_field(item, "label_zh", where, errors),
+                             _str_field(item, "label_en", where, errors), float(cap)))  # fmt: skip
+    _unique([x.id for x in out], "dimensions", errors)
+    missing = [x for x in DIMENSIONS if x not in {d.id for d in out}]
+    if value and missing:
+        errors.append(f"dimensions: missing {', '.join(missing)}")
+    return out
+
+
+def _indicators(value, dim_ids: set[str], errors) -> list[Indicator]:
+    out = []
+    for n, item in _list_of_dicts(value, "indicators", errors):
+        iid = _str_field(item, "id", f"indicators[{n}]", errors)
+        where = f"indicator {iid!r}" if iid else f"indicators[{n}]"
+        dim = _str_field(item, "dimension", where, errors)
+        if dim and dim not in dim_ids:
+            errors.append(f"{where}: unknown dimension {dim!r}")
+        kind = _str_field(item, "kind", where, errors)
+        params: dict = {}
+        if kind and kind not in INDICATOR_KINDS:
+            errors.append(f"{where}: unknown kind {kind!r}")
+        elif kind:
+            params = _check_params(kind, item.get("params", {}), INDICATOR_KINDS[kind], where,
+                                   errors)  # fmt: skip
+        pts = item.get("points")
+        if not _is_number(pts) or not -100 <= pts <= 100:
+            errors.append(f"{where}: points must be a number in [-100, 100]")
+            pts = 0
+        out.append(Indicator(iid, dim, kind, params, float(pts),
+                             _str_field(item, "label_zh", where, errors),
+                             _str_field(item, "label_en", where, errors)))  # fmt: skip
+    _unique([x.id for x in out], "indicators", errors)
+    return out
+
+
+def _bands(value, errors) -> list[Band]:
+    out = []
+    for n, item in _list_of_dicts(value, "bands", errors):
+        where = f"bands[{n}]"
+        level = _str_field(item, "level", where, errors)
+        ms = item.get("min_score")
+        if not _is_number(ms) or not 0 < ms <= 100:
+            errors.append(f"{where}: min_score must be a number in (0, 100]")
+            ms = 0
+        out.append(Band(level, _str_field(item, "label_zh", where, errors),
+                        _str_field(item, "label_en", where, errors), float(ms)))  # fmt: skip
+    _unique([b.level for b in out], "bands", errors)
+    scores = [b.min_score for b in out]
+    if any(a >= b for a, b in zip(scores, scores[1:], strict=False)):
+        errors.append("bands: min_score must increase strictly from the first band to the last")
+    return out
+
+
+def _triggers(value, levels: set[str], errors) -> list[Trigger]:
+    out = []
+    for n, item in _list_of_dicts(value, "triggers", errors, allow_empty=True):
+        tid = _str_field(item, "id", f"triggers[{n}]", errors)
+        where = f"trigger {tid!r}" if tid else f"triggers[{n}]"
+        kind = _str_field(item, "kind", where, errors)
+        params: dict = {}
+        if kind and kind not in TRIGGER_KINDS:
+            errors.append(f"{where}: unknown kind {kind!r}")
+        elif kind:
+            params = _check_params(kind, item.get("params", {}), TRIGGER_KINDS[kind], where,
+                                   errors)  # fmt: skip
+        raise_to = _str_field(item, "raise_to", where, errors)
+        if raise_to and raise_to not in levels:
+            errors.append(f"{where}: raise_to {raise_to!r} is not a band level")
+        out.append(Trigger(tid, kind, params, raise_to,
+                           _str_field(item, "label_zh", where, errors),
+                           _str_field(item, "label_en", where, errors)))  # fmt: skip
+    _unique([t.id for t in out], "triggers", errors)
+    return out
+
+
+def _suppression(value, answerable: set[str], errors) -> list[Suppression]:
+    out = []
+    for n, item in _list_of_dicts(value, "suppression", errors, allow_empty=True):
+        where = f"suppression[{n}]"
+        cat = _str_field(item, "category", where, errors)
+        if cat and cat not in CATEGORIES:
+            errors.append(f"{where}: unknown category {cat!r}")
+        answers = item.get("answers")
+        if not isinstance(answers, list) or not answers or not all(
+            isinstance(a, str) for a in answers
+        ):
+            errors.append(f"{where}: answers must be a non-empty list of dimension or indicator ids")
+            answers = []
+        for a in answers:
+            if isinstance(a, str) and a not in answerable:
+                errors.append(f"{where}: {a!r} is neither a dimension nor an indicator")
+        out.append(Suppression(cat, [a for a in answers if isinstance(a, str)]))
+    return out
+
+
+def _area_parameters(value, errors) -> list[AreaParameter]:
+    out = []
+    for n, item in _list_of_dicts(value, "area_parameters", errors):
+        where = f"area_parameters[{n}]"
+        name = _str_field(item, "name", where, errors)
+        code = item.get("area_code")
+        if not isinstance(code, str) or not code.isdigit() or len(code) not in (2, 4, 6, 9, 12):
+            errors.append(f"{where}: area_code must be 2, 4, 6, 9 or 12 digits")
+            code = ""
+        v = item.get("value")
+        if not _is_number(v) or v < 0:
+            errors.append(f"{where}: value must be a number ≥ 0")
+            v = 0
+        unit = _str_field(item, "unit", where, errors)
+        if unit == "fen" and not isinstance(v, int):
+            errors.append(f"{where}: a value in fen must be a whole number")
+        eff = item.get("effective_from")
+        day = None
+        if isinstance(eff, dt.date):
+            day = eff
+        elif isinstance(eff, str):
+            try:
+                day = dt.date.fromisoformat(eff)
+            except ValueError:
+                day = None
+        if day is None:
+            errors.append(f"{where}: effective_from must be a date (YYYY-MM-DD)")
+            day = dt.date.min
+        out.append(AreaParameter(name, code, v, unit, day,
+                                 _str_field(item, "source", where, errors)))  # fmt: skip
+    keys = [(p.name, p.area_code, p.effective_from) for p in out]
+    for k in sorted({k for k in keys if keys.count(k) > 1}):
+        errors.append(f"area_parameters: {k[0]!r} for {k[1]} from {k[2].isoformat()} "
+                      "is given twice")  # fmt: skip
+    return out
+
+
+def _combination(value, errors) -> Combination:
+    if not isinstance(value, dict):
+        errors.append("combination: must be a mapping")
+        return Combination("scorecard_only", 0.0, "")
+    rule = value.get("rule")
+    if rule not in COMBINATION_RULES:
+        errors.append(f"combination: rule must be one of {', '.join(COMBINATION_RULES)}")
+    w = value.get("model_weight")
+    if not _is_number(w) or not 0 <= w <= 1:
+        errors.append("combination: model_weight must be a number in [0, 1]")
+        w = 0.0
+    desc = _str_field(value, "description", "combination", errors)
+    return Combination(str(rule), float(w), desc)
+
+
+def _model(value, errors) -> ModelSettings:
+    if not isinstance(value, dict):
+        errors.append("model: must be a mapping")
+        return ModelSettings(0)
+    for key in sorted(set(value) - {"min_outcomes"}):
+        errors.append(f"model: unknown key {key!r}")
+    mo = value.get("min_outcomes")
+    if not isinstance(mo, int) or isinstance(mo, bool) or mo < 1:
+        errors.append("model: min_outcomes must be a whole number ≥ 1")
+        mo = 0
+    return ModelSettings(mo)

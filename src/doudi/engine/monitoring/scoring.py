@@ -1,0 +1,195 @@
+"""The expert scorecard, suppression, triggers and the combination with the statistical model.
+
+**Scorecard.** Each fired, unsuppressed indicator adds its ``points`` to its dimension
+(counter-indicators have negative points). A dimension's contribution is its sum limited to
+``[-cap, cap]``; the scorecard score is the sum of the contributions limited to ``[0, 100]``.
+
+**Suppression.** A household *holds* a category when one of its members has a tag of that
+category from an assistance feed (``minzheng_recipients``, ``nongye_fangfanpin``) valid on
+``as_of`` (``valid_from ≤ as_of`` and no ``valid_to`` before it); the help's start is the
+earliest ``valid_from`` of those tags. A ``suppression`` rule ``{category, answers}`` removes
+the answered indicators (listed by id, or by dimension id) of a household holding the
+category — unless the indicator has an onset (the newest fact's date, for dated kinds, see
+:data:`~.indicators.DATED_KINDS`) *after* the help's start: a new cause is warned. Suppressed
+indicators are listed in ``suppressed`` with the category and the dates, and count neither
+in the scorecard nor in the model's features.
+
+**Combination** (policy ``combination``; rule ``weighted_average``): while the statistical
+model is off (no model given, or trained on fewer than ``model.min_outcomes`` outcomes) the
+score is the scorecard score. Once it is on,
+``score = (1 - model_weight) × scorecard + model_weight × 100 × probability``. Rule
+``scorecard_only`` ignores the model (its probability is still reported). The score is rounded
+to one decimal; the level is the highest band whose ``min_score`` the score reaches (``None``
+below every band); a fired trigger then raises the level to at least its ``raise_to`` (the
+highest such trigger is reported).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from . import model as model_mod
+from .indicators import DATED_KINDS, IndicatorTables
+from .policy import Policy
+
+FEED_SOURCES = ("minzheng_recipients", "nongye_fangfanpin")
+MAX_FACTS = 20  # facts listed per indicator in an explanation (the count is always given)
+
+
+def household_helps(tags: pd.DataFrame, as_of: dt.date) -> dict[str, dict[str, str]]:
+    """hukou_no → {category: help start (ISO date)} for tags from assistance feeds valid on
+    ``as_of``."""
+    if tags.empty:
+        return {}
+    t = tags[tags["source"].isin(FEED_SOURCES) & tags["hukou_no"].notna()]
+    valid = (t["valid_from"] <= as_of) & t["valid_to"].map(lambda v: v is None or v >= as_of)
+    t = t[valid]
+    out: dict[str, dict[str, dt.date]] = {}
+    for hukou, cat, start in zip(t["hukou_no"], t["category"], t["valid_from"], strict=True):
+        d = out.setdefault(hukou, {})
+        iso = start.isoformat()
+        if cat not in d or iso < d[cat]:
+            d[cat] = iso
+    return out
+
+
+def fired_table(tables: IndicatorTables, policy: Policy) -> pd.DataFrame:
+    """One row per (household, fired indicator): value, onset (ISO date of the newest fact,
+    dated kinds only), fact count."""
+    kinds = {i.id: i.kind for i in policy.indicators}
+    out = tables.fired.copy()
+    dated = out["indicator"].map(lambda i: kinds.get(i) in DATED_KINDS).astype(bool)
+    out["onset"] = out["onset"].where(dated, None)
+    return out
+
+
+def suppress(fired: pd.DataFrame, helps: dict, policy: Policy) -> pd.Series:
+    """For each fired row, the suppressing ``(category, help_start)`` or ``None``."""
+    dim_of = {i.id: i.dimension for i in policy.indicators}
+    rules: dict[str, set[str]] = {}
+    for s in policy.suppression:
+        rules.setdefault(s.category, set()).update(s.answers)
+    out = []
+    for hukou, ind, onset in zip(fired["hukou_no"].tolist(), fired["indicator"].tolist(),
+                                 fired["onset"].tolist(), strict=True):  # fmt: skip
+        hit = None
+        if hukou not in helps:
+            out.append(None)
+            continue
+        for cat, start in sorted(helps[hukou].items()):
+            answers = rules.get(cat)
+            if not answers or (ind not in answers and dim_of[ind] not in answers):
+                continue
+            if onset is not None and onset > start:
+                continue  # a new cause, after the help began
+            hit = (cat, start)
+            break
+        out.append(hit)
+    return pd.Series(out, index=fired.index, dtype=object)
+
+
+def indicator_matrix(fired: pd.DataFrame, households: list[str], policy: Policy) -> np.ndarray:
+    """0/1 matrix households × policy indicators of the unsuppressed fired rows."""
+    live = fired[fired["suppressed_by"].isna() & fired["indicator"].notna()]
+    col = {i.id: n for n, i in enumerate(policy.indicators)}
+    m = np.zeros((len(households), len(col)), dtype=np.float64)
+    rows = np.searchsorted(np.asarray(households, dtype=object), live["hukou_no"].to_numpy())
+    cols = live["indicator"].map(col).to_numpy(dtype=np.int64)
+    m[rows, cols] = 1.0
+    return m
+
+
+def scorecard(flags: np.ndarray, households: list[str],
+              policy: Policy) -> tuple[pd.DataFrame, pd.Series]:  # fmt: skip
+    """Dimension contributions (households × dimensions) and the scorecard score."""
+    dims = [d.id for d in policy.dimensions]
+    weights = np.zeros((len(policy.indicators), len(dims)))
+    for n, i in enumerate(policy.indicators):
+        weights[n, dims.index(i.dimension)] = i.points
+    raw = flags @ weights
+    caps = np.array([d.cap for d in policy.dimensions])
+    contrib = np.clip(raw, -caps, caps)
+    table = pd.DataFrame(contrib, index=households, columns=dims)
+    score = pd.Series(np.clip(contrib.sum(axis=1), 0, 100), index=households)
+    return table, score
+
+
+def features(flags: np.ndarray, households_table: pd.DataFrame, score: pd.Series,
+             policy: Policy, window: int) -> pd.DataFrame:  # fmt: skip
+    """The statistical model's features for the households of ``score`` (index hukou_no)."""
+    h = households_table.set_index("hukou_no").reindex(score.index)
+    size = h["size"].fillna(0).astype(float)
+    out = pd.DataFrame(index=score.index)
+    out["income_per_head"] = np.where(size > 0, h["income"].fillna(0) / (size.clip(lower=1)
+                                                                         * window), 0.0)
+    out["best_wage"] = h["best_wage"].fillna(0).astype(float)
+    out["best_pension"] = h["best_pension"].fillna(0).astype(float)
+    out["medical_spend"] = h["medical_spend"].fillna(0).astype(float)
+    for c in ("size", "n_minor", "n_working", "n_elderly", "n_deceased"):
+        out[c] = h[c].fillna(0).astype(float)
+    out["head_age"] = pd.to_numeric(h["head_age"]).astype(float).fillna(-1.0)
+    out["scorecard"] = score.astype(float)
+    ind = pd.DataFrame(flags, index=score.index,
+                       columns=[f"ind_{i.id}" for i in policy.indicators])  # fmt: skip
+    out = pd.concat([out, ind], axis=1)
+    out.index.name = "hukou_no"
+    return out
+
+
+def level_of(score: float, policy: Policy) -> str | None:
+    """The highest band whose ``min_score`` the score reaches (``None``: below every band)."""
+    level = None
+    for b in policy.bands:  # validated: increasing min_score
+        if score >= b.min_score:
+            level = b.level
+    return level
+
+
+def raise_level(level: str | None, to: str, policy: Policy) -> str:
+    order = [b.level for b in policy.bands]
+    if level is None or order.index(to) > order.index(level):
+        return to
+    return level
+
+
+def combine(scorecard_score: pd.Series, probability: np.ndarray | None,
+            policy: Policy) -> pd.Series:  # fmt: skip
+    c = policy.combination
+    if probability is None or c.rule == "scorecard_only":
+        combined = scorecard_score.astype(float)
+    else:
+        combined = (1 - c.model_weight) * scorecard_score.astype(float) + \
+            c.model_weight * 100.0 * pd.Series(probability, index=scorecard_score.index)
+    # round half up on the decimal, identically on every platform
+    return pd.Series(np.floor(combined.to_numpy() * 10 + 0.5 + 1e-9) / 10, index=combined.index)
+
+
+def explain_facts(facts: pd.DataFrame, key: str) -> dict[tuple[str, str], list]:
+    """(hukou_no, indicator or trigger) → its facts, JSON-ready, at most :data:`MAX_FACTS`."""
+    out: dict[tuple[str, str], list] = {}
+    amounts = facts["amount"].astype(object).where(facts["amount"].notna(), None).tolist()
+    for hukou, k, feed, rk, day, amount, label in zip(
+        facts["hukou_no"].tolist(), facts[key].tolist(), facts["feed"].tolist(),
+        facts["record_key"].tolist(), facts["fact_date"].tolist(), amounts,
+        facts["label"].tolist(), strict=True,
+    ):
+        lst = out.setdefault((hukou, k), [])
+        if feed is not None and len(lst) < MAX_FACTS:
+            lst.append({"feed": feed, "record_key": rk, "date": day, "amount": amount,
+                        "label": label})  # fmt: skip
+    return out
+
+
+def probability_of(model: bytes | None, feats: pd.DataFrame, policy: Policy):
+    """(probability array or None, model version or None, model status)."""
+    if model is None:
+        return None, None, "off: no model"
+    envelope = model_mod.load(model)
+    version = model_mod.model_version(model)
+    n = int(envelope["evaluation"].get("outcomes", 0))
+    if n < policy.model.min_outcomes:
+        return None, version, f"off: {n} outcomes, {policy.model.min_outcomes} needed"
+    return model_mod.predict(envelope, feats), version, "on"

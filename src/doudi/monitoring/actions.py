@@ -1,0 +1,522 @@
+"""Monitoring writes: policy versions, runs that keep warnings up to date, visit outcomes.
+
+A run scores every household on the engine with the policy in force on its ``as_of`` date,
+then loads the result in one transaction: a household warned again keeps its warning
+(escalated, eased or unchanged), a newly warned household gets a new one, a warned household
+no longer warned is resolved. A failure anywhere leaves the previous warnings and the previous
+current run untouched; the run itself is recorded as failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from doudi.audit.actions import audit_record
+from doudi.audit.models import AuditEntry
+from doudi.monitoring.models import (
+    MonitoringRun,
+    PolicyVersion,
+    VisitOutcome,
+    Warning,
+    WarningChange,
+)
+from doudi.monitoring.selectors import PolicyIndex, policy_in_force, today
+from doudi.registry.models import Household
+
+log = logging.getLogger("doudi.monitoring")
+BACKENDS = ("duckdb", "spark")
+DEFAULT_EFFECTIVE_FROM = dt.date(2000, 1, 1)
+
+
+def _engine():
+    """The monitoring engine (imported late: it is a separate, heavier package)."""
+    from doudi.engine import monitoring
+
+    return monitoring
+
+
+def engine_monitor(lake, catalogue, persons, **kwargs):
+    """Run the engine; one seam so tests and the CLI share the same call."""
+    return _engine().monitor(lake, catalogue, persons, **kwargs)
+
+
+# --- policy --------------------------------------------------------------------------------
+
+def policy_validate(*, document) -> list[str]:
+    """The policy's validation messages (empty when valid)."""
+    if not isinstance(document, dict):
+        return ["policy document must be a JSON object"]
+    engine = _engine()
+    try:
+        engine.Policy.from_dict(document)
+    except engine.PolicyError as exc:
+        return [str(m) for m in (getattr(exc, "messages", None) or [str(exc)])]
+    return []
+
+
+def _summary(document: dict) -> dict:
+    """A short, number-only description of a policy document, for the audit trail."""
+    return {
+        "dimensions": {d.get("id"): d.get("cap") for d in document.get("dimensions", [])},
+        "indicators": {i.get("id"): i.get("points") for i in document.get("indicators", [])},
+        "bands": {b.get("level"): b.get("min_score") for b in document.get("bands", [])},
+        "triggers": sorted(t.get("id", "") for t in document.get("triggers", [])),
+        "area_parameters": len(document.get("area_parameters", [])),
+    }
+
+
+def _jsonable_numbers(value):
+    """Audit details take no floats: keep exact decimal text instead."""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable_numbers(v) for v in value]
+    return value
+
+
+def policy_version_create(*, actor, document: dict, effective_from: dt.date, reason: str,
+                          request=None) -> PolicyVersion:
+    """Save a new policy version (district bureau only), validated by the engine.
+
+    Nothing is saved when the actor may not edit the policy (PermissionDenied, audited as
+    denied), the reason is missing or the document is invalid (ValidationError with every
+    message)."""
+    if actor is None or not actor.can.edits_policy:
+        audit_record(actor=actor, action="monitoring.policy_create", object_type="policy_version",
+                     outcome=AuditEntry.Outcome.DENIED, request=request)
+        raise PermissionDenied("only the district bureau edits the monitoring policy")
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError("请填写修改理由（至少4个字）")
+    if not isinstance(effective_from, dt.date):
+        raise ValidationError("请填写生效日期")
+    messages = policy_validate(document=document)
+    if messages:
+        raise ValidationError(messages)
+    document = _clean(document)
+    with transaction.atomic():
+        previous = policy_in_force(on=effective_from)
+        last = PolicyVersion.objects.select_for_update().order_by("-number").first()
+        version = PolicyVersion.objects.create(
+            number=(last.number + 1) if last else 1, document=document,
+            effective_from=effective_from, reason=reason[:500], created_by=actor,
+        )
+        audit_record(
+            actor=actor, action="monitoring.policy_create", object_type="policy_version",
+            object_id=version.number, request=request, detail={
+                "effective_from": effective_from.isoformat(), "reason": reason[:500],
+                "before": _jsonable_numbers(_summary(previous.document)) if previous else None,
+                "before_version": previous.number if previous else None,
+                "after": _jsonable_numbers(_summary(document)),
+            })
+    return version
+
+
+@transaction.atomic
+def policy_default_ensure() -> PolicyVersion:
+    """Version 1 = the engine's shipped default, when no version exists yet."""
+    existing = PolicyVersion.objects.order_by("number").first()
+    if existing is not None:
+        return existing
+    version = PolicyVersion.objects.create(
+        number=1, document=_clean(_engine().default_policy()), effective_from=DEFAULT_EFFECTIVE_FROM,
+        reason="系统默认监测政策", created_by=None)
+    audit_record(action="monitoring.policy_create", object_type="policy_version",
+                 object_id=version.number,
+                 detail={"effective_from": DEFAULT_EFFECTIVE_FROM.isoformat(),
+                         "reason": version.reason,
+                         "after": _jsonable_numbers(_summary(version.document))})
+    return version
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+def monitoring_run_create(*, actor, as_of: dt.date | None = None, backend: str | None = None,
+                          request=None) -> MonitoringRun:
+    """A queued run. A person must be allowed to run monitoring; ``actor=None`` is the system
+    (command line, the daily schedule)."""
+    if actor is not None and not actor.can.edits_policy:
+        audit_record(actor=actor, action="monitoring.run", object_type="monitoring_run",
+                     outcome=AuditEntry.Outcome.DENIED, request=request)
+        raise PermissionDenied("only the district bureau runs monitoring")
+    backend = backend or getattr(settings, "DOUDI_MONITOR_BACKEND", "duckdb")
+    if backend not in BACKENDS:
+        raise ValidationError(f"unknown backend {backend!r}")
+    return MonitoringRun.objects.create(as_of=as_of or today(), backend=backend,
+                                        started_by=actor)
+
+
+class RunFailed(Exception):
+    """A monitoring run did not finish; the previous results stay in force."""
+
+    def __init__(self, run: MonitoringRun):
+        super().__init__(f"monitoring run {run.pk} failed: {run.error}")
+        self.run = run
+
+
+class _Progress:
+    """Engine progress → the run's percent and stage, written at most once per percent."""
+
+    def __init__(self, run: MonitoringRun, callback: Callable[[int, str], None] | None):
+        self.run, self.callback, self.last = run, callback, -1
+
+    def __call__(self, *args, **kwargs):
+        stage, numbers = "", []
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, str):
+                stage = value
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                numbers.append(float(value))
+        if len(numbers) >= 2 and numbers[1] > 0:
+            fraction = numbers[0] / numbers[1]
+        elif numbers:
+            fraction = numbers[0] if numbers[0] <= 1 else numbers[0] / 100
+        else:
+            fraction = self.last / 100 if self.last >= 0 else 0
+        self.set(int(max(0.0, min(1.0, fraction)) * 90), stage)  # the last 10 %: loading
+
+    def set(self, percent: int, stage: str = "") -> None:
+        if percent == self.last and not stage:
+            return
+        self.last = percent
+        MonitoringRun.objects.filter(pk=self.run.pk).update(progress=percent,
+                                                            stage=stage[:32])
+        if self.callback is not None:
+            self.callback(percent, stage)
+
+
+def _persons():
+    from doudi.identity.actions import current_persons
+
+    persons = current_persons()
+    if persons is None:
+        raise RunInputMissing("no identity-resolution run yet: run `doudi link` first")
+    return persons
+
+
+def _households():
+    """The current link run's person → household attachment, when identity has written one."""
+    try:
+        from doudi.identity.actions import current_run as current_link_run
+        from doudi.identity.households import households_path
+    except ImportError:
+        return None
+    import pandas as pd
+
+    run = current_link_run()
+    if run is None:
+        return None
+    path = households_path(run=run)
+    return pd.read_parquet(path) if path.exists() else None
+
+
+class RunInputMissing(Exception):
+    pass
+
+
+def monitoring_run_execute(*, run: MonitoringRun,
+                           progress: Callable[[int, str], None] | None = None) -> MonitoringRun:
+    """Score the district and load the result; raises :class:`RunFailed` on any failure."""
+    from doudi.intake.selectors import catalogue, lake
+
+    run.status, run.started_at = MonitoringRun.Status.RUNNING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    meter = _Progress(run, progress)
+    try:
+        policy_default_ensure()
+        version = policy_in_force(on=run.as_of)
+        if version is None:
+            raise RunInputMissing(f"no policy version in force on {run.as_of}")
+        run.policy_version = version
+        run.save(update_fields=["policy_version"])
+        engine = _engine()
+        policy = engine.Policy.from_dict(version.document)
+        meter.set(0, "engine")
+        result = engine_monitor(lake(), catalogue(), _persons(), policy=policy,
+                                as_of=run.as_of, households=_households(),
+                                backend=run.backend, model=None, progress=meter)
+        meter.set(90, "load")
+        with transaction.atomic():
+            counts = warnings_apply(run=run, result=result.households, version=version)
+            run.counts = counts
+            run.timings = {str(k): round(float(v), 3) for k, v in
+                           (getattr(result, "timings", None) or {}).items()}
+            run.model_version = str(getattr(result, "model_version", "") or "")
+            run_mark_current(run=run)
+    except Exception as exc:  # the previous warnings and current run stay in force
+        error = str(exc)[:200] if isinstance(exc, RunInputMissing) else type(exc).__name__
+        log.error("monitoring run %s failed: %s", run.pk, type(exc).__name__)
+        MonitoringRun.objects.filter(pk=run.pk).update(
+            status=MonitoringRun.Status.FAILED, error=error, finished_at=timezone.now(),
+            is_current=False)
+        run.refresh_from_db()
+        audit_record(actor=run.started_by, action="monitoring.run", object_type="monitoring_run",
+                     object_id=run.pk, outcome=AuditEntry.Outcome.FAILURE,
+                     detail={"error": run.error, "as_of": run.as_of.isoformat()})
+        raise RunFailed(run) from exc
+    meter.set(100, "done")
+    run.refresh_from_db()
+    audit_record(actor=run.started_by, action="monitoring.run", object_type="monitoring_run",
+                 object_id=run.pk, detail={
+                     "as_of": run.as_of.isoformat(), "backend": run.backend,
+                     "policy_version": version.number, "levels": run.counts.get("levels", {}),
+                     "changes": run.counts.get("changes", {}),
+                     "unregistered": run.counts.get("unregistered", 0)})
+    log.info("monitoring run %s: %s warned, changes %s", run.pk, run.counts.get("warned"),
+             run.counts.get("changes"))
+    return run
+
+
+def monitoring_run(*, actor, as_of: dt.date | None = None, backend: str | None = None,
+                   progress: Callable[[int, str], None] | None = None) -> MonitoringRun:
+    """Run monitoring now (see :func:`monitoring_run_execute`)."""
+    run = monitoring_run_create(actor=actor, as_of=as_of, backend=backend)
+    return monitoring_run_execute(run=run, progress=progress)
+
+
+def run_mark_current(*, run: MonitoringRun) -> None:
+    MonitoringRun.objects.filter(is_current=True).exclude(pk=run.pk).update(is_current=False)
+    run.status, run.is_current, run.finished_at = (MonitoringRun.Status.SUCCEEDED, True,
+                                                   timezone.now())
+    run.progress = 100
+    run.save(update_fields=["status", "is_current", "finished_at", "progress", "counts",
+                            "timings", "model_version"])
+
+
+# --- loading a result into warnings --------------------------------------------------------
+
+def _clean(value):
+    """Engine output → plain JSON (numpy scalars and arrays, NaN as null, dates as text)."""
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_clean(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "tolist"):  # numpy scalar or array
+        return _clean(value.tolist())
+    if hasattr(value, "isoformat"):  # pandas Timestamp
+        return value.isoformat()
+    return str(value)
+
+
+def _score(value) -> float | None:
+    value = _clean(value)
+    return None if value is None else round(float(value), 2)
+
+
+@dataclass
+class _Row:
+    hukou_no: str
+    level: str
+    rank: int
+    score: float
+    fields: dict = field(default_factory=dict)
+
+
+def _warned_rows(frame, index: PolicyIndex) -> list[_Row]:
+    rows = []
+    for record in frame.to_dict("records"):
+        level = _clean(record.get("level"))
+        if not level:
+            continue
+        reasons = [str(r) for r in (_clean(record.get("reasons")) or [])]
+        dimensions = {str(k): v for k, v in (_clean(record.get("dimensions")) or {}).items()}
+        rows.append(_Row(
+            hukou_no=str(record["hukou_no"]), level=str(level), rank=index.level_rank(level),
+            score=_score(record.get("score")) or 0.0,
+            fields={
+                "scorecard_score": _score(record.get("scorecard_score")),
+                "model_probability": _score(record.get("model_probability")),
+                "trigger": str(_clean(record.get("trigger")) or "")[:64],
+                "reasons": reasons,
+                "suppressed": _clean(record.get("suppressed")) or [],
+                "dimensions": dimensions,
+                "explanation": _clean(record.get("explanation")) or {},
+                "reason_index": (";" + ";".join(reasons) + ";")[:1000] if reasons else "",
+                "dimension_index": (";" + ";".join(
+                    d for d, pts in dimensions.items() if pts) + ";")[:300]
+                if any(dimensions.values()) else "",
+            }))
+    return rows
+
+
+UPDATED_FIELDS = ["status", "level", "level_rank", "score", "scorecard_score",
+                  "model_probability", "trigger", "reasons", "suppressed", "dimensions",
+                  "explanation", "reason_index", "dimension_index", "policy_version", "run",
+                  "resolved_at", "updated_at"]
+
+
+def warnings_apply(*, run: MonitoringRun, result, version: PolicyVersion) -> dict:
+    """Bring the warnings in line with ``result`` (call inside a transaction). Returns counts."""
+    index = PolicyIndex(version.document)
+    warned = _warned_rows(result, index)
+    registry = dict(Household.objects.filter(hukou_no__in=[r.hukou_no for r in warned])
+                    .values_list("hukou_no", "id"))
+    street_of = dict(Household.objects.filter(pk__in=registry.values())
+                     .values_list("id", "community__parent__code"))
+    existing = {w.household_id: w for w in Warning.objects.only(
+        "id", "household_id", "status", "level", "level_rank", "score")}
+    now = timezone.now()
+    to_create, to_update, to_resolve, changes = [], [], [], []
+    seen: set[int] = set()
+    counts = {"levels": Counter(), "dimensions": Counter(), "streets": {},
+              "changes": Counter(), "unregistered": 0}
+    for row in warned:
+        household_id = registry.get(row.hukou_no)
+        if household_id is None:
+            counts["unregistered"] += 1
+            continue
+        seen.add(household_id)
+        counts["levels"][row.level] += 1
+        for dim, points in row.fields["dimensions"].items():
+            if points:
+                counts["dimensions"][dim] += 1
+        street = counts["streets"].setdefault(street_of.get(household_id) or "", Counter())
+        street[row.level] += 1
+        warning = existing.get(household_id)
+        if warning is None:
+            warning = Warning(household_id=household_id, level=row.level, level_rank=row.rank,
+                              score=row.score, policy_version=version, run=run, first_run=run,
+                              **row.fields)
+            to_create.append(warning)
+            changes.append((warning, WarningChange.Kind.NEW, "", None, row))
+            continue
+        if warning.status == Warning.Status.OPEN:
+            kind = (WarningChange.Kind.ESCALATED if row.rank > warning.level_rank else
+                    WarningChange.Kind.EASED if row.rank < warning.level_rank else None)
+        else:
+            kind = WarningChange.Kind.REOPENED
+        if kind is not None:
+            changes.append((warning, kind, warning.level, warning.score, row))
+        warning.status, warning.level, warning.level_rank, warning.score = (
+            Warning.Status.OPEN, row.level, row.rank, row.score)
+        for name, value in row.fields.items():
+            setattr(warning, name, value)
+        warning.policy_version, warning.run, warning.resolved_at, warning.updated_at = (
+            version, run, None, now)
+        to_update.append(warning)
+    for household_id, warning in existing.items():
+        if household_id in seen or warning.status != Warning.Status.OPEN:
+            continue
+        changes.append((warning, WarningChange.Kind.RESOLVED, warning.level, warning.score, None))
+        to_resolve.append(warning.pk)
+    warnings_save(to_create=to_create, to_update=to_update, to_resolve=to_resolve, run=run,
+                  now=now)
+    changes_record(run=run, changes=changes)
+    for change in changes:
+        counts["changes"][change[1]] += 1
+    if counts["unregistered"]:
+        log.warning("monitoring run %s: %s warned households are not in the register", run.pk,
+                    counts["unregistered"])
+    return {
+        "households_scored": len(result), "warned": sum(counts["levels"].values()),
+        "unregistered": counts["unregistered"],
+        "levels": dict(counts["levels"]), "dimensions": dict(counts["dimensions"]),
+        "streets": {k: dict(v) for k, v in sorted(counts["streets"].items())},
+        "changes": {kind: counts["changes"].get(kind, 0) for kind in WarningChange.Kind.values},
+    }
+
+
+def warnings_save(*, to_create: list[Warning], to_update: list[Warning], to_resolve: list[int],
+                  run: MonitoringRun, now) -> None:
+    """Write the warnings of one run (inside its transaction). Resolved warnings keep their
+    last level, score and explanation."""
+    Warning.objects.bulk_create(to_create, batch_size=1000)
+    Warning.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=500)
+    for start in range(0, len(to_resolve), 500):
+        Warning.objects.filter(pk__in=to_resolve[start:start + 500]).update(
+            status=Warning.Status.RESOLVED, run=run, resolved_at=now, updated_at=now)
+
+
+def changes_record(*, run: MonitoringRun, changes: list) -> None:
+    WarningChange.objects.bulk_create([
+        WarningChange(warning=warning, run=run, kind=kind, from_level=from_level,
+                      to_level=row.level if row else "", from_score=from_score,
+                      to_score=row.score if row else None)
+        for warning, kind, from_level, from_score, row in changes
+    ], batch_size=1000)
+
+
+# --- visit outcomes ------------------------------------------------------------------------
+
+@transaction.atomic
+def visit_outcome_record(*, actor, household: Household, visited_on: dt.date,
+                         hardship_confirmed: bool, note: str = "") -> VisitOutcome:
+    """Record a home visit's verdict (the statistical model's label). Officers of the
+    household's jurisdiction; ``actor=None`` for imports by the operator."""
+    if actor is not None:
+        from doudi.registry.access import households_for
+
+        if not actor.can.edits_registry or not households_for(actor).filter(
+                pk=household.pk).exists():
+            raise PermissionDenied("not a household of your jurisdiction")
+    if visited_on > today():
+        raise ValidationError("走访日期不能晚于今天")
+    outcome, _ = VisitOutcome.objects.update_or_create(
+        household=household, visited_on=visited_on,
+        defaults={"hardship_confirmed": hardship_confirmed, "recorded_by": actor,
+                  "note": (note or "")[:500]})
+    audit_record(actor=actor, action="monitoring.visit_outcome", object_type="household",
+                 object_id=household.pk, detail={"visited_on": visited_on.isoformat(),
+                                                 "hardship_confirmed": hardship_confirmed})
+    return outcome
+
+
+TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes", "y", "是"}, {"0", "false", "no", "n", "否"}
+
+
+@dataclass
+class ImportReport:
+    recorded: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def visit_outcomes_import(*, path: Path) -> ImportReport:
+    """``hukou_no,visited_on,hardship_confirmed`` rows; each row is recorded or reported by line
+    (a line number and a problem, never the row's content)."""
+    report = ImportReport()
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"hukou_no", "visited_on", "hardship_confirmed"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValidationError(f"missing columns: {', '.join(sorted(missing))}")
+        for line, row in enumerate(reader, start=2):
+            household = Household.objects.filter(hukou_no=(row["hukou_no"] or "").strip()).first()
+            flag = (row["hardship_confirmed"] or "").strip().lower()
+            try:
+                visited_on = dt.date.fromisoformat((row["visited_on"] or "").strip())
+            except ValueError:
+                report.problems.append(f"line {line}: visited_on is not a date (YYYY-MM-DD)")
+                continue
+            if household is None:
+                report.problems.append(f"line {line}: household not in the register")
+            elif flag not in TRUE_WORDS | FALSE_WORDS:
+                report.problems.append(f"line {line}: hardship_confirmed is not true/false")
+            else:
+                try:
+                    visit_outcome_record(actor=None, household=household, visited_on=visited_on,
+                                         hardship_confirmed=flag in TRUE_WORDS)
+                except ValidationError as exc:
+                    report.problems.append(f"line {line}: {exc.messages[0]}")
+                    continue
+                report.recorded += 1
+    return report

@@ -1,0 +1,88 @@
+"""Forms for the policy editor: structured fields for the numbers staff tune, or the whole
+document as JSON. Both need an effective date and a reason."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from doudi.monitoring.selectors import label
+
+
+class PolicyMetaForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"),
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PolicyJSONForm(PolicyMetaForm):
+    document = forms.CharField(label=_("Policy document (JSON)"),
+                               widget=forms.Textarea(attrs={"rows": 24, "class": "mono",
+                                                            "spellcheck": "false"}))
+
+    def clean_document(self):
+        try:
+            document = json.loads(self.cleaned_data["document"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("Not valid JSON: %(error)s") % {"error": str(exc)}) from None
+        if not isinstance(document, dict):
+            raise forms.ValidationError(_("The policy document must be a JSON object."))
+        return document
+
+
+class PolicyFieldsForm(PolicyMetaForm):
+    """Points per indicator, caps per dimension, band thresholds and area parameter values,
+    applied to a base document (the version in force)."""
+
+    def __init__(self, *args, base: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base = base
+        self.groups: dict[str, list[str]] = {"dimensions": [], "indicators": [], "bands": [],
+                                             "area_parameters": []}
+        for d in base.get("dimensions", []):
+            name = f"cap__{d['id']}"
+            self.fields[name] = forms.FloatField(label=label(d), initial=d.get("cap"),
+                                                 min_value=0)
+            self.groups["dimensions"].append(name)
+        for i in base.get("indicators", []):
+            name = f"points__{i['id']}"
+            self.fields[name] = forms.FloatField(label=label(i), initial=i.get("points"))
+            self.groups["indicators"].append(name)
+        for b in base.get("bands", []):
+            name = f"band__{b['level']}"
+            self.fields[name] = forms.FloatField(label=label(b), initial=b.get("min_score"),
+                                                 min_value=0, max_value=100)
+            self.groups["bands"].append(name)
+        for n, p in enumerate(base.get("area_parameters", [])):
+            name = f"area__{n}"
+            self.fields[name] = forms.FloatField(
+                label=f"{p.get('name')} · {p.get('area_code')} · {p.get('effective_from')} "
+                      f"({p.get('unit', '')})", initial=p.get("value"))
+            self.groups["area_parameters"].append(name)
+
+    def grouped(self):
+        return {group: [self[name] for name in names] for group, names in self.groups.items()}
+
+    def document(self) -> dict:
+        """The base document with the submitted numbers (whole numbers stay integers)."""
+        doc = json.loads(json.dumps(self.base))
+        data = self.cleaned_data
+
+        def number(value, old):
+            if isinstance(old, int) and float(value).is_integer():
+                return int(value)
+            return value
+
+        for d in doc.get("dimensions", []):
+            d["cap"] = number(data[f"cap__{d['id']}"], d.get("cap"))
+        for i in doc.get("indicators", []):
+            i["points"] = number(data[f"points__{i['id']}"], i.get("points"))
+        for b in doc.get("bands", []):
+            b["min_score"] = number(data[f"band__{b['level']}"], b.get("min_score"))
+        for n, p in enumerate(doc.get("area_parameters", [])):
+            p["value"] = number(data[f"area__{n}"], p.get("value"))
+        return doc

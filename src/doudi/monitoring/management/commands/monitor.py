@@ -1,0 +1,88 @@
+"""``doudi monitor [--as-of YYYY-MM-DD] [--backend duckdb|spark]``: run monitoring and update
+warnings. ``doudi monitor schedule`` starts the daily run (02:00 Asia/Shanghai);
+``doudi monitor outcomes-import FILE.csv`` loads home-visit outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from doudi.monitoring.actions import BACKENDS, RunFailed, monitoring_run, visit_outcomes_import
+from doudi.monitoring.models import WarningChange
+from doudi.web.progress import progress_bar
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of must be a date YYYY-MM-DD, not {text!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Run monitoring and update warnings (or: schedule, outcomes-import FILE.csv)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", dest="as_of", default=None,
+                            help="score as of this date (default: today, Asia/Shanghai)")
+        parser.add_argument("--backend", choices=BACKENDS, default=None)
+        sub = parser.add_subparsers(dest="what", required=False)
+        sub.add_parser("schedule", help="enqueue the daily run at 02:00 Asia/Shanghai")
+        outcomes = sub.add_parser("outcomes-import",
+                                  help="hukou_no,visited_on,hardship_confirmed rows")
+        outcomes.add_argument("file", type=Path)
+
+    def handle(self, *args, as_of: str | None, backend: str | None, what: str | None = None,
+               **options):
+        if what == "schedule":
+            return self._schedule()
+        if what == "outcomes-import":
+            return self._outcomes(options["file"])
+        day = _date(as_of) if as_of else None
+        with progress_bar(total=100, unit="%", desc="monitor") as bar:
+            try:
+                run = monitoring_run(actor=None, as_of=day, backend=backend,
+                                     progress=lambda percent, stage: bar.update(percent - bar.n))
+            except RunFailed as exc:
+                raise CommandError(f"monitoring failed ({exc.run.error}); "
+                                   "the previous warnings stay in force") from None
+        counts = run.counts
+        levels = ", ".join(f"{level}={n}" for level, n in counts.get("levels", {}).items())
+        changes = counts.get("changes", {})
+        self.stdout.write(
+            f"run {run.pk} as of {run.as_of} (policy v{run.policy_version.number}, "
+            f"{run.backend}): {counts.get('households_scored', 0)} households scored, "
+            f"{counts.get('warned', 0)} warned ({levels or 'none'})")
+        self.stdout.write("changes: " + ", ".join(
+            f"{kind}={changes.get(kind, 0)}" for kind in (
+                WarningChange.Kind.NEW, WarningChange.Kind.ESCALATED, WarningChange.Kind.EASED,
+                WarningChange.Kind.RESOLVED, WarningChange.Kind.REOPENED)))
+        if counts.get("unregistered"):
+            self.stdout.write(f"not in the register: {counts['unregistered']} warned households "
+                              "(no warning made; load the household register)")
+
+    def _schedule(self):
+        from doudi.monitoring.tasks import daily_schedule_ensure
+
+        due = daily_schedule_ensure()
+        if due is None:
+            self.stdout.write("the daily monitoring run is already scheduled")
+        else:
+            self.stdout.write(f"daily monitoring scheduled: next run {due.isoformat()}")
+
+    def _outcomes(self, path: Path):
+        if not path.exists():
+            raise CommandError(f"no such file: {path}")
+        try:
+            report = visit_outcomes_import(path=path)
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from None
+        for problem in report.problems:
+            self.stderr.write(problem)
+        self.stdout.write(f"recorded {report.recorded} visit outcomes, "
+                          f"{len(report.problems)} rows with problems")
+        if report.problems:
+            raise CommandError(f"{len(report.problems)} rows were not recorded")

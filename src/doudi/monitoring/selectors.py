@@ -1,0 +1,238 @@
+"""Reads for monitoring: the policy in force, the current run, warning lists and summaries.
+
+Warning reads start from :func:`doudi.monitoring.access.warnings_for`, so they are scoped by
+the reader's jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from doudi.monitoring.access import warnings_for
+from doudi.monitoring.models import MonitoringRun, PolicyVersion, Warning, WarningChange
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    """Today in Asia/Shanghai, whatever the server's clock zone."""
+    return timezone.now().astimezone(SHANGHAI).date()
+
+
+def policy_in_force(*, on: dt.date) -> PolicyVersion | None:
+    """The version with the latest ``effective_from`` on or before ``on`` (ties: newest)."""
+    return (PolicyVersion.objects.filter(effective_from__lte=on)
+            .order_by("-effective_from", "-number").first())
+
+
+def policy_versions() -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.select_related("created_by").order_by("-number")
+
+
+def current_run() -> MonitoringRun | None:
+    return MonitoringRun.objects.filter(
+        is_current=True, status=MonitoringRun.Status.SUCCEEDED).select_related(
+        "policy_version").first()
+
+
+# --- policy documents: labels in the reader's language ------------------------------------
+
+def label(item: dict | None, fallback: str = "") -> str:
+    """``label_zh`` for Chinese readers, ``label_en`` otherwise; the id when neither is set."""
+    if not item:
+        return fallback
+    english = (get_language() or "zh-hans").startswith("en")
+    first, second = ("label_en", "label_zh") if english else ("label_zh", "label_en")
+    return item.get(first) or item.get(second) or item.get("id") or item.get("level") or fallback
+
+
+@dataclass(frozen=True)
+class PolicyIndex:
+    """A policy document looked up by id."""
+
+    document: dict
+
+    @property
+    def dimensions(self) -> dict[str, dict]:
+        return {d["id"]: d for d in self.document.get("dimensions", [])}
+
+    @property
+    def indicators(self) -> dict[str, dict]:
+        return {i["id"]: i for i in self.document.get("indicators", [])}
+
+    @property
+    def triggers(self) -> dict[str, dict]:
+        return {t["id"]: t for t in self.document.get("triggers", [])}
+
+    @property
+    def bands(self) -> list[dict]:
+        """Bands from the lowest score to the highest."""
+        return sorted(self.document.get("bands", []), key=lambda b: b.get("min_score", 0))
+
+    def level_rank(self, level: str | None) -> int:
+        for rank, band in enumerate(self.bands):
+            if band.get("level") == level:
+                return rank
+        return 0
+
+    def level_label(self, level: str | None) -> str:
+        return label(next((b for b in self.bands if b.get("level") == level), None), level or "")
+
+
+# --- warning lists -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WarningFilters:
+    level: str = ""
+    dimension: str = ""
+    reason: str = ""
+    street: str = ""
+    community: str = ""
+    status: str = Warning.Status.OPEN
+    changed: bool = False
+
+    @classmethod
+    def from_query(cls, query) -> WarningFilters:
+        status = query.get("status", Warning.Status.OPEN)
+        return cls(level=query.get("level", "").strip(), dimension=query.get("dimension", "").strip(),
+                   reason=query.get("reason", "").strip(), street=query.get("street", "").strip(),
+                   community=query.get("community", "").strip(),
+                   status=status if status in ("", *Warning.Status.values) else Warning.Status.OPEN,
+                   changed=query.get("changed", "") in ("1", "on", "true"))
+
+
+def warning_list(*, user, filters: WarningFilters, run: MonitoringRun | None = None
+                 ) -> QuerySet[Warning]:
+    """The user's warnings, filtered, by level (most severe first) then score. ``run``: the
+    current run, when the caller has it already."""
+    warnings = warnings_for(user).select_related("household__community__parent")
+    if filters.status:
+        warnings = warnings.filter(status=filters.status)
+    if filters.level:
+        warnings = warnings.filter(level=filters.level)
+    if filters.dimension:
+        warnings = warnings.filter(dimension_index__contains=f";{filters.dimension};")
+    if filters.reason:
+        warnings = warnings.filter(reason_index__contains=f";{filters.reason};")
+    if filters.street:
+        warnings = warnings.filter(household__community__parent__code=filters.street)
+    if filters.community:
+        warnings = warnings.filter(household__community__code=filters.community)
+    if filters.changed:
+        run = run or current_run()
+        changed = WarningChange.objects.filter(warning=OuterRef("pk"), run=run)
+        warnings = warnings.filter(Exists(changed)) if run else warnings.none()
+    return warnings.order_by("-level_rank", "-score", "id")
+
+
+def latest_changes(warnings: list[Warning], run: MonitoringRun | None) -> dict[int, WarningChange]:
+    """The change the current run made to each of ``warnings`` (one query)."""
+    if run is None or not warnings:
+        return {}
+    return {c.warning_id: c for c in WarningChange.objects.filter(
+        run=run, warning_id__in=[w.pk for w in warnings])}
+
+
+def warning_summary(*, user) -> dict:
+    """Open warnings by street × level inside the user's jurisdiction (one query)."""
+    rows = (warnings_for(user).filter(status=Warning.Status.OPEN)
+            .values("household__community__parent__code", "household__community__parent__name",
+                    "level", "level_rank")
+            .annotate(n=Count("id"))
+            .order_by("household__community__parent__code"))
+    streets: dict[str, dict] = {}
+    levels: dict[str, int] = {}
+    for row in rows:
+        code = row["household__community__parent__code"]
+        street = streets.setdefault(code, {"code": code, "name":
+                                           row["household__community__parent__name"],
+                                           "levels": {}, "total": 0})
+        street["levels"][row["level"]] = row["n"]
+        street["total"] += row["n"]
+        levels[row["level"]] = row["level_rank"]
+    return {"streets": list(streets.values()),
+            "levels": sorted(levels, key=lambda lv: -levels[lv])}
+
+
+def warnings_export_rows() -> list[tuple[str, float, str, str]]:
+    """``hukou_no, score, level, reasons`` of every open warning (district-wide, for the CLI)."""
+    rows = (Warning.objects.filter(status=Warning.Status.OPEN)
+            .order_by("-level_rank", "-score", "household__hukou_no")
+            .values_list("household__hukou_no", "score", "level", "reasons"))
+    return [(hukou_no, score, level, ";".join(reasons)) for hukou_no, score, level, reasons in rows]
+
+
+# --- a warning's explanation, in the words of ITS policy version ----------------------------
+
+def _feed_label(feed_id: str) -> str:
+    from doudi.intake.selectors import catalogue
+
+    feed = catalogue().feeds.get(feed_id)
+    if feed is None:
+        return feed_id
+    english = (get_language() or "zh-hans").startswith("en")
+    if english:
+        return f"{getattr(feed, 'department_en', '') or feed.department} · " \
+               f"{getattr(feed, 'name_en', '') or feed.name}"
+    return f"{feed.department} · {feed.name}"
+
+
+def _fact_view(fact) -> dict:
+    if not isinstance(fact, dict):
+        return {"feed": "", "feed_label": "", "date": "", "value": fact, "record_key": ""}
+    feed = str(fact.get("feed") or fact.get("source") or "")
+    value = fact.get("value", fact.get("amount"))
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    return {"feed": feed, "feed_label": _feed_label(feed) if feed else "",
+            "date": fact.get("date") or fact.get("fact_date") or "", "value": "" if value is None else value,
+            "record_key": fact.get("record_key") or "",
+            "field": fact.get("field") or fact.get("label") or ""}
+
+
+def explanation_view(*, warning: Warning) -> dict:
+    """Indicators fired (with points and facts), dimension bars and the trigger, labelled from
+    the policy version the warning was last made with."""
+    policy = PolicyIndex(warning.policy_version.document)
+    x = warning.explanation or {}
+    raw = x.get("indicators") or x.get("fired") or []
+    if isinstance(raw, dict):
+        raw = [{"id": k, **(v if isinstance(v, dict) else {"points": v})} for k, v in raw.items()]
+    loose_facts = x.get("facts") if isinstance(x.get("facts"), list) else []
+    indicators = []
+    for item in raw:
+        item = item if isinstance(item, dict) else {"id": str(item)}
+        ind_id = str(item.get("id") or item.get("indicator") or "")
+        spec = policy.indicators.get(ind_id, {})
+        dim_id = item.get("dimension") or spec.get("dimension") or ""
+        facts = item.get("facts") or [f for f in loose_facts
+                                      if isinstance(f, dict) and f.get("indicator") == ind_id]
+        indicators.append({
+            "id": ind_id, "label": label(spec, ind_id),
+            "dimension": label(policy.dimensions.get(dim_id), dim_id),
+            "points": item.get("points", spec.get("points")),
+            "suppressed": bool(item.get("suppressed")) or ind_id in (warning.suppressed or []),
+            "facts": [_fact_view(f) for f in facts],
+        })
+    points = warning.dimensions or x.get("dimensions") or {}
+    bars = []
+    for dim_id, dim in policy.dimensions.items():
+        value = points.get(dim_id) or 0
+        if isinstance(value, dict):
+            value = value.get("points") or 0
+        cap = dim.get("cap") or 0
+        bars.append({"id": dim_id, "label": label(dim, dim_id), "points": value, "cap": cap,
+                     "percent": round(100 * min(value, cap) / cap) if cap else 0})
+    trigger = policy.triggers.get(warning.trigger) if warning.trigger else None
+    return {"indicators": indicators, "bars": bars,
+            "trigger": label(trigger, warning.trigger) if warning.trigger else "",
+            "level_label": policy.level_label(warning.level),
+            "suppressed": [label(policy.indicators.get(s) or policy.dimensions.get(s), str(s))
+                           for s in (warning.suppressed or []) if isinstance(s, str)],
+            "policy": policy}

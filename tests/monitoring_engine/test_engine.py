@@ -1,0 +1,221 @@
+"""The engine on a hand-made lake: each indicator kind, suppression, a trigger, explanations,
+tags and determinism — exact values. The test plays identity resolution (``_pk``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from doudi.engine.catalogue import load_catalogue
+from doudi.engine.intake.pipeline import ingest_records
+from doudi.engine.lake import Lake
+from doudi.engine.monitoring import Policy, default_policy, monitor
+from doudi.registry.idnumber import make
+
+AS_OF = dt.date(2026, 11, 1)
+COMMUNITY = "420106001001"
+
+
+def _id(pk: int, birth: str) -> str:
+    return make("420106", dt.date.fromisoformat(birth), 100 + pk)
+
+
+BIRTH = {
+    1: "1970-05-01", 2: "1972-03-01",                       # H1 on 低保, illness before
+    3: "1968-01-01", 4: "2012-02-02",                       # H2 on 低保, illness after
+    5: "1985-06-01", 6: "2015-09-01", 7: "1987-01-01",      # H3 earner died, a minor
+    8: "1943-04-04",                                        # H4 elderly alone, pension
+    9: "1980-01-01", 10: "1982-01-01",                      # H5 good wage: nothing fires
+    11: "1975-01-01",                                       # H6 contributions stopped
+    12: "1950-01-01", 13: "1952-01-01",                     # H7 severe disability, old carer
+}  # fmt: skip
+HOUSEHOLD = {1: "H1", 2: "H1", 3: "H2", 4: "H2", 5: "H3", 6: "H3", 7: "H3", 8: "H4", 9: "H5",
+             10: "H5", 11: "H6", 12: "H7", 13: "H7"}  # fmt: skip
+HEAD = {1, 3, 5, 8, 9, 11, 12}
+
+
+def _hukou(pk):
+    relation = "户主" if pk in HEAD else ("子" if pk in (4, 6) else "配偶")
+    return {"person_no": f"P{pk:02d}", "hukou_no": f"10000000{HOUSEHOLD[pk][1]}",
+            "name": f"居民{pk}", "id_number": _id(pk, BIRTH[pk]), "birth_date": BIRTH[pk],
+            "relation": relation, "community_code": COMMUNITY, "street_name": "积玉桥街道",
+            "_pk": pk}  # fmt: skip
+
+
+def _months(first: str, last: str) -> list[str]:
+    y, m = map(int, first.split("-"))
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _contribution(pk, month, base):
+    return {"serial": f"C{pk:02d}{month}", "id_number": _id(pk, BIRTH[pk]), "name": f"居民{pk}",
+            "insurance": "企业职工基本养老保险", "month": month, "wage_base": base, "_pk": pk}
+
+
+RECORDS = {
+    "gongan_hukou": [_hukou(pk) for pk in BIRTH],
+    "minzheng_recipients": [
+        {"recipient_no": f"R{pk:02d}", "hukou_no": f"10000000{HOUSEHOLD[pk][1]}",
+         "id_number": _id(pk, BIRTH[pk]), "name": f"居民{pk}", "category": "低保",
+         "status": "在保", "start_date": "2025-01-01", "monthly_amount": 60000, "_pk": pk}
+        for pk in (1, 2, 3, 4)
+    ],
+    "weijian_diagnosis": [
+        {"report_no": "D1", "id_number": _id(1, BIRTH[1]), "name": "居民1", "disease": "肺癌",
+         "icd_code": "C34", "diagnosis_date": "2024-11-15", "_pk": 1},
+        {"report_no": "D3", "id_number": _id(3, BIRTH[3]), "name": "居民3", "disease": "肺癌",
+         "icd_code": "C34", "diagnosis_date": "2026-06-01", "_pk": 3},
+    ],
+    "weijian_death": [
+        {"cert_no": "W5", "id_number": _id(5, BIRTH[5]), "name": "居民5",
+         "death_date": "2026-08-01", "_pk": 5},
+    ],
+    "renshe_pension": [
+        {"pension_no": "PN8", "id_number": _id(8, BIRTH[8]), "name": "居民8", "scheme": "职工",
+         "start_month": "2003-05", "monthly_amount": 300000, "status": "正常发放", "_pk": 8},
+    ],
+    "renshe_contribution": (
+        [_contribution(9, m, 800000) for m in _months("2025-11", "2026-10")]
+        + [_contribution(11, m, 400000) for m in _months("2026-01", "2026-07")]
+        + [_contribution(5, m, 500000) for m in _months("2025-11", "2026-07")]
+    ),
+    "canlian_disability": [
+        {"cert_no": "CJ12", "id_number": _id(12, BIRTH[12]), "name": "居民12",
+         "disability_type": "肢体", "disability_grade": 1, "issue_date": "2020-01-01", "_pk": 12},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def lake_and_persons(tmp_path_factory):
+    lake, catalogue = Lake(tmp_path_factory.mktemp("mon_lake")), load_catalogue()
+    rows = []
+    for feed_id, records in RECORDS.items():
+        result = ingest_records([{k: v for k, v in r.items() if k != "_pk"} for r in records],
+                                feed_id=feed_id, lake=lake, catalogue=catalogue,
+                                today=AS_OF)  # fmt: skip
+        assert (result.status, result.written) == ("ingested", len(records)), result
+        key = catalogue[feed_id].record_key
+        rows += [(f"{feed_id}:{r[key]}", feed_id, r[key], r["_pk"]) for r in records]
+    persons = pd.DataFrame(rows, columns=["unique_id", "source", "record_key", "person_key"])
+    return lake, catalogue, persons
+
+
+def _run(lake_and_persons, policy=None, **kw):
+    lake, catalogue, persons = lake_and_persons
+    policy = policy or Policy.from_dict(default_policy())
+    return monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, **kw)
+
+
+def _by_household(result) -> dict:
+    return {r.hukou_no: r for r in result.households.itertuples(index=False)}
+
+
+def test_indicators_levels_and_reasons(lake_and_persons):
+    steps = []
+    result = _run(lake_and_persons, progress=lambda done, total: steps.append((done, total)))
+    assert steps == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    rows = _by_household(result)
+    assert sorted(rows) == ["100000001", "100000002", "100000003", "100000004", "100000006",
+                            "100000007"]  # fmt: skip
+    summary = {h: (r.score, r.level, r.reasons, r.suppressed, r.trigger) for h, r in rows.items()}
+    assert summary == {
+        # on 低保: the income indicators are suppressed (the help answers them); the serious
+        # illness is not answered by 低保 at all
+        "100000001": (15.0, None, ["serious_illness"],
+                      ["income_below_dibao", "income_below_dibian", "income_below_double",
+                       "low_earnings"], None),
+        "100000002": (15.0, None, ["serious_illness"],
+                      ["income_below_dibao", "income_below_dibian", "income_below_double",
+                       "low_earnings"], None),
+        # the main earner died, a minor at home: 45 (income, capped) + 20 = 65, a warning by
+        # score; the trigger raises it to urgent
+        "100000003": (65.0, "urgent", ["income_below_dibao", "income_below_dibian",
+                                       "income_below_double", "low_earnings", "earner_death"],
+                      [], "earner_death_with_minors"),
+        # 83 and alone on a 3,000-yuan pension: age only
+        "100000004": (12.0, None, ["age_80_plus", "elderly_alone"], [], None),
+        # contributions stopped after July; 3 × 4,000 yuan over 6 months = 2,000 yuan a head,
+        # above twice the 低保 standard (1,900)
+        "100000006": (10.0, None, ["income_stopped"], [], None),
+        # grade-1 disability, the only carer 74: 4 + 45 + (12 + 4 + 8) = 73, urgent by score;
+        # the trigger (raise to warning) never lowers a level
+        "100000007": (73.0, "urgent", ["elderly_only", "income_below_dibao",
+                                       "income_below_dibian", "income_below_double",
+                                       "low_earnings", "severe_disability", "disability_any",
+                                       "disabled_elderly_carers"], [],
+                      "severe_disability_without_carer"),
+    }  # fmt: skip
+    assert result.counts["warnings"] == 2
+    assert result.counts["by_level"] == {"watch": 0, "warning": 0, "urgent": 2}
+
+
+def test_explanation_carries_facts_dimensions_and_suppression(lake_and_persons):
+    rows = _by_household(_run(lake_and_persons))
+    e = rows["100000003"].explanation
+    json.dumps(e)  # JSON-serialisable
+    assert e["dimensions"]["sudden_event"] == {"points": 20.0, "cap": 30.0}
+    assert e["dimensions"]["economic"] == {"points": 45.0, "cap": 45.0}
+    death = next(i for i in e["indicators"] if i["id"] == "earner_death")
+    assert death["facts"] == [{"feed": "weijian_death", "record_key": "W5",
+                               "date": "2026-08-01", "amount": 41, "label": "户主"}]
+    assert e["trigger"] == {"id": "earner_death_with_minors", "raise_to": "urgent",
+                            "facts": death["facts"]}  # fmt: skip
+    income = next(i for i in e["indicators"] if i["id"] == "income_below_dibao")
+    # the dead earner's wage no longer counts: the household has no income
+    assert (income["value"], income["facts"]) == (0, [])
+    e1 = rows["100000001"].explanation
+    assert e1["helps"] == {"dibao": "2025-01-01"}
+    assert [(s["id"], s["suppressed_by"]) for s in e1["suppressed"]][:1] == [
+        ("income_below_dibao", {"category": "dibao", "help_start": "2025-01-01"})]
+    text = json.dumps([r.explanation for r in rows.values()], ensure_ascii=False)
+    assert "居民" not in text and _id(1, BIRTH[1]) not in text  # no names, no ID numbers
+
+
+def test_a_new_cause_after_the_help_started_is_warned(lake_and_persons):
+    doc = default_policy()
+    doc["suppression"][0]["answers"] = ["economic", "health"]  # 低保 answers illness too
+    rows = _by_household(_run(lake_and_persons, Policy.from_dict(doc)))
+    # diagnosed 2024-11-15, before 低保 began on 2025-01-01: suppressed, no row left to warn
+    assert rows["100000001"].reasons == []
+    assert rows["100000001"].suppressed == ["income_below_dibao", "income_below_dibian",
+                                            "income_below_double", "low_earnings",
+                                            "serious_illness"]  # fmt: skip
+    # diagnosed 2026-06-01, after 低保 began: a new cause, warned
+    assert rows["100000002"].reasons == ["serious_illness"]
+    assert rows["100000002"].explanation["indicators"][0]["onset"] == "2026-06-01"
+
+
+def test_person_tags(lake_and_persons):
+    tags = _run(lake_and_persons).persons_tags
+    feed_tags = tags[tags["source"] != "computed"]
+    assert feed_tags.values.tolist() == [
+        [1, "dibao", dt.date(2025, 1, 1), None, "minzheng_recipients"],
+        [2, "dibao", dt.date(2025, 1, 1), None, "minzheng_recipients"],
+        [3, "dibao", dt.date(2025, 1, 1), None, "minzheng_recipients"],
+        [4, "dibao", dt.date(2025, 1, 1), None, "minzheng_recipients"],
+    ]
+
+
+def test_same_inputs_identical_output(lake_and_persons):
+    a, b = _run(lake_and_persons), _run(lake_and_persons)
+    pd.testing.assert_frame_equal(a.households, b.households)
+    pd.testing.assert_frame_equal(a.persons_tags, b.persons_tags)
+    assert a.counts == b.counts
+
+
+def test_households_frame_overrides_the_register(lake_and_persons):
+    # person 11 moved into H4's household: the stopped contributions now count there
+    households = pd.DataFrame({"person_key": list(BIRTH),
+                               "hukou_no": [f"10000000{HOUSEHOLD[pk][1]}" if pk != 11
+                                            else "100000004" for pk in BIRTH]})  # fmt: skip
+    rows = _by_household(_run(lake_and_persons, households=households))
+    assert "100000006" not in rows
+    assert rows["100000004"].reasons == ["age_80_plus", "income_stopped"]
