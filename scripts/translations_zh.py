@@ -192,6 +192,8 @@ ZH |= {k: v for k, v in {
     "Queued": "排队中", "Running": "运行中", "Succeeded": "成功", "Failed": "失败", "Open": "未解除",
     "visited on": "走访日期", "hardship confirmed": "确认困难", "note": "备注",
     "Policy version %(n)s saved; in force from %(d)s.": "政策第 %(n)s 版已保存，自 %(d)s 起生效。",
+    "trained on %(n)s home-visit outcomes (%(confirmed)s confirmed); cross-validated ROC AUC %(auc)s, average precision %(ap)s":
+        "基于 %(n)s 户入户核查结果训练（其中 %(confirmed)s 户确认困难）；交叉验证 ROC AUC %(auc)s，平均精确率 %(ap)s",
     # identity: matching one record (doudi match)
     "Matched: person %(key)s (basis: %(basis)s, probability %(p).3f)": "匹配成功：人员 %(key)s（依据：%(basis)s，概率 %(p).3f）",
     "No match: a new person (threshold %(t).2f)": "未匹配：新人员（阈值 %(t).2f）",

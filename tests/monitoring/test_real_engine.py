@@ -15,10 +15,6 @@ from doudi.engine.intake.pipeline import ingest_file
 from doudi.engine.lake import Lake
 from doudi.synth import generate
 
-engine = pytest.importorskip("doudi.engine.monitoring")
-if not hasattr(engine, "monitor"):  # the engine package is still being written
-    pytest.skip("doudi.engine.monitoring.monitor is not available yet", allow_module_level=True)
-
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 11, 1)  # the synthetic district's reference date
 
@@ -34,22 +30,77 @@ def small_district(tmp_path_factory):
     return root
 
 
-def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, clients):
+def _linked(small_district, settings, tmp_path):
     import shutil
 
     from doudi.identity.actions import link_run
-    from doudi.monitoring.models import MonitoringRun, Warning
     from doudi.registry.actions import jurisdictions_load, register_import
-    from doudi.registry.models import Household
 
     lake_copy = tmp_path / "lake"
     shutil.copytree(small_district / "lake", lake_copy)
     settings.DOUDI_LAKE_DIR = lake_copy
     settings.DOUDI_RESULTS_DIR = tmp_path / "results"
     jurisdictions_load()
-    register = next((small_district / "district" / "feeds" / "gongan_hukou").iterdir())
-    register_import(path=register)
+    register_import(path=next((small_district / "district" / "feeds" / "gongan_hukou").iterdir()))
     link_run()
+
+
+def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
+        small_district, settings, tmp_path, cast, clients):
+    import pandas as pd
+
+    from doudi.audit.models import AuditEntry
+    from doudi.monitoring.actions import (
+        monitoring_run,
+        policy_default_ensure,
+        policy_version_create,
+        visit_outcome_record,
+    )
+    from doudi.monitoring.models import StatisticalModel, Warning
+
+    _linked(small_district, settings, tmp_path)
+    document = policy_default_ensure().document
+    document["model"]["min_outcomes"] = 30
+    policy_version_create(actor=cast["dave"], document=document, effective_from=dt.date(2026, 1, 1),
+                          reason="试点：30户走访结果即启用统计模型")
+    first = monitoring_run(actor=None, as_of=AS_OF)
+    assert first.model_version == "" and not StatisticalModel.objects.exists()
+    # Home visits to the warned households, as caseworkers would record them (the truth).
+    truth = pd.read_csv(small_district / "district" / "truth" / "households.csv", dtype=str)
+    hardship = dict(zip(truth["hukou_no"], truth["hardship"] == "1", strict=True))
+    visited = list(Warning.objects.select_related("household").order_by("household__hukou_no"))
+    assert len(visited) >= 30
+    for warning in visited[:29]:
+        visit_outcome_record(actor=None, household=warning.household, visited_on=AS_OF,
+                             hardship_confirmed=hardship[warning.household.hukou_no])
+    assert len({hardship[w.household.hukou_no] for w in visited[:29]}) == 2
+    monitoring_run(actor=None, as_of=AS_OF)
+    assert not StatisticalModel.objects.exists()  # 29 outcomes: still off
+    warning = visited[29]
+    visit_outcome_record(actor=None, household=warning.household, visited_on=AS_OF,
+                         hardship_confirmed=hardship[warning.household.hukou_no])
+    second = monitoring_run(actor=None, as_of=AS_OF)
+    model = StatisticalModel.objects.get()
+    assert (model.outcomes, model.trained_after_id) == (30, second.pk)
+    assert model.evaluation["status"] == "on" and model.evaluation["version"] == model.version
+    assert second.model_version == ""  # trained after the run, used from the next one
+    assert AuditEntry.objects.filter(action="monitoring.model_train").count() == 1
+    third = monitoring_run(actor=None, as_of=AS_OF)
+    assert third.model_version == model.version
+    probabilities = list(Warning.objects.filter(status="open").values_list(
+        "model_probability", flat=True))
+    assert probabilities and all(p is not None for p in probabilities)
+    assert StatisticalModel.objects.count() == 1  # the same outcomes: the same model
+    page = clients["dave"].get(f"/monitoring/runs/{third.pk}/").content.decode()
+    assert (f"{model.version} · 基于 30 户入户核查结果训练（其中 {model.evaluation['confirmed']} "
+            f"户确认困难）；交叉验证 ROC AUC {model.evaluation['roc_auc']}") in page
+
+
+def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, clients):
+    from doudi.monitoring.models import MonitoringRun, Warning
+    from doudi.registry.models import Household
+
+    _linked(small_district, settings, tmp_path)
     out = StringIO()
     call_command("monitor", "--as-of", AS_OF.isoformat(), stdout=out, stderr=StringIO())
     run = MonitoringRun.objects.get()

@@ -28,6 +28,7 @@ from doudi.audit.models import AuditEntry
 from doudi.monitoring.models import (
     MonitoringRun,
     PolicyVersion,
+    StatisticalModel,
     VisitOutcome,
     Warning,
     WarningChange,
@@ -246,9 +247,11 @@ def monitoring_run_execute(*, run: MonitoringRun,
         engine = _engine()
         policy = engine.Policy.from_dict(version.document)
         meter.set(0, "engine")
+        current_model = StatisticalModel.objects.first()
         result = engine_monitor(lake(), catalogue(), _persons(), policy=policy,
                                 as_of=run.as_of, households=_households(),
-                                backend=run.backend, model=None, progress=meter)
+                                backend=run.backend, progress=meter,
+                                model=bytes(current_model.data) if current_model else None)
         meter.set(90, "load")
         with transaction.atomic():
             counts = warnings_apply(run=run, result=result.households, version=version)
@@ -268,6 +271,8 @@ def monitoring_run_execute(*, run: MonitoringRun,
                      object_id=run.pk, outcome=AuditEntry.Outcome.FAILURE,
                      detail={"error": run.error, "as_of": run.as_of.isoformat()})
         raise RunFailed(run) from exc
+    statistical_model_train(run=run, features=getattr(result, "features", None),
+                            min_outcomes=policy.model.min_outcomes)
     meter.set(100, "done")
     run.refresh_from_db()
     audit_record(actor=run.started_by, action="monitoring.run", object_type="monitoring_run",
@@ -279,6 +284,47 @@ def monitoring_run_execute(*, run: MonitoringRun,
     log.info("monitoring run %s: %s warned, changes %s", run.pk, run.counts.get("warned"),
              run.counts.get("changes"))
     return run
+
+
+def statistical_model_train(*, run: MonitoringRun, features, min_outcomes: int
+                            ) -> StatisticalModel | None:
+    """Train the statistical model on every household's latest home-visit outcome, with the
+    features of ``run``; the model is used from the next run on. Below ``min_outcomes``
+    outcomes (or when every visit found the same) nothing is trained and the model stays off.
+
+    A training failure is logged and leaves the previous model in use: the run's warnings
+    are already loaded and stand on their own."""
+    if features is None or not len(features):
+        return None
+    latest: dict[str, bool] = {}
+    for hukou_no, confirmed in (VisitOutcome.objects.order_by("household_id", "visited_on", "id")
+                                .values_list("household__hukou_no", "hardship_confirmed")):
+        latest[hukou_no] = confirmed  # the latest visit of a household wins
+    if len(latest) < min_outcomes:
+        return None
+    import pandas as pd
+
+    try:
+        from doudi.engine.monitoring import model as model_lib
+
+        data, evaluation = model_lib.train(features, pd.Series(latest),
+                                                 min_outcomes=min_outcomes)
+    except Exception as exc:
+        log.error("statistical model training after run %s failed: %s", run.pk,
+                  type(exc).__name__)
+        return None
+    if data is None:
+        return None
+    version = evaluation["version"]
+    model, created = StatisticalModel.objects.get_or_create(
+        version=version, defaults={"data": data, "evaluation": _clean(evaluation),
+                                   "outcomes": int(evaluation["outcomes"]), "trained_after": run})
+    if created:
+        audit_record(action="monitoring.model_train", object_type="statistical_model",
+                     object_id=model.pk, detail={"version": version,
+                                                 "outcomes": model.outcomes,
+                                                 "run": run.pk})
+    return model
 
 
 def monitoring_run(*, actor, as_of: dt.date | None = None, backend: str | None = None,

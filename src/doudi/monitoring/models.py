@@ -171,3 +171,23 @@ class VisitOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.visited_on} {self.hardship_confirmed}"
+
+
+class StatisticalModel(models.Model):
+    """A statistical model trained on home-visit outcomes after a run (engine ``model.train``).
+
+    Versioned by the SHA-256 of its bytes; the newest is used from the next run on. Its bytes
+    are only ever made by the engine's ``train`` and loaded by its ``load``."""
+
+    version = models.CharField(max_length=64, unique=True)
+    data = models.BinaryField()
+    evaluation = models.JSONField(default=dict)
+    outcomes = models.PositiveIntegerField()
+    trained_after = models.ForeignKey(MonitoringRun, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"model {self.version} ({self.outcomes} outcomes)"

@@ -25,7 +25,7 @@ from doudi.monitoring.access import (
 )
 from doudi.monitoring.charts import street_level_chart
 from doudi.monitoring.forms import PolicyFieldsForm, PolicyJSONForm
-from doudi.monitoring.models import PolicyVersion, Warning
+from doudi.monitoring.models import PolicyVersion, StatisticalModel, Warning
 from doudi.monitoring.tasks import monitoring_run_queued
 from doudi.registry.models import Jurisdiction
 
@@ -143,8 +143,10 @@ def run_detail(request, run_id: int):
     streets = [(street_names.get(code, code or "—"),
                 [(policy.level_label(lv), n) for lv, n in by_level.items()])
                for code, by_level in run.counts.get("streets", {}).items()]
+    model = StatisticalModel.objects.filter(version=run.model_version).first() \
+        if run.model_version else None
     return render(request, template, {"run": run, "levels": levels, "dimensions": dimensions,
-                                      "streets": streets,
+                                      "streets": streets, "model": model,
                                       "changes": run.counts.get("changes", {})})
 
 

@@ -168,9 +168,18 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
         if cur is None or order[raise_to[tid]] > order[raise_to[cur]]:
             trig_of[hukou] = tid
 
-    wanted = tables.facts["hukou_no"].isin(positive)
-    facts = scoring.explain_facts(tables.facts[wanted], "indicator")
-    tfacts = scoring.explain_facts(trig, "trigger")
+    score_l = score.to_numpy().tolist()
+    level_l = []
+    for hukou, s in zip(all_households, score_l, strict=True):
+        level = scoring.level_of(s, policy)
+        tid = trig_of.get(hukou)
+        level_l.append(level if tid is None else scoring.raise_level(level, raise_to[tid], policy))
+    # Facts are listed for warned households only: nobody is shown a household below every
+    # band, and listing them for all would cost more than the rest of the scoring.
+    warned = {h for h, level in zip(all_households, level_l, strict=True) if level is not None}
+    facts = scoring.explain_facts(tables.facts[tables.facts["hukou_no"].isin(warned)],
+                                  "indicator")
+    tfacts = scoring.explain_facts(trig[trig["hukou_no"].isin(warned)], "trigger")
     ind = {i.id: i for i in policy.indicators}
     by_household: dict[str, list] = {}
     values = live_fired["value"].astype(object).where(live_fired["value"].notna(), None).tolist()
@@ -184,11 +193,11 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     caps = {d.id: d.cap for d in policy.dimensions}
     dim_rows = np.round(dims.to_numpy(), 1).tolist()
     card_l = np.round(card.to_numpy(), 1).tolist()
-    score_l = score.to_numpy().tolist()
     prob_l = [None] * len(all_households) if prob is None else np.round(prob, 4).tolist()
     used_model = model_version if prob is not None else None
     rule = policy.combination.rule if prob is not None else "scorecard_only"
-    rows = _explained_rows(all_households, score_l, card_l, prob_l, dim_rows, dim_ids, caps,
+    rows = _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, dim_ids,
+                           caps,
                            trig_of, raise_to, by_household, ind, facts, tfacts, helps,
                            policy, as_of, used_model, rule)  # fmt: skip
     out = pd.DataFrame(rows, columns=list(HOUSEHOLD_COLUMNS))
@@ -205,18 +214,15 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     )
 
 
-def _explained_rows(all_households, score_l, card_l, prob_l, dim_rows, dim_ids, caps, trig_of,
-                    raise_to, by_household, ind, facts, tfacts, helps, policy, as_of,
+def _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, dim_ids, caps,
+                    trig_of, raise_to, by_household, ind, facts, tfacts, helps, policy, as_of,
                     used_model, rule) -> list[tuple]:  # fmt: skip
     rows = []
     as_of_iso = as_of.isoformat()
     version = policy.version
     for n, hukou in enumerate(all_households):
-        s = score_l[n]
-        level = scoring.level_of(s, policy)
+        s, level = score_l[n], level_l[n]
         tid = trig_of.get(hukou)
-        if tid is not None:
-            level = scoring.raise_level(level, raise_to[tid], policy)
         reasons, suppressed, shown, hidden = [], [], [], []
         for r in by_household.get(hukou, ()):
             i = ind[r[0]]
