@@ -165,3 +165,18 @@ def test_only_district_data_staff_review(district_lake, cast, clients):
     decision = ReviewDecision.objects.get()
     assert (decision.unique_id_l, decision.unique_id_r, decision.same,
             decision.decided_by.username) == ("a:1", "b:2", False, "dave")
+
+
+def test_the_linkage_memory_limit_is_configuration(district_lake, settings, monkeypatch):
+    seen = {}
+
+    def recording(*args, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(actions, "link_district", recording)
+    settings.DOUDI_LINK_MEMORY_LIMIT = "1GB"
+    with pytest.raises(RuntimeError):
+        actions.link_run()
+    assert seen["memory_limit"] == "1GB"
+    assert LinkRun.objects.get().status == "failed"

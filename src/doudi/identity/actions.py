@@ -54,7 +54,7 @@ def link_run(*, actor=None, backend: str = "duckdb", threshold: float | None = N
     try:
         result = link_district(
             lake(), catalogue(), backend=backend, threshold=threshold, model=model,
-            decisions=_decisions(),
+            decisions=_decisions(), memory_limit=settings.DOUDI_LINK_MEMORY_LIMIT,
             previous_keys=previous[["unique_id", "person_key"]] if previous is not None else None,
         )
         folder = Path(settings.DOUDI_RESULTS_DIR)

@@ -194,6 +194,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024**2  # JSON batches pushed to the API
 # (a match probability; configuration, not code).
 DOUDI_RESULTS_DIR = VAR_DIR / "results"
 DOUDI_LINK_THRESHOLD = 0.5
+# DuckDB's memory per connection during linkage (it spills to disk beyond it). 2GB keeps a
+# 130 000-household district under 4 GiB in all; below 1.5GB that district runs out of memory.
+DOUDI_LINK_MEMORY_LIMIT = env_str("DOUDI_LINK_MEMORY_LIMIT", "2GB")
 
 # The demo district (Wuchang, Wuhan).
 DOUDI_DISTRICT_CODE = "420106"
