@@ -87,6 +87,21 @@ def monitor(
     policy's ``model.min_outcomes`` outcomes. ``progress(done, total)`` is called between
     steps.
     """
+    # The run builds many small containers (frames of strings, explanations), none in a
+    # cycle: the cyclic garbage collector would rescan them again and again, so it pauses.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _monitor(lake, catalogue, persons, policy=policy, as_of=as_of,
+                        households=households, backend=backend, model=model, spark=spark,
+                        progress=progress)  # fmt: skip
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _monitor(lake, catalogue, persons, *, policy, as_of, households, backend, model, spark,
+             progress) -> MonitorResult:  # fmt: skip
     t0 = time.perf_counter()
     total = 4  # steps: connect, indicators, scores, tags
     timings: dict[str, float] = {}
@@ -101,13 +116,15 @@ def monitor(
         timings["connect"] = round(time.perf_counter() - t0, 3)
         step(1)
         tables = compute_indicators(be, persons, policy=policy, as_of=as_of,
-                                    households=households, timings=timings)  # fmt: skip
+                                    households=households, timings=timings,
+                                    lazy_facts=True)  # fmt: skip
+        step(2)
+        t = time.perf_counter()
+        # facts are fetched for the warned households only, while the backend is open
+        result = score_tables(tables, policy=policy, as_of=as_of, model=model)
+        timings["scores"] = round(time.perf_counter() - t, 3)
     finally:
         be.close()
-    step(2)
-    t = time.perf_counter()
-    result = score_tables(tables, policy=policy, as_of=as_of, model=model)
-    timings["scores"] = round(time.perf_counter() - t, 3)
     step(3)
     t = time.perf_counter()
     result.persons_tags = _person_tags(tables, policy, as_of)
@@ -141,18 +158,23 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     trig_households = sorted(set(trig["hukou_no"]))
     # Households a warning can concern: an indicator adding points fired (suppressed or
     # not), or a trigger. Counter-indicators alone make no row.
+    # (households as integer codes in sorted order: no repeated hashing of strings)
     points = {i.id: i.points for i in policy.indicators}
-    positive = set(fired.loc[fired["indicator"].map(points) > 0, "hukou_no"])
+    codes, uniques = pd.factorize(fired["hukou_no"], sort=True)
+    positive_code = np.zeros(len(uniques), dtype=bool)
+    positive_code[codes[(fired["indicator"].map(points) > 0).to_numpy()]] = True
+    keep = positive_code[codes]
+    positive = set(uniques[positive_code].tolist())
     all_households = sorted(positive | set(trig_households))
-    fired = fired[fired["hukou_no"].isin(positive)].reset_index(drop=True)
-    if set(trig_households) - set(fired["hukou_no"]):
-        extra = pd.DataFrame({"hukou_no": sorted(set(trig_households) - set(fired["hukou_no"]))})
+    live_fired = fired[keep].reset_index(drop=True)  # every row from the feeds has an indicator
+    position = {i.id: n for n, i in enumerate(policy.indicators)}
+    live_fired = live_fired.take(np.lexsort((
+        live_fired["indicator"].map(position).to_numpy(), codes[keep])))
+    fired = live_fired
+    if set(trig_households) - positive:
+        extra = pd.DataFrame({"hukou_no": sorted(set(trig_households) - positive)})
         fired = pd.concat([fired, extra.assign(indicator=None, value=None, onset=None, facts=0,
                                                suppressed_by=None)], ignore_index=True)  # fmt: skip
-    position = {i.id: n for n, i in enumerate(policy.indicators)}
-    live_fired = fired[fired["indicator"].notna()]
-    live_fired = live_fired.assign(_pos=live_fired["indicator"].map(position)).sort_values(
-        ["hukou_no", "_pos"], kind="mergesort")
     flags = scoring.indicator_matrix(fired, all_households, policy)
     dims, card = scoring.scorecard(flags, all_households, policy)
     feats = scoring.features(flags, tables.households, card, policy, tables.income_window)
@@ -177,8 +199,7 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     # Facts are listed for warned households only: nobody is shown a household below every
     # band, and listing them for all would cost more than the rest of the scoring.
     warned = {h for h, level in zip(all_households, level_l, strict=True) if level is not None}
-    facts = scoring.explain_facts(tables.facts[tables.facts["hukou_no"].isin(warned)],
-                                  "indicator")
+    facts = scoring.explain_facts(tables.facts_of(warned), "indicator")
     tfacts = scoring.explain_facts(trig[trig["hukou_no"].isin(warned)], "trigger")
     ind = {i.id: i for i in policy.indicators}
     by_household: dict[str, list] = {}
@@ -201,7 +222,7 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
                            trig_of, raise_to, by_household, ind, facts, tfacts, helps,
                            policy, as_of, used_model, rule)  # fmt: skip
     out = pd.DataFrame(rows, columns=list(HOUSEHOLD_COLUMNS))
-    counts = _counts(out, tables, policy)
+    counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
     return MonitorResult(
         households=out,
         persons_tags=pd.DataFrame(columns=list(TAG_COLUMNS)),
@@ -223,6 +244,22 @@ def _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, 
     for n, hukou in enumerate(all_households):
         s, level = score_l[n], level_l[n]
         tid = trig_of.get(hukou)
+        dim_points = dict(zip(dim_ids, dim_rows[n], strict=True))
+        if level is None and hukou not in helps:
+            # below every band and holding no help (most households): nobody is shown it, so
+            # the explanation is a short stub — the indicators by id, no per-indicator entries
+            # (they would cost more than the rest of the scoring). Households on a help keep
+            # the full form, to show what their help answers.
+            reasons = [r[0] for r in by_household.get(hukou, ())]
+            explanation = {
+                "as_of": as_of_iso, "policy_version": version, "model_version": used_model,
+                "combination": rule, "scorecard_score": card_l[n],
+                "model_probability": prob_l[n], "score": s, "level": None,
+                "indicators": reasons, "suppressed": [], "trigger": None, "helps": {},
+            }  # fmt: skip
+            rows.append((hukou, s, level, card_l[n], prob_l[n], dim_points, reasons, [],
+                         tid, explanation))  # fmt: skip
+            continue
         reasons, suppressed, shown, hidden = [], [], [], []
         for r in by_household.get(hukou, ()):
             i = ind[r[0]]
@@ -239,7 +276,6 @@ def _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, 
                 suppressed.append(i.id)
                 entry["suppressed_by"] = {"category": r[4][0], "help_start": r[4][1]}
                 hidden.append(entry)
-        dim_points = dict(zip(dim_ids, dim_rows[n], strict=True))
         explanation = {
             "as_of": as_of_iso,
             "policy_version": version,
@@ -261,16 +297,18 @@ def _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, 
     return rows
 
 
-def _counts(out: pd.DataFrame, tables: IndicatorTables, policy: Policy) -> dict[str, Any]:
-    warned = out[out["level"].notna()]
+def _counts(out: pd.DataFrame, dims: np.ndarray, tables: IndicatorTables,
+            policy: Policy) -> dict[str, Any]:  # fmt: skip
+    is_warned = out["level"].notna().to_numpy()
+    warned, warned_dims = out[is_warned], dims[is_warned]
     street = tables.households.set_index("hukou_no")["street"]
     counts: dict[str, Any] = {
         "households": int(len(tables.households)),
         "households_with_indicators": int(len(out)),
         "warnings": int(len(warned)),
         "by_level": {b.level: int((warned["level"] == b.level).sum()) for b in policy.bands},
-        "by_dimension": {d.id: int(warned["dimensions"].map(lambda x, k=d.id: x[k] > 0).sum())
-                         for d in policy.dimensions},
+        "by_dimension": {d.id: int((warned_dims[:, n] > 0).sum())
+                         for n, d in enumerate(policy.dimensions)},
         "by_street": {str(k): int(v) for k, v in
                       warned["hukou_no"].map(street).fillna("").value_counts().sort_index().items()},
         "indicators_fired": {i: int(n) for i, n in

@@ -42,6 +42,7 @@ All decisions (fired or not) are integer comparisons, so DuckDB and Spark agree 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -84,6 +85,15 @@ class IndicatorTables:
     income_window: int
     members: pd.DataFrame  # living members: person_key, hukou_no
     area_lookup: dict[str, str]  # a household's area code ('' if none) -> parameter area code
+    # with ``lazy_facts``: ``facts`` is None and this fetches the facts of the given
+    # households (same rows and order) while the backend is still open
+    fetch_facts: Callable[[list[str]], pd.DataFrame] | None = None
+
+    def facts_of(self, households) -> pd.DataFrame:
+        """The indicator facts of ``households`` only."""
+        if self.facts is None:
+            return self.fetch_facts(sorted(households))
+        return self.facts[self.facts["hukou_no"].isin(list(households))]
 
 
 def _lit(s) -> str:
@@ -151,18 +161,19 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
       FROM m_register) AS r WHERE rn = 1"""
     m0, m1 = _month(as_of, window), _month(as_of, 1)
     w0 = _month(as_of, wage_window)
-    wage_rows = " UNION ALL ".join([
-        _records("renshe_contribution", "serial",
-                 "'renshe_contribution' AS feed, f.month, f.wage_base AS amount",
-                 f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL"),
-        _records("shuiwu_income_tax", "detail_no",
-                 "'shuiwu_income_tax' AS feed, f.period AS month, f.income AS amount",
-                 f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
-                 "AND f.income IS NOT NULL"),
-        _records("gongjijin_contribution", "serial",
-                 "'gongjijin_contribution' AS feed, f.month, f.base AS amount",
-                 f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL"),
-    ])  # fmt: skip
+    # one group-by per feed (the feed is a constant, not a grouping key: smaller hash tables)
+    wage_rows = " UNION ALL ".join(
+        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount, max(rk) AS rk "
+        f"FROM ({_records(feed, key, cols, where)}) AS w GROUP BY person_key, month"
+        for feed, key, cols, where in [
+            ("renshe_contribution", "serial", "f.month, f.wage_base AS amount",
+             f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL"),
+            ("shuiwu_income_tax", "detail_no", "f.period AS month, f.income AS amount",
+             f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
+             "AND f.income IS NOT NULL"),
+            ("gongjijin_contribution", "serial", "f.month, f.base AS amount",
+             f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL"),
+        ])  # fmt: skip
     other_rows = " UNION ALL ".join([
         _records("shuiwu_income_tax", "detail_no",
                  "'shuiwu_income_tax' AS feed, f.period AS month, f.income AS amount, "
@@ -217,9 +228,7 @@ SELECT hukou_no,
                 min(street_name)) AS street
 FROM m_members GROUP BY hukou_no"""),
         # one row per person, feed and month: the month's wage as that department saw it
-        ("m_wage_rows", f"""
-SELECT person_key, feed, month, sum(amount) AS amount, max(rk) AS rk FROM ({wage_rows}) AS w
-GROUP BY person_key, feed, month"""),
+        ("m_wage_rows", wage_rows),
         # the month's wage: the largest of the departments' views of it
         ("m_wage_months", """
 SELECT person_key, month, max(amount) AS wage FROM m_wage_rows GROUP BY person_key, month"""),
@@ -610,9 +619,13 @@ def line_table(policy: Policy, area_codes: dict[str, str], as_of: dt.date) -> pd
 
 def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy: Policy,
                        as_of: dt.date, households: pd.DataFrame | None = None,
-                       timings: dict | None = None,
-                       step_timings: dict | None = None) -> IndicatorTables:  # fmt: skip
-    """Run every step on ``backend``; return the fired facts, triggers, households and tags."""
+                       timings: dict | None = None, step_timings: dict | None = None,
+                       lazy_facts: bool = False) -> IndicatorTables:  # fmt: skip
+    """Run every step on ``backend``; return the fired facts, triggers, households and tags.
+
+    ``lazy_facts``: the indicator facts are not fetched now (most households are below every
+    band and their facts are never shown); :meth:`IndicatorTables.facts_of` fetches those of
+    the households asked for, while the backend is open."""
     import time
 
     timings = {} if timings is None else timings
@@ -645,7 +658,7 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
     timings["base"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     facts, fired = _run_facts(backend, "m_facts", "indicator", policy.indicators, as_of,
-                              window, wage_window)  # fmt: skip
+                              window, wage_window, fetch=not lazy_facts)  # fmt: skip
     trig, _ = _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of,
                          window, wage_window)  # fmt: skip
     timings["indicators"] = round(time.perf_counter() - t, 3)
@@ -666,6 +679,8 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
         income_window=window,
         members=members.reset_index(drop=True),
         area_lookup=lookup,
+        fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
+        if lazy_facts else None,
     )
 
 
@@ -682,7 +697,8 @@ def _area_codes(codes) -> dict[str, str]:
 
 
 def _run_facts(backend: MonitorBackend, table: str, key: str, items, as_of: dt.date,
-               window: int, wage_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+               window: int, wage_window: int,
+               fetch: bool = True) -> tuple[pd.DataFrame | None, pd.DataFrame]:  # fmt: skip
     """Facts of every indicator (or trigger) in one table; returns the distinct facts and
     the per-household summary (value, onset = newest fact date, fact count)."""
     parts = [f"SELECT '{i.id}' AS {key}, {', '.join(FACT_COLUMNS)} FROM ("
@@ -694,17 +710,29 @@ def _run_facts(backend: MonitorBackend, table: str, key: str, items, as_of: dt.d
                  "CAST(NULL AS VARCHAR) AS record_key, CAST(NULL AS DATE) AS fact_date, "
                  "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"]
     backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
-    order = (f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
-             "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST")  # fmt: skip
-    facts = backend.fetch(
-        f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
-        f"fact_date, amount, label FROM {table} ORDER BY {order}"
-    )  # fmt: skip
+    facts = _fetch_facts(backend, table, key) if fetch else None
     summary = backend.fetch(
         f"SELECT hukou_no, {key}, max(value) AS value, CAST(max(fact_date) AS VARCHAR) AS onset,"
         f" count(*) AS facts FROM {table} GROUP BY hukou_no, {key} ORDER BY hukou_no, {key}"
     )  # fmt: skip
-    return _normalise_facts(facts, key), _normalise_summary(summary, key)
+    return facts, _normalise_summary(summary, key)
+
+
+def _fetch_facts(backend: MonitorBackend, table: str, key: str,
+                 households: list[str] | None = None) -> pd.DataFrame:  # fmt: skip
+    """The facts of ``table`` (of ``households`` only, when given), ordered."""
+    order = (f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
+             "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST")  # fmt: skip
+    where = ""
+    if households is not None:
+        backend.register(f"{table}_of", pd.DataFrame({"h_of": pd.Series(households,
+                                                                         dtype=object)}))
+        where = f"WHERE hukou_no IN (SELECT h_of FROM {table}_of)"
+    facts = backend.fetch(
+        f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
+        f"fact_date, amount, label FROM {table} {where} ORDER BY {order}"
+    )  # fmt: skip
+    return _normalise_facts(facts, key)
 
 
 def _none(series: pd.Series) -> pd.Series:

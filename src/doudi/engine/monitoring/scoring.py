@@ -59,10 +59,9 @@ def household_helps(tags: pd.DataFrame, as_of: dt.date) -> dict[str, dict[str, s
 def fired_table(tables: IndicatorTables, policy: Policy) -> pd.DataFrame:
     """One row per (household, fired indicator): value, onset (ISO date of the newest fact,
     dated kinds only), fact count."""
-    kinds = {i.id: i.kind for i in policy.indicators}
+    dated_ids = [i.id for i in policy.indicators if i.kind in DATED_KINDS]
     out = tables.fired.copy()
-    dated = out["indicator"].map(lambda i: kinds.get(i) in DATED_KINDS).astype(bool)
-    out["onset"] = out["onset"].where(dated, None)
+    out["onset"] = out["onset"].where(out["indicator"].isin(dated_ids), None)
     return out
 
 
@@ -72,13 +71,15 @@ def suppress(fired: pd.DataFrame, helps: dict, policy: Policy) -> pd.Series:
     rules: dict[str, set[str]] = {}
     for s in policy.suppression:
         rules.setdefault(s.category, set()).update(s.answers)
-    out = []
-    for hukou, ind, onset in zip(fired["hukou_no"].tolist(), fired["indicator"].tolist(),
-                                 fired["onset"].tolist(), strict=True):  # fmt: skip
+    out = np.full(len(fired), None, dtype=object)
+    mask = np.zeros(len(fired), dtype=bool)
+    if helps and rules:
+        mask = fired["hukou_no"].isin(list(helps)).to_numpy()
+    held = fired[mask]  # only households holding a help can be suppressed
+    for pos, hukou, ind, onset in zip(np.flatnonzero(mask), held["hukou_no"].tolist(),
+                                      held["indicator"].tolist(), held["onset"].tolist(),
+                                      strict=True):  # fmt: skip
         hit = None
-        if hukou not in helps:
-            out.append(None)
-            continue
         for cat, start in sorted(helps[hukou].items()):
             answers = rules.get(cat)
             if not answers or (ind not in answers and dim_of[ind] not in answers):
@@ -87,7 +88,7 @@ def suppress(fired: pd.DataFrame, helps: dict, policy: Policy) -> pd.Series:
                 continue  # a new cause, after the help began
             hit = (cat, start)
             break
-        out.append(hit)
+        out[pos] = hit
     return pd.Series(out, index=fired.index, dtype=object)
 
 
@@ -96,7 +97,7 @@ def indicator_matrix(fired: pd.DataFrame, households: list[str], policy: Policy)
     live = fired[fired["suppressed_by"].isna() & fired["indicator"].notna()]
     col = {i.id: n for n, i in enumerate(policy.indicators)}
     m = np.zeros((len(households), len(col)), dtype=np.float64)
-    rows = np.searchsorted(np.asarray(households, dtype=object), live["hukou_no"].to_numpy())
+    rows = pd.Index(households).get_indexer(live["hukou_no"])
     cols = live["indicator"].map(col).to_numpy(dtype=np.int64)
     m[rows, cols] = 1.0
     return m
