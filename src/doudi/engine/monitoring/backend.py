@@ -72,6 +72,15 @@ class SparkMonitorBackend(MonitorBackend):
 
         self.spark = spark or local_spark_session(cores=threads)
         self._tables: list[str] = []
+        self._cached: list = []
+        self._broadcast = None
+        if spark is None:
+            # A local session shares one driver's memory with whatever ran before it (a
+            # linkage's cached tables): broadcasting a join's small side can then run out of
+            # memory. Sort-merge joins need no such headroom; the setting is restored on close.
+            key = "spark.sql.autoBroadcastJoinThreshold"
+            self._broadcast = self.spark.conf.get(key)
+            self.spark.conf.set(key, "-1")
         duck = lake.connect(catalogue)
         try:
             for feed in feeds:
@@ -94,6 +103,7 @@ class SparkMonitorBackend(MonitorBackend):
         df.count()  # materialise once, as DuckDB's CREATE TABLE does
         df.createOrReplaceTempView(name)
         self._tables.append(name)
+        self._cached.append(df)
 
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.spark.sql(self._sql(sql)).toPandas()
@@ -112,6 +122,11 @@ class SparkMonitorBackend(MonitorBackend):
     def close(self) -> None:
         for name in self._tables:
             self.spark.catalog.dropTempView(name)
+        for df in self._cached:  # free the session's memory for whatever runs next
+            df.unpersist()
+        self._cached.clear()
+        if self._broadcast is not None:
+            self.spark.conf.set("spark.sql.autoBroadcastJoinThreshold", self._broadcast)
 
 
 def _spark_schema(table):
