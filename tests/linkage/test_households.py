@@ -180,7 +180,7 @@ def test_only_the_persons_given_count(hand_made):
     lake, catalogue, persons = hand_made
     without = persons[persons["person_key"] != 1]
     out = attach_households(lake, catalogue, without).households.set_index("person_key")
-    assert 1 not in out.index
+    assert out.index.tolist() == sorted(without["person_key"].unique())  # one row each, no 1
     assert out.loc[2, "hukou_no"] == H1  # H1 remains
     no_evidence = {"hukou_no": None, "basis": "review", "reason": "no_evidence",
                    "candidates": None, "evidence": None}
@@ -319,8 +319,9 @@ def hand_made_run(hand_made, settings, tmp_path):
 def test_households_attach_writes_the_file_and_lists_review(hand_made_run, tmp_path):
     from doudi.identity.households import households_attach, households_review
 
-    path = households_attach(run=hand_made_run)
-    assert path == tmp_path / "results" / f"households-{hand_made_run.pk}.parquet"
+    counts = households_attach(run=hand_made_run)
+    assert counts == {"register": 6, "relationship": 6, "address": 1, "review": 9}
+    path = tmp_path / "results" / f"households-{hand_made_run.pk}.parquet"
     written = pd.read_parquet(path)
     assert written.to_dict("records") == pd.DataFrame(EXPECTED, columns=list(COLUMNS)).to_dict(
         "records")

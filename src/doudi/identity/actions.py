@@ -107,9 +107,7 @@ def _attach_households(run: LinkRun) -> None:
     from doudi.identity.households import households_attach
 
     try:
-        path = households_attach(run=run)
-        basis = pd.read_parquet(path, columns=["basis"])["basis"]
-        run.households = {str(k): int(v) for k, v in basis.value_counts().sort_index().items()}
+        run.households = dict(sorted(households_attach(run=run).items()))
     except Exception as exc:
         log.error("household attachment of link run %s failed: %s", run.pk,
                   type(exc).__name__)

@@ -31,12 +31,12 @@ def households_path(*, run: LinkRun) -> Path:
     return Path(settings.DOUDI_RESULTS_DIR) / f"households-{run.pk}.parquet"
 
 
-def households_attach(*, run: LinkRun) -> Path:
+def households_attach(*, run: LinkRun) -> dict[str, int]:
     """Attach the persons of ``run`` to register households and write the result as Parquet.
 
     ``run`` must have succeeded and its persons file must exist (``ValueError`` otherwise).
     Written through a temporary file and renamed, so a reader never sees half a file and a
-    failure leaves any earlier file of the run as it was. Returns the path written.
+    failure leaves any earlier file of the run as it was. Returns persons per basis.
     """
     if run.status != LinkRun.Status.SUCCEEDED or not run.persons_path:
         raise ValueError(f"link run {run.pk} has not succeeded")
@@ -53,7 +53,7 @@ def households_attach(*, run: LinkRun) -> Path:
     os.replace(tmp, target)
     log.info("households attached for link run %s: %s in %.1fs", run.pk,
              ", ".join(f"{k}={v}" for k, v in result.counts.items()), result.timings["total"])
-    return target
+    return {k: v for k, v in result.counts.items() if "." not in k and v}
 
 
 def households_review(*, run: LinkRun) -> pd.DataFrame | None:

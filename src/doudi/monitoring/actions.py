@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -175,20 +176,9 @@ class _Progress:
     def __init__(self, run: MonitoringRun, callback: Callable[[int, str], None] | None):
         self.run, self.callback, self.last = run, callback, -1
 
-    def __call__(self, *args, **kwargs):
-        stage, numbers = "", []
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, str):
-                stage = value
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                numbers.append(float(value))
-        if len(numbers) >= 2 and numbers[1] > 0:
-            fraction = numbers[0] / numbers[1]
-        elif numbers:
-            fraction = numbers[0] if numbers[0] <= 1 else numbers[0] / 100
-        else:
-            fraction = self.last / 100 if self.last >= 0 else 0
-        self.set(int(max(0.0, min(1.0, fraction)) * 90), stage)  # the last 10 %: loading
+    def __call__(self, done: int, total: int) -> None:
+        """The engine's ``progress(done, total)``; the last 10 % is loading the warnings."""
+        self.set(int(90 * done / total) if total else 0, "engine")
 
     def set(self, percent: int, stage: str = "") -> None:
         if percent == self.last and not stage:
@@ -210,19 +200,15 @@ def _persons():
 
 
 def _households():
-    """The current link run's person → household attachment, when identity has written one."""
-    try:
-        from doudi.identity.actions import current_run as current_link_run
-        from doudi.identity.households import households_path
-    except ImportError:
-        return None
-    import pandas as pd
+    """The current link run's person → household attachment, when it has one."""
+    from doudi.identity.actions import current_run as current_link_run
+    from doudi.identity.households import households_path
 
     run = current_link_run()
     if run is None:
         return None
     path = households_path(run=run)
-    return pd.read_parquet(path) if path.exists() else None
+    return pd.read_parquet(path, columns=["person_key", "hukou_no"]) if path.exists() else None
 
 
 class RunInputMissing(Exception):
@@ -302,8 +288,6 @@ def statistical_model_train(*, run: MonitoringRun, features, min_outcomes: int
         latest[hukou_no] = confirmed  # the latest visit of a household wins
     if len(latest) < min_outcomes:
         return None
-    import pandas as pd
-
     try:
         from doudi.engine.monitoring import model as model_lib
 

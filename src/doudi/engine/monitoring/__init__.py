@@ -151,7 +151,7 @@ def score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
 
 def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
                   model: bytes | None) -> MonitorResult:
-    helps = scoring.household_helps(tables.tags, as_of)
+    helps = tables.helps(as_of)
     fired = scoring.fired_table(tables, policy)
     fired["suppressed_by"] = scoring.suppress(fired, helps, policy)
     trig = tables.triggers
@@ -329,7 +329,7 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
       (education spending is not in the feeds), valid 12 months (POLICY §4.1).
     Parameters missing from the policy switch the computed tag off."""
     feed_tags = tables.tags
-    held = {h for h, cats in scoring.household_helps(feed_tags, as_of).items()
+    held = {h for h, cats in tables.helps(as_of).items()
             if {"dibao", "tekun", "dibian"} & set(cats)}  # fmt: skip
     assets = set(tables.fired.loc[tables.fired["indicator"].isin(
         [i.id for i in policy.indicators if i.points < 0]), "hukou_no"])  # fmt: skip

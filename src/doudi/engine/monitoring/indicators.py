@@ -89,6 +89,16 @@ class IndicatorTables:
     # households (same rows and order) while the backend is still open
     fetch_facts: Callable[[list[str]], pd.DataFrame] | None = None
 
+    def helps(self, as_of: dt.date) -> dict[str, dict[str, str]]:
+        """:func:`.scoring.household_helps` of these tags, computed once per date (scores and
+        person tags both need it)."""
+        from .scoring import household_helps
+
+        cache = self.__dict__.setdefault("_helps", {})
+        if as_of not in cache:
+            cache[as_of] = household_helps(self.tags, as_of)
+        return cache[as_of]
+
     def facts_of(self, households) -> pd.DataFrame:
         """The indicator facts of ``households`` only."""
         if self.facts is None:
