@@ -103,6 +103,18 @@ def test_gbk_file_with_a_utf8_line_is_refused(tmp_path):
     assert exc.value.reason.code == "bad_encoding" and "line 3" in exc.value.reason.en
 
 
+def test_gbk_line_that_is_also_valid_utf8_is_read_as_gbk(tmp_path):
+    # 姚倩莹 in GBK (d2a6 d9bb d3a8) is valid UTF-8 too (ҦٻӨ): it is not a UTF-8 line in a
+    # GBK file. A provident-fund export was refused whole over one such name.
+    assert "姚倩莹".encode("gbk").decode("utf-8") == "ҦٻӨ"
+    data = f"{HEADER}\nA1,王建国,1\nA2,姚倩莹,2\n".encode("gbk")
+    p = write(tmp_path, "x.csv", data)
+    assert scan_encoding(p)[0] == "gb18030"
+    rows, problems = rows_of(CSVReader(p, header_score=_score))
+    assert [r[2]["姓名"] for r in rows] == ["王建国", "姚倩莹"]
+    assert problems == []
+
+
 def test_binary_garbage_is_bad_encoding(tmp_path):
     p = write(tmp_path, "x.csv", b"id,name\n1,\xff\xfe\xfa\n")
     with pytest.raises(IntakeError) as exc:

@@ -185,6 +185,20 @@ def _header_text(cells) -> tuple[str, ...]:
 # ============================================================================ CSV
 
 
+def _reads_as_chinese(text: str) -> bool:
+    """Whether the UTF-8 reading of a line from a GB18030 file is plausibly Chinese text.
+
+    Short GBK byte runs are often valid UTF-8 too (``姚倩莹`` in GBK, ``d2a6 d9bb d3a8``, reads
+    as UTF-8 ``ҦٻӨ``): such a line is GBK like the rest, not a sign of mixing. A line really
+    written in UTF-8 reads as CJK ideographs and punctuation."""
+    others = [c for c in text if not c.isascii()]
+    return bool(others) and all(
+        "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+        or "\u3400" <= c <= "\u4dbf" or c in "\u00b7\u2014\u2026\u201c\u201d\u2018\u2019"
+        for c in others
+    )
+
+
 class _Lines:
     """Decoded physical lines of a CSV file (split at LF), with push-back and recording of the
     lines each record consumed (to recover from an unbalanced quote).
@@ -262,15 +276,17 @@ class _Lines:
             return raw.decode("ascii")
         if not self.declared:
             try:
-                raw.decode("utf-8")
+                as_utf8 = raw.decode("utf-8")
             except UnicodeDecodeError:
                 pass
             else:
-                raise IntakeError(
-                    "bad_encoding",
-                    f"编码混杂：第{self.file_line}行是UTF-8编码，前面的行是GBK/GB18030",
-                    f"mixed encodings: line {self.file_line} is UTF-8, earlier lines GBK/GB18030",
-                )
+                if _reads_as_chinese(as_utf8):
+                    raise IntakeError(
+                        "bad_encoding",
+                        f"编码混杂：第{self.file_line}行是UTF-8编码，前面的行是GBK/GB18030",
+                        f"mixed encodings: line {self.file_line} is UTF-8, earlier lines "
+                        "GBK/GB18030",
+                    )
         try:
             return raw.decode("gb18030")
         except UnicodeDecodeError:
