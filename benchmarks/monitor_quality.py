@@ -50,7 +50,8 @@ def prepare(out: Path, households: int, seed: int) -> None:
 
 def persons_for(district: Path, cached: Path | None) -> pd.DataFrame:
     if cached is not None and cached.exists():
-        return pd.read_parquet(cached)
+        return pd.read_parquet(cached, columns=["source", "record_key", "person_key"],
+                               dtype_backend="pyarrow")
     from doudi.engine.catalogue import load_catalogue
     from doudi.engine.lake import Lake
     from doudi.engine.linkage.district import link_district
@@ -203,7 +204,7 @@ def main() -> int:
     parser.add_argument("--persons", type=Path, help="cached persons Parquet (read or written)")
     parser.add_argument("--households", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=20261129)
-    parser.add_argument("--visits", type=int, default=5000)
+    parser.add_argument("--visits", type=int, default=10_000)
     parser.add_argument("--visit-seed", type=int, default=1)
     args = parser.parse_args()
     tmp = None

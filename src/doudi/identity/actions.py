@@ -26,11 +26,16 @@ def current_run() -> LinkRun | None:
     return LinkRun.objects.filter(is_current=True, status=LinkRun.Status.SUCCEEDED).first()
 
 
-def current_persons() -> pd.DataFrame | None:
+def current_persons(columns: list[str] | None = None, *,
+                    arrow: bool = False) -> pd.DataFrame | None:  # fmt: skip
+    """The current run's persons (``columns`` only, when given); ``arrow``: Arrow-backed
+    columns, which DuckDB reads without a copy (the monitoring engine)."""
     run = current_run()
     if run is None or not run.persons_path or not Path(run.persons_path).exists():
         return None
-    return pd.read_parquet(run.persons_path)
+    if arrow:
+        return pd.read_parquet(run.persons_path, columns=columns, dtype_backend="pyarrow")
+    return pd.read_parquet(run.persons_path, columns=columns)
 
 
 def _decisions() -> list[tuple[str, str, bool]]:

@@ -193,7 +193,7 @@ class _Progress:
 def _persons():
     from doudi.identity.actions import current_persons
 
-    persons = current_persons()
+    persons = current_persons(["source", "record_key", "person_key"], arrow=True)
     if persons is None:
         raise RunInputMissing("no identity-resolution run yet: run `doudi link` first")
     return persons

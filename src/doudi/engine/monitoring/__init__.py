@@ -177,7 +177,8 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
                                                suppressed_by=None)], ignore_index=True)  # fmt: skip
     flags = scoring.indicator_matrix(fired, all_households, policy)
     dims, card = scoring.scorecard(flags, all_households, policy)
-    feats = scoring.features(flags, tables.households, card, policy, tables.income_window)
+    feats = scoring.features(flags, tables.households, card, policy, tables.income_window,
+                             helps)
     prob, model_version, model_status = scoring.probability_of(model, feats, policy)
     score = scoring.combine(card, prob, policy)
 

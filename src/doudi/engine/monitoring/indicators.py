@@ -42,6 +42,7 @@ All decisions (fired or not) are integer comparisons, so DuckDB and Spark agree 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,10 +67,12 @@ FEEDS = (
     "shichang_business", "budongchan_property", "gongan_vehicle", "nongye_fangfanpin",
     "yibao_chronic", "weijian_diagnosis", "yibao_inpatient", "yibao_outpatient",
     "canlian_disability", "jiaoyu_students", "jiaoyu_aid", "yingji_disaster",
-    "zonggonghui_hardship", "minzheng_recipients",
+    "zonggonghui_hardship", "minzheng_recipients", "yibao_enrolment",
 )  # fmt: skip
 FACT_COLUMNS = ("hukou_no", "value", "feed", "record_key", "fact_date", "amount", "label")
 CATEGORY_OF = {"低保": "dibao", "特困": "tekun", "低保边缘": "dibian", "临时救助": "temp_assist"}
+# categories a household can hold (tags from the assistance and 防返贫 feeds)
+HELP_CATEGORIES = (*CATEGORY_OF.values(), "fangfanpin")
 LINE_KINDS = ("income_below_line", "earnings_below_line")
 DEFAULT_INCOME_WINDOW = 6  # months, when the policy has no income_below_line indicator
 TEMP_ASSIST_VALID_DAYS = 365  # a 临时救助 counts as "recent help" for a year
@@ -278,14 +281,138 @@ LEFT JOIN (SELECT person_key, CAST(floor(max(amount) / {window}) AS BIGINT) AS p
            FROM m_other_income WHERE feed = 'renshe_pension' GROUP BY person_key) AS o
   ON o.person_key = m.person_key
 WHERE m.alive GROUP BY m.hukou_no"""),
+        ("m_profile", profile_sql(as_of)),
         ("m_household", """
 SELECT h.*, coalesce(i.income, 0) AS income, coalesce(s.spend, 0) AS medical_spend,
-       coalesce(e.best_wage, 0) AS best_wage, coalesce(e.best_pension, 0) AS best_pension
+       coalesce(e.best_wage, 0) AS best_wage, coalesce(e.best_pension, 0) AS best_pension,
+       """ + ", ".join(f"p.{c}" for c in PROFILE_COLUMNS) + """
 FROM m_hh AS h LEFT JOIN m_income AS i ON i.hukou_no = h.hukou_no
 LEFT JOIN m_medical AS s ON s.hukou_no = h.hukou_no
-LEFT JOIN m_earn AS e ON e.hukou_no = h.hukou_no"""),
+LEFT JOIN m_earn AS e ON e.hukou_no = h.hukou_no
+LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no"""),
         ("m_tags", _tags_sql(as_of)),
     ]
+
+
+# The household profile: facts per household beyond the indicators, for the statistical
+# model (integers: counts, fen, grades, days before ``as_of``). Each is a plain reading of one
+# department's records — assets, earnings, pensions, medical use, disability, unemployment,
+# schooling, the union's and the disaster office's files, subsidised medical enrolment. Which
+# of them matter, and how much, the model learns from home-visit outcomes.
+PROFILE_COLUMNS = (
+    "n_homes", "max_home_price", "n_vehicles", "max_vehicle_price", "n_business", "n_fund",
+    "max_month_wage", "n_earners_3m", "wage_months", "pension_sum", "pension_min",
+    "n_resident_pension", "inpatient_self_pay", "n_inpatient", "outpatient_self_pay",
+    "n_serious", "days_since_diagnosis", "n_disabled", "min_disability_grade",
+    "days_since_disability", "days_since_unemployment", "max_unemployment_benefit",
+    "n_students", "aid_level", "n_hardship_worker", "max_disaster_loss", "n_subsidised",
+    "n_enrolled",
+)  # fmt: skip
+# missing when the household has no such record (not zero)
+PROFILE_MISSING = ("days_since_diagnosis", "days_since_disability", "days_since_unemployment",
+                   "pension_min", "min_disability_grade", "max_unemployment_benefit",
+                   "max_home_price", "max_vehicle_price", "max_disaster_loss")  # fmt: skip
+AID_LEVELS = {"一般困难": 1, "比较困难": 2, "特别困难": 3}
+
+
+def profile_sql(as_of: dt.date) -> str:
+    """The household profile (:data:`PROFILE_COLUMNS`), one row per household."""
+    d = _date(as_of)
+    year = _date(as_of - dt.timedelta(days=365))
+    m1, m3, m12 = _month(as_of, 1), _month(as_of, 3), _month(as_of, 12)
+    aid = " ".join(f"WHEN '{k}' THEN {v}" for k, v in AID_LEVELS.items())
+
+    def days(newest: str) -> str:  # whole days from the newest date to as_of
+        return f"CAST(date_diff('day', {newest}, {d}) AS BIGINT)"
+
+    def per_household(rows: str, aggs: str) -> tuple[str, list[str]]:
+        """(SQL per household, the columns it gives) from per-person rows of living members."""
+        return (f"SELECT m.hukou_no, {aggs} FROM ({rows}) AS x JOIN m_members AS m "
+                "ON m.person_key = x.person_key WHERE m.alive GROUP BY m.hukou_no",
+                re.findall(r" AS (\w+)(?=,|$)", aggs))
+
+    parts = {
+        "homes": per_household(_records(
+            "budongchan_property", "unit_no", "f.price",
+            f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})"),
+            "count(DISTINCT rk) AS n_homes, max(price) AS max_home_price"),
+        "vehicles": per_household(_records(
+            "gongan_vehicle", "record_no", "f.price",
+            f"coalesce(f.status, '') <> '注销' AND (f.register_date IS NULL OR "
+            f"f.register_date <= {d})"),
+            "count(DISTINCT rk) AS n_vehicles, max(price) AS max_vehicle_price"),
+        "business": per_household(_records(
+            "shichang_business", "uscc", "f.status",
+            f"f.status = '存续' AND f.established <= {d}"),
+            "count(DISTINCT rk) AS n_business"),
+        "fund": per_household(
+            "SELECT person_key FROM m_wage_rows WHERE feed = 'gongjijin_contribution' "
+            f"AND month >= '{m12}' AND month <= '{m1}'",
+            "count(DISTINCT x.person_key) AS n_fund"),
+        "wages": per_household(
+            f"SELECT person_key, wage, month FROM m_wage_months WHERE month >= '{m12}' "
+            f"AND month <= '{m1}'",
+            f"max(wage) AS max_month_wage, count(DISTINCT CASE WHEN month >= '{m3}' THEN "
+            "x.person_key END) AS n_earners_3m, count(*) AS wage_months"),
+        "pensions": per_household(_records(
+            "renshe_pension", "pension_no", "f.monthly_amount, f.scheme",
+            f"f.status = '正常发放' AND f.start_month <= '{m1}' AND f.monthly_amount IS NOT NULL"),
+            "sum(monthly_amount) AS pension_sum, min(monthly_amount) AS pension_min, "
+            "count(DISTINCT CASE WHEN scheme = '城乡居民' THEN x.person_key END) "
+            "AS n_resident_pension"),
+        "inpatient": per_household(_records(
+            "yibao_inpatient", "setl_id", "f.self_pay",
+            f"f.settle_date <= {d} AND f.settle_date > {year}"),
+            "sum(coalesce(self_pay, 0)) AS inpatient_self_pay, count(DISTINCT rk) AS n_inpatient"),
+        "outpatient": per_household(_records(
+            "yibao_outpatient", "setl_id", "f.self_pay",
+            f"f.visit_date <= {d} AND f.visit_date > {year}"),
+            "sum(coalesce(self_pay, 0)) AS outpatient_self_pay"),
+        "serious": per_household(_records(
+            "yibao_chronic", "reg_no", "f.category",
+            f"f.category IN ('重特大疾病', '特殊病') AND f.approve_date <= {d} "
+            f"AND (f.valid_until IS NULL OR f.valid_until >= {d})"),
+            "count(DISTINCT x.person_key) AS n_serious"),
+        "diagnosis": per_household(_records(
+            "weijian_diagnosis", "report_no", "f.diagnosis_date", f"f.diagnosis_date <= {d}"),
+            f"{days('max(diagnosis_date)')} AS days_since_diagnosis"),
+        "disability": per_household(_records(
+            "canlian_disability", "cert_no", "f.disability_grade, f.issue_date",
+            f"f.issue_date IS NULL OR f.issue_date <= {d}"),
+            "count(DISTINCT x.person_key) AS n_disabled, min(disability_grade) AS "
+            f"min_disability_grade, {days('max(issue_date)')} AS days_since_disability"),
+        "unemployment": per_household(_records(
+            "renshe_unemployment", "reg_no", "f.reg_date, f.benefit", f"f.reg_date <= {d}"),
+            f"{days('max(reg_date)')} AS days_since_unemployment, max(benefit) AS "
+            "max_unemployment_benefit"),
+        "students": per_household(_records(
+            "jiaoyu_students", "student_no", "f.stage",
+            f"f.enrol_date IS NULL OR f.enrol_date <= {d}"),
+            "count(DISTINCT x.person_key) AS n_students"),
+        "aid": per_household(_records(
+            "jiaoyu_aid", "aid_no", f"CASE f.difficulty {aid} ELSE 0 END AS level",
+            f"f.grant_date <= {d} AND f.grant_date > {_date(as_of - dt.timedelta(days=730))}"),
+            "max(level) AS aid_level"),
+        "trade_union": per_household(_records(
+            "zonggonghui_hardship", "file_no", "f.hardship_type", f"f.file_date <= {d}"),
+            "count(DISTINCT rk) AS n_hardship_worker"),
+        "disaster": per_household(_records(
+            "yingji_disaster", "record_no", "f.loss",
+            f"f.disaster_date <= {d} AND f.disaster_date > {year}"),
+            "max(loss) AS max_disaster_loss"),
+        "enrolment": per_household(_records(
+            "yibao_enrolment", "psn_no", "f.subsidy",
+            f"f.enrol_date IS NULL OR f.enrol_date <= {d}"),
+            "count(DISTINCT CASE WHEN coalesce(subsidy, '无') <> '无' THEN x.person_key END) "
+            "AS n_subsidised, count(DISTINCT x.person_key) AS n_enrolled"),
+    }
+    joins = "\n".join(f"LEFT JOIN ({sql}) AS {name} ON {name}.hukou_no = h.hukou_no"
+                      for name, (sql, _) in parts.items())
+    owner = {c: name for name, (_, columns) in parts.items() for c in columns}
+    assert sorted(owner) == sorted(PROFILE_COLUMNS), sorted(owner)
+    cols = ", ".join(f"{owner[c]}.{c}" for c in PROFILE_COLUMNS)
+    return f"SELECT h.hukou_no, {cols} FROM (SELECT DISTINCT hukou_no FROM m_members) AS h" \
+           f"\n{joins}"
 
 
 def _tags_sql(as_of: dt.date) -> str:
@@ -371,9 +498,10 @@ WHERE value >= {int(p['min_count'])}"""
                              as_of)  # fmt: skip
     if k == "elderly_only":
         a = int(p["min_age"])
-        return _member_facts("TRUE", f"h.size >= 2 AND NOT EXISTS (SELECT 1 FROM m_members AS q "
-                             f"WHERE q.hukou_no = m.hukou_no AND q.alive AND "
-                             f"(q.age IS NULL OR q.age < {a}))", "size", as_of)  # fmt: skip
+        # every living member (at least two) of known age, all aged a or over
+        return _member_facts("TRUE", f"h.size >= 2 AND m.hukou_no IN (SELECT hukou_no FROM "
+                             f"m_members WHERE alive GROUP BY hukou_no HAVING sum(CASE WHEN "
+                             f"age >= {a} THEN 1 ELSE 0 END) = count(*))", "size", as_of)  # fmt: skip
     if k == "dependency_ratio":
         pct = round(float(p["min_ratio"]) * 100)
         return _member_facts("m.age < 18 OR m.age >= 60",
@@ -641,8 +769,8 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
     timings = {} if timings is None else timings
     t = time.perf_counter()
     backend.register("m_persons", pd.DataFrame({
-        "source": persons["source"].astype(str).to_numpy(),
-        "record_key": persons["record_key"].astype(str).to_numpy(),
+        "source": _strings(persons["source"]),
+        "record_key": _strings(persons["record_key"]),
         "person_key": persons["person_key"].astype("int64").to_numpy(),
     }))  # fmt: skip
     if households is not None:
@@ -692,6 +820,15 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
         fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
         if lazy_facts else None,
     )
+
+
+def _strings(series: pd.Series):
+    """A string column as the backend takes it fastest: Arrow-backed strings as they are
+    (DuckDB reads them without a copy — read the persons file with
+    ``dtype_backend="pyarrow"``), anything else as Python strings."""
+    if isinstance(series.dtype, pd.ArrowDtype):
+        return series.reset_index(drop=True)
+    return series.astype(str).to_numpy()
 
 
 def _area_codes(codes) -> dict[str, str]:
@@ -774,14 +911,19 @@ def _normalise_summary(df: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def _normalise_households(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out["hukou_no"] = out["hukou_no"].astype(str)
+    cols: dict[str, object] = {"hukou_no": df["hukou_no"].astype(str).to_numpy()}
     for c in ("size", "n_minor", "n_working", "n_elderly", "n_80", "n_deceased", "income",
               "medical_spend", "best_wage", "best_pension"):  # fmt: skip
-        out[c] = pd.to_numeric(out[c]).fillna(0).astype("int64")
-    out["head_age"] = pd.to_numeric(out["head_age"]).astype("Int64")
+        cols[c] = pd.to_numeric(df[c]).fillna(0).astype("int64").to_numpy()
+    cols["head_age"] = pd.to_numeric(df["head_age"]).astype("Int64").array
     for c in ("area_code", "street"):
-        out[c] = out[c].astype(object).where(out[c].notna(), None)
+        cols[c] = df[c].astype(object).where(df[c].notna(), None).to_numpy()
+    for c in PROFILE_COLUMNS:
+        if c in PROFILE_MISSING:
+            cols[c] = pd.to_numeric(df[c]).astype("Int64").array
+        else:
+            cols[c] = pd.to_numeric(df[c]).fillna(0).astype("int64").to_numpy()
+    out = pd.DataFrame(cols)
     return out.sort_values("hukou_no", kind="mergesort").reset_index(drop=True)
 
 

@@ -32,11 +32,14 @@ import pickle
 import numpy as np
 import pandas as pd
 
+from .indicators import HELP_CATEGORIES, PROFILE_COLUMNS
+
 FORMAT = "doudi-monitor-model/1"
 SEED = 20261129
 FEATURES = (
     "income_per_head", "best_wage", "best_pension", "medical_spend", "size", "n_minor",
-    "n_working", "n_elderly", "n_deceased", "head_age", "scorecard",
+    "n_working", "n_elderly", "n_deceased", "head_age",
+    *PROFILE_COLUMNS, *(f"holds_{c}" for c in HELP_CATEGORIES), "scorecard",
 )  # fmt: skip
 
 
@@ -93,7 +96,7 @@ def train(features: pd.DataFrame, outcomes, *, min_outcomes: int = 1) -> tuple[b
     folds = min(5, pos, n - pos)
     if folds >= 2:
         cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-        p = cross_val_predict(_estimator(), x, y, cv=cv, method="predict_proba")[:, 1]
+        p = cross_val_predict(_estimator(), x.to_numpy(), y, cv=cv, method="predict_proba")[:, 1]
         pred = p >= 0.5
         tp = int((pred & (y == 1)).sum())
         evaluation.update({
@@ -103,7 +106,7 @@ def train(features: pd.DataFrame, outcomes, *, min_outcomes: int = 1) -> tuple[b
             "precision_at_0_5": round(tp / max(int(pred.sum()), 1), 4),
             "recall_at_0_5": round(tp / pos, 4),
         })  # fmt: skip
-    est = _estimator().fit(x, y)
+    est = _estimator().fit(x.to_numpy(), y)  # by position: predict() orders the columns
     evaluation["status"] = "on"
     envelope = {
         "format": FORMAT,
@@ -132,7 +135,10 @@ def predict(envelope: dict, features: pd.DataFrame) -> np.ndarray:
     """Probability of confirmed hardship per row of ``features`` (columns by name; a feature
     the run lacks counts as 0)."""
     cols = envelope["features"]
-    x = features.reindex(columns=cols, fill_value=0).astype("float64")
+    if list(features.columns) == cols:
+        x = features.to_numpy(dtype=np.float64)
+    else:
+        x = features.reindex(columns=cols, fill_value=0).to_numpy(dtype=np.float64)
     if not len(x):
         return np.zeros(0)
     return envelope["estimator"].predict_proba(x)[:, 1]

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import model as model_mod
-from .indicators import DATED_KINDS, IndicatorTables
+from .indicators import DATED_KINDS, HELP_CATEGORIES, PROFILE_COLUMNS, IndicatorTables
 from .policy import Policy
 
 FEED_SOURCES = ("minzheng_recipients", "nongye_fangfanpin")
@@ -119,24 +119,32 @@ def scorecard(flags: np.ndarray, households: list[str],
 
 
 def features(flags: np.ndarray, households_table: pd.DataFrame, score: pd.Series,
-             policy: Policy, window: int) -> pd.DataFrame:  # fmt: skip
-    """The statistical model's features for the households of ``score`` (index hukou_no)."""
+             policy: Policy, window: int, helps: dict) -> pd.DataFrame:  # fmt: skip
+    """The statistical model's features for the households of ``score`` (index hukou_no):
+    the household's facts and profile, the help categories it holds (``helps``), the
+    scorecard score and one 0/1 column per indicator (suppressed ones count as not fired)."""
     h = households_table.set_index("hukou_no").reindex(score.index)
-    size = h["size"].fillna(0).astype(float)
-    out = pd.DataFrame(index=score.index)
-    out["income_per_head"] = np.where(size > 0, h["income"].fillna(0) / (size.clip(lower=1)
-                                                                         * window), 0.0)
-    out["best_wage"] = h["best_wage"].fillna(0).astype(float)
-    out["best_pension"] = h["best_pension"].fillna(0).astype(float)
-    out["medical_spend"] = h["medical_spend"].fillna(0).astype(float)
-    for c in ("size", "n_minor", "n_working", "n_elderly", "n_deceased"):
-        out[c] = h[c].fillna(0).astype(float)
-    out["head_age"] = pd.to_numeric(h["head_age"]).astype(float).fillna(-1.0)
-    out["scorecard"] = score.astype(float)
-    ind = pd.DataFrame(flags, index=score.index,
-                       columns=[f"ind_{i.id}" for i in policy.indicators])  # fmt: skip
-    out = pd.concat([out, ind], axis=1)
-    out.index.name = "hukou_no"
+
+    def column(c: str, missing: float = 0.0) -> np.ndarray:
+        return pd.to_numeric(h[c]).to_numpy(dtype=np.float64, na_value=missing)
+
+    size = column("size")
+    cols: dict[str, np.ndarray] = {
+        "income_per_head": column("income") / (np.clip(size, 1, None) * window) * (size > 0)}
+    for c in ("best_wage", "best_pension", "medical_spend", "size", "n_minor", "n_working",
+              "n_elderly", "n_deceased"):  # fmt: skip
+        cols[c] = column(c)
+    cols["head_age"] = column("head_age", -1.0)
+    for c in PROFILE_COLUMNS:  # missing (no such record): -1, a value of its own for the trees
+        cols[c] = column(c, -1.0)
+    held = [helps.get(hk, {}) for hk in score.index]
+    for cat in HELP_CATEGORIES:
+        cols[f"holds_{cat}"] = np.fromiter((cat in x for x in held), dtype=np.float64,
+                                           count=len(held))  # fmt: skip
+    cols["scorecard"] = score.to_numpy(dtype=np.float64)
+    for n, i in enumerate(policy.indicators):
+        cols[f"ind_{i.id}"] = flags[:, n]
+    out = pd.DataFrame(cols, index=pd.Index(score.index, name="hukou_no"), copy=False)
     return out
 
 
