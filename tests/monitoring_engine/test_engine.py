@@ -64,7 +64,7 @@ RECORDS = {
     "minzheng_recipients": [
         {"recipient_no": f"R{pk:02d}", "hukou_no": f"10000000{HOUSEHOLD[pk][1]}",
          "id_number": _id(pk, BIRTH[pk]), "name": f"居民{pk}", "category": "低保",
-         "status": "在保", "start_date": "2025-01-01", "monthly_amount": 60000, "_pk": pk}
+         "status": "在保", "start_date": "2025-01-01", "monthly_amount": 600, "_pk": pk}
         for pk in (1, 2, 3, 4)
     ],
     "weijian_diagnosis": [
@@ -79,12 +79,12 @@ RECORDS = {
     ],
     "renshe_pension": [
         {"pension_no": "PN8", "id_number": _id(8, BIRTH[8]), "name": "居民8", "scheme": "职工",
-         "start_month": "2003-05", "monthly_amount": 300000, "status": "正常发放", "_pk": 8},
+         "start_month": "2003-05", "monthly_amount": 3000, "status": "正常发放", "_pk": 8},
     ],
     "renshe_contribution": (
-        [_contribution(9, m, 800000) for m in _months("2025-11", "2026-10")]
-        + [_contribution(11, m, 400000) for m in _months("2026-01", "2026-07")]
-        + [_contribution(5, m, 500000) for m in _months("2025-11", "2026-07")]
+        [_contribution(9, m, 8000) for m in _months("2025-11", "2026-10")]
+        + [_contribution(11, m, 4000) for m in _months("2026-01", "2026-07")]
+        + [_contribution(5, m, 5000) for m in _months("2025-11", "2026-07")]
     ),
     "canlian_disability": [
         {"cert_no": "CJ12", "id_number": _id(12, BIRTH[12]), "name": "居民12",
@@ -219,3 +219,36 @@ def test_households_frame_overrides_the_register(lake_and_persons):
     rows = _by_household(_run(lake_and_persons, households=households))
     assert "100000006" not in rows
     assert rows["100000004"].reasons == ["age_80_plus", "income_stopped"]
+
+
+def test_household_profile_and_model_features(lake_and_persons):
+    result = _run(lake_and_persons)
+    facts = result.household_facts.set_index("hukou_no")
+    cols = ["max_month_wage", "n_earners_3m", "wage_months", "pension_sum", "pension_min",
+            "n_resident_pension", "n_disabled", "min_disability_grade", "days_since_disability",
+            "days_since_diagnosis", "n_homes", "max_home_price"]  # fmt: skip
+    profile = {h: [None if pd.isna(v) else int(v) for v in row]
+               for h, row in zip(facts.index, facts[cols].itertuples(index=False))}
+    since = (AS_OF - dt.date(2020, 1, 1)).days  # grade-1 certificate issued 2020-01-01
+    assert profile == {
+        # diagnosed 2024-11-15 (716 days before) and 2026-06-01 (153)
+        "100000001": [0, 0, 0, 0, None, 0, 0, None, None, 716, 0, None],
+        "100000002": [0, 0, 0, 0, None, 0, 0, None, None, 153, 0, None],
+        # the earner's wages stop with his death: a deceased member counts for nothing
+        "100000003": [0, 0, 0, 0, None, 0, 0, None, None, None, 0, None],
+        # amounts in fen (the records give yuan, as departments do)
+        "100000004": [0, 0, 0, 300000, 300000, 0, 0, None, None, None, 0, None],
+        # 8,000 yuan in each of the 12 months, still paid in the last three
+        "100000005": [800000, 1, 12, 0, None, 0, 0, None, None, None, 0, None],
+        # January to July only: no wage in the last three months
+        "100000006": [400000, 0, 7, 0, None, 0, 0, None, None, None, 0, None],
+        "100000007": [0, 0, 0, 0, None, 0, 1, 1, since, None, 0, None],
+    }  # fmt: skip
+    feats = result.features  # households with a row only; missing facts are -1 for the model
+    assert feats.loc["100000001", ["holds_dibao", "holds_tekun", "days_since_diagnosis",
+                                   "max_home_price"]].tolist() == [1.0, 0.0, 716.0, -1.0]
+    assert feats.loc["100000007", ["holds_dibao", "min_disability_grade",
+                                   "days_since_disability"]].tolist() == [0.0, 1.0, since]
+    from doudi.engine.monitoring.model import FEATURES
+
+    assert [c for c in feats.columns if not c.startswith("ind_")] == list(FEATURES)
