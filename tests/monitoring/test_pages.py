@@ -190,3 +190,16 @@ def test_api_list_and_detail_through_the_access_layer(warned, clients):
     assert own["explanation"]["indicators"][0]["id"] == "serious_illness"
     assert AuditEntry.objects.filter(action="warning.view", detail__via="api").count() == 1
     assert clients["frank"].get("/api/v1/warnings/").status_code == 403
+
+
+def test_detail_says_when_a_warning_is_a_review_of_help_already_received(warned, clients):
+    review = warned["100000002"]
+    review.explanation = {**review.explanation, "help_review": True}
+    review.save(update_fields=["explanation"])
+    note = "在保复核"
+    page = clients["alice"].get(f"/monitoring/warnings/{review.pk}/")
+    assert page.context["x"]["help_review"] is True
+    assert note in page.content.decode()
+    other = clients["alice"].get(f"/monitoring/warnings/{warned['100000001'].pk}/")
+    assert other.context["x"]["help_review"] is False
+    assert note not in other.content.decode()

@@ -252,3 +252,39 @@ def test_household_profile_and_model_features(lake_and_persons):
     from doudi.engine.monitoring.model import FEATURES
 
     assert [c for c in feats.columns if not c.startswith("ind_")] == list(FEATURES)
+
+
+def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(
+        lake_and_persons):
+    from doudi.engine.monitoring.model import train
+
+    doc = default_policy()
+    doc["model"]["min_outcomes"] = 5
+    for rule in doc["suppression"]:  # 低保 here also answers illness known before it began
+        if rule["category"] == "dibao":
+            rule["answers"] = [*rule["answers"], "health"]
+    policy = Policy.from_dict(doc)
+    first = _run(lake_and_persons, policy=policy)
+    # six households visited, five confirmed: the model scores every household 5/6
+    outcomes = pd.Series({h: h != "100000004" for h in first.features.index})
+    model, evaluation = train(first.features, outcomes, min_outcomes=5)
+    assert (evaluation["status"], evaluation["outcomes"]) == ("on", 6)
+    rows = _by_household(_run(lake_and_persons, policy=policy, model=model))
+    got = {h: (r.score, r.level, r.reasons, r.explanation["help_review"])
+           for h, r in rows.items()}  # fmt: skip
+    assert got == {
+        # everything that fired (income, the illness diagnosed before 低保 began) is answered:
+        # score 62.5 would be a 预警; it stays 关注, for the review of its help
+        "100000001": (62.5, "watch", [], True),
+        # the illness diagnosed after 低保 began is a new cause: warned by score
+        "100000002": (66.3, "warning", ["serious_illness"], False),
+        "100000003": (78.8, "urgent", ["income_below_dibao", "income_below_dibian",
+                                       "income_below_double", "low_earnings", "earner_death"],
+                      False),
+        "100000004": (65.5, "warning", ["age_80_plus", "elderly_alone"], False),
+        "100000006": (65.0, "warning", ["income_stopped"], False),
+        "100000007": (80.8, "urgent", ["elderly_only", "income_below_dibao",
+                                       "income_below_dibian", "income_below_double",
+                                       "low_earnings", "severe_disability", "disability_any",
+                                       "disabled_elderly_carers"], False),
+    }  # fmt: skip

@@ -235,4 +235,5 @@ def explanation_view(*, warning: Warning) -> dict:
             "level_label": policy.level_label(warning.level),
             "suppressed": [label(policy.indicators.get(s) or policy.dimensions.get(s), str(s))
                            for s in (warning.suppressed or []) if isinstance(s, str)],
+            "help_review": bool(x.get("help_review")),
             "policy": policy}

@@ -192,11 +192,23 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
             trig_of[hukou] = tid
 
     score_l = score.to_numpy().tolist()
-    level_l = []
+    # households with a live (unsuppressed) reason; the others hold a help answering every
+    # indicator that fired
+    live = set(live_fired.loc[live_fired["suppressed_by"].isna(), "hukou_no"])
+    lowest = policy.bands[0].level
+    level_l, review = [], set()
     for hukou, s in zip(all_households, score_l, strict=True):
         level = scoring.level_of(s, policy)
         tid = trig_of.get(hukou)
-        level_l.append(level if tid is None else scoring.raise_level(level, raise_to[tid], policy))
+        if tid is not None:
+            level = scoring.raise_level(level, raise_to[tid], policy)
+        elif level is not None and hukou not in live:
+            # help review (在保复核): everything that fired is answered by the help held, so
+            # it is not warned again for it; only the statistical model still sees hardship.
+            # The household stays on the lowest band, for the periodic review of its help.
+            level = lowest
+            review.add(hukou)
+        level_l.append(level)
     # Facts are listed for warned households only: nobody is shown a household below every
     # band, and listing them for all would cost more than the rest of the scoring.
     warned = {h for h, level in zip(all_households, level_l, strict=True) if level is not None}
@@ -221,7 +233,7 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     rows = _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, dim_ids,
                            caps,
                            trig_of, raise_to, by_household, ind, facts, tfacts, helps,
-                           policy, as_of, used_model, rule)  # fmt: skip
+                           policy, as_of, used_model, rule, review)  # fmt: skip
     out = pd.DataFrame(rows, columns=list(HOUSEHOLD_COLUMNS))
     counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
     return MonitorResult(
@@ -238,7 +250,7 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
 
 def _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, dim_ids, caps,
                     trig_of, raise_to, by_household, ind, facts, tfacts, helps, policy, as_of,
-                    used_model, rule) -> list[tuple]:  # fmt: skip
+                    used_model, rule, review) -> list[tuple]:  # fmt: skip
     rows = []
     as_of_iso = as_of.isoformat()
     version = policy.version
@@ -292,6 +304,7 @@ def _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, 
             "trigger": None if tid is None else {
                 "id": tid, "raise_to": raise_to[tid], "facts": tfacts.get((hukou, tid), [])},
             "helps": dict(sorted(helps[hukou].items())) if hukou in helps else {},
+            "help_review": hukou in review,
         }  # fmt: skip
         rows.append((hukou, s, level, card_l[n], prob_l[n], dim_points, reasons, suppressed,
                      tid, explanation))  # fmt: skip

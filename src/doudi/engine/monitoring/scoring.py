@@ -22,6 +22,12 @@ score is the scorecard score. Once it is on,
 to one decimal; the level is the highest band whose ``min_score`` the score reaches (``None``
 below every band); a fired trigger then raises the level to at least its ``raise_to`` (the
 highest such trigger is reported).
+
+**Help review** (在保复核): a household whose every fired indicator is suppressed by a help it
+holds, and which no trigger concerns, is not warned again for those causes — yet the statistical
+model may still score it in hardship. It then stays on the lowest band whatever its score, with
+``help_review`` in its explanation: a prompt for the periodic review of whether its help is
+enough, never an escalation.
 """
 
 from __future__ import annotations
