@@ -145,16 +145,16 @@ def test_indicators_levels_and_reasons(lake_and_persons):
         # contributions stopped after July; 3 × 4,000 yuan over 6 months = 2,000 yuan a head,
         # above twice the 低保 standard (1,900)
         "100000006": (10.0, None, ["income_stopped"], [], None),
-        # grade-1 disability, the only carer 74: 4 + 45 + (12 + 4 + 8) = 73, urgent by score;
-        # the trigger (raise to warning) never lowers a level
-        "100000007": (73.0, "urgent", ["elderly_only", "income_below_dibao",
+        # grade-1 disability, the only carer 74: 4 + 45 + (12 + 4 + 8) = 73, a warning by
+        # score (urgent is 90); the trigger raises to warning, which it already is
+        "100000007": (73.0, "warning", ["elderly_only", "income_below_dibao",
                                        "income_below_dibian", "income_below_double",
                                        "low_earnings", "severe_disability", "disability_any",
                                        "disabled_elderly_carers"], [],
                       "severe_disability_without_carer"),
     }  # fmt: skip
     assert result.counts["warnings"] == 2
-    assert result.counts["by_level"] == {"watch": 0, "warning": 0, "urgent": 2}
+    assert result.counts["by_level"] == {"watch": 0, "warning": 1, "urgent": 1}
 
 
 def test_explanation_carries_facts_dimensions_and_suppression(lake_and_persons):
@@ -283,7 +283,7 @@ def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(
                       False),
         "100000004": (65.5, "warning", ["age_80_plus", "elderly_alone"], False),
         "100000006": (65.0, "warning", ["income_stopped"], False),
-        "100000007": (80.8, "urgent", ["elderly_only", "income_below_dibao",
+        "100000007": (80.8, "warning", ["elderly_only", "income_below_dibao",
                                        "income_below_dibian", "income_below_double",
                                        "low_earnings", "severe_disability", "disability_any",
                                        "disabled_elderly_carers"], False),

@@ -22,7 +22,7 @@ def test_the_default_policy_is_valid_and_round_trips():
     assert [d.id for d in policy.dimensions] == [
         "age", "economic", "health", "disability_care", "employment_education", "sudden_event"]
     assert [(b.level, b.label_zh, b.min_score) for b in policy.bands] == [
-        ("watch", "关注", 25.0), ("warning", "预警", 50.0), ("urgent", "紧急", 70.0)]
+        ("watch", "关注", 25.0), ("warning", "预警", 50.0), ("urgent", "紧急", 90.0)]
     again = Policy.from_dict(policy.to_dict())
     assert again == policy
     assert again.version == policy.version

@@ -15,9 +15,12 @@ home-visit outcomes (hardship confirmed or not), from the household features of 
 
 Features (:data:`FEATURES` plus one 0/1 column per indicator of the policy, suppressed
 indicators counting as not fired) are built by :func:`doudi.engine.monitoring.scoring.features`
-from the indicator tables — the same household facts the scorecard sees, with the raw
-amounts (income per head, the best earner's wage and pension, medical spending) the
-scorecard only sees through thresholds.
+from the indicator tables — the same household facts the scorecard sees, with the raw amounts
+(income per head, the best earner's wage and pension, medical spending) the scorecard only
+sees through thresholds, the household profile
+(:data:`~doudi.engine.monitoring.indicators.PROFILE_COLUMNS`; a missing fact is -1) and the
+help categories the household holds. The estimator is fitted on the array of those columns;
+:func:`predict` puts a run's columns in the training order by name.
 
 How the two halves are combined is documented in :mod:`doudi.engine.monitoring.scoring`.
 """
