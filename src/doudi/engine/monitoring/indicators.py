@@ -46,6 +46,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .backend import MonitorBackend
@@ -911,20 +912,23 @@ def _normalise_summary(df: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def _normalise_households(df: pd.DataFrame) -> pd.DataFrame:
-    cols: dict[str, object] = {"hukou_no": df["hukou_no"].astype(str).to_numpy()}
+    """Stable types, sorted by hukou_no (each column taken in order once: sorting the built
+    frame would copy every column again)."""
+    hukou = df["hukou_no"].astype(str).to_numpy()
+    order = np.argsort(hukou, kind="stable")
+    cols: dict[str, object] = {"hukou_no": hukou[order]}
     for c in ("size", "n_minor", "n_working", "n_elderly", "n_80", "n_deceased", "income",
               "medical_spend", "best_wage", "best_pension"):  # fmt: skip
-        cols[c] = pd.to_numeric(df[c]).fillna(0).astype("int64").to_numpy()
-    cols["head_age"] = pd.to_numeric(df["head_age"]).astype("Int64").array
+        cols[c] = pd.to_numeric(df[c]).fillna(0).astype("int64").to_numpy()[order]
+    cols["head_age"] = pd.to_numeric(df["head_age"]).astype("Int64").array.take(order)
     for c in ("area_code", "street"):
-        cols[c] = df[c].astype(object).where(df[c].notna(), None).to_numpy()
+        cols[c] = df[c].astype(object).where(df[c].notna(), None).to_numpy()[order]
     for c in PROFILE_COLUMNS:
         if c in PROFILE_MISSING:
-            cols[c] = pd.to_numeric(df[c]).astype("Int64").array
+            cols[c] = pd.to_numeric(df[c]).astype("Int64").array.take(order)
         else:
-            cols[c] = pd.to_numeric(df[c]).fillna(0).astype("int64").to_numpy()
-    out = pd.DataFrame(cols)
-    return out.sort_values("hukou_no", kind="mergesort").reset_index(drop=True)
+            cols[c] = pd.to_numeric(df[c]).fillna(0).astype("int64").to_numpy()[order]
+    return pd.DataFrame(cols)
 
 
 def _normalise_tags(df: pd.DataFrame) -> pd.DataFrame:
