@@ -192,9 +192,10 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
             trig_of[hukou] = tid
 
     score_l = score.to_numpy().tolist()
-    # households with a live (unsuppressed) reason; the others hold a help answering every
-    # indicator that fired
-    live = set(live_fired.loc[live_fired["suppressed_by"].isna(), "hukou_no"])
+    # households with a live (unsuppressed) reason that adds points; the others hold a help
+    # answering every such indicator that fired (a counter-indicator is no reason to warn)
+    adds = live_fired["indicator"].map(points).to_numpy() > 0
+    live = set(live_fired.loc[live_fired["suppressed_by"].isna().to_numpy() & adds, "hukou_no"])
     lowest = policy.bands[0].level
     level_l, review = [], set()
     for hukou, s in zip(all_households, score_l, strict=True):
