@@ -288,3 +288,23 @@ def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(
                                        "low_earnings", "severe_disability", "disability_any",
                                        "disabled_elderly_carers"], False),
     }  # fmt: skip
+
+
+def test_help_review_a_live_counter_indicator_is_no_reason_to_warn(lake_and_persons):
+    from doudi.engine.monitoring.model import train
+
+    doc = default_policy()
+    doc["model"]["min_outcomes"] = 5
+    for ind in doc["indicators"]:  # the illness made a counter-indicator, for the rule's sake
+        if ind["id"] == "serious_illness":
+            ind["points"] = -1
+    policy = Policy.from_dict(doc)
+    first = _run(lake_and_persons, policy=policy)
+    outcomes = pd.Series({h: h != "100000004" for h in first.features.index})
+    model, _ = train(first.features, outcomes, min_outcomes=5)
+    rows = _by_household(_run(lake_and_persons, policy=policy, model=model))
+    # H1 and H2: income answered by 低保; the unsuppressed illness now takes points away
+    got = {h: (rows[h].level, rows[h].reasons, rows[h].explanation["help_review"])
+           for h in ("100000001", "100000002")}  # fmt: skip
+    assert got == {"100000001": ("watch", ["serious_illness"], True),
+                   "100000002": ("watch", ["serious_illness"], True)}
