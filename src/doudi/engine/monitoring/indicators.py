@@ -262,13 +262,17 @@ LEFT JOIN (SELECT person_key, sum(wage) AS wage FROM m_wage_months WHERE month >
 LEFT JOIN (SELECT person_key, sum(amount) AS other FROM m_other_income
            GROUP BY person_key) AS o ON o.person_key = m.person_key
 WHERE m.alive GROUP BY m.hukou_no"""),
+        # 12 months' out-of-pocket medical spending of every member, inpatient and outpatient
         ("m_medical", f"""
-SELECT m.hukou_no, sum(x.self_pay) AS spend FROM ({
-    _records("yibao_inpatient", "setl_id", "f.self_pay",
+SELECT m.hukou_no, sum(x.self_pay) AS spend,
+       sum(CASE WHEN x.kind = 'in' THEN x.self_pay END) AS inpatient_self_pay,
+       count(DISTINCT CASE WHEN x.kind = 'in' THEN x.rk END) AS n_inpatient,
+       sum(CASE WHEN x.kind = 'out' THEN x.self_pay END) AS outpatient_self_pay FROM ({
+    _records("yibao_inpatient", "setl_id", "'in' AS kind, f.self_pay",
              f"f.settle_date <= {d} AND f.settle_date > {_date(as_of - dt.timedelta(days=365))}"
              " AND f.self_pay IS NOT NULL")}
   UNION ALL {
-    _records("yibao_outpatient", "setl_id", "f.self_pay",
+    _records("yibao_outpatient", "setl_id", "'out' AS kind, f.self_pay",
              f"f.visit_date <= {d} AND f.visit_date > {_date(as_of - dt.timedelta(days=365))}"
              " AND f.self_pay IS NOT NULL")}) AS x
 JOIN m_members AS m ON m.person_key = x.person_key GROUP BY m.hukou_no"""),
@@ -361,14 +365,9 @@ def profile_sql(as_of: dt.date) -> str:
             "sum(monthly_amount) AS pension_sum, min(monthly_amount) AS pension_min, "
             "count(DISTINCT CASE WHEN scheme = '城乡居民' THEN x.person_key END) "
             "AS n_resident_pension"),
-        "inpatient": per_household(_records(
-            "yibao_inpatient", "setl_id", "f.self_pay",
-            f"f.settle_date <= {d} AND f.settle_date > {year}"),
-            "sum(coalesce(self_pay, 0)) AS inpatient_self_pay, count(DISTINCT rk) AS n_inpatient"),
-        "outpatient": per_household(_records(
-            "yibao_outpatient", "setl_id", "f.self_pay",
-            f"f.visit_date <= {d} AND f.visit_date > {year}"),
-            "sum(coalesce(self_pay, 0)) AS outpatient_self_pay"),
+        # the medical step already read both settlement feeds for the same 12 months
+        "medical": ("SELECT hukou_no, inpatient_self_pay, n_inpatient, outpatient_self_pay "
+                    "FROM m_medical", ["inpatient_self_pay", "n_inpatient", "outpatient_self_pay"]),
         "serious": per_household(_records(
             "yibao_chronic", "reg_no", "f.category",
             f"f.category IN ('重特大疾病', '特殊病') AND f.approve_date <= {d} "
