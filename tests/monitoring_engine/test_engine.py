@@ -177,6 +177,10 @@ def test_explanation_carries_facts_dimensions_and_suppression(lake_and_persons):
         ("income_below_dibao", {"category": "dibao", "help_start": "2025-01-01"})]
     text = json.dumps([r.explanation for r in rows.values()], ensure_ascii=False)
     assert "居民" not in text and _id(1, BIRTH[1]) not in text  # no names, no ID numbers
+    # below every band and holding no help: shown to nobody, so no explanation is built;
+    # below every band but on a help: explained, to show what the help answers
+    assert {h: r.explanation is None for h, r in rows.items() if r.level is None} == {
+        "100000001": False, "100000002": False, "100000004": True, "100000006": True}
 
 
 def test_a_new_cause_after_the_help_started_is_warned(lake_and_persons):
@@ -228,7 +232,7 @@ def test_household_profile_and_model_features(lake_and_persons):
             "n_resident_pension", "n_disabled", "min_disability_grade", "days_since_disability",
             "days_since_diagnosis", "n_homes", "max_home_price"]  # fmt: skip
     profile = {h: [None if pd.isna(v) else int(v) for v in row]
-               for h, row in zip(facts.index, facts[cols].itertuples(index=False))}
+               for h, row in zip(facts.index, facts[cols].itertuples(index=False), strict=True)}
     since = (AS_OF - dt.date(2020, 1, 1)).days  # grade-1 certificate issued 2020-01-01
     assert profile == {
         # diagnosed 2024-11-15 (716 days before) and 2026-06-01 (153)

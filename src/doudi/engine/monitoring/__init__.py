@@ -14,6 +14,7 @@ Same inputs → identical output.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 import time
@@ -43,7 +44,8 @@ class MonitorResult:
 
     - ``households``: one row per household with at least one fired indicator that adds
       points (suppressed or not) or a trigger — :data:`HOUSEHOLD_COLUMNS`, sorted by
-      ``hukou_no``; ``level`` is ``None`` below every band;
+      ``hukou_no``; ``level`` is ``None`` below every band; ``explanation`` is ``None`` for
+      a household below every band that holds no help (shown to nobody);
     - ``persons_tags``: category tags per person (:data:`TAG_COLUMNS`): from the assistance
       and 防返贫 feeds, plus computed ``dibian`` / ``gangxing`` (``source`` ``"computed"``);
     - ``features``: the statistical model's features per household (index ``hukou_no``),
@@ -155,27 +157,30 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     fired = scoring.fired_table(tables, policy)
     fired["suppressed_by"] = scoring.suppress(fired, helps, policy)
     trig = tables.triggers
-    trig_households = sorted(set(trig["hukou_no"]))
     # Households a warning can concern: an indicator adding points fired (suppressed or
-    # not), or a trigger. Counter-indicators alone make no row.
-    # (households as integer codes in sorted order: no repeated hashing of strings)
-    points = {i.id: i.points for i in policy.indicators}
-    codes, uniques = pd.factorize(fired["hukou_no"], sort=True)
-    positive_code = np.zeros(len(uniques), dtype=bool)
-    positive_code[codes[(fired["indicator"].map(points) > 0).to_numpy()]] = True
-    keep = positive_code[codes]
-    positive = set(uniques[positive_code].tolist())
-    all_households = sorted(positive | set(trig_households))
-    live_fired = fired[keep].reset_index(drop=True)  # every row from the feeds has an indicator
+    # not), or a trigger. Counter-indicators alone make no row. Households are integer codes
+    # in sorted order, indicators codes of their own: no repeated hashing of strings.
+    codes, uniques = _sorted_codes(fired["hukou_no"])
+    icodes, ids = pd.factorize(fired["indicator"])
+    ind = {i.id: i for i in policy.indicators}
     position = {i.id: n for n, i in enumerate(policy.indicators)}
-    live_fired = live_fired.take(np.lexsort((
-        live_fired["indicator"].map(position).to_numpy(), codes[keep])))
-    fired = live_fired
-    if set(trig_households) - positive:
-        extra = pd.DataFrame({"hukou_no": sorted(set(trig_households) - positive)})
-        fired = pd.concat([fired, extra.assign(indicator=None, value=None, onset=None, facts=0,
-                                               suppressed_by=None)], ignore_index=True)  # fmt: skip
-    flags = scoring.indicator_matrix(fired, all_households, policy)
+    ipoints = np.array([ind[i].points for i in ids], dtype=np.float64)[icodes]
+    positive_code = np.zeros(len(uniques), dtype=bool)
+    positive_code[codes[ipoints > 0]] = True
+    keep = np.flatnonzero(positive_code[codes])
+    # the fired rows of those households, by household, then in the policy's order
+    ipos = np.array([position[i] for i in ids], dtype=np.int64)[icodes]
+    order = keep[np.lexsort((ipos[keep], codes[keep]))]
+    live_fired = fired.take(order).reset_index(drop=True)
+    positive = uniques[positive_code].tolist()
+    extra = set(trig["hukou_no"]) - set(positive)
+    if extra:  # a trigger in a household with no indicator adding points
+        all_households = sorted([*positive, *extra])
+        rows = pd.Index(all_households).get_indexer(live_fired["hukou_no"])
+    else:
+        all_households = positive
+        rows = (np.cumsum(positive_code) - 1)[codes[order]]
+    flags = scoring.indicator_matrix(live_fired, all_households, policy, rows=rows)
     dims, card = scoring.scorecard(flags, all_households, policy)
     feats = scoring.features(flags, tables.households, card, policy, tables.income_window,
                              helps)
@@ -183,59 +188,53 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     score = scoring.combine(card, prob, policy)
 
     # triggers: the highest raise_to per household
-    order = {b.level: n for n, b in enumerate(policy.bands)}
+    band_rank = {b.level: n for n, b in enumerate(policy.bands)}
     trig_of: dict[str, str] = {}
     raise_to = {t.id: t.raise_to for t in policy.triggers}
     for hukou, tid in sorted(set(zip(trig["hukou_no"], trig["trigger"], strict=True))):
         cur = trig_of.get(hukou)
-        if cur is None or order[raise_to[tid]] > order[raise_to[cur]]:
+        if cur is None or band_rank[raise_to[tid]] > band_rank[raise_to[cur]]:
             trig_of[hukou] = tid
 
-    score_l = score.to_numpy().tolist()
+    score_a = score.to_numpy()
+    score_l = score_a.tolist()
+    # the highest band each score reaches (bands are validated: increasing min_score)
+    levels = [b.level for b in policy.bands]
+    band = np.searchsorted(np.array([b.min_score for b in policy.bands], dtype=np.float64),
+                           score_a, side="right") - 1  # fmt: skip
+    level_l = [levels[n] if n >= 0 else None for n in band.tolist()]
     # households with a live (unsuppressed) reason that adds points; the others hold a help
     # answering every such indicator that fired (a counter-indicator is no reason to warn)
-    adds = live_fired["indicator"].map(points).to_numpy() > 0
-    live = set(live_fired.loc[live_fired["suppressed_by"].isna().to_numpy() & adds, "hukou_no"])
+    alive = live_fired["suppressed_by"].isna().to_numpy()
+    live = set(live_fired["hukou_no"].to_numpy()[alive & (ipoints[order] > 0)].tolist())
     lowest = policy.bands[0].level
-    level_l, review = [], set()
-    for hukou, s in zip(all_households, score_l, strict=True):
-        level = scoring.level_of(s, policy)
-        tid = trig_of.get(hukou)
-        if tid is not None:
-            level = scoring.raise_level(level, raise_to[tid], policy)
-        elif level is not None and hukou not in live:
+    review = set()
+    for n in np.flatnonzero(band >= 0).tolist():
+        if all_households[n] not in live and all_households[n] not in trig_of:
             # help review (在保复核): everything that fired is answered by the help held, so
             # it is not warned again for it; only the statistical model still sees hardship.
             # The household stays on the lowest band, for the periodic review of its help.
-            level = lowest
-            review.add(hukou)
-        level_l.append(level)
+            level_l[n] = lowest
+            review.add(all_households[n])
+    for hukou, tid in trig_of.items():
+        n = bisect.bisect_left(all_households, hukou)
+        level_l[n] = scoring.raise_level(level_l[n], raise_to[tid], policy)
     # Facts are listed for warned households only: nobody is shown a household below every
     # band, and listing them for all would cost more than the rest of the scoring.
     warned = {h for h, level in zip(all_households, level_l, strict=True) if level is not None}
-    facts = scoring.explain_facts(tables.facts_of(warned), "indicator")
+    facts = scoring.explain_facts(tables.fact_lists_of(warned), "indicator")
     tfacts = scoring.explain_facts(trig[trig["hukou_no"].isin(warned)], "trigger")
-    ind = {i.id: i for i in policy.indicators}
-    by_household: dict[str, list] = {}
-    values = live_fired["value"].astype(object).where(live_fired["value"].notna(), None).tolist()
-    for hukou, iid, value, onset, nfacts, sup in zip(
-        live_fired["hukou_no"].tolist(), live_fired["indicator"].tolist(), values,
-        live_fired["onset"].tolist(), live_fired["facts"].tolist(),
-        live_fired["suppressed_by"].tolist(), strict=True,
-    ):
-        by_household.setdefault(hukou, []).append((iid, value, onset, nfacts, sup))
+    # each household's fired rows: a slice of live_fired (sorted by household)
+    starts = np.searchsorted(rows, np.arange(len(all_households) + 1)).tolist()
     dim_ids = [d.id for d in policy.dimensions]
-    caps = {d.id: d.cap for d in policy.dimensions}
-    dim_rows = np.round(dims.to_numpy(), 1).tolist()
-    card_l = np.round(card.to_numpy(), 1).tolist()
-    prob_l = [None] * len(all_households) if prob is None else np.round(prob, 4).tolist()
     used_model = model_version if prob is not None else None
-    rule = policy.combination.rule if prob is not None else "scorecard_only"
-    rows = _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, dim_ids,
-                           caps,
-                           trig_of, raise_to, by_household, ind, facts, tfacts, helps,
-                           policy, as_of, used_model, rule, review)  # fmt: skip
-    out = pd.DataFrame(rows, columns=list(HOUSEHOLD_COLUMNS))
+    rows_out = _explained_rows(
+        all_households, starts, live_fired, score_l, level_l, np.round(card.to_numpy(), 1),
+        None if prob is None else np.round(prob, 4), np.round(dims.to_numpy(), 1), dim_ids,
+        trig_of, raise_to, ind, facts, tfacts, helps, review, policy=policy, as_of=as_of,
+        used_model=used_model,
+        rule=policy.combination.rule if prob is not None else "scorecard_only")  # fmt: skip
+    out = pd.DataFrame(rows_out, columns=list(HOUSEHOLD_COLUMNS))
     counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
     return MonitorResult(
         households=out,
@@ -249,47 +248,64 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     )
 
 
-def _explained_rows(all_households, score_l, level_l, card_l, prob_l, dim_rows, dim_ids, caps,
-                    trig_of, raise_to, by_household, ind, facts, tfacts, helps, policy, as_of,
-                    used_model, rule, review) -> list[tuple]:  # fmt: skip
-    rows = []
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)``, without sorting when the values already come in
+    order (the backend returns fired indicators ordered by household)."""
+    a = values.to_numpy(dtype=object)
+    if len(a) and bool((a[1:] >= a[:-1]).all()):
+        new = np.ones(len(a), dtype=bool)
+        new[1:] = a[1:] != a[:-1]
+        return np.cumsum(new) - 1, a[new]
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _explained_rows(all_households, starts, live_fired, score_l, level_l, card, prob, dims,
+                    dim_ids, trig_of, raise_to, ind, facts, tfacts, helps, review, *, policy,
+                    as_of, used_model, rule) -> list[tuple]:  # fmt: skip
+    """One output row per household. Households below every band that hold no help (most
+    of them) are shown to nobody: their row has the reasons by id and no explanation
+    (building one would cost more than the rest of the scoring). The others have the
+    full explanation; households on a help keep it to show what their help answers."""
+    ids = live_fired["indicator"].tolist()
+    sups = live_fired["suppressed_by"].tolist()
+    values = onsets = totals = None  # per fired row, read only when an explanation needs them
+    card_l, dim_rows = card.tolist(), dims.tolist()
+    prob_l = [None] * len(all_households) if prob is None else prob.tolist()
     as_of_iso = as_of.isoformat()
     version = policy.version
+    caps = {d.id: d.cap for d in policy.dimensions}
+    rows = []
     for n, hukou in enumerate(all_households):
         s, level = score_l[n], level_l[n]
-        tid = trig_of.get(hukou)
         dim_points = dict(zip(dim_ids, dim_rows[n], strict=True))
+        a, b = starts[n], starts[n + 1]
         if level is None and hukou not in helps:
-            # below every band and holding no help (most households): nobody is shown it, so
-            # the explanation is a short stub — the indicators by id, no per-indicator entries
-            # (they would cost more than the rest of the scoring). Households on a help keep
-            # the full form, to show what their help answers.
-            reasons = [r[0] for r in by_household.get(hukou, ())]
-            explanation = {
-                "as_of": as_of_iso, "policy_version": version, "model_version": used_model,
-                "combination": rule, "scorecard_score": card_l[n],
-                "model_probability": prob_l[n], "score": s, "level": None,
-                "indicators": reasons, "suppressed": [], "trigger": None, "helps": {},
-            }  # fmt: skip
-            rows.append((hukou, s, level, card_l[n], prob_l[n], dim_points, reasons, [],
-                         tid, explanation))  # fmt: skip
+            reasons = ids[a:b]  # nothing is suppressed without a help
+            rows.append((hukou, s, None, card_l[n], prob_l[n], dim_points, reasons, [], None,
+                         None))  # fmt: skip
             continue
+        if values is None:
+            v = live_fired["value"]
+            values = v.astype(object).where(v.notna(), None).tolist()
+            onsets, totals = live_fired["onset"].tolist(), live_fired["facts"].tolist()
         reasons, suppressed, shown, hidden = [], [], [], []
-        for r in by_household.get(hukou, ()):
-            i = ind[r[0]]
+        for r in range(a, b):
+            i = ind[ids[r]]
             entry = {
                 "id": i.id, "dimension": i.dimension, "points": i.points,
-                "value": None if r[1] is None else int(r[1]),
-                "onset": r[2], "facts_total": int(r[3]),
+                "value": None if values[r] is None else int(values[r]),
+                "onset": onsets[r], "facts_total": int(totals[r]),
                 "facts": facts.get((hukou, i.id), []),
             }  # fmt: skip
-            if r[4] is None:
+            if sups[r] is None:
                 reasons.append(i.id)
                 shown.append(entry)
             else:
                 suppressed.append(i.id)
-                entry["suppressed_by"] = {"category": r[4][0], "help_start": r[4][1]}
+                entry["suppressed_by"] = {"category": sups[r][0], "help_start": sups[r][1]}
                 hidden.append(entry)
+        tid = trig_of.get(hukou)
         explanation = {
             "as_of": as_of_iso,
             "policy_version": version,
@@ -346,10 +362,19 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
     feed_tags = tables.tags
     held = {h for h, cats in tables.helps(as_of).items()
             if {"dibao", "tekun", "dibian"} & set(cats)}  # fmt: skip
-    assets = set(tables.fired.loc[tables.fired["indicator"].isin(
-        [i.id for i in policy.indicators if i.points < 0]), "hukou_no"])  # fmt: skip
     hh = tables.households
     w = tables.income_window
+    row_of = pd.Index(hh["hukou_no"])
+    # households where an asset counter-indicator fired (indicators as codes: few distinct)
+    fired = tables.fired
+    icodes, ids = pd.factorize(fired["indicator"])
+    negative = np.array([i in {x.id for x in policy.indicators if x.points < 0} for i in ids],
+                        dtype=bool)  # fmt: skip
+    assets = row_of.get_indexer(pd.unique(fired["hukou_no"].to_numpy()[negative[icodes]]))
+    eligible = hh["size"].to_numpy() > 0
+    eligible[assets[assets >= 0]] = False
+    held_rows = row_of.get_indexer(sorted(held))
+    eligible[held_rows[held_rows >= 0]] = False
 
     def param(name: str, code: str | None):
         try:
@@ -358,30 +383,35 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
             return None
 
     # parameters per area code (a handful), then one vectorised pass over the households
-    codes = hh["area_code"].fillna("").map(tables.area_lookup)
+    acodes, areas = pd.factorize(hh["area_code"].fillna(""))
     params = {}
     for name in ("dibao_standard", "dibian_multiplier", "previous_year_disposable_income",
                  "gangxing_spending_share"):  # fmt: skip
-        per_code = {c: param(name, c) for c in codes.dropna().unique()}
-        params[name] = codes.map(per_code).astype(float)
+        per_area = [param(name, tables.area_lookup.get(a)) for a in areas]
+        params[name] = np.array([np.nan if v is None else float(v) for v in per_area],
+                                dtype=np.float64)[acodes]  # fmt: skip
     std, mult = params["dibao_standard"], params["dibian_multiplier"]
     disp, share = params["previous_year_disposable_income"], params["gangxing_spending_share"]
-    size, income = hh["size"].astype(float), hh["income"].astype(float)
-    eligible = (size > 0) & ~hh["hukou_no"].isin(held) & ~hh["hukou_no"].isin(assets)
+    size = hh["size"].to_numpy(dtype=np.float64)
+    income = hh["income"].to_numpy(dtype=np.float64)
     dibian = eligible & (std * size * w <= income) & (income < std * mult * size * w)
     yearly = income * 12 / w
     gangxing = eligible & ~dibian & (yearly < disp * size) & (
-        hh["medical_spend"] >= share * yearly.clip(lower=1))
-    computed = [(h, "dibian") for h in hh.loc[dibian.fillna(False), "hukou_no"]] + [
-        (h, "gangxing") for h in hh.loc[gangxing.fillna(False), "hukou_no"]]
+        hh["medical_spend"].to_numpy(dtype=np.float64) >= share * np.clip(yearly, 1, None))
+    # each living member of such a household gets the household's computed tag
+    member_rows = row_of.get_indexer(tables.members["hukou_no"])
+    found = member_rows >= 0
+    tagged = {}
+    for category, flag in (("dibian", dibian), ("gangxing", gangxing)):
+        pick = np.zeros(len(member_rows), dtype=bool)
+        pick[found] = flag[member_rows[found]]
+        tagged[category] = tables.members[pick]
     out = feed_tags[["person_key", "hukou_no", "category", "valid_from", "valid_to", "source"]]
-    if computed:
-        comp = pd.DataFrame(computed, columns=["hukou_no", "category"])
-        add = tables.members.merge(comp, on="hukou_no")
-        add = add.assign(valid_from=as_of, valid_to=[
-            as_of + dt.timedelta(days=GANGXING_VALID_DAYS - 1) if c == "gangxing" else None
-            for c in add["category"]], source="computed")  # fmt: skip
-        out = pd.concat([out, add[list(out.columns)]], ignore_index=True)
+    gangxing_to = as_of + dt.timedelta(days=GANGXING_VALID_DAYS - 1)
+    add = [m.assign(category=c, valid_from=as_of, valid_to=gangxing_to if c == "gangxing"
+                    else None, source="computed") for c, m in tagged.items() if len(m)]  # fmt: skip
+    if add:
+        out = pd.concat([out, *(a[list(out.columns)] for a in add)], ignore_index=True)
     out = out.sort_values(["person_key", "category", "valid_from", "source"],
                           kind="mergesort").reset_index(drop=True)  # fmt: skip
     return out[list(TAG_COLUMNS)]

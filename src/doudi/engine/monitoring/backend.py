@@ -26,6 +26,17 @@ class MonitorBackend:
     def fetch(self, sql: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def fetch_lists(self, sql: str, ints=()) -> dict[str, list]:
+        """A result as columns of Python values, ``None`` where missing (``ints``: the
+        integer columns, which pandas may have widened to floats)."""
+        df = self.fetch(sql)
+        out = {}
+        for c in df.columns:
+            col = pd.to_numeric(df[c]).astype("Int64") if c in ints else df[c]
+            out[c] = [None if v is pd.NA else v for v in col.astype(object).where(
+                col.notna(), None).tolist()]  # fmt: skip
+        return out
+
     def register(self, name: str, df: pd.DataFrame) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -54,6 +65,10 @@ class DuckDBMonitorBackend(MonitorBackend):
 
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
+
+    def fetch_lists(self, sql: str, ints=()) -> dict[str, list]:
+        # numpy arrays (masked where missing) turn into Python values fastest
+        return {c: a.tolist() for c, a in self.con.execute(sql).fetchnumpy().items()}
 
     def register(self, name: str, df: pd.DataFrame) -> None:
         self.con.register(f"{name}_df", df)
@@ -94,7 +109,7 @@ class SparkMonitorBackend(MonitorBackend):
                 if files:
                     df = self.spark.read.option("mergeSchema", "true").parquet(*files)
                 else:
-                    empty = duck.execute(f'SELECT * FROM "{feed}" LIMIT 0').arrow()
+                    empty = _arrow(duck.sql(f'SELECT * FROM "{feed}" LIMIT 0'))
                     df = self.spark.createDataFrame(empty.to_pandas(), schema=_spark_schema(empty))
                 df.createOrReplaceTempView(feed)
                 self._tables.append(feed)
@@ -135,6 +150,13 @@ class SparkMonitorBackend(MonitorBackend):
         self._cached.clear()
         if self._broadcast is not None:
             self.spark.conf.set("spark.sql.autoBroadcastJoinThreshold", self._broadcast)
+
+
+def _arrow(relation):
+    """A DuckDB relation as an Arrow table (``to_arrow_table`` from DuckDB 1.4 on, its
+    older name before)."""
+    to_table = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+    return to_table()
 
 
 def _spark_schema(table):

@@ -90,8 +90,9 @@ class IndicatorTables:
     members: pd.DataFrame  # living members: person_key, hukou_no
     area_lookup: dict[str, str]  # a household's area code ('' if none) -> parameter area code
     # with ``lazy_facts``: ``facts`` is None and this fetches the facts of the given
-    # households (same rows and order) while the backend is still open
-    fetch_facts: Callable[[list[str]], pd.DataFrame] | None = None
+    # households (same rows and order) while the backend is still open; ``lists=True``:
+    # as :meth:`fact_lists_of` gives them
+    fetch_facts: Callable[..., pd.DataFrame | dict[str, list]] | None = None
 
     def helps(self, as_of: dt.date) -> dict[str, dict[str, str]]:
         """:func:`.scoring.household_helps` of these tags, computed once per date (scores and
@@ -108,6 +109,14 @@ class IndicatorTables:
         if self.facts is None:
             return self.fetch_facts(sorted(households))
         return self.facts[self.facts["hukou_no"].isin(list(households))]
+
+    def fact_lists_of(self, households) -> dict[str, list]:
+        """:meth:`facts_of` as columns of Python values (``None`` where missing), which the
+        explanations are built from: no frame in between."""
+        if self.facts is None:
+            return self.fetch_facts(sorted(households), lists=True)
+        f = self.facts_of(households)
+        return {c: f[c].astype(object).where(f[c].notna(), None).tolist() for c in f.columns}
 
 
 def _lit(s) -> str:
@@ -827,7 +836,8 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
         income_window=window,
         members=members.reset_index(drop=True),
         area_lookup=lookup,
-        fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
+        fetch_facts=(lambda hs, lists=False: _fetch_facts(backend, "m_facts", "indicator", hs,
+                                                          lists=lists))
         if lazy_facts else None,
     )
 
@@ -876,8 +886,10 @@ def _run_facts(backend: MonitorBackend, table: str, key: str, items, as_of: dt.d
 
 
 def _fetch_facts(backend: MonitorBackend, table: str, key: str,
-                 households: list[str] | None = None) -> pd.DataFrame:  # fmt: skip
-    """The facts of ``table`` (of ``households`` only, when given), ordered."""
+                 households: list[str] | None = None, *,
+                 lists: bool = False) -> pd.DataFrame | dict[str, list]:  # fmt: skip
+    """The facts of ``table`` (of ``households`` only, when given), ordered; ``lists``: as
+    columns of Python values."""
     order = (f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
              "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST")  # fmt: skip
     where = ""
@@ -885,11 +897,11 @@ def _fetch_facts(backend: MonitorBackend, table: str, key: str,
         backend.register(f"{table}_of", pd.DataFrame({"h_of": pd.Series(households,
                                                                          dtype=object)}))
         where = f"WHERE hukou_no IN (SELECT h_of FROM {table}_of)"
-    facts = backend.fetch(
-        f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
-        f"fact_date, amount, label FROM {table} {where} ORDER BY {order}"
-    )  # fmt: skip
-    return _normalise_facts(facts, key)
+    sql = (f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
+           f"fact_date, amount, label FROM {table} {where} ORDER BY {order}")  # fmt: skip
+    if lists:
+        return backend.fetch_lists(sql, ints=("value", "amount"))
+    return _normalise_facts(backend.fetch(sql), key)
 
 
 def _none(series: pd.Series) -> pd.Series:

@@ -98,14 +98,17 @@ def suppress(fired: pd.DataFrame, helps: dict, policy: Policy) -> pd.Series:
     return pd.Series(out, index=fired.index, dtype=object)
 
 
-def indicator_matrix(fired: pd.DataFrame, households: list[str], policy: Policy) -> np.ndarray:
-    """0/1 matrix households × policy indicators of the unsuppressed fired rows."""
-    live = fired[fired["suppressed_by"].isna() & fired["indicator"].notna()]
+def indicator_matrix(fired: pd.DataFrame, households: list[str], policy: Policy, *,
+                     rows: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """0/1 matrix households × policy indicators of the unsuppressed fired rows (``rows``:
+    each fired row's position in ``households``, when the caller has them)."""
+    live = (fired["suppressed_by"].isna() & fired["indicator"].notna()).to_numpy()
     col = {i.id: n for n, i in enumerate(policy.indicators)}
     m = np.zeros((len(households), len(col)), dtype=np.float64)
-    rows = pd.Index(households).get_indexer(live["hukou_no"])
-    cols = live["indicator"].map(col).to_numpy(dtype=np.int64)
-    m[rows, cols] = 1.0
+    if rows is None:
+        rows = pd.Index(households).get_indexer(fired["hukou_no"])
+    cols = fired["indicator"][live].map(col).to_numpy(dtype=np.int64)
+    m[np.asarray(rows)[live], cols] = 1.0
     return m
 
 
@@ -129,10 +132,15 @@ def features(flags: np.ndarray, households_table: pd.DataFrame, score: pd.Series
     """The statistical model's features for the households of ``score`` (index hukou_no):
     the household's facts and profile, the help categories it holds (``helps``), the
     scorecard score and one 0/1 column per indicator (suppressed ones count as not fired)."""
-    h = households_table.set_index("hukou_no").reindex(score.index)
+    pos = pd.Index(households_table["hukou_no"]).get_indexer(score.index)
+    if (pos < 0).any():  # a household missing from the table has no facts: all missing
+        h = households_table.set_index("hukou_no").reindex(score.index).reset_index(drop=True)
+        pos = np.arange(len(score))
+    else:
+        h = households_table
 
     def column(c: str, missing: float = 0.0) -> np.ndarray:
-        return pd.to_numeric(h[c]).to_numpy(dtype=np.float64, na_value=missing)
+        return pd.to_numeric(h[c]).to_numpy(dtype=np.float64, na_value=missing)[pos]
 
     size = column("size")
     cols: dict[str, np.ndarray] = {
@@ -143,10 +151,16 @@ def features(flags: np.ndarray, households_table: pd.DataFrame, score: pd.Series
     cols["head_age"] = column("head_age", -1.0)
     for c in PROFILE_COLUMNS:  # missing (no such record): -1, a value of its own for the trees
         cols[c] = column(c, -1.0)
-    held = [helps.get(hk, {}) for hk in score.index]
+    holds = {cat: np.zeros(len(score)) for cat in HELP_CATEGORIES}
+    row_of = {hk: n for n, hk in enumerate(score.index)}
+    for hk, cats in helps.items():  # a few households hold a help
+        n = row_of.get(hk)
+        if n is not None:
+            for cat in cats:
+                if cat in holds:
+                    holds[cat][n] = 1.0
     for cat in HELP_CATEGORIES:
-        cols[f"holds_{cat}"] = np.fromiter((cat in x for x in held), dtype=np.float64,
-                                           count=len(held))  # fmt: skip
+        cols[f"holds_{cat}"] = holds[cat]
     cols["scorecard"] = score.to_numpy(dtype=np.float64)
     for n, i in enumerate(policy.indicators):
         cols[f"ind_{i.id}"] = flags[:, n]
@@ -182,19 +196,22 @@ def combine(scorecard_score: pd.Series, probability: np.ndarray | None,
     return pd.Series(np.floor(combined.to_numpy() * 10 + 0.5 + 1e-9) / 10, index=combined.index)
 
 
-def explain_facts(facts: pd.DataFrame, key: str) -> dict[tuple[str, str], list]:
-    """(hukou_no, indicator or trigger) → its facts, JSON-ready, at most :data:`MAX_FACTS`."""
+def explain_facts(facts, key: str) -> dict[tuple[str, str], list]:
+    """(hukou_no, indicator or trigger) → its facts, JSON-ready, at most :data:`MAX_FACTS`.
+    ``facts``: a frame, or columns as lists (missing values ``None``)."""
+    if isinstance(facts, pd.DataFrame):
+        facts = {c: facts[c].astype(object).where(facts[c].notna(), None).tolist()
+                 for c in ("hukou_no", key, "feed", "record_key", "fact_date", "amount",
+                           "label")}  # fmt: skip
     out: dict[tuple[str, str], list] = {}
-    amounts = facts["amount"].astype(object).where(facts["amount"].notna(), None).tolist()
     for hukou, k, feed, rk, day, amount, label in zip(
-        facts["hukou_no"].tolist(), facts[key].tolist(), facts["feed"].tolist(),
-        facts["record_key"].tolist(), facts["fact_date"].tolist(), amounts,
-        facts["label"].tolist(), strict=True,
+        facts["hukou_no"], facts[key], facts["feed"], facts["record_key"], facts["fact_date"],
+        facts["amount"], facts["label"], strict=True,
     ):
         lst = out.setdefault((hukou, k), [])
         if feed is not None and len(lst) < MAX_FACTS:
-            lst.append({"feed": feed, "record_key": rk, "date": day, "amount": amount,
-                        "label": label})  # fmt: skip
+            lst.append({"feed": feed, "record_key": rk, "date": day,
+                        "amount": None if amount is None else int(amount), "label": label})
     return out
 
 
