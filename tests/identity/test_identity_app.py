@@ -108,12 +108,29 @@ def test_a_failed_household_attachment_keeps_the_persons_and_says_so(district_la
         "error": "OSError"}
 
 
+def test_a_failed_keyed_store_keeps_the_persons_and_monitoring_joins(district_lake,
+                                                                    monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("doudi.engine.monitoring.keyed.build", broken)
+    run = actions.link_run()
+    run.refresh_from_db()
+    assert (run.status, run.is_current) == ("succeeded", True)
+    assert not actions.keyed_path(run).exists()
+    assert f"keyed feeds of link run {run.pk} failed: OSError" in caplog.text
+
+
 def test_same_keys_again_and_review_decisions_change_the_next_run_both_ways(district_lake,
                                                                            cast):
     run = actions.link_run()
+    assert actions.keyed_path(run).exists()  # the feeds keyed to its persons, for monitoring
     again = actions.link_run(retrain=True)
     assert _keys(again) == _keys(run)  # same data, model estimated afresh: same persons
     assert list(LinkRun.objects.filter(is_current=True)) == [again]
+    # only the current run's keyed store is kept (it is a cache of the lake)
+    assert (actions.keyed_path(run).exists(), actions.keyed_path(again).exists()) == (
+        False, True)
     keys = _keys(run)
     by_person: dict[int, list[str]] = {}
     for uid, key in sorted(keys.items()):

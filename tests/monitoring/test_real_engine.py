@@ -129,3 +129,17 @@ def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, client
     call_command("monitor", "--as-of", AS_OF.isoformat(), stdout=again, stderr=StringIO())
     assert again.getvalue().splitlines()[1] == (
         "changes: new=0, escalated=0, eased=0, resolved=0, reopened=0")
+
+    # the runs read the feeds keyed to the persons from the link run's store; without it the
+    # engine joins them again, with the same result
+    from doudi.identity.actions import current_run, keyed_path
+    from doudi.monitoring.actions import _keyed
+
+    store = keyed_path(current_run())
+    assert _keyed() == store
+    store.unlink()
+    assert _keyed() is None
+    joined = StringIO()
+    call_command("monitor", "--as-of", AS_OF.isoformat(), stdout=joined, stderr=StringIO())
+    assert joined.getvalue().splitlines()[1] == (
+        "changes: new=0, escalated=0, eased=0, resolved=0, reopened=0")

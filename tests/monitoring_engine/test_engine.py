@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -312,3 +313,56 @@ def test_help_review_a_live_counter_indicator_is_no_reason_to_warn(lake_and_pers
            for h in ("100000001", "100000002")}  # fmt: skip
     assert got == {"100000001": ("watch", ["serious_illness"], True),
                    "100000002": ("watch", ["serious_illness"], True)}
+
+
+def _same(a, b) -> None:
+    pd.testing.assert_frame_equal(a.households, b.households)
+    pd.testing.assert_frame_equal(a.persons_tags, b.persons_tags)
+    pd.testing.assert_frame_equal(a.features, b.features)
+    assert a.counts == b.counts
+
+
+def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_persons(
+        lake_and_persons, tmp_path):
+    from doudi.engine.monitoring import keyed
+    from doudi.engine.monitoring.backend import DuckDBMonitorBackend
+    from doudi.engine.monitoring.indicators import FEEDS
+
+    fixture_lake, catalogue, persons = lake_and_persons
+    lake = Lake(shutil.copytree(fixture_lake.root, tmp_path / "lake"))  # this test adds to it
+    store = tmp_path / "keyed.duckdb"
+    rows = keyed.build(lake, catalogue, persons, store)
+    assert set(rows) == set(FEEDS)
+    assert (rows["gongan_hukou"], rows["renshe_contribution"], rows["yibao_inpatient"]) == (
+        len(BIRTH), len(RECORDS["renshe_contribution"]), 0)
+    plain = _run((lake, catalogue, persons))
+    _same(_run((lake, catalogue, persons), keyed=store), plain)
+
+    def stored_feeds(people) -> set[str]:
+        backend = DuckDBMonitorBackend(lake, catalogue, keyed=store)
+        try:
+            return backend.keyed_feeds(people)
+        finally:
+            backend.close()
+
+    assert stored_feeds(persons) == set(FEEDS)
+    # another link run's persons: nothing is read from the store
+    assert stored_feeds(persons.assign(person_key=persons["person_key"] + 100)) == set()
+    # a new delivery of 低保 recipients: household 1's 低保 stopped. That feed is joined
+    # again (the store's copy is out of date), the others still come from the store.
+    recipients = [{k: v for k, v in r.items() if k != "_pk"}
+                  for r in RECORDS["minzheng_recipients"]]  # fmt: skip
+    for r in recipients:
+        if r["hukou_no"] == "100000001":
+            r.update(status="停保", end_date="2026-09-30")
+    result = ingest_records(recipients, feed_id="minzheng_recipients", lake=lake,
+                            catalogue=catalogue, today=AS_OF)  # fmt: skip
+    assert result.status == "ingested", result
+    assert stored_feeds(persons) == set(FEEDS) - {"minzheng_recipients"}
+    now_plain = _run((lake, catalogue, persons))
+    assert _by_household(now_plain)["100000001"].suppressed == []  # the help no longer holds
+    _same(_run((lake, catalogue, persons), keyed=store), now_plain)
+    # an unreadable store is no store
+    store.write_bytes(b"not a database")
+    assert stored_feeds(persons) == set()
+    _same(_run((lake, catalogue, persons), keyed=store), now_plain)

@@ -97,6 +97,7 @@ def link_run(*, actor=None, backend: str = "duckdb", threshold: float | None = N
         run.is_current = True
         run.save()
     _attach_households(run)
+    _store_keyed_feeds(run, result.persons, previous_run)
     audit_record(actor=actor, action="identity.link", object_type="link_run", object_id=run.pk,
                  detail={"records": run.records, "persons": run.persons,
                          "review": run.review_count, "backend": backend,
@@ -118,6 +119,26 @@ def _attach_households(run: LinkRun) -> None:
                   type(exc).__name__)
         run.households = {"error": type(exc).__name__}
     run.save(update_fields=["households"])
+
+
+def keyed_path(run: LinkRun) -> Path:
+    """Where the run's feeds keyed to its persons are stored, beside its persons file."""
+    return Path(run.persons_path).with_name(f"keyed-{run.pk}.duckdb")
+
+
+def _store_keyed_feeds(run: LinkRun, persons: pd.DataFrame, previous: LinkRun | None) -> None:
+    """Store every monitored feed keyed to the run's persons
+    (:mod:`doudi.engine.monitoring.keyed`), so that monitoring does not join them again each
+    day. It is a cache: on failure monitoring joins as before, so the failure is logged and
+    the run stands. Only the current run's store is kept."""
+    from doudi.engine.monitoring.keyed import build
+
+    try:
+        build(lake(), catalogue(), persons, keyed_path(run))
+    except Exception as exc:
+        log.error("keyed feeds of link run %s failed: %s", run.pk, type(exc).__name__)
+    if previous is not None and previous.persons_path:
+        keyed_path(previous).unlink(missing_ok=True)
 
 
 def _number(value) -> float | None:

@@ -199,6 +199,19 @@ def _persons():
     return persons
 
 
+def _keyed():
+    """The current link run's feeds keyed to its persons, when stored (else ``None``: the
+    engine joins them)."""
+    from doudi.identity.actions import current_run as current_link_run
+    from doudi.identity.actions import keyed_path
+
+    run = current_link_run()
+    if run is None or not run.persons_path:
+        return None
+    path = keyed_path(run)
+    return path if path.exists() else None
+
+
 def _households():
     """The current link run's person → household attachment, when it has one."""
     from doudi.identity.actions import current_run as current_link_run
@@ -235,7 +248,7 @@ def monitoring_run_execute(*, run: MonitoringRun,
         meter.set(0, "engine")
         current_model = StatisticalModel.objects.first()
         result = engine_monitor(lake(), catalogue(), _persons(), policy=policy,
-                                as_of=run.as_of, households=_households(),
+                                as_of=run.as_of, households=_households(), keyed=_keyed(),
                                 backend=run.backend, progress=meter,
                                 model=bytes(current_model.data) if current_model else None)
         meter.set(90, "load")

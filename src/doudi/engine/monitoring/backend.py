@@ -19,9 +19,19 @@ class MonitorBackend:
     :meth:`fetch` brings a (small) result back as pandas."""
 
     name: str
+    record_keys: dict[str, str]  # feed -> the catalogue's record key of the feed
 
     def create(self, name: str, sql: str) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def view(self, name: str, sql: str) -> None:  # pragma: no cover - overridden
+        """A named query, evaluated where it is used (nothing is computed now)."""
+        raise NotImplementedError
+
+    def keyed_feeds(self, persons: pd.DataFrame) -> set[str]:
+        """Feeds this backend reads from a keyed store (:mod:`.keyed`) as ``keyed.<feed>``
+        for these persons; the others are joined to them."""
+        return set()
 
     def fetch(self, sql: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -50,9 +60,15 @@ class MonitorBackend:
 class DuckDBMonitorBackend(MonitorBackend):
     name = "duckdb"
 
-    def __init__(self, lake, catalogue, *, threads: int = 2):
+    def __init__(self, lake, catalogue, *, threads: int = 2, keyed=None):
+        from . import keyed as keyed_mod
+
         self.con = lake.connect(catalogue)
+        self.record_keys = {feed.id: feed.record_key for feed in catalogue}
         self.con.execute(f"SET threads = {int(threads)}")
+        # the feeds the keyed store holds for the lake's current deliveries, and for which
+        # persons (its fingerprint)
+        self._keyed = {} if keyed is None else keyed_mod.attach(self.con, lake, keyed)
         # The run's tables are temporary and die with the connection: checkpointing them each
         # time the write-ahead log passes 16 MB (DuckDB's default) only costs time — 0.2–0.5 s
         # a time, several times a run.
@@ -62,6 +78,17 @@ class DuckDBMonitorBackend(MonitorBackend):
 
     def create(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+
+    def keyed_feeds(self, persons: pd.DataFrame) -> set[str]:
+        from .keyed import persons_fingerprint
+
+        if not self._keyed:
+            return set()
+        fingerprint = persons_fingerprint(persons)
+        return {feed for feed, built_for in self._keyed.items() if built_for == fingerprint}
 
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
@@ -92,6 +119,7 @@ class SparkMonitorBackend(MonitorBackend):
         from doudi.engine.linkage.backends import local_spark_session
 
         self.spark = spark or local_spark_session(cores=threads)
+        self.record_keys = {feed.id: feed.record_key for feed in catalogue}
         self._tables: list[str] = []
         self._cached: list = []
         self._broadcast = None
@@ -125,6 +153,10 @@ class SparkMonitorBackend(MonitorBackend):
         df.createOrReplaceTempView(name)
         self._tables.append(name)
         self._cached.append(df)
+
+    def view(self, name: str, sql: str) -> None:
+        self.spark.sql(self._sql(sql)).createOrReplaceTempView(name)
+        self._tables.append(name)
 
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.spark.sql(self._sql(sql)).toPandas()
@@ -179,9 +211,12 @@ def _spark_schema(table):
     return T.StructType([T.StructField(f.name, conv(f.type), True) for f in table.schema])
 
 
-def make_monitor_backend(name: str, lake, catalogue, *, spark=None, threads: int = 2, feeds=()):
+def make_monitor_backend(name: str, lake, catalogue, *, spark=None, threads: int = 2, feeds=(),
+                         keyed=None):  # fmt: skip
+    """``keyed``: the path of a keyed store (:mod:`.keyed`); DuckDB reads the feeds it still
+    holds from it, Spark ignores it."""
     if name == "duckdb":
-        return DuckDBMonitorBackend(lake, catalogue, threads=threads)
+        return DuckDBMonitorBackend(lake, catalogue, threads=threads, keyed=keyed)
     if name == "spark":
         return SparkMonitorBackend(lake, catalogue, spark=spark, threads=threads, feeds=feeds)
     raise ValueError(f"unknown backend {name!r}: expected 'duckdb' or 'spark'")

@@ -137,12 +137,19 @@ def _month(d: dt.date, back: int) -> str:
     return f"{n // 12:04d}-{n % 12 + 1:02d}"
 
 
-def _records(feed: str, key: str, cols: str, where: str = "TRUE") -> str:
-    """Rows of ``feed`` with their ``person_key`` and record key (``rk``)."""
+def _records(feed: str, cols: str, where: str = "TRUE") -> str:
+    """Rows of ``feed`` with their ``person_key`` and record key (``rk``), from the feed's
+    keyed relation ``k_<feed>`` (:func:`keyed_relation_sql`, or a keyed store's table)."""
+    return f"SELECT f.person_key, f.rk, {cols} FROM k_{feed} AS f WHERE ({where})"
+
+
+def keyed_relation_sql(feed: str, key: str) -> str:
+    """The feed's records joined to their persons on (source, record key — ``key``, the
+    catalogue's record key of the feed): ``person_key``, ``rk`` (the record key as text) and
+    every column of the feed."""
     return (
-        f"SELECT p.person_key, CAST(f.{key} AS VARCHAR) AS rk, {cols} FROM {feed} AS f "
-        f"JOIN m_persons AS p ON p.source = '{feed}' AND p.record_key = CAST(f.{key} AS VARCHAR) "
-        f"WHERE ({where})"
+        f"SELECT p.person_key, CAST(f.{key} AS VARCHAR) AS rk, f.* FROM {feed} AS f "
+        f"JOIN m_persons AS p ON p.source = '{feed}' AND p.record_key = CAST(f.{key} AS VARCHAR)"
     )
 
 
@@ -160,7 +167,7 @@ def _age(birth: str, on: str) -> str:
 def base_steps(as_of: dt.date, *, override: bool, window: int, wage_window: int) -> list:
     d = _date(as_of)
     asof_int = as_of.year * 10000 + as_of.month * 100 + as_of.day
-    register = _records("gongan_hukou", "person_no",
+    register = _records("gongan_hukou",
                         "CAST(f.hukou_no AS VARCHAR) AS hukou_no, f.birth_date, f.relation, "
                         "CAST(f.community_code AS VARCHAR) AS community_code, f.street_name")  # fmt: skip
     if override:
@@ -187,38 +194,38 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
     # one group-by per feed (the feed is a constant, not a grouping key: smaller hash tables)
     wage_rows = " UNION ALL ".join(
         f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount, max(rk) AS rk "
-        f"FROM ({_records(feed, key, cols, where)}) AS w GROUP BY person_key, month"
-        for feed, key, cols, where in [
-            ("renshe_contribution", "serial", "f.month, f.wage_base AS amount",
+        f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
+        for feed, cols, where in [
+            ("renshe_contribution", "f.month, f.wage_base AS amount",
              f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL"),
-            ("shuiwu_income_tax", "detail_no", "f.period AS month, f.income AS amount",
+            ("shuiwu_income_tax", "f.period AS month, f.income AS amount",
              f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
              "AND f.income IS NOT NULL"),
-            ("gongjijin_contribution", "serial", "f.month, f.base AS amount",
+            ("gongjijin_contribution", "f.month, f.base AS amount",
              f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL"),
         ])  # fmt: skip
     other_rows = " UNION ALL ".join([
-        _records("shuiwu_income_tax", "detail_no",
+        _records("shuiwu_income_tax",
                  "'shuiwu_income_tax' AS feed, f.period AS month, f.income AS amount, "
                  "CAST(f.period || '-01' AS DATE) AS fact_date, f.item AS label",
                  f"f.item <> '工资薪金所得' AND f.period >= '{m0}' AND f.period <= '{m1}' "
                  "AND f.income IS NOT NULL"),
-        _records("renshe_pension", "pension_no",
+        _records("renshe_pension",
                  f"'renshe_pension' AS feed, f.start_month AS month, f.monthly_amount * {window}"
                  " AS amount, CAST(f.start_month || '-01' AS DATE) AS fact_date, "
                  "f.scheme AS label",
                  f"f.status = '正常发放' AND f.start_month <= '{m1}' "
                  "AND f.monthly_amount IS NOT NULL"),
-        _records("renshe_unemployment", "reg_no",
+        _records("renshe_unemployment",
                  f"'renshe_unemployment' AS feed, '' AS month, f.benefit * {window} AS amount, "
                  "f.reg_date AS fact_date, 'benefit' AS label",
                  f"f.benefit IS NOT NULL AND f.benefit > 0 AND f.reg_date <= {d} "
                  f"AND f.reg_date > {_date(as_of - dt.timedelta(days=730))}"),
     ])  # fmt: skip
     deaths = " UNION ALL ".join([
-        _records("weijian_death", "cert_no", "'weijian_death' AS feed, f.death_date",
+        _records("weijian_death", "'weijian_death' AS feed, f.death_date",
                  f"f.death_date <= {d}"),
-        _records("minzheng_death", "cremation_no", "'minzheng_death' AS feed, f.death_date",
+        _records("minzheng_death", "'minzheng_death' AS feed, f.death_date",
                  f"f.death_date <= {d}"),
     ])  # fmt: skip
     return [
@@ -277,11 +284,11 @@ SELECT m.hukou_no, sum(x.self_pay) AS spend,
        sum(CASE WHEN x.kind = 'in' THEN x.self_pay END) AS inpatient_self_pay,
        count(DISTINCT CASE WHEN x.kind = 'in' THEN x.rk END) AS n_inpatient,
        sum(CASE WHEN x.kind = 'out' THEN x.self_pay END) AS outpatient_self_pay FROM ({
-    _records("yibao_inpatient", "setl_id", "'in' AS kind, f.self_pay",
+    _records("yibao_inpatient", "'in' AS kind, f.self_pay",
              f"f.settle_date <= {d} AND f.settle_date > {_date(as_of - dt.timedelta(days=365))}"
              " AND f.self_pay IS NOT NULL")}
   UNION ALL {
-    _records("yibao_outpatient", "setl_id", "'out' AS kind, f.self_pay",
+    _records("yibao_outpatient", "'out' AS kind, f.self_pay",
              f"f.visit_date <= {d} AND f.visit_date > {_date(as_of - dt.timedelta(days=365))}"
              " AND f.self_pay IS NOT NULL")}) AS x
 JOIN m_members AS m ON m.person_key = x.person_key GROUP BY m.hukou_no"""),
@@ -347,16 +354,16 @@ def profile_sql(as_of: dt.date) -> str:
 
     parts = {
         "homes": per_household(_records(
-            "budongchan_property", "unit_no", "f.price",
+            "budongchan_property", "f.price",
             f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})"),
             "count(DISTINCT rk) AS n_homes, max(price) AS max_home_price"),
         "vehicles": per_household(_records(
-            "gongan_vehicle", "record_no", "f.price",
+            "gongan_vehicle", "f.price",
             f"coalesce(f.status, '') <> '注销' AND (f.register_date IS NULL OR "
             f"f.register_date <= {d})"),
             "count(DISTINCT rk) AS n_vehicles, max(price) AS max_vehicle_price"),
         "business": per_household(_records(
-            "shichang_business", "uscc", "f.status",
+            "shichang_business", "f.status",
             f"f.status = '存续' AND f.established <= {d}"),
             "count(DISTINCT rk) AS n_business"),
         "fund": per_household(
@@ -369,7 +376,7 @@ def profile_sql(as_of: dt.date) -> str:
             f"max(wage) AS max_month_wage, count(DISTINCT CASE WHEN month >= '{m3}' THEN "
             "x.person_key END) AS n_earners_3m, count(*) AS wage_months"),
         "pensions": per_household(_records(
-            "renshe_pension", "pension_no", "f.monthly_amount, f.scheme",
+            "renshe_pension", "f.monthly_amount, f.scheme",
             f"f.status = '正常发放' AND f.start_month <= '{m1}' AND f.monthly_amount IS NOT NULL"),
             "sum(monthly_amount) AS pension_sum, min(monthly_amount) AS pension_min, "
             "count(DISTINCT CASE WHEN scheme = '城乡居民' THEN x.person_key END) "
@@ -378,39 +385,39 @@ def profile_sql(as_of: dt.date) -> str:
         "medical": ("SELECT hukou_no, inpatient_self_pay, n_inpatient, outpatient_self_pay "
                     "FROM m_medical", ["inpatient_self_pay", "n_inpatient", "outpatient_self_pay"]),
         "serious": per_household(_records(
-            "yibao_chronic", "reg_no", "f.category",
+            "yibao_chronic", "f.category",
             f"f.category IN ('重特大疾病', '特殊病') AND f.approve_date <= {d} "
             f"AND (f.valid_until IS NULL OR f.valid_until >= {d})"),
             "count(DISTINCT x.person_key) AS n_serious"),
         "diagnosis": per_household(_records(
-            "weijian_diagnosis", "report_no", "f.diagnosis_date", f"f.diagnosis_date <= {d}"),
+            "weijian_diagnosis", "f.diagnosis_date", f"f.diagnosis_date <= {d}"),
             f"{days('max(diagnosis_date)')} AS days_since_diagnosis"),
         "disability": per_household(_records(
-            "canlian_disability", "cert_no", "f.disability_grade, f.issue_date",
+            "canlian_disability", "f.disability_grade, f.issue_date",
             f"f.issue_date IS NULL OR f.issue_date <= {d}"),
             "count(DISTINCT x.person_key) AS n_disabled, min(disability_grade) AS "
             f"min_disability_grade, {days('max(issue_date)')} AS days_since_disability"),
         "unemployment": per_household(_records(
-            "renshe_unemployment", "reg_no", "f.reg_date, f.benefit", f"f.reg_date <= {d}"),
+            "renshe_unemployment", "f.reg_date, f.benefit", f"f.reg_date <= {d}"),
             f"{days('max(reg_date)')} AS days_since_unemployment, max(benefit) AS "
             "max_unemployment_benefit"),
         "students": per_household(_records(
-            "jiaoyu_students", "student_no", "f.stage",
+            "jiaoyu_students", "f.stage",
             f"f.enrol_date IS NULL OR f.enrol_date <= {d}"),
             "count(DISTINCT x.person_key) AS n_students"),
         "aid": per_household(_records(
-            "jiaoyu_aid", "aid_no", f"CASE f.difficulty {aid} ELSE 0 END AS level",
+            "jiaoyu_aid", f"CASE f.difficulty {aid} ELSE 0 END AS level",
             f"f.grant_date <= {d} AND f.grant_date > {_date(as_of - dt.timedelta(days=730))}"),
             "max(level) AS aid_level"),
         "trade_union": per_household(_records(
-            "zonggonghui_hardship", "file_no", "f.hardship_type", f"f.file_date <= {d}"),
+            "zonggonghui_hardship", "f.hardship_type", f"f.file_date <= {d}"),
             "count(DISTINCT rk) AS n_hardship_worker"),
         "disaster": per_household(_records(
-            "yingji_disaster", "record_no", "f.loss",
+            "yingji_disaster", "f.loss",
             f"f.disaster_date <= {d} AND f.disaster_date > {year}"),
             "max(loss) AS max_disaster_loss"),
         "enrolment": per_household(_records(
-            "yibao_enrolment", "psn_no", "f.subsidy",
+            "yibao_enrolment", "f.subsidy",
             f"f.enrol_date IS NULL OR f.enrol_date <= {d}"),
             "count(DISTINCT CASE WHEN coalesce(subsidy, '无') <> '无' THEN x.person_key END) "
             "AS n_subsidised, count(DISTINCT x.person_key) AS n_enrolled"),
@@ -428,7 +435,7 @@ def _tags_sql(as_of: dt.date) -> str:
     d = _date(as_of)
     case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CATEGORY_OF.items())
     recipients = _records(
-        "minzheng_recipients", "recipient_no",
+        "minzheng_recipients",
         f"CASE f.category {case} END AS category, f.start_date AS valid_from, "
         "CASE WHEN f.category = '临时救助' THEN NULL "
         "  WHEN f.status = '停保' THEN coalesce(f.end_date, f.start_date) "
@@ -436,7 +443,7 @@ def _tags_sql(as_of: dt.date) -> str:
         f"f.start_date <= {d} AND f.category IS NOT NULL",
     )  # fmt: skip
     fangfanpin = _records(
-        "nongye_fangfanpin", "member_no",
+        "nongye_fangfanpin",
         "'fangfanpin' AS category, f.identified_date AS valid_from, "
         "CAST(NULL AS DATE) AS valid_to",
         f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)",
@@ -573,46 +580,46 @@ SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
   JOIN m_wage_rows AS r ON r.person_key = c.person_key AND r.month = c.last_month) AS x
 WHERE rn = 1"""
     if k == "business_closed":
-        rows = _records("shichang_business", "uscc",
+        rows = _records("shichang_business",
                         "'shichang_business' AS feed, f.established AS fact_date, "
                         "CAST(NULL AS BIGINT) AS amount, f.status AS label",
                         f"f.status IN ('注销', '吊销') AND f.established <= {d}")  # fmt: skip
         return _person_count(rows, 1)
     if k == "assets_property":
-        rows = _records("budongchan_property", "unit_no",
+        rows = _records("budongchan_property",
                         "'budongchan_property' AS feed, f.reg_date AS fact_date, "
                         "f.price AS amount, f.usage AS label",
                         f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})")  # fmt: skip
         return _person_facts(rows, "count(DISTINCT rk)", f"value >= {int(p['min_units'])}")
     if k == "assets_vehicle":
-        rows = _records("gongan_vehicle", "record_no",
+        rows = _records("gongan_vehicle",
                         "'gongan_vehicle' AS feed, f.register_date AS fact_date, "
                         "f.price AS amount, f.vehicle_type AS label",
                         f"coalesce(f.status, '') <> '注销' AND f.price >= {int(p['min_price_fen'])}"
                         f" AND (f.register_date IS NULL OR f.register_date <= {d})")  # fmt: skip
         return _person_facts(rows, "count(DISTINCT rk)")
     if k == "assets_business":
-        rows = _records("shichang_business", "uscc",
+        rows = _records("shichang_business",
                         "'shichang_business' AS feed, f.established AS fact_date, "
                         "f.reg_capital AS amount, f.entity_type AS label",
                         f"f.status = '存续' AND f.entity_type IN {_in(p['entity_types'])} "
                         f"AND f.established <= {d}")  # fmt: skip
         return _person_facts(rows, "count(DISTINCT rk)")
     if k == "fangfanpin_monitored":
-        rows = _records("nongye_fangfanpin", "member_no",
+        rows = _records("nongye_fangfanpin",
                         "'nongye_fangfanpin' AS feed, f.identified_date AS fact_date, "
                         "f.per_capita_income AS amount, f.monitor_type AS label",
                         f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)")  # fmt: skip
         return _person_count(rows, 1)
     if k == "serious_illness":
         rows = (
-            _records("yibao_chronic", "reg_no",
+            _records("yibao_chronic",
                      "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
                      "CAST(NULL AS BIGINT) AS amount, f.category AS label",
                      f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
                      f"AND (f.valid_until IS NULL OR f.valid_until >= {d})")
             + " UNION ALL "
-            + _records("weijian_diagnosis", "report_no",
+            + _records("weijian_diagnosis",
                        "'weijian_diagnosis' AS feed, f.diagnosis_date AS fact_date, "
                        "CAST(NULL AS BIGINT) AS amount, 'diagnosis' AS label",
                        f"f.diagnosis_date <= {d} AND f.diagnosis_date > "
@@ -620,14 +627,14 @@ WHERE rn = 1"""
         )  # fmt: skip
         return _person_count(rows, 1)
     if k == "chronic_disease":
-        rows = _records("yibao_chronic", "reg_no",
+        rows = _records("yibao_chronic",
                         "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
                         "CAST(NULL AS BIGINT) AS amount, f.category AS label",
                         f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
                         f"AND (f.valid_until IS NULL OR f.valid_until >= {d})")  # fmt: skip
         return _person_count(rows, 1)
     if k == "inpatient_stays":
-        rows = _records("yibao_inpatient", "setl_id",
+        rows = _records("yibao_inpatient",
                         "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
                         "f.self_pay AS amount, 'inpatient' AS label",
                         f"f.settle_date <= {d} AND f.settle_date > {since(p['window_days'])}")  # fmt: skip
@@ -636,7 +643,7 @@ WHERE rn = 1"""
         bp = round(float(p["min_share"]) * 10000)
         days = int(p["window_days"])
         rows = (
-            _records("yibao_inpatient", "setl_id",
+            _records("yibao_inpatient",
                      "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
                      "f.self_pay AS amount, 'inpatient' AS label",
                      f"f.settle_date <= {d} AND f.settle_date > {since(days)} "
@@ -644,7 +651,7 @@ WHERE rn = 1"""
             + " UNION ALL "
             + "SELECT person_key, max(rk) AS rk, 'yibao_outpatient' AS feed, "
               "max(fact_date) AS fact_date, sum(amount) AS amount, 'outpatient' AS label FROM ("
-            + _records("yibao_outpatient", "setl_id",
+            + _records("yibao_outpatient",
                        "f.visit_date AS fact_date, f.self_pay AS amount",
                        f"f.visit_date <= {d} AND f.visit_date > {since(days)} "
                        "AND f.self_pay > 0")
@@ -659,7 +666,7 @@ JOIN m_household AS h ON h.hukou_no = y.hukou_no
 WHERE y.value >= {int(p['min_spend_fen'])}
   AND y.value * {window} * 365 * 10000 >= {bp} * h.income * {days} * 12"""
     if k in ("disability", "disabled_elderly_carers", "severe_disability_without_carer"):
-        rows = _records("canlian_disability", "cert_no",
+        rows = _records("canlian_disability",
                         "'canlian_disability' AS feed, f.issue_date AS fact_date, "
                         "f.disability_grade AS amount, f.disability_type AS label",
                         f"f.disability_grade <= {int(p['max_grade'])} AND "
@@ -684,7 +691,7 @@ LEFT JOIN (SELECT d.person_key,
       GROUP BY d.person_key) AS o ON o.person_key = m.person_key
 WHERE m.alive AND {cond}"""
     if k == "unemployed_registered":
-        rows = _records("renshe_unemployment", "reg_no",
+        rows = _records("renshe_unemployment",
                         "'renshe_unemployment' AS feed, f.reg_date AS fact_date, "
                         "f.benefit AS amount, f.reason AS label",
                         f"f.reg_date <= {d} AND f.reg_date > {since(p['within_days'])}")  # fmt: skip
@@ -696,20 +703,20 @@ WHERE m.alive AND {cond}"""
                 " CAST(w.last_month || '-01' AS DATE) <= u.fact_date)")  # fmt: skip
         return _person_count(rows, 1)
     if k == "students":
-        rows = _records("jiaoyu_students", "student_no",
+        rows = _records("jiaoyu_students",
                         "'jiaoyu_students' AS feed, f.enrol_date AS fact_date, "
                         "CAST(NULL AS BIGINT) AS amount, f.stage AS label",
                         f"f.stage IN {_in(p['stages'])} AND "
                         f"(f.enrol_date IS NULL OR f.enrol_date <= {d})")  # fmt: skip
         return _person_count(rows, int(p["min_count"]))
     if k == "student_aid":
-        rows = _records("jiaoyu_aid", "aid_no",
+        rows = _records("jiaoyu_aid",
                         "'jiaoyu_aid' AS feed, f.grant_date AS fact_date, f.amount, "
                         "f.difficulty AS label",
                         f"f.grant_date <= {d} AND f.grant_date > {since(p['window_days'])}")  # fmt: skip
         return _person_count(rows, 1)
     if k in ("disaster", "disaster_home_lost"):
-        rows = _records("yingji_disaster", "record_no",
+        rows = _records("yingji_disaster",
                         "'yingji_disaster' AS feed, f.disaster_date AS fact_date, f.loss AS amount,"
                         " f.house_damage AS label",
                         f"f.disaster_date <= {d} AND f.disaster_date > {since(p['window_days'])} "
@@ -727,14 +734,14 @@ LEFT JOIN (SELECT DISTINCT person_key FROM m_wage_months) AS w ON w.person_key =
 WHERE NOT m.alive AND m.death_date > {before}{minors}
   AND (({age_at_death} >= 18 AND {age_at_death} < 60) OR w.person_key IS NOT NULL)"""
     if k == "sudden_hospitalisation":
-        rows = _records("yibao_inpatient", "setl_id",
+        rows = _records("yibao_inpatient",
                         "'yibao_inpatient' AS feed, f.admission_date AS fact_date, "
                         "f.self_pay AS amount, 'inpatient' AS label",
                         f"f.admission_date <= {d} AND f.admission_date > "
                         f"{since(p['window_days'])} AND f.self_pay >= {int(p['min_self_pay_fen'])}")  # fmt: skip
         return _person_count(rows, 1)
     if k == "hardship_worker":
-        rows = _records("zonggonghui_hardship", "file_no",
+        rows = _records("zonggonghui_hardship",
                         "'zonggonghui_hardship' AS feed, f.file_date AS fact_date, "
                         "f.monthly_income AS amount, f.hardship_type AS label",
                         f"f.file_date <= {d} AND f.hardship_type IN {_in(p['hardship_types'])}")  # fmt: skip
@@ -787,11 +794,18 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
 
     timings = {} if timings is None else timings
     t = time.perf_counter()
-    backend.register("m_persons", pd.DataFrame({
-        "source": _strings(persons["source"]),
-        "record_key": _strings(persons["record_key"]),
-        "person_key": persons["person_key"].astype("int64").to_numpy(),
-    }))  # fmt: skip
+    # each feed's records with their person: from the backend's keyed store where it holds
+    # the feed for these persons and the lake's current deliveries, else joined here
+    stored = backend.keyed_feeds(persons)
+    if set(FEEDS) - stored:
+        backend.register("m_persons", pd.DataFrame({
+            "source": _strings(persons["source"]),
+            "record_key": _strings(persons["record_key"]),
+            "person_key": persons["person_key"].astype("int64").to_numpy(),
+        }))  # fmt: skip
+    for feed in FEEDS:
+        backend.view(f"k_{feed}", f"SELECT * FROM keyed.{feed}" if feed in stored
+                     else keyed_relation_sql(feed, backend.record_keys[feed]))  # fmt: skip
     if households is not None:
         backend.register("m_hh_override", pd.DataFrame({
             "person_key": households["person_key"].astype("int64").to_numpy(),

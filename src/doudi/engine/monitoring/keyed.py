@@ -1,0 +1,109 @@
+"""Feeds keyed to persons: each monitored feed's records with the person identity resolution
+gave them, stored once per link run.
+
+Every monitoring run reads the feeds joined to their persons on (source, record key): a join
+of text keys over millions of rows (the monthly wage feeds alone hold 2.4 million on a
+130,000-household district), the same join each day. It changes only when the persons change
+(a new link run) or a feed gets a new delivery. So the link run stores it: :func:`build`
+writes a DuckDB file with one table per feed of :data:`~.indicators.FEEDS` — ``person_key``,
+``rk`` (the record key as text) and the feed's columns, exactly the rows
+:func:`~.indicators.keyed_relation_sql` gives — and a manifest of what it was built from:
+
+- per feed, the lake's files (deliveries are named by their content hash, so equal names are
+  equal contents);
+- the persons' count and the sum of their keys (another link run's persons differ in both).
+
+:func:`doudi.engine.monitoring.monitor` given ``keyed=path`` reads a feed from the store only
+while its manifest entry matches the lake's current files and the persons given; any other
+feed is joined as without a store. The rows are the same either way, so the results are too
+(tested). DuckDB backend only: Spark joins as before.
+
+The store holds what the lake holds (plus integer person keys) and lives beside the persons
+file, with the same protection; it is a cache — deleting it costs only speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .indicators import FEEDS, _strings, keyed_relation_sql
+
+FORMAT = "doudi-keyed-feeds/1"
+MANIFEST = "keyed_manifest"
+
+
+def persons_fingerprint(persons: pd.DataFrame) -> tuple[int, str]:
+    """(row count, sum of ``person_key``) — cheap, and different for another link run's
+    persons."""
+    return len(persons), str(int(persons["person_key"].astype("int64").sum()))
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def build(lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEEDS,
+          threads: int = 2) -> dict[str, int]:  # fmt: skip
+    """Write the store for ``persons`` (``source``, ``record_key``, ``person_key``) and the
+    lake's current deliveries to ``path`` (replaced whole, only once complete). Returns the
+    rows stored per feed."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    keys = {feed.id: feed.record_key for feed in catalogue}
+    con = lake.connect(catalogue)
+    rows: dict[str, int] = {}
+    try:
+        con.execute(f"SET threads = {int(threads)}")
+        con.register("persons_df", pd.DataFrame({
+            "source": _strings(persons["source"]),
+            "record_key": _strings(persons["record_key"]),
+            "person_key": persons["person_key"].astype("int64").to_numpy(),
+        }))  # fmt: skip
+        con.execute("CREATE TEMP TABLE m_persons AS SELECT * FROM persons_df")
+        con.unregister("persons_df")
+        con.execute(f"ATTACH {_quote(tmp)} AS keyed")
+        count, key_sum = persons_fingerprint(persons)
+        con.execute(f"CREATE TABLE keyed.{MANIFEST} (feed VARCHAR, files VARCHAR, "
+                    "persons BIGINT, person_key_sum VARCHAR, format VARCHAR)")
+        for feed in feeds:
+            con.execute(f"CREATE TABLE keyed.{feed} AS {keyed_relation_sql(feed, keys[feed])}")
+            rows[feed] = con.execute(f"SELECT count(*) FROM keyed.{feed}").fetchone()[0]
+            files = json.dumps([p.name for p in lake.files(feed)])
+            con.execute(f"INSERT INTO keyed.{MANIFEST} VALUES (?, ?, ?, ?, ?)",
+                        [feed, files, count, key_sum, FORMAT])
+        con.execute("DETACH keyed")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, path)
+    return rows
+
+
+def attach(con, lake, path: str | Path) -> dict[str, tuple[int, str]]:
+    """Attach the store at ``path`` to ``con`` as ``keyed`` (read-only). Returns, per feed
+    whose stored files are still the lake's current ones, the persons fingerprint it was
+    built for; empty when there is no readable store."""
+    import duckdb
+
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        con.execute(f"ATTACH {_quote(path)} AS keyed (READ_ONLY)")
+        manifest = con.execute(
+            f"SELECT feed, files, persons, person_key_sum, format FROM keyed.{MANIFEST}"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    usable = {}
+    for feed, files, count, key_sum, fmt in manifest:
+        if fmt == FORMAT and json.loads(files) == [p.name for p in lake.files(feed)]:
+            usable[feed] = (int(count), str(key_sum))
+    return usable
