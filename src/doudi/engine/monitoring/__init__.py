@@ -231,13 +231,13 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     starts = np.searchsorted(rows, np.arange(len(all_households) + 1)).tolist()
     dim_ids = [d.id for d in policy.dimensions]
     used_model = model_version if prob is not None else None
-    rows_out = _explained_rows(
+    columns = _explained_rows(
         all_households, starts, live_fired, score_l, level_l, np.round(card.to_numpy(), 1),
         None if prob is None else np.round(prob, 4), np.round(dims.to_numpy(), 1), dim_ids,
         trig_of, raise_to, ind, facts, tfacts, helps, review, policy=policy, as_of=as_of,
         used_model=used_model,
         rule=policy.combination.rule if prob is not None else "scorecard_only")  # fmt: skip
-    out = pd.DataFrame(rows_out, columns=list(HOUSEHOLD_COLUMNS))
+    out = pd.DataFrame({c: columns[c] for c in HOUSEHOLD_COLUMNS})
     counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
     return MonitorResult(
         households=out,
@@ -265,35 +265,35 @@ def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _explained_rows(all_households, starts, live_fired, score_l, level_l, card, prob, dims,
                     dim_ids, trig_of, raise_to, ind, facts, tfacts, helps, review, *, policy,
-                    as_of, used_model, rule) -> list[tuple]:  # fmt: skip
-    """One output row per household. Households below every band that hold no help (most
-    of them) are shown to nobody: their row has the reasons by id and no explanation
-    (building one would cost more than the rest of the scoring). The others have the
-    full explanation; households on a help keep it to show what their help answers."""
+                    as_of, used_model, rule) -> dict[str, list]:  # fmt: skip
+    """The output columns, a row per household. Households below every band that hold no
+    help (most of them) are shown to nobody: their row has the reasons by id and no
+    explanation (building one would cost more than the rest of the scoring). The others
+    have the full explanation; households on a help keep it to show what their help
+    answers."""
+    n_rows = len(all_households)
     ids = live_fired["indicator"].tolist()
-    sups = live_fired["suppressed_by"].tolist()
-    values = onsets = totals = None  # per fired row, read only when an explanation needs them
     card_l, dim_rows = card.tolist(), dims.tolist()
-    prob_l = [None] * len(all_households) if prob is None else prob.tolist()
+    prob_l = [None] * n_rows if prob is None else prob.tolist()
+    dim_points = [dict(zip(dim_ids, r, strict=True)) for r in dim_rows]
+    # nothing is suppressed without a help: below every band, the reasons are what fired
+    reasons = [ids[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    suppressed: list[list] = [[] for _ in range(n_rows)]
+    explanations: list[dict | None] = [None] * n_rows
+    shown_rows = [n for n, (hukou, level) in enumerate(zip(all_households, level_l, strict=True))
+                  if level is not None or hukou in helps]  # fmt: skip
+    if shown_rows:
+        v = live_fired["value"]
+        values = v.astype(object).where(v.notna(), None).tolist()
+        onsets, totals = live_fired["onset"].tolist(), live_fired["facts"].tolist()
+        sups = live_fired["suppressed_by"].tolist()
     as_of_iso = as_of.isoformat()
     version = policy.version
     caps = {d.id: d.cap for d in policy.dimensions}
-    rows = []
-    for n, hukou in enumerate(all_households):
-        s, level = score_l[n], level_l[n]
-        dim_points = dict(zip(dim_ids, dim_rows[n], strict=True))
-        a, b = starts[n], starts[n + 1]
-        if level is None and hukou not in helps:
-            reasons = ids[a:b]  # nothing is suppressed without a help
-            rows.append((hukou, s, None, card_l[n], prob_l[n], dim_points, reasons, [], None,
-                         None))  # fmt: skip
-            continue
-        if values is None:
-            v = live_fired["value"]
-            values = v.astype(object).where(v.notna(), None).tolist()
-            onsets, totals = live_fired["onset"].tolist(), live_fired["facts"].tolist()
-        reasons, suppressed, shown, hidden = [], [], [], []
-        for r in range(a, b):
+    for n in shown_rows:
+        hukou, level = all_households[n], level_l[n]
+        live, hidden_ids, shown, hidden = [], [], [], []
+        for r in range(starts[n], starts[n + 1]):
             i = ind[ids[r]]
             entry = {
                 "id": i.id, "dimension": i.dimension, "points": i.points,
@@ -302,23 +302,24 @@ def _explained_rows(all_households, starts, live_fired, score_l, level_l, card, 
                 "facts": facts.get((hukou, i.id), []),
             }  # fmt: skip
             if sups[r] is None:
-                reasons.append(i.id)
+                live.append(i.id)
                 shown.append(entry)
             else:
-                suppressed.append(i.id)
+                hidden_ids.append(i.id)
                 entry["suppressed_by"] = {"category": sups[r][0], "help_start": sups[r][1]}
                 hidden.append(entry)
+        reasons[n], suppressed[n] = live, hidden_ids
         tid = trig_of.get(hukou)
-        explanation = {
+        explanations[n] = {
             "as_of": as_of_iso,
             "policy_version": version,
             "model_version": used_model,
             "combination": rule,
             "scorecard_score": card_l[n],
             "model_probability": prob_l[n],
-            "score": s,
+            "score": score_l[n],
             "level": level,
-            "dimensions": {d: {"points": dim_points[d], "cap": caps[d]} for d in dim_ids},
+            "dimensions": {d: {"points": dim_points[n][d], "cap": caps[d]} for d in dim_ids},
             "indicators": shown,
             "suppressed": hidden,
             "trigger": None if tid is None else {
@@ -326,9 +327,12 @@ def _explained_rows(all_households, starts, live_fired, score_l, level_l, card, 
             "helps": dict(sorted(helps[hukou].items())) if hukou in helps else {},
             "help_review": hukou in review,
         }  # fmt: skip
-        rows.append((hukou, s, level, card_l[n], prob_l[n], dim_points, reasons, suppressed,
-                     tid, explanation))  # fmt: skip
-    return rows
+    return {
+        "hukou_no": all_households, "score": score_l, "level": level_l, "scorecard_score": card_l,
+        "model_probability": prob_l, "dimensions": dim_points, "reasons": reasons,
+        "suppressed": suppressed, "trigger": [trig_of.get(h) for h in all_households],
+        "explanation": explanations,
+    }  # fmt: skip
 
 
 def _counts(out: pd.DataFrame, dims: np.ndarray, tables: IndicatorTables,

@@ -834,12 +834,13 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
                          window, wage_window)  # fmt: skip
     timings["indicators"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    hh = backend.fetch("SELECT * FROM m_household")
+    # sorted by the backend (text sorts by code point in DuckDB, Spark and Python alike)
+    hh = backend.fetch("SELECT * FROM m_household ORDER BY hukou_no")
     tags = backend.fetch("SELECT * FROM m_tags")
-    members = backend.fetch("SELECT person_key, hukou_no FROM m_members WHERE alive")
+    members = backend.fetch("SELECT person_key, hukou_no FROM m_members WHERE alive "
+                            "ORDER BY hukou_no, person_key")  # fmt: skip
     members = pd.DataFrame({"person_key": pd.to_numeric(members["person_key"]).astype("int64"),
                             "hukou_no": members["hukou_no"].astype(str)})
-    members = members.sort_values(["hukou_no", "person_key"], kind="mergesort")
     timings["fetch"] = round(time.perf_counter() - t, 3)
     return IndicatorTables(
         facts=facts,
@@ -950,7 +951,10 @@ def _normalise_households(df: pd.DataFrame) -> pd.DataFrame:
     """Stable types, sorted by hukou_no (each column taken in order once: sorting the built
     frame would copy every column again)."""
     hukou = df["hukou_no"].astype(str).to_numpy()
-    order = np.argsort(hukou, kind="stable")
+    if len(hukou) and bool((hukou[1:] > hukou[:-1]).all()):
+        order = np.arange(len(hukou))  # the backend sorted them
+    else:
+        order = np.argsort(hukou, kind="stable")
     cols: dict[str, object] = {"hukou_no": hukou[order]}
     for c in ("size", "n_minor", "n_working", "n_elderly", "n_80", "n_deceased", "income",
               "medical_spend", "best_wage", "best_pension"):  # fmt: skip
