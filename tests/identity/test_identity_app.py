@@ -121,6 +121,12 @@ def test_a_failed_keyed_store_keeps_the_persons_and_monitoring_joins(district_la
     assert f"keyed feeds of link run {run.pk} failed: OSError" in caplog.text
 
 
+def test_no_keyed_store_when_monitoring_runs_on_spark(district_lake, settings):
+    settings.DOUDI_MONITOR_BACKEND = "spark"
+    run = actions.link_run()
+    assert (run.status, actions.keyed_path(run).exists()) == ("succeeded", False)
+
+
 def test_same_keys_again_and_review_decisions_change_the_next_run_both_ways(district_lake,
                                                                            cast):
     run = actions.link_run()

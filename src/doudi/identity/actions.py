@@ -130,13 +130,15 @@ def _store_keyed_feeds(run: LinkRun, persons: pd.DataFrame, previous: LinkRun | 
     """Store every monitored feed keyed to the run's persons
     (:mod:`doudi.engine.monitoring.keyed`), so that monitoring does not join them again each
     day. It is a cache: on failure monitoring joins as before, so the failure is logged and
-    the run stands. Only the current run's store is kept."""
+    the run stands. Only the current run's store is kept. Monitoring on Spark (a province)
+    reads the lake itself, so no store is made for it."""
     from doudi.engine.monitoring.keyed import build
 
-    try:
-        build(lake(), catalogue(), persons, keyed_path(run))
-    except Exception as exc:
-        log.error("keyed feeds of link run %s failed: %s", run.pk, type(exc).__name__)
+    if settings.DOUDI_MONITOR_BACKEND == "duckdb":
+        try:
+            build(lake(), catalogue(), persons, keyed_path(run))
+        except Exception as exc:
+            log.error("keyed feeds of link run %s failed: %s", run.pk, type(exc).__name__)
     if previous is not None and previous.persons_path:
         keyed_path(previous).unlink(missing_ok=True)
 

@@ -155,7 +155,7 @@ def monitoring_run_create(*, actor, as_of: dt.date | None = None, backend: str |
         audit_record(actor=actor, action="monitoring.run", object_type="monitoring_run",
                      outcome=AuditEntry.Outcome.DENIED, request=request)
         raise PermissionDenied("only the district bureau runs monitoring")
-    backend = backend or getattr(settings, "DOUDI_MONITOR_BACKEND", "duckdb")
+    backend = backend or settings.DOUDI_MONITOR_BACKEND
     if backend not in BACKENDS:
         raise ValidationError(f"unknown backend {backend!r}")
     return MonitoringRun.objects.create(as_of=as_of or today(), backend=backend,

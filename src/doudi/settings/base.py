@@ -197,6 +197,9 @@ DOUDI_LINK_THRESHOLD = 0.5
 # DuckDB's memory per connection during linkage (it spills to disk beyond it). 2GB keeps a
 # 130 000-household district under 4 GiB in all; below 1.5GB that district runs out of memory.
 DOUDI_LINK_MEMORY_LIMIT = env_str("DOUDI_LINK_MEMORY_LIMIT", "2GB")
+# Where monitoring runs: "duckdb" (a district, one server) or "spark" (a province). On DuckDB
+# each link run also stores the feeds keyed to its persons, which the daily runs read.
+DOUDI_MONITOR_BACKEND = env_str("DOUDI_MONITOR_BACKEND", "duckdb")
 
 # The demo district (Wuchang, Wuhan).
 DOUDI_DISTRICT_CODE = "420106"
