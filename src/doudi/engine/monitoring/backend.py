@@ -43,8 +43,7 @@ class MonitorBackend:
         out = {}
         for c in df.columns:
             col = pd.to_numeric(df[c]).astype("Int64") if c in ints else df[c]
-            out[c] = [None if v is pd.NA else v for v in col.astype(object).where(
-                col.notna(), None).tolist()]  # fmt: skip
+            out[c] = col.astype(object).where(col.notna(), None).tolist()
         return out
 
     def register(self, name: str, df: pd.DataFrame) -> None:  # pragma: no cover - overridden
