@@ -366,3 +366,26 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
     store.write_bytes(b"not a database")
     assert stored_feeds(persons) == set()
     _same(_run((lake, catalogue, persons), keyed=store), now_plain)
+
+
+def test_a_keyed_store_that_fails_half_way_leaves_nothing_behind(lake_and_persons, tmp_path,
+                                                                monkeypatch):
+    from doudi.engine.monitoring import keyed
+
+    lake, catalogue, persons = lake_and_persons
+    store = tmp_path / "keyed.duckdb"
+    real = keyed.keyed_relation_sql
+
+    def broken(feed, key):
+        if feed == "renshe_pension":
+            raise OSError("disk full")
+        return real(feed, key)
+
+    monkeypatch.setattr(keyed, "keyed_relation_sql", broken)
+    with pytest.raises(OSError):
+        keyed.build(lake, catalogue, persons, store)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    monkeypatch.setattr(keyed, "keyed_relation_sql", real)
+    rows = keyed.build(lake, catalogue, persons, store)
+    assert (rows["renshe_pension"], sorted(p.name for p in tmp_path.iterdir())) == (
+        1, ["keyed.duckdb"])

@@ -53,7 +53,9 @@ def build(lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEE
     rows stored per feed."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
+    leftovers = (tmp, Path(f"{tmp}.wal"))  # of a build that failed half-way
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
     keys = {feed.id: feed.record_key for feed in catalogue}
     con = lake.connect(catalogue)
     rows: dict[str, int] = {}
@@ -79,7 +81,8 @@ def build(lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEE
         con.execute("DETACH keyed")
     except BaseException:
         con.close()
-        tmp.unlink(missing_ok=True)
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
         raise
     con.close()
     os.replace(tmp, path)
