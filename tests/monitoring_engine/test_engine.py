@@ -348,6 +348,12 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
     assert stored_feeds(persons) == set(FEEDS)
     # another link run's persons: nothing is read from the store
     assert stored_feeds(persons.assign(person_key=persons["person_key"] + 100)) == set()
+    # two records swapping persons: same count, same key total, still other persons
+    swapped = persons.copy()
+    first, last = swapped.index[0], swapped.index[-1]
+    swapped.loc[[first, last], "person_key"] = swapped.loc[[last, first], "person_key"].to_numpy()
+    assert swapped["person_key"].sum() == persons["person_key"].sum()
+    assert stored_feeds(swapped) == set()
     # a new delivery of 低保 recipients: household 1's 低保 stopped. That feed is joined
     # again (the store's copy is out of date), the others still come from the store.
     recipients = [{k: v for k, v in r.items() if k != "_pk"}

@@ -201,19 +201,16 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
 
     score_a = score.to_numpy()
     score_l = score_a.tolist()
-    # the highest band each score reaches (bands are validated: increasing min_score)
-    levels = [b.level for b in policy.bands]
-    band = np.searchsorted(np.array([b.min_score for b in policy.bands], dtype=np.float64),
-                           score_a, side="right") - 1  # fmt: skip
-    level_l = [levels[n] if n >= 0 else None for n in band.tolist()]
+    level_l = scoring.levels_of(score_a, policy)
     # households with a live (unsuppressed) reason that adds points; the others hold a help
     # answering every such indicator that fired (a counter-indicator is no reason to warn)
     alive = live_fired["suppressed_by"].isna().to_numpy()
     live = set(live_fired["hukou_no"].to_numpy()[alive & (ipoints[order] > 0)].tolist())
     lowest = policy.bands[0].level
     review = set()
-    for n in np.flatnonzero(band >= 0).tolist():
-        if all_households[n] not in live and all_households[n] not in trig_of:
+    for n, level in enumerate(level_l):
+        if level is not None and all_households[n] not in live and \
+                all_households[n] not in trig_of:
             # help review (在保复核): everything that fired is answered by the help held, so
             # it is not warned again for it; only the statistical model still sees hardship.
             # The household stays on the lowest band, for the periodic review of its help.
@@ -375,8 +372,8 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
     # households where an asset counter-indicator fired (indicators as codes: few distinct)
     fired = tables.fired
     icodes, ids = pd.factorize(fired["indicator"])
-    negative = np.array([i in {x.id for x in policy.indicators if x.points < 0} for i in ids],
-                        dtype=bool)  # fmt: skip
+    counter = {i.id for i in policy.indicators if i.points < 0}
+    negative = np.array([i in counter for i in ids], dtype=bool)
     assets = row_of.get_indexer(pd.unique(fired["hukou_no"].to_numpy()[negative[icodes]]))
     eligible = hh["size"].to_numpy() > 0
     eligible[assets[assets >= 0]] = False

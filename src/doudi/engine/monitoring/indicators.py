@@ -798,11 +798,7 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
     # the feed for these persons and the lake's current deliveries, else joined here
     stored = backend.keyed_feeds(persons)
     if set(FEEDS) - stored:
-        backend.register("m_persons", pd.DataFrame({
-            "source": _strings(persons["source"]),
-            "record_key": _strings(persons["record_key"]),
-            "person_key": persons["person_key"].astype("int64").to_numpy(),
-        }))  # fmt: skip
+        backend.register("m_persons", persons_frame(persons))
     for feed in FEEDS:
         backend.view(f"k_{feed}", f"SELECT * FROM keyed.{feed}" if feed in stored
                      else keyed_relation_sql(feed, backend.record_keys[feed]))  # fmt: skip
@@ -855,6 +851,16 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
                                                           lists=lists))
         if lazy_facts else None,
     )
+
+
+def persons_frame(persons: pd.DataFrame) -> pd.DataFrame:
+    """``source``, ``record_key``, ``person_key`` of identity resolution, as a backend takes
+    them fastest."""
+    return pd.DataFrame({
+        "source": _strings(persons["source"]),
+        "record_key": _strings(persons["record_key"]),
+        "person_key": persons["person_key"].astype("int64").to_numpy(),
+    })  # fmt: skip
 
 
 def _strings(series: pd.Series):

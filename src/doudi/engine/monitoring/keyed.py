@@ -11,7 +11,8 @@ writes a DuckDB file with one table per feed of :data:`~.indicators.FEEDS` — `
 
 - per feed, the lake's files (deliveries are named by their content hash, so equal names are
   equal contents);
-- the persons' count and the sum of their keys (another link run's persons differ in both).
+- the persons' count and a position-weighted checksum of their keys, which changes when any
+  record's person does (:func:`persons_fingerprint`).
 
 :func:`doudi.engine.monitoring.monitor` given ``keyed=path`` reads a feed from the store only
 while its manifest entry matches the lake's current files and the persons given; any other
@@ -28,18 +29,22 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .indicators import FEEDS, _strings, keyed_relation_sql
+from .indicators import FEEDS, keyed_relation_sql, persons_frame
 
 FORMAT = "doudi-keyed-feeds/1"
 MANIFEST = "keyed_manifest"
 
 
 def persons_fingerprint(persons: pd.DataFrame) -> tuple[int, str]:
-    """(row count, sum of ``person_key``) — cheap, and different for another link run's
-    persons."""
-    return len(persons), str(int(persons["person_key"].astype("int64").sum()))
+    """(row count, a checksum of ``person_key`` weighted by row position, modulo 2**64):
+    cheap, and it changes when any record's person changes — two records swapping persons
+    included, which a plain sum would miss."""
+    keys = persons["person_key"].to_numpy(dtype=np.int64).astype(np.uint64)
+    weights = np.arange(len(keys), dtype=np.uint64) * np.uint64(2654435761) + np.uint64(1)
+    return len(keys), str(int((keys * weights).sum(dtype=np.uint64)))
 
 
 def _quote(path: Path) -> str:
@@ -61,11 +66,7 @@ def build(lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEE
     rows: dict[str, int] = {}
     try:
         con.execute(f"SET threads = {int(threads)}")
-        con.register("persons_df", pd.DataFrame({
-            "source": _strings(persons["source"]),
-            "record_key": _strings(persons["record_key"]),
-            "person_key": persons["person_key"].astype("int64").to_numpy(),
-        }))  # fmt: skip
+        con.register("persons_df", persons_frame(persons))
         con.execute("CREATE TEMP TABLE m_persons AS SELECT * FROM persons_df")
         con.unregister("persons_df")
         con.execute(f"ATTACH {_quote(tmp)} AS keyed")

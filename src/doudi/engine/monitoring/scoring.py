@@ -168,13 +168,13 @@ def features(flags: np.ndarray, households_table: pd.DataFrame, score: pd.Series
     return out
 
 
-def level_of(score: float, policy: Policy) -> str | None:
-    """The highest band whose ``min_score`` the score reaches (``None``: below every band)."""
-    level = None
-    for b in policy.bands:  # validated: increasing min_score
-        if score >= b.min_score:
-            level = b.level
-    return level
+def levels_of(scores: np.ndarray, policy: Policy) -> list[str | None]:
+    """Per score, the highest band whose ``min_score`` it reaches (``None``: below every
+    band)."""
+    levels = [b.level for b in policy.bands]  # validated: increasing min_score
+    band = np.searchsorted(np.array([b.min_score for b in policy.bands], dtype=np.float64),
+                           scores, side="right") - 1  # fmt: skip
+    return [levels[n] if n >= 0 else None for n in band.tolist()]
 
 
 def raise_level(level: str | None, to: str, policy: Policy) -> str:
