@@ -216,6 +216,39 @@ def test_same_inputs_identical_output(lake_and_persons):
     assert a.counts == b.counts
 
 
+def test_columns_read_as_arrays_or_as_a_frame_give_the_same_results(lake_and_persons,
+                                                                      monkeypatch):
+    # DuckDB hands results over as numpy arrays, masked where missing; Spark as a frame
+    from doudi.engine.monitoring.backend import DuckDBMonitorBackend, MonitorBackend
+
+    arrays = _run(lake_and_persons)
+    monkeypatch.setattr(DuckDBMonitorBackend, "fetch_arrays", MonitorBackend.fetch_arrays)
+    frame = _run(lake_and_persons)
+    for name in ("households", "persons_tags", "features", "household_facts"):
+        pd.testing.assert_frame_equal(getattr(frame, name), getattr(arrays, name))
+    assert frame.counts == arrays.counts
+    facts = arrays.household_facts.set_index("hukou_no")
+    assert facts.loc["100000004", "pension_min"] == 300000  # a value, not missing
+    assert pd.isna(facts.loc["100000005", "pension_min"])  # no pension: missing, not 0
+
+
+def test_backend_columns_to_engine_types():
+    import numpy as np
+
+    from doudi.engine.monitoring.indicators import ints, objects, texts
+
+    masked = np.ma.MaskedArray([3.0, 0.0, 7.0], mask=[False, True, False])
+    assert ints(masked).tolist() == [3, 0, 7]
+    assert ints(masked, nullable=True).tolist() == [3, pd.NA, 7]
+    assert ints(pd.Series([2, None, 5], dtype=object), nullable=True).tolist() == [2, pd.NA, 5]
+    assert ints(pd.Series([1.0, float("nan")])).tolist() == [1, 0]
+    words = np.ma.MaskedArray(np.array(["a", "b", "c"], dtype=object), mask=[False, True, False])
+    assert objects(words).tolist() == ["a", None, "c"]
+    assert objects(pd.Series(["x", None])).tolist() == ["x", None]
+    assert texts(words).tolist() == ["a", "None", "c"]  # as astype(str) gives it
+    assert texts(np.array(["p", "q"], dtype=object)).tolist() == ["p", "q"]
+
+
 def test_households_frame_overrides_the_register(lake_and_persons):
     # person 11 moved into H4's household: the stopped contributions now count there
     households = pd.DataFrame({"person_key": list(BIRTH),

@@ -186,7 +186,7 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     flags = scoring.indicator_matrix(live_fired, all_households, policy, rows=rows)
     dims, card = scoring.scorecard(flags, all_households, policy)
     feats = scoring.features(flags, tables.households, card, policy, tables.income_window,
-                             helps)
+                             helps, rows=tables.household_rows(all_households))
     prob, model_version, model_status = scoring.probability_of(model, feats, policy)
     score = scoring.combine(card, prob, policy)
 
@@ -336,7 +336,8 @@ def _counts(out: pd.DataFrame, dims: np.ndarray, tables: IndicatorTables,
             policy: Policy) -> dict[str, Any]:  # fmt: skip
     is_warned = out["level"].notna().to_numpy()
     warned, warned_dims = out[is_warned], dims[is_warned]
-    street = tables.households.set_index("hukou_no")["street"]
+    rows = tables.household_rows(warned["hukou_no"])
+    street = np.append(tables.households["street"].to_numpy(dtype=object), None)[rows]
     counts: dict[str, Any] = {
         "households": int(len(tables.households)),
         "households_with_indicators": int(len(out)),
@@ -345,7 +346,7 @@ def _counts(out: pd.DataFrame, dims: np.ndarray, tables: IndicatorTables,
         "by_dimension": {d.id: int((warned_dims[:, n] > 0).sum())
                          for n, d in enumerate(policy.dimensions)},
         "by_street": {str(k): int(v) for k, v in
-                      warned["hukou_no"].map(street).fillna("").value_counts().sort_index().items()},
+                      pd.Series(street, dtype=object).fillna("").value_counts().sort_index().items()},
         "indicators_fired": {i: int(n) for i, n in
                              tables.fired["indicator"].value_counts().sort_index().items()},
         "triggers": int(out["trigger"].notna().sum()),
@@ -368,16 +369,15 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
             if {"dibao", "tekun", "dibian"} & set(cats)}  # fmt: skip
     hh = tables.households
     w = tables.income_window
-    row_of = pd.Index(hh["hukou_no"])
     # households where an asset counter-indicator fired (indicators as codes: few distinct)
     fired = tables.fired
     icodes, ids = pd.factorize(fired["indicator"])
     counter = {i.id for i in policy.indicators if i.points < 0}
     negative = np.array([i in counter for i in ids], dtype=bool)
-    assets = row_of.get_indexer(pd.unique(fired["hukou_no"].to_numpy()[negative[icodes]]))
+    assets = tables.household_rows(pd.unique(fired["hukou_no"].to_numpy()[negative[icodes]]))
     eligible = hh["size"].to_numpy() > 0
     eligible[assets[assets >= 0]] = False
-    held_rows = row_of.get_indexer(sorted(held))
+    held_rows = tables.household_rows(sorted(held))
     eligible[held_rows[held_rows >= 0]] = False
 
     def param(name: str, code: str | None):
@@ -403,7 +403,7 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
     gangxing = eligible & ~dibian & (yearly < disp * size) & (
         hh["medical_spend"].to_numpy(dtype=np.float64) >= share * np.clip(yearly, 1, None))
     # each living member of such a household gets the household's computed tag
-    member_rows = row_of.get_indexer(tables.members["hukou_no"])
+    member_rows = tables.household_rows(tables.members["hukou_no"])
     found = member_rows >= 0
     tagged = {}
     for category, flag in (("dibian", dibian), ("gangxing", gangxing)):

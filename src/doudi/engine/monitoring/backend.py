@@ -46,6 +46,12 @@ class MonitorBackend:
             out[c] = col.astype(object).where(col.notna(), None).tolist()
         return out
 
+    def fetch_arrays(self, sql: str) -> dict:
+        """A result as one array per column (numpy, masked where missing, or pandas), for
+        the engine's own normalising (:func:`.indicators.ints`): no frame in between."""
+        df = self.fetch(sql)
+        return {c: df[c] for c in df.columns}
+
     def register(self, name: str, df: pd.DataFrame) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -95,6 +101,9 @@ class DuckDBMonitorBackend(MonitorBackend):
     def fetch_lists(self, sql: str, ints=()) -> dict[str, list]:
         # numpy arrays (masked where missing) turn into Python values fastest
         return {c: a.tolist() for c, a in self.con.execute(sql).fetchnumpy().items()}
+
+    def fetch_arrays(self, sql: str) -> dict:
+        return self.con.execute(sql).fetchnumpy()
 
     def register(self, name: str, df: pd.DataFrame) -> None:
         self.con.register(f"{name}_df", df)

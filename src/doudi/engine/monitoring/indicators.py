@@ -104,6 +104,14 @@ class IndicatorTables:
             cache[as_of] = household_helps(self.tags, as_of)
         return cache[as_of]
 
+    def household_rows(self, hukou) -> np.ndarray:
+        """The row of each of ``hukou`` in ``households`` (-1 where it has none), by one
+        hash table of the households built once for the run."""
+        index = self.__dict__.get("_household_index")
+        if index is None:
+            index = self.__dict__["_household_index"] = pd.Index(self.households["hukou_no"])
+        return index.get_indexer(hukou)
+
     def facts_of(self, households) -> pd.DataFrame:
         """The indicator facts of ``households`` only."""
         if self.facts is None:
@@ -190,20 +198,32 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
              ORDER BY CASE WHEN relation = '户主' THEN 0 ELSE 1 END, hukou_no, rk) AS rn
       FROM m_register) AS r WHERE rn = 1"""
     m0, m1 = _month(as_of, window), _month(as_of, 1)
+    m12 = _month(as_of, 12)
     w0 = _month(as_of, wage_window)
-    # one group-by per feed (the feed is a constant, not a grouping key: smaller hash tables)
+    wage_feeds = [  # one wage as each department sees it, from month w0 to month m1
+        ("renshe_contribution", "f.month, f.wage_base AS amount",
+         f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL"),
+        ("shuiwu_income_tax", "f.period AS month, f.income AS amount",
+         f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
+         "AND f.income IS NOT NULL"),
+        ("gongjijin_contribution", "f.month, f.base AS amount",
+         f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL"),
+    ]  # fmt: skip
+    # One group-by per feed (the feed is a constant, not a grouping key: smaller hash
+    # tables). The months' record keys (long text) are not carried along: the income facts
+    # take them per person and feed over the income window (m_wage_keys), the few fired
+    # indicators that need one month's record look it up in m_wage_raw.
     wage_rows = " UNION ALL ".join(
-        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount, max(rk) AS rk "
+        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount "
         f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
-        for feed, cols, where in [
-            ("renshe_contribution", "f.month, f.wage_base AS amount",
-             f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL"),
-            ("shuiwu_income_tax", "f.period AS month, f.income AS amount",
-             f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
-             "AND f.income IS NOT NULL"),
-            ("gongjijin_contribution", "f.month, f.base AS amount",
-             f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL"),
-        ])  # fmt: skip
+        for feed, cols, where in wage_feeds)  # fmt: skip
+    wage_keys = " UNION ALL ".join(
+        f"SELECT person_key, '{feed}' AS feed, max(rk) AS rk "
+        f"FROM ({_records(feed, cols, where)}) AS w WHERE month >= '{m0}' GROUP BY person_key"
+        for feed, cols, where in wage_feeds)  # fmt: skip
+    wage_raw = " UNION ALL ".join(
+        f"SELECT person_key, '{feed}' AS feed, month, rk FROM ({_records(feed, cols, where)}) AS w"
+        for feed, cols, where in wage_feeds)  # fmt: skip
     other_rows = " UNION ALL ".join([
         _records("shuiwu_income_tax",
                  "'shuiwu_income_tax' AS feed, f.period AS month, f.income AS amount, "
@@ -258,23 +278,38 @@ SELECT hukou_no,
                 min(street_name)) AS street
 FROM m_members GROUP BY hukou_no"""),
         # one row per person, feed and month: the month's wage as that department saw it
+        ("m_wage_raw", wage_raw),  # a view: the feeds' rows, read where used
         ("m_wage_rows", wage_rows),
+        ("m_wage_keys", wage_keys),
         # the month's wage: the largest of the departments' views of it
         ("m_wage_months", """
 SELECT person_key, month, max(amount) AS wage FROM m_wage_rows GROUP BY person_key, month"""),
+        # a person's wage months, summed up once for the steps that need them: the income
+        # window's total and months, the last 12 months' best and latest month, the latest
+        # month of all
+        ("m_wage_person", f"""
+SELECT person_key,
+       sum(CASE WHEN month >= '{m0}' THEN wage END) AS wage_sum,
+       count(CASE WHEN month >= '{m0}' THEN 1 END) AS wage_n,
+       max(CASE WHEN month >= '{m12}' THEN wage END) AS max_wage_12,
+       count(CASE WHEN month >= '{m12}' THEN 1 END) AS months_12,
+       max(CASE WHEN month >= '{m12}' THEN month END) AS last_month_12,
+       max(month) AS last_month
+FROM m_wage_months GROUP BY person_key"""),
         ("m_other_income", other_rows),
         ("m_income_facts", f"""
-SELECT person_key, feed, max(rk) AS rk, max(CAST(month || '-01' AS DATE)) AS fact_date,
-       CAST(floor(sum(amount) / {window}) AS BIGINT) AS amount, 'wage' AS label
-FROM m_wage_rows WHERE month >= '{m0}' GROUP BY person_key, feed
+SELECT w.person_key, w.feed, k.rk, w.fact_date, w.amount, 'wage' AS label FROM (
+  SELECT person_key, feed, max(CAST(month || '-01' AS DATE)) AS fact_date,
+         CAST(floor(sum(amount) / {window}) AS BIGINT) AS amount
+  FROM m_wage_rows WHERE month >= '{m0}' GROUP BY person_key, feed) AS w
+JOIN m_wage_keys AS k ON k.person_key = w.person_key AND k.feed = w.feed
 UNION ALL
 SELECT person_key, feed, rk, fact_date, CAST(floor(amount / {window}) AS BIGINT) AS amount,
        label FROM m_other_income"""),
-        ("m_income", f"""
-SELECT m.hukou_no, sum(coalesce(w.wage, 0)) + sum(coalesce(o.other, 0)) AS income
+        ("m_income", """
+SELECT m.hukou_no, sum(coalesce(w.wage_sum, 0)) + sum(coalesce(o.other, 0)) AS income
 FROM m_members AS m
-LEFT JOIN (SELECT person_key, sum(wage) AS wage FROM m_wage_months WHERE month >= '{m0}'
-           GROUP BY person_key) AS w ON w.person_key = m.person_key
+LEFT JOIN m_wage_person AS w ON w.person_key = m.person_key
 LEFT JOIN (SELECT person_key, sum(amount) AS other FROM m_other_income
            GROUP BY person_key) AS o ON o.person_key = m.person_key
 WHERE m.alive GROUP BY m.hukou_no"""),
@@ -295,9 +330,8 @@ JOIN m_members AS m ON m.person_key = x.person_key GROUP BY m.hukou_no"""),
         ("m_earn", f"""
 SELECT m.hukou_no, max(w.avg_wage) AS best_wage, max(o.pension) AS best_pension
 FROM m_members AS m
-LEFT JOIN (SELECT person_key, CAST(floor(sum(wage) / count(*)) AS BIGINT) AS avg_wage
-           FROM m_wage_months WHERE month >= '{m0}' GROUP BY person_key) AS w
-  ON w.person_key = m.person_key
+LEFT JOIN (SELECT person_key, CAST(floor(wage_sum / wage_n) AS BIGINT) AS avg_wage
+           FROM m_wage_person WHERE wage_n > 0) AS w ON w.person_key = m.person_key
 LEFT JOIN (SELECT person_key, CAST(floor(max(amount) / {window}) AS BIGINT) AS pension
            FROM m_other_income WHERE feed = 'renshe_pension' GROUP BY person_key) AS o
   ON o.person_key = m.person_key
@@ -314,6 +348,8 @@ LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no"""),
         ("m_tags", _tags_sql(as_of)),
     ]
 
+
+VIEW_STEPS = frozenset({"m_wage_raw"})  # base steps kept as views, not tables
 
 # The household profile: facts per household beyond the indicators, for the statistical
 # model (integers: counts, fen, grades, days before ``as_of``). Each is a plain reading of one
@@ -371,10 +407,10 @@ def profile_sql(as_of: dt.date) -> str:
             f"AND month >= '{m12}' AND month <= '{m1}'",
             "count(DISTINCT x.person_key) AS n_fund"),
         "wages": per_household(
-            f"SELECT person_key, wage, month FROM m_wage_months WHERE month >= '{m12}' "
-            f"AND month <= '{m1}'",
-            f"max(wage) AS max_month_wage, count(DISTINCT CASE WHEN month >= '{m3}' THEN "
-            "x.person_key END) AS n_earners_3m, count(*) AS wage_months"),
+            "SELECT person_key, max_wage_12, months_12, last_month_12 FROM m_wage_person "
+            "WHERE months_12 > 0",
+            f"max(max_wage_12) AS max_month_wage, count(DISTINCT CASE WHEN last_month_12 >= "
+            f"'{m3}' THEN x.person_key END) AS n_earners_3m, sum(months_12) AS wage_months"),
         "pensions": per_household(_records(
             "renshe_pension", "f.monthly_amount, f.scheme",
             f"f.status = '正常发放' AND f.start_month <= '{m1}' AND f.monthly_amount IS NOT NULL"),
@@ -566,7 +602,7 @@ SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
   SELECT c.hukou_no, c.last_wage AS value, r.feed, r.rk AS record_key,
          CAST(c.last_month || '-01' AS DATE) AS fact_date, c.last_wage AS amount,
          'last_month' AS label,
-         row_number() OVER (PARTITION BY c.person_key ORDER BY r.feed, r.rk) AS rn
+         row_number() OVER (PARTITION BY c.person_key ORDER BY r.feed, r.rk DESC) AS rn
   FROM (SELECT m.hukou_no, s.* FROM (
           SELECT person_key, max(month) AS last_month, count(*) AS months,
                  max(wage) AS last_wage FROM m_wage_months WHERE month >= '{w0}'
@@ -577,7 +613,7 @@ SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
           AND NOT EXISTS (SELECT 1 FROM m_other_income AS o
                           WHERE o.person_key = s.person_key AND o.feed = 'renshe_pension')
        ) AS c
-  JOIN m_wage_rows AS r ON r.person_key = c.person_key AND r.month = c.last_month) AS x
+  JOIN m_wage_raw AS r ON r.person_key = c.person_key AND r.month = c.last_month) AS x
 WHERE rn = 1"""
     if k == "business_closed":
         rows = _records("shichang_business",
@@ -697,8 +733,7 @@ WHERE m.alive AND {cond}"""
                         f"f.reg_date <= {d} AND f.reg_date > {since(p['within_days'])}")  # fmt: skip
         # still unemployed: no wage month after the registration month
         rows = (f"SELECT u.* FROM ({rows}) AS u JOIN m_members AS m ON m.person_key = u.person_key"
-                " LEFT JOIN (SELECT person_key, max(month) AS last_month FROM m_wage_months"
-                " GROUP BY person_key) AS w ON w.person_key = u.person_key"
+                " LEFT JOIN m_wage_person AS w ON w.person_key = u.person_key"
                 " WHERE m.age >= 18 AND m.age < 60 AND (w.last_month IS NULL OR"
                 " CAST(w.last_month || '-01' AS DATE) <= u.fact_date)")  # fmt: skip
         return _person_count(rows, 1)
@@ -730,7 +765,7 @@ WHERE m.alive AND {cond}"""
 SELECT m.hukou_no, 1 AS value, m.death_feed AS feed, m.death_rk AS record_key,
        m.death_date AS fact_date, {age_at_death} AS amount, m.relation AS label
 FROM m_members AS m JOIN m_hh AS h ON h.hukou_no = m.hukou_no
-LEFT JOIN (SELECT DISTINCT person_key FROM m_wage_months) AS w ON w.person_key = m.person_key
+LEFT JOIN m_wage_person AS w ON w.person_key = m.person_key
 WHERE NOT m.alive AND m.death_date > {before}{minors}
   AND (({age_at_death} >= 18 AND {age_at_death} < 60) OR w.person_key IS NOT NULL)"""
     if k == "sudden_hospitalisation":
@@ -819,7 +854,10 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
             lookup = _area_codes(codes)
             backend.register("m_lines", line_table(policy, lookup, as_of))
         ts = time.perf_counter()
-        backend.create(name, sql)
+        if name in VIEW_STEPS:
+            backend.view(name, sql)
+        else:
+            backend.create(name, sql)
         if step_timings is not None:
             step_timings[name] = round(time.perf_counter() - ts, 3)
     timings["base"] = round(time.perf_counter() - t, 3)
@@ -831,12 +869,12 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
     timings["indicators"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     # sorted by the backend (text sorts by code point in DuckDB, Spark and Python alike)
-    hh = backend.fetch("SELECT * FROM m_household ORDER BY hukou_no")
+    hh = backend.fetch_arrays("SELECT * FROM m_household ORDER BY hukou_no")
     tags = backend.fetch("SELECT * FROM m_tags")
-    members = backend.fetch("SELECT person_key, hukou_no FROM m_members WHERE alive "
-                            "ORDER BY hukou_no, person_key")  # fmt: skip
-    members = pd.DataFrame({"person_key": pd.to_numeric(members["person_key"]).astype("int64"),
-                            "hukou_no": members["hukou_no"].astype(str)})
+    members = backend.fetch_arrays("SELECT person_key, hukou_no FROM m_members WHERE alive "
+                                   "ORDER BY hukou_no, person_key")  # fmt: skip
+    members = pd.DataFrame({"person_key": ints(members["person_key"]),
+                            "hukou_no": texts(members["hukou_no"])})
     timings["fetch"] = round(time.perf_counter() - t, 3)
     return IndicatorTables(
         facts=facts,
@@ -899,7 +937,7 @@ def _run_facts(backend: MonitorBackend, table: str, key: str, items, as_of: dt.d
                  "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"]
     backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
     facts = _fetch_facts(backend, table, key) if fetch else None
-    summary = backend.fetch(
+    summary = backend.fetch_arrays(
         f"SELECT hukou_no, {key}, max(value) AS value, CAST(max(fact_date) AS VARCHAR) AS onset,"
         f" count(*) AS facts FROM {table} GROUP BY hukou_no, {key} ORDER BY hukou_no, {key}"
     )  # fmt: skip
@@ -929,6 +967,38 @@ def _none(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), None)
 
 
+def ints(a, *, nullable: bool = False):
+    """An integer column as a backend gives it (numpy, masked where missing, or pandas):
+    int64 with missing as 0, or (``nullable``) pandas' Int64 keeping them missing. Sums come
+    as floats or 128-bit integers: whole numbers either way."""
+    if isinstance(a, np.ma.MaskedArray):
+        mask, data = np.ma.getmaskarray(a), a.filled(0)
+    else:
+        s = pd.to_numeric(pd.Series(a, copy=False))
+        mask, data = s.isna().to_numpy(), s.fillna(0).to_numpy()
+    data = data.astype(np.int64)
+    return pd.arrays.IntegerArray(data, mask) if nullable else data
+
+
+def objects(a) -> np.ndarray:
+    """A column of values as an object array, ``None`` where missing."""
+    if isinstance(a, np.ma.MaskedArray):
+        out = np.array(a.data, dtype=object)
+        out[np.ma.getmaskarray(a)] = None
+        return out
+    s = pd.Series(a, copy=False)
+    return s.astype(object).where(s.notna(), None).to_numpy()
+
+
+def texts(a) -> np.ndarray:
+    """A text column as an object array of ``str`` (a missing value as its text, as
+    ``astype(str)`` gives it)."""
+    out = objects(a)
+    if len(out) and pd.isna(out).any():
+        out = out.astype(str).astype(object)
+    return out
+
+
 def _normalise_facts(df: pd.DataFrame, key: str) -> pd.DataFrame:
     """Stable types, whichever backend produced the rows (already ordered by SQL)."""
     return pd.DataFrame({
@@ -943,37 +1013,40 @@ def _normalise_facts(df: pd.DataFrame, key: str) -> pd.DataFrame:
     }).reset_index(drop=True)  # fmt: skip
 
 
-def _normalise_summary(df: pd.DataFrame, key: str) -> pd.DataFrame:
+def _normalise_summary(cols: dict, key: str) -> pd.DataFrame:
+    """Stable types from :meth:`~.backend.MonitorBackend.fetch_arrays` columns."""
     return pd.DataFrame({
-        "hukou_no": df["hukou_no"].astype(str),
-        key: df[key].astype(str),
-        "value": pd.to_numeric(df["value"]).astype("Int64"),
-        "onset": _none(df["onset"]),
-        "facts": pd.to_numeric(df["facts"]).astype("int64"),
-    }).reset_index(drop=True)  # fmt: skip
+        "hukou_no": texts(cols["hukou_no"]),
+        key: texts(cols[key]),
+        "value": ints(cols["value"], nullable=True),
+        "onset": objects(cols["onset"]),
+        "facts": ints(cols["facts"]),
+    }, copy=False)  # fmt: skip
 
 
-def _normalise_households(df: pd.DataFrame) -> pd.DataFrame:
-    """Stable types, sorted by hukou_no (each column taken in order once: sorting the built
-    frame would copy every column again)."""
-    hukou = df["hukou_no"].astype(str).to_numpy()
+def _normalise_households(cols: dict) -> pd.DataFrame:
+    """Stable types from :meth:`~.backend.MonitorBackend.fetch_arrays` columns, sorted by
+    hukou_no (each column taken in order once: sorting the built frame would copy every
+    column again)."""
+    hukou = texts(cols["hukou_no"])
     if len(hukou) and bool((hukou[1:] > hukou[:-1]).all()):
-        order = np.arange(len(hukou))  # the backend sorted them
+        order = None  # the backend sorted them
     else:
         order = np.argsort(hukou, kind="stable")
-    cols: dict[str, object] = {"hukou_no": hukou[order]}
+
+    def ordered(a):
+        return a if order is None else a[order]
+
+    out: dict[str, object] = {"hukou_no": ordered(hukou)}
     for c in ("size", "n_minor", "n_working", "n_elderly", "n_80", "n_deceased", "income",
               "medical_spend", "best_wage", "best_pension"):  # fmt: skip
-        cols[c] = pd.to_numeric(df[c]).fillna(0).astype("int64").to_numpy()[order]
-    cols["head_age"] = pd.to_numeric(df["head_age"]).astype("Int64").array.take(order)
+        out[c] = ordered(ints(cols[c]))
+    out["head_age"] = ordered(ints(cols["head_age"], nullable=True))
     for c in ("area_code", "street"):
-        cols[c] = df[c].astype(object).where(df[c].notna(), None).to_numpy()[order]
+        out[c] = ordered(objects(cols[c]))
     for c in PROFILE_COLUMNS:
-        if c in PROFILE_MISSING:
-            cols[c] = pd.to_numeric(df[c]).astype("Int64").array.take(order)
-        else:
-            cols[c] = pd.to_numeric(df[c]).fillna(0).astype("int64").to_numpy()[order]
-    return pd.DataFrame(cols)
+        out[c] = ordered(ints(cols[c], nullable=c in PROFILE_MISSING))
+    return pd.DataFrame(out, copy=False)
 
 
 def _normalise_tags(df: pd.DataFrame) -> pd.DataFrame:

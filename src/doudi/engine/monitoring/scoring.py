@@ -128,11 +128,14 @@ def scorecard(flags: np.ndarray, households: list[str],
 
 
 def features(flags: np.ndarray, households_table: pd.DataFrame, score: pd.Series,
-             policy: Policy, window: int, helps: dict) -> pd.DataFrame:  # fmt: skip
+             policy: Policy, window: int, helps: dict, *,
+             rows: np.ndarray | None = None) -> pd.DataFrame:  # fmt: skip
     """The statistical model's features for the households of ``score`` (index hukou_no):
     the household's facts and profile, the help categories it holds (``helps``), the
-    scorecard score and one 0/1 column per indicator (suppressed ones count as not fired)."""
-    pos = pd.Index(households_table["hukou_no"]).get_indexer(score.index)
+    scorecard score and one 0/1 column per indicator (suppressed ones count as not fired).
+    ``rows``: each household's row in ``households_table`` (-1: none), when known."""
+    pos = pd.Index(households_table["hukou_no"]).get_indexer(score.index) if rows is None \
+        else rows
     if (pos < 0).any():  # a household missing from the table has no facts: all missing
         h = households_table.set_index("hukou_no").reindex(score.index).reset_index(drop=True)
         pos = np.arange(len(score))
