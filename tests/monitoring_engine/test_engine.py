@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -370,6 +371,20 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
         len(BIRTH), len(RECORDS["renshe_contribution"]), 0)
     plain = _run((lake, catalogue, persons))
     _same(_run((lake, catalogue, persons), keyed=store), plain)
+    # the person key stands for who they are: no ID number, name or phone number is stored
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        stored = {feed: [c for (c, *_) in con.execute(f"DESCRIBE {feed}").fetchall()]
+                  for feed in FEEDS}  # fmt: skip
+    finally:
+        con.close()
+    assert stored["gongan_hukou"][:3] == ["person_key", "rk", "person_no"]
+    assert {"hukou_no", "birth_date", "relation"} <= set(stored["gongan_hukou"])
+    for feed in FEEDS:
+        identifying = {"id_number", "name", "id_number_raw"} | {
+            f.name for f in catalogue[feed].fields if f.type == "phone"}
+        assert identifying & set(stored[feed]) == set(), feed
+        assert "person_key" in stored[feed], feed
 
     def stored_feeds(people) -> set[str]:
         backend = DuckDBMonitorBackend(lake, catalogue, keyed=store)

@@ -6,8 +6,9 @@ of text keys over millions of rows (the monthly wage feeds alone hold 2.4 millio
 130,000-household district), the same join each day. It changes only when the persons change
 (a new link run) or a feed gets a new delivery. So the link run stores it: :func:`build`
 writes a DuckDB file with one table per feed of :data:`~.indicators.FEEDS` — ``person_key``,
-``rk`` (the record key as text) and the feed's columns, exactly the rows
-:func:`~.indicators.keyed_relation_sql` gives — and a manifest of what it was built from:
+``rk`` (the record key as text) and the feed's columns but those that identify a person
+(:data:`IDENTIFYING`: ID numbers, names, phone numbers, which no monitoring step reads) — the
+rows :func:`~.indicators.keyed_relation_sql` gives — and a manifest of what it was built from:
 
 - per feed, the lake's files (deliveries are named by their content hash, so equal names are
   equal contents);
@@ -19,8 +20,9 @@ while its manifest entry matches the lake's current files and the persons given;
 feed is joined as without a store. The rows are the same either way, so the results are too
 (tested). DuckDB backend only: Spark joins as before.
 
-The store holds what the lake holds (plus integer person keys) and lives beside the persons
-file, with the same protection; it is a cache — deleting it costs only speed.
+The store holds less than the lake (no ID number, name or phone number: the person key stands
+for them), lives beside the persons file with the same protection, and is a cache — deleting
+it costs only speed.
 """
 
 from __future__ import annotations
@@ -34,8 +36,11 @@ import pandas as pd
 
 from .indicators import FEEDS, keyed_relation_sql, persons_frame
 
-FORMAT = "doudi-keyed-feeds/1"
+FORMAT = "doudi-keyed-feeds/2"  # 2: without the identifying columns
 MANIFEST = "keyed_manifest"
+# field types that identify a person, left out of the store (with intake's raw ID text)
+IDENTIFYING = ("id_number", "name", "phone")
+RAW_ID = "id_number_raw"
 
 
 def persons_fingerprint(persons: pd.DataFrame) -> tuple[int, str]:
@@ -45,6 +50,12 @@ def persons_fingerprint(persons: pd.DataFrame) -> tuple[int, str]:
     keys = persons["person_key"].to_numpy(dtype=np.int64).astype(np.uint64)
     weights = np.arange(len(keys), dtype=np.uint64) * np.uint64(2654435761) + np.uint64(1)
     return len(keys), str(int((keys * weights).sum(dtype=np.uint64)))
+
+
+def _identifying(con, feed) -> list[str]:
+    """The columns of ``feed``'s lake view that identify a person."""
+    names = {f.name for f in feed.fields if f.type in IDENTIFYING} | {RAW_ID}
+    return [c for (c, *_) in con.execute(f"DESCRIBE {feed.id}").fetchall() if c in names]
 
 
 def _quote(path: Path) -> str:
@@ -61,7 +72,7 @@ def build(lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEE
     leftovers = (tmp, Path(f"{tmp}.wal"))  # of a build that failed half-way
     for leftover in leftovers:
         leftover.unlink(missing_ok=True)
-    keys = {feed.id: feed.record_key for feed in catalogue}
+    by_id = {feed.id: feed for feed in catalogue}
     con = lake.connect(catalogue)
     rows: dict[str, int] = {}
     try:
@@ -74,7 +85,10 @@ def build(lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEE
         con.execute(f"CREATE TABLE keyed.{MANIFEST} (feed VARCHAR, files VARCHAR, "
                     "persons BIGINT, person_key_sum VARCHAR, format VARCHAR)")
         for feed in feeds:
-            con.execute(f"CREATE TABLE keyed.{feed} AS {keyed_relation_sql(feed, keys[feed])}")
+            drop = _identifying(con, by_id[feed])
+            exclude = f" EXCLUDE ({', '.join(drop)})" if drop else ""
+            con.execute(f"CREATE TABLE keyed.{feed} AS SELECT *{exclude} FROM "
+                        f"({keyed_relation_sql(feed, by_id[feed].record_key)}) AS k")
             rows[feed] = con.execute(f"SELECT count(*) FROM keyed.{feed}").fetchone()[0]
             files = json.dumps([p.name for p in lake.files(feed)])
             con.execute(f"INSERT INTO keyed.{MANIFEST} VALUES (?, ?, ?, ?, ?)",
