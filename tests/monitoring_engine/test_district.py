@@ -118,6 +118,17 @@ def test_the_model_stays_off_below_min_outcomes(district, duckdb_result):
     pd.testing.assert_frame_equal(run.households, duckdb_result.households)
 
 
+def test_a_model_that_does_not_load_fails_the_run(district):
+    from doudi.engine.monitoring.model import ModelError
+
+    lake, catalogue, persons, _ = district
+    policy = Policy.from_dict(default_policy())
+    for junk, message in ((b"not json", "not a monitoring model"),
+                          (b'{"format": "other/1"}', "unknown model format 'other/1'")):
+        with pytest.raises(ModelError, match=message):
+            monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, model=junk)
+
+
 def test_training_is_deterministic(duckdb_result, district):
     truth = district[3]
     outcomes = truth.reindex(sorted(duckdb_result.households["hukou_no"])).fillna(False)

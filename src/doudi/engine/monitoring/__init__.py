@@ -116,6 +116,7 @@ def _monitor(lake, catalogue, persons, *, policy, as_of, households, backend, mo
             progress(n, total)
 
     step(0)
+    loading = _load_model(model)
     be = make_monitor_backend(backend, lake, catalogue, spark=spark, feeds=FEEDS, keyed=keyed)
     try:
         timings["connect"] = round(time.perf_counter() - t0, 3)
@@ -126,7 +127,8 @@ def _monitor(lake, catalogue, persons, *, policy, as_of, households, backend, mo
         step(2)
         t = time.perf_counter()
         # facts are fetched for the warned households only, while the backend is open
-        result = score_tables(tables, policy=policy, as_of=as_of, model=model)
+        result = score_tables(tables, policy=policy, as_of=as_of, model=model,
+                              envelope=None if loading is None else loading.result())
         timings["scores"] = round(time.perf_counter() - t, 3)
     finally:
         be.close()
@@ -140,22 +142,41 @@ def _monitor(lake, catalogue, persons, *, policy, as_of, households, backend, mo
     return result
 
 
+def _load_model(model: bytes | None):
+    """The model's envelope (:func:`.model.load`), loaded in a thread: unpickling it imports
+    scikit-learn (about a second the first time in a process), which then happens while the
+    SQL runs and leaves the interpreter free. ``None`` without a model; a model that does not
+    load raises when its result is asked for, where scoring would have loaded it."""
+    if model is None:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .model import load
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doudi-model")
+    try:
+        return pool.submit(load, model)
+    finally:
+        pool.shutdown(wait=False)
+
+
 def score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
-                 model: bytes | None = None) -> MonitorResult:  # fmt: skip
-    """Scorecard, suppression, triggers, model and explanations from computed indicators."""
+                 model: bytes | None = None, envelope: dict | None = None) -> MonitorResult:
+    """Scorecard, suppression, triggers, model and explanations from computed indicators.
+    ``envelope``: ``model`` already loaded (:func:`.model.load`)."""
     # Explanations are many small containers, none in a cycle: the cyclic garbage collector
     # would rescan them again and again, so it pauses while they are built.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _score_tables(tables, policy=policy, as_of=as_of, model=model)
+        return _score_tables(tables, policy=policy, as_of=as_of, model=model, envelope=envelope)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
-                  model: bytes | None) -> MonitorResult:
+                  model: bytes | None, envelope: dict | None) -> MonitorResult:
     helps = tables.helps(as_of)
     fired = scoring.fired_table(tables, policy)
     fired["suppressed_by"] = scoring.suppress(fired, helps, policy)
@@ -187,7 +208,8 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     dims, card = scoring.scorecard(flags, all_households, policy)
     feats = scoring.features(flags, tables.households, card, policy, tables.income_window,
                              helps, rows=tables.household_rows(all_households))
-    prob, model_version, model_status = scoring.probability_of(model, feats, policy)
+    prob, model_version, model_status = scoring.probability_of(model, feats, policy,
+                                                               envelope=envelope)
     score = scoring.combine(card, prob, policy)
 
     # triggers: the highest raise_to per household

@@ -218,11 +218,13 @@ def explain_facts(facts, key: str) -> dict[tuple[str, str], list]:
     return out
 
 
-def probability_of(model: bytes | None, feats: pd.DataFrame, policy: Policy):
-    """(probability array or None, model version or None, model status)."""
+def probability_of(model: bytes | None, feats: pd.DataFrame, policy: Policy, *,
+                   envelope: dict | None = None):  # fmt: skip
+    """(probability array or None, model version or None, model status). ``envelope``:
+    ``model`` already loaded (:func:`.model.load`)."""
     if model is None:
         return None, None, "off: no model"
-    envelope = model_mod.load(model)
+    envelope = model_mod.load(model) if envelope is None else envelope
     version = model_mod.model_version(model)
     n = int(envelope["evaluation"].get("outcomes", 0))
     if n < policy.model.min_outcomes:
