@@ -76,6 +76,7 @@ CATEGORY_OF = {"低保": "dibao", "特困": "tekun", "低保边缘": "dibian", "
 HELP_CATEGORIES = (*CATEGORY_OF.values(), "fangfanpin")
 LINE_KINDS = ("income_below_line", "earnings_below_line")
 DEFAULT_INCOME_WINDOW = 6  # months, when the policy has no income_below_line indicator
+PROFILE_MONTHS = 12  # the profile's wage figures: the last 12 months
 TEMP_ASSIST_VALID_DAYS = 365  # a 临时救助 counts as "recent help" for a year
 
 
@@ -172,7 +173,12 @@ def _age(birth: str, on: str) -> str:
 # ------------------------------------------------------------------------------- base steps
 
 
-def base_steps(as_of: dt.date, *, override: bool, window: int, wage_window: int) -> list:
+def base_steps(as_of: dt.date, *, override: bool, window: int, wage_window: int,
+               recent: tuple[int, ...] = (PROFILE_MONTHS,)) -> list:  # fmt: skip
+    """The base tables, in order: (name, SQL). ``window``: the income window in months;
+    ``wage_window``: how many months of wages are read; ``recent``: the windows (months, at
+    most ``wage_window``) for which each person's wage months are counted
+    (:func:`recent_windows`)."""
     d = _date(as_of)
     asof_int = as_of.year * 10000 + as_of.month * 100 + as_of.day
     register = _records("gongan_hukou",
@@ -198,8 +204,12 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
              ORDER BY CASE WHEN relation = '户主' THEN 0 ELSE 1 END, hukou_no, rk) AS rn
       FROM m_register) AS r WHERE rn = 1"""
     m0, m1 = _month(as_of, window), _month(as_of, 1)
-    m12 = _month(as_of, 12)
     w0 = _month(as_of, wage_window)
+    per_window = ",\n".join(
+        f"       count(CASE WHEN month >= '{_month(as_of, n)}' THEN 1 END) AS months_{n},\n"
+        f"       max(CASE WHEN month >= '{_month(as_of, n)}' THEN month END) AS last_month_{n},\n"
+        f"       max(CASE WHEN month >= '{_month(as_of, n)}' THEN wage END) AS max_wage_{n}"
+        for n in sorted(set(recent)))  # fmt: skip
     wage_feeds = [  # one wage as each department sees it, from month w0 to month m1
         ("renshe_contribution", "f.month, f.wage_base AS amount",
          f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL"),
@@ -285,15 +295,13 @@ FROM m_members GROUP BY hukou_no"""),
         ("m_wage_months", """
 SELECT person_key, month, max(amount) AS wage FROM m_wage_rows GROUP BY person_key, month"""),
         # a person's wage months, summed up once for the steps that need them: the income
-        # window's total and months, the last 12 months' best and latest month, the latest
-        # month of all
+        # window's total and months; per recent window the months, the latest and the best;
+        # the latest month of all
         ("m_wage_person", f"""
 SELECT person_key,
        sum(CASE WHEN month >= '{m0}' THEN wage END) AS wage_sum,
        count(CASE WHEN month >= '{m0}' THEN 1 END) AS wage_n,
-       max(CASE WHEN month >= '{m12}' THEN wage END) AS max_wage_12,
-       count(CASE WHEN month >= '{m12}' THEN 1 END) AS months_12,
-       max(CASE WHEN month >= '{m12}' THEN month END) AS last_month_12,
+{per_window},
        max(month) AS last_month
 FROM m_wage_months GROUP BY person_key"""),
         ("m_other_income", other_rows),
@@ -351,6 +359,16 @@ LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no"""),
 
 VIEW_STEPS = frozenset({"m_wage_raw"})  # base steps kept as views, not tables
 
+
+def recent_windows(policy: Policy, wage_window: int) -> tuple[int, ...]:
+    """The windows (months) each person's wage months are counted for in ``m_wage_person``:
+    the profile's, and each stopped-income indicator's or trigger's (at most
+    ``wage_window``)."""
+    stopped = [min(int(i.params["window_months"]), wage_window)
+               for i in (*policy.indicators, *policy.triggers) if i.kind == "income_stopped"]
+    return tuple(sorted({PROFILE_MONTHS, *stopped}))
+
+
 # The household profile: facts per household beyond the indicators, for the statistical
 # model (integers: counts, fen, grades, days before ``as_of``). Each is a plain reading of one
 # department's records — assets, earnings, pensions, medical use, disability, unemployment,
@@ -377,6 +395,7 @@ def profile_sql(as_of: dt.date) -> str:
     d = _date(as_of)
     year = _date(as_of - dt.timedelta(days=365))
     m1, m3, m12 = _month(as_of, 1), _month(as_of, 3), _month(as_of, 12)
+    n = PROFILE_MONTHS  # m_wage_person's window for the profile
     aid = " ".join(f"WHEN '{k}' THEN {v}" for k, v in AID_LEVELS.items())
 
     def days(newest: str) -> str:  # whole days from the newest date to as_of
@@ -407,10 +426,10 @@ def profile_sql(as_of: dt.date) -> str:
             f"AND month >= '{m12}' AND month <= '{m1}'",
             "count(DISTINCT x.person_key) AS n_fund"),
         "wages": per_household(
-            "SELECT person_key, max_wage_12, months_12, last_month_12 FROM m_wage_person "
-            "WHERE months_12 > 0",
-            f"max(max_wage_12) AS max_month_wage, count(DISTINCT CASE WHEN last_month_12 >= "
-            f"'{m3}' THEN x.person_key END) AS n_earners_3m, sum(months_12) AS wage_months"),
+            f"SELECT person_key, max_wage_{n} AS wage, months_{n} AS months, last_month_{n} "
+            f"AS last_month FROM m_wage_person WHERE months_{n} > 0",
+            f"max(wage) AS max_month_wage, count(DISTINCT CASE WHEN last_month >= '{m3}' "
+            "THEN x.person_key END) AS n_earners_3m, sum(months) AS wage_months"),
         "pensions": per_household(_records(
             "renshe_pension", "f.monthly_amount, f.scheme",
             f"f.status = '正常发放' AND f.start_month <= '{m1}' AND f.monthly_amount IS NOT NULL"),
@@ -596,7 +615,7 @@ WHERE h.size > 0 AND h.best_wage < {line} AND h.best_pension < {line}"""
     if k == "income_stopped":
         w = int(p["window_months"])
         gap_start = _month(as_of, int(p["gap_months"]))
-        w0 = _month(as_of, min(w, wage_window))
+        n = min(w, wage_window)  # a window of m_wage_person (:func:`recent_windows`)
         return f"""
 SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
   SELECT c.hukou_no, c.last_wage AS value, r.feed, r.rk AS record_key,
@@ -604,9 +623,8 @@ SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
          'last_month' AS label,
          row_number() OVER (PARTITION BY c.person_key ORDER BY r.feed, r.rk DESC) AS rn
   FROM (SELECT m.hukou_no, s.* FROM (
-          SELECT person_key, max(month) AS last_month, count(*) AS months,
-                 max(wage) AS last_wage FROM m_wage_months WHERE month >= '{w0}'
-          GROUP BY person_key) AS s
+          SELECT person_key, last_month_{n} AS last_month, months_{n} AS months,
+                 max_wage_{n} AS last_wage FROM m_wage_person WHERE months_{n} > 0) AS s
         JOIN m_members AS m ON m.person_key = s.person_key
         WHERE m.alive AND m.age >= 18 AND m.age < 60
           AND s.months >= {int(p['min_prior_months'])} AND s.last_month < '{gap_start}'
@@ -848,7 +866,8 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
     wage_window = max([window, 12] + [int(i.params["window_months"]) for i in policy.indicators
                                       if i.kind == "income_stopped"])  # fmt: skip
     for name, sql in base_steps(as_of, override=households is not None, window=window,
-                                wage_window=wage_window):  # fmt: skip
+                                wage_window=wage_window,
+                                recent=recent_windows(policy, wage_window)):  # fmt: skip
         if name == "m_household":
             codes = backend.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
             lookup = _area_codes(codes)
