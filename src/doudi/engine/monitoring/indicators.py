@@ -982,10 +982,6 @@ def _fetch_facts(backend: MonitorBackend, table: str, key: str,
     return _normalise_facts(backend.fetch(sql), key)
 
 
-def _none(series: pd.Series) -> pd.Series:
-    return series.astype(object).where(series.notna(), None)
-
-
 def ints(a, *, nullable: bool = False):
     """An integer column as a backend gives it (numpy, masked where missing, or pandas):
     int64 with missing as 0, or (``nullable``) pandas' Int64 keeping them missing. Sums come
@@ -1024,11 +1020,11 @@ def _normalise_facts(df: pd.DataFrame, key: str) -> pd.DataFrame:
         "hukou_no": df["hukou_no"].astype(str),
         key: df[key].astype(str),
         "value": pd.to_numeric(df["value"]).astype("Int64"),
-        "feed": _none(df["feed"]),
-        "record_key": _none(df["record_key"]),
-        "fact_date": _none(df["fact_date"]),
+        "feed": objects(df["feed"]),
+        "record_key": objects(df["record_key"]),
+        "fact_date": objects(df["fact_date"]),
         "amount": pd.to_numeric(df["amount"]).astype("Int64"),
-        "label": _none(df["label"]),
+        "label": objects(df["label"]),
     }).reset_index(drop=True)  # fmt: skip
 
 
