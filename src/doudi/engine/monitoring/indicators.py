@@ -174,7 +174,7 @@ def _age(birth: str, on: str) -> str:
 
 
 def base_steps(as_of: dt.date, *, override: bool, window: int, wage_window: int,
-               recent: tuple[int, ...] = (PROFILE_MONTHS,)) -> list:  # fmt: skip
+               recent: tuple[int, ...]) -> list:  # fmt: skip
     """The base tables, in order: (name, SQL). ``window``: the income window in months;
     ``wage_window``: how many months of wages are read; ``recent``: the windows (months, at
     most ``wage_window``) for which each person's wage months are counted
@@ -287,8 +287,8 @@ SELECT hukou_no,
        coalesce(max(CASE WHEN relation = '户主' THEN street_name END),
                 min(street_name)) AS street
 FROM m_members GROUP BY hukou_no"""),
+        ("m_wage_raw", wage_raw),  # a view: the wage feeds' rows, read where used
         # one row per person, feed and month: the month's wage as that department saw it
-        ("m_wage_raw", wage_raw),  # a view: the feeds' rows, read where used
         ("m_wage_rows", wage_rows),
         ("m_wage_keys", wage_keys),
         # the month's wage: the largest of the departments' views of it
