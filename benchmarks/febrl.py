@@ -93,8 +93,19 @@ def baseline(records: pd.DataFrame, *, link_type: str, backend: str, threads: in
     ]
     if records["id_number"].notna().any():
         comparisons.append(cl.ExactMatch("id_number"))
-    columns = ["unique_id", "source", "given_name", "surname", "birth_date", "street_number",
-               "address_1", "suburb", "postcode", "state", "id_number"]  # fmt: skip
+    columns = [
+        "unique_id",
+        "source",
+        "given_name",
+        "surname",
+        "birth_date",
+        "street_number",
+        "address_1",
+        "suburb",
+        "postcode",
+        "state",
+        "id_number",
+    ]
     be = make_backend(backend, threads=threads)
     sdf = be.register(records[columns], "baseline_records")
     linker = Linker(

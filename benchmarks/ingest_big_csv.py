@@ -102,8 +102,19 @@ label = "家庭住址"
 max_length = 200
 """
 
-HEADER = ["档案编号", "身份证号", "姓名", "出生日期", "联系电话", "保障类别", "月保障金额",
-          "发放月份", "家庭人口", "是否残疾", "家庭住址"]
+HEADER = [
+    "档案编号",
+    "身份证号",
+    "姓名",
+    "出生日期",
+    "联系电话",
+    "保障类别",
+    "月保障金额",
+    "发放月份",
+    "家庭人口",
+    "是否残疾",
+    "家庭住址",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国"
 AREAS = ["420106", "420102", "420103", "420104", "420105", "420107", "420111", "420112"]
@@ -118,10 +129,14 @@ def generate(path: Path, rows: int, encoding: str, seed: int = 7) -> None:
     base = dt.date(1930, 1, 1)
     # Pools keep generation fast; values still vary as in a real extract.
     births = [base + dt.timedelta(days=rnd.randrange(0, 30000)) for _ in range(20_000)]
-    ids = [idnumber.make(AREAS[i % len(AREAS)], births[i % len(births)], rnd.randrange(1000))
-           for i in range(200_000)]
-    names = [rnd.choice(SURNAMES) + rnd.choice(GIVEN) + (rnd.choice(GIVEN) if i % 3 else "")
-             for i in range(5_000)]
+    ids = [
+        idnumber.make(AREAS[i % len(AREAS)], births[i % len(births)], rnd.randrange(1000))
+        for i in range(200_000)
+    ]
+    names = [
+        rnd.choice(SURNAMES) + rnd.choice(GIVEN) + (rnd.choice(GIVEN) if i % 3 else "")
+        for i in range(5_000)
+    ]
     cats = ["城市低保", "农村低保", "特困供养"]
     with open(path, "w", encoding=encoding, newline="") as fh:
         w = csv.writer(fh)
@@ -146,11 +161,21 @@ def generate(path: Path, rows: int, encoding: str, seed: int = 7) -> None:
                 phone = "12345"  # phone_invalid (flag)
             elif r == 4:
                 idn = idn[:17] + ("0" if idn[17] != "0" else "1")  # id_check_digit (flag)
-            buf.append([
-                f"DB{i:09d}", idn, name, bd, phone, cats[k % 3], amount,
-                f"2024-{1 + k % 12:02d}", str(1 + k % 6), "是否"[k % 2],
-                f"武汉市武昌区{STREETS[k % len(STREETS)]}{1 + k % 300}号",
-            ])
+            buf.append(
+                [
+                    f"DB{i:09d}",
+                    idn,
+                    name,
+                    bd,
+                    phone,
+                    cats[k % 3],
+                    amount,
+                    f"2024-{1 + k % 12:02d}",
+                    str(1 + k % 6),
+                    "是否"[k % 2],
+                    f"武汉市武昌区{STREETS[k % len(STREETS)]}{1 + k % 300}号",
+                ]
+            )
             if len(buf) >= 10_000:
                 w.writerows(buf)
                 buf.clear()
@@ -179,22 +204,34 @@ def main(argv=None) -> int:
         generate(csv_path, args.rows, args.encoding)
         gen_s = time.monotonic() - t0
         size = csv_path.stat().st_size
-        print(f"generated {args.rows:,} rows ({size / 2**20:.0f} MiB, {args.encoding}) "
-              f"in {gen_s:.1f} s", flush=True)
+        print(
+            f"generated {args.rows:,} rows ({size / 2**20:.0f} MiB, {args.encoding}) "
+            f"in {gen_s:.1f} s",
+            flush=True,
+        )
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0 = time.monotonic()
-        result = ingest_file(csv_path, lake=Lake(work / "lake"), catalogue=catalogue,
-                             feed_id="bench_dibao", max_bytes=8 << 30)
+        result = ingest_file(
+            csv_path,
+            lake=Lake(work / "lake"),
+            catalogue=catalogue,
+            feed_id="bench_dibao",
+            max_bytes=8 << 30,
+        )
         secs = time.monotonic() - t0
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"status={result.status} error={result.error} encoding={result.encoding}")
-        print(f"rows_read={result.rows_read:,} accepted={result.accepted:,} "
-              f"quarantined={result.quarantined:,} written={result.written:,} "
-              f"duplicates={result.duplicates:,} balanced={result.balanced}")
+        print(
+            f"rows_read={result.rows_read:,} accepted={result.accepted:,} "
+            f"quarantined={result.quarantined:,} written={result.written:,} "
+            f"duplicates={result.duplicates:,} balanced={result.balanced}"
+        )
         print(f"reasons={result.reasons} flagged={result.flagged}")
         print(f"ingest: {secs:.1f} s, {result.rows_read / secs:,.0f} rows/s")
-        print(f"peak memory (ru_maxrss): {peak_kib / 2**20:.2f} GiB "
-              f"(before ingest {rss_before / 2**20:.2f} GiB)")
+        print(
+            f"peak memory (ru_maxrss): {peak_kib / 2**20:.2f} GiB "
+            f"(before ingest {rss_before / 2**20:.2f} GiB)"
+        )
         ok = result.status == "ingested" and result.balanced and peak_kib < 2 * 2**20
         return 0 if ok else 1
 

@@ -31,8 +31,10 @@ def main() -> None:
         out = Path(tmp) / "district"
         started = time.perf_counter()
         summary = generate(out, households=args.households, seed=args.seed)
-        print(f"generated {summary.households} households, {summary.persons} people "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {summary.households} households, {summary.persons} people "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         lake, catalogue = Lake(Path(tmp) / "lake"), load_catalogue()
         files = sorted(p for p in (out / "feeds").rglob("*") if p.is_file())
         by_format: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
@@ -48,9 +50,11 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         for suffix, (rows, secs) in sorted(by_format.items()):
             print(f"  {suffix:9} {rows:>10,} rows {secs:7.1f} s {rows / secs:>10,.0f} rows/s")
-        print(f"ingested {len(files)} files, {total_rows:,} rows in {seconds:.1f} s: "
-              f"{total_rows / seconds:,.0f} rows/s; peak memory {peak:,.0f} MiB; "
-              f"every file balanced: {balanced}")
+        print(
+            f"ingested {len(files)} files, {total_rows:,} rows in {seconds:.1f} s: "
+            f"{total_rows / seconds:,.0f} rows/s; peak memory {peak:,.0f} MiB; "
+            f"every file balanced: {balanced}"
+        )
 
 
 if __name__ == "__main__":

@@ -61,8 +61,9 @@ def link_and_score(out: Path, threads: int, memory_limit: str | None) -> dict:
     t = time.perf_counter()
     sampler = threading.Thread(target=sample_rss, daemon=True)
     sampler.start()
-    result = link_district(Lake(out / "lake"), load_catalogue(), threads=threads,
-                           memory_limit=memory_limit)
+    result = link_district(
+        Lake(out / "lake"), load_catalogue(), threads=threads, memory_limit=memory_limit
+    )
     link_s = time.perf_counter() - t
     stop.set()
     sampler.join()
@@ -104,8 +105,11 @@ def main() -> int:
     ap.add_argument("--households", type=int, default=130_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--memory-limit", default="2GB",
-                    help="DuckDB memory limit per connection (link_district's memory_limit)")
+    ap.add_argument(
+        "--memory-limit",
+        default="2GB",
+        help="DuckDB memory limit per connection (link_district's memory_limit)",
+    )
     ap.add_argument("--dir", type=Path, help="keep the district here (default: a temp dir)")
     ap.add_argument("--link-only", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -116,9 +120,19 @@ def main() -> int:
         out = args.dir or Path(tmp) / "district"
         staged = prepare_district(out, args.households, args.seed)
         child = subprocess.run(
-            [sys.executable, __file__, "--link-only", str(out), "--threads", str(args.threads),
-             "--memory-limit", args.memory_limit],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--link-only",
+                str(out),
+                "--threads",
+                str(args.threads),
+                "--memory-limit",
+                args.memory_limit,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         res = json.loads(child.stdout.strip().splitlines()[-1])
     res = {"households": args.households, "seed": args.seed, **staged, **res}

@@ -30,9 +30,28 @@ import sys
 import time
 from pathlib import Path
 
-HOMOPHONES = {"王": "汪", "张": "章", "刘": "留", "陈": "晨", "杨": "阳", "黄": "皇", "周": "州",
-              "明": "鸣", "华": "桦", "军": "君", "伟": "玮", "芳": "方", "英": "鹰", "丽": "莉",
-              "强": "墙", "平": "萍", "文": "闻", "红": "虹", "建": "健", "国": "帼"}
+HOMOPHONES = {
+    "王": "汪",
+    "张": "章",
+    "刘": "留",
+    "陈": "晨",
+    "杨": "阳",
+    "黄": "皇",
+    "周": "州",
+    "明": "鸣",
+    "华": "桦",
+    "军": "君",
+    "伟": "玮",
+    "芳": "方",
+    "英": "鹰",
+    "丽": "莉",
+    "强": "墙",
+    "平": "萍",
+    "文": "闻",
+    "红": "虹",
+    "建": "健",
+    "国": "帼",
+}
 FIELDS = ["name", "birth_date", "sex", "phone", "address", "community"]
 
 
@@ -77,8 +96,11 @@ def pick_records(folder: Path, persons: Path, n: int, seed: int):
             "id_number, id_near, birth_date, sex, phone, address, community, person_key) = 1"
         ).fetchall()
         order = f"ORDER BY hash(unique_id || '{seed}')"
-        cols = "unique_id, coalesce(id_number, id_near) AS id_number, " + ", ".join(FIELDS) \
+        cols = (
+            "unique_id, coalesce(id_number, id_near) AS id_number, "
+            + ", ".join(FIELDS)
             + ", person_key, id_number IS NOT NULL AS valid"
+        )
         held = con.execute(
             f"(SELECT {cols} FROM alone WHERE id_number IS NOT NULL {order} LIMIT {n // 2}) "
             f"UNION ALL (SELECT {cols} FROM alone WHERE id_number IS NULL {order} "
@@ -95,17 +117,21 @@ def pick_records(folder: Path, persons: Path, n: int, seed: int):
         con.close()
     remaining = set(others["person_key"].tolist())
     # object dtype: a None must not turn into NaN
-    held["expected"] = pd.Series([int(k) if k in remaining else None for k in held["person_key"]],
-                                 index=held.index, dtype=object)
-    perturbed["expected"] = pd.Series([int(k) for k in perturbed["person_key"]],
-                                      index=perturbed.index, dtype=object)
+    held["expected"] = pd.Series(
+        [int(k) if k in remaining else None for k in held["person_key"]],
+        index=held.index,
+        dtype=object,
+    )
+    perturbed["expected"] = pd.Series(
+        [int(k) for k in perturbed["person_key"]], index=perturbed.index, dtype=object
+    )
     return held, perturbed
 
 
 def homophone(name: str) -> str:
     for i, ch in enumerate(name):
         if ch in HOMOPHONES:
-            return name[:i] + HOMOPHONES[ch] + name[i + 1:]
+            return name[:i] + HOMOPHONES[ch] + name[i + 1 :]
     return name
 
 
@@ -137,8 +163,9 @@ def main() -> int:
     persons = persons[~persons["unique_id"].isin(set(held["unique_id"]))].reset_index(drop=True)
 
     t = time.perf_counter()
-    index = PersonIndex.build(Lake(args.dir / "lake"), load_catalogue(), persons=persons,
-                              model=model, threshold=threshold)
+    index = PersonIndex.build(
+        Lake(args.dir / "lake"), load_catalogue(), persons=persons, model=model, threshold=threshold
+    )
     build_s = time.perf_counter() - t
     del persons
 
@@ -158,12 +185,16 @@ def main() -> int:
             hits = by_basis.setdefault(m.basis, [0, 0])
             hits[0] += 1
             hits[1] += ok
-        report[label] = {"records": len(rows), "agree_with_batch": agree,
-                         "batch_new_persons": int(rows["expected"].isna().sum()),
-                         "by_basis (matched, agree)": by_basis}
+        report[label] = {
+            "records": len(rows),
+            "agree_with_batch": agree,
+            "batch_new_persons": int(rows["expected"].isna().sum()),
+            "by_basis (matched, agree)": by_basis,
+        }
         if perturb:
             report[label]["homophone_names"] = int(
-                sum(homophone(n) != n for n in rows["name"] if isinstance(n, str)))
+                sum(homophone(n) != n for n in rows["name"] if isinstance(n, str))
+            )
     index.close()
     ms = sorted(s * 1000 for s in seconds)
     res = {

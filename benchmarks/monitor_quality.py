@@ -50,8 +50,9 @@ def prepare(out: Path, households: int, seed: int) -> None:
 
 def persons_for(district: Path, cached: Path | None) -> pd.DataFrame:
     if cached is not None and cached.exists():
-        return pd.read_parquet(cached, columns=["source", "record_key", "person_key"],
-                               dtype_backend="pyarrow")
+        return pd.read_parquet(
+            cached, columns=["source", "record_key", "person_key"], dtype_backend="pyarrow"
+        )
     from doudi.engine.catalogue import load_catalogue
     from doudi.engine.lake import Lake
     from doudi.engine.linkage.district import link_district
@@ -74,18 +75,29 @@ def rates(warned: pd.Series, truth: pd.Series, helped: pd.Series) -> dict:
 
 
 def household_type(h: pd.DataFrame) -> pd.Series:
-    return pd.Series(np.select(
-        [h["size"] == 1, (h["n_elderly"] == h["size"]) & (h["size"] > 1),
-         h["n_minor"] > 0, h["size"] >= 2],
-        ["one person", "elderly only", "with minors", "adults"], default="no living member",
-    ), index=h.index)  # fmt: skip
+    return pd.Series(
+        np.select(
+            [
+                h["size"] == 1,
+                (h["n_elderly"] == h["size"]) & (h["size"] > 1),
+                h["n_minor"] > 0,
+                h["size"] >= 2,
+            ],
+            ["one person", "elderly only", "with minors", "adults"],
+            default="no living member",
+        ),
+        index=h.index,
+    )
 
 
 def head_age_group(age: pd.Series) -> pd.Series:
     a = pd.to_numeric(age).astype(float)
-    return pd.Series(np.select(
-        [a.isna(), a < 40, a < 60, a < 80], ["unknown", "<40", "40–59", "60–79"], default="80+"
-    ), index=age.index)  # fmt: skip
+    return pd.Series(
+        np.select(
+            [a.isna(), a < 40, a < 60, a < 80], ["unknown", "<40", "40–59", "60–79"], default="80+"
+        ),
+        index=age.index,
+    )
 
 
 def evaluate(district: Path, persons: pd.DataFrame, *, visits: int, visit_seed: int) -> dict:
@@ -112,8 +124,9 @@ def evaluate(district: Path, persons: pd.DataFrame, *, visits: int, visit_seed: 
     index = pd.Index(sorted(set(hh.index) | set(truth["hukou_no"])), name="hukou_no")
     y = truth.set_index("hukou_no")["hardship"].reindex(index).fillna(0).astype(bool)
     helps = household_helps(tables.tags, AS_OF)
-    helped = pd.Series([bool({"dibao", "tekun"} & set(helps.get(h, {}))) for h in index],
-                       index=index)  # fmt: skip
+    helped = pd.Series(
+        [bool({"dibao", "tekun"} & set(helps.get(h, {}))) for h in index], index=index
+    )
 
     card = score_tables(tables, policy=policy, as_of=AS_OF)
     rows = card.households.set_index("hukou_no")
@@ -124,19 +137,31 @@ def evaluate(district: Path, persons: pd.DataFrame, *, visits: int, visit_seed: 
     outcomes = y.reindex(visited)
     model, evaluation = train(card.features, outcomes, min_outcomes=policy.model.min_outcomes)
     combined = score_tables(tables, policy=policy, as_of=AS_OF, model=model)
-    alone_policy = Policy.from_dict({**policy.to_dict(), "combination": {
-        **policy.to_dict()["combination"], "model_weight": 1.0}})  # fmt: skip
+    alone_policy = Policy.from_dict(
+        {
+            **policy.to_dict(),
+            "combination": {**policy.to_dict()["combination"], "model_weight": 1.0},
+        }
+    )
     alone = score_tables(tables, policy=alone_policy, as_of=AS_OF, model=model)
     del dataclasses
 
     levels = [b.level for b in policy.bands]
-    results: dict = {"households": int(len(index)), "true_hardship": int(y.sum()),
-                     "helped_true": int((helped & y).sum()), "visits": len(visited),
-                     "visits_confirmed": int(outcomes.sum()), "model": evaluation,
-                     "indicator_s": round(indicator_s, 2)}  # fmt: skip
+    results: dict = {
+        "households": int(len(index)),
+        "true_hardship": int(y.sum()),
+        "helped_true": int((helped & y).sum()),
+        "visits": len(visited),
+        "visits_confirmed": int(outcomes.sum()),
+        "model": evaluation,
+        "indicator_s": round(indicator_s, 2),
+    }
     table = {}
-    for name, res in (("combined", combined), ("scorecard alone", card),
-                      ("statistical model alone", alone)):  # fmt: skip
+    for name, res in (
+        ("combined", combined),
+        ("scorecard alone", card),
+        ("statistical model alone", alone),
+    ):
         r = res.households.set_index("hukou_no")
         for n, level in enumerate(levels):
             at = r["level"].map(lambda v, n=n: v is not None and levels.index(v) >= n)
@@ -147,19 +172,22 @@ def evaluate(district: Path, persons: pd.DataFrame, *, visits: int, visit_seed: 
             results["combined_warned"] = warned
             not_visited = ~index.isin(visited)
             table[("combined, households not visited", levels[0])] = rates(
-                warned[not_visited], y[not_visited], helped[not_visited])
+                warned[not_visited], y[not_visited], helped[not_visited]
+            )
     base = card.households.set_index("hukou_no")
-    fired_any = (base["reasons"].map(len) > 0).reindex(index).astype("boolean").fillna(False) \
-        .astype(bool)
+    fired_any = (
+        (base["reasons"].map(len) > 0).reindex(index).astype("boolean").fillna(False).astype(bool)
+    )
     table[("single-trigger baseline", "any")] = rates(fired_any, y, helped)
     results["table"] = table
     # recall by street, head age and household type (combined, lowest band)
     h = hh.reindex(index)
     warned = results.pop("combined_warned")
-    groups = {"street": h["street"].fillna("(none)"),
-              "head age": head_age_group(h["head_age"]),
-              "household type": household_type(h.fillna({"size": 0, "n_elderly": 0,
-                                                          "n_minor": 0}))}  # fmt: skip
+    groups = {
+        "street": h["street"].fillna("(none)"),
+        "head age": head_age_group(h["head_age"]),
+        "household type": household_type(h.fillna({"size": 0, "n_elderly": 0, "n_minor": 0})),
+    }
     by = {}
     for gname, g in groups.items():
         rows_ = []
@@ -170,8 +198,9 @@ def evaluate(district: Path, persons: pd.DataFrame, *, visits: int, visit_seed: 
                 continue
             w = warned.to_numpy()[m]
             hl = helped.to_numpy()[m]
-            rows_.append((value, int(yt.sum()), (w & yt).sum() / yt.sum(),
-                          ((w | hl) & yt).sum() / yt.sum()))  # fmt: skip
+            rows_.append(
+                (value, int(yt.sum()), (w & yt).sum() / yt.sum(), ((w | hl) & yt).sum() / yt.sum())
+            )
         by[gname] = rows_
     results["by"] = by
     return results
@@ -179,16 +208,20 @@ def evaluate(district: Path, persons: pd.DataFrame, *, visits: int, visit_seed: 
 
 def print_report(title: str, r: dict) -> None:
     print(f"\n### {title}\n")
-    print(f"{r['households']} households, {r['true_hardship']} in true hardship "
-          f"({r['helped_true']} of them already on 低保/特困). Statistical model trained on "
-          f"{r['visits']} simulated home visits ({r['visits_confirmed']} confirmed) — "
-          f"model status {r['model'].get('status')}, CV ROC AUC {r['model'].get('roc_auc')}, "
-          f"average precision {r['model'].get('average_precision')}.\n")
+    print(
+        f"{r['households']} households, {r['true_hardship']} in true hardship "
+        f"({r['helped_true']} of them already on 低保/特困). Statistical model trained on "
+        f"{r['visits']} simulated home visits ({r['visits_confirmed']} confirmed) — "
+        f"model status {r['model'].get('status')}, CV ROC AUC {r['model'].get('roc_auc')}, "
+        f"average precision {r['model'].get('average_precision')}.\n"
+    )
     print("| model | level (and above) | warnings | precision | recall | recall incl. helped |")
     print("|---|---|---:|---:|---:|---:|")
     for (name, level), v in r["table"].items():
-        print(f"| {name} | {level} | {v['warned']} | {v['precision']:.3f} | {v['recall']:.3f} | "
-              f"{v['recall_incl_helped']:.3f} |")
+        print(
+            f"| {name} | {level} | {v['warned']} | {v['precision']:.3f} | {v['recall']:.3f} | "
+            f"{v['recall_incl_helped']:.3f} |"
+        )
     for gname, rows in r["by"].items():
         print(f"\nRecall by {gname} (combined, lowest band):\n")
         print(f"| {gname} | true hardship | recall | recall incl. helped |")
@@ -198,8 +231,9 @@ def print_report(title: str, r: dict) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dir", type=Path, help="a district with lake/ and truth/")
     parser.add_argument("--persons", type=Path, help="cached persons Parquet (read or written)")
     parser.add_argument("--households", type=int, default=20_000)
@@ -214,8 +248,11 @@ def main() -> int:
         district = Path(tmp.name) / "district"
         t = time.perf_counter()
         prepare(district, args.households, args.seed)
-        print(f"generated and ingested {args.households} households (seed {args.seed}) in "
-              f"{time.perf_counter() - t:.0f} s", file=sys.stderr)
+        print(
+            f"generated and ingested {args.households} households (seed {args.seed}) in "
+            f"{time.perf_counter() - t:.0f} s",
+            file=sys.stderr,
+        )
     persons = persons_for(district, args.persons)
     r = evaluate(district, persons, visits=args.visits, visit_seed=args.visit_seed)
     print_report(f"District {district} (visits seed {args.visit_seed})", r)

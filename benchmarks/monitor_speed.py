@@ -36,14 +36,19 @@ AS_OF = dt.date(2026, 11, 1)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dir", type=Path, required=True, help="a district with lake/")
     parser.add_argument("--persons", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--repeat-joined", type=int, default=2)
-    parser.add_argument("--visits", type=int, default=10_000,
-                        help="simulated home visits the statistical model is trained on")
+    parser.add_argument(
+        "--visits",
+        type=int,
+        default=10_000,
+        help="simulated home visits the statistical model is trained on",
+    )
     args = parser.parse_args()
 
     from doudi.engine.catalogue import load_catalogue
@@ -53,8 +58,9 @@ def main() -> int:
 
     lake, catalogue = Lake(args.dir / "lake"), load_catalogue()
     if args.persons and args.persons.exists():
-        persons = pd.read_parquet(args.persons, columns=["source", "record_key", "person_key"],
-                                  dtype_backend="pyarrow")
+        persons = pd.read_parquet(
+            args.persons, columns=["source", "record_key", "person_key"], dtype_backend="pyarrow"
+        )
     else:
         from doudi.engine.linkage.district import link_district
 
@@ -65,8 +71,10 @@ def main() -> int:
         t = time.perf_counter()
         stored = build_keyed(lake, catalogue, persons, store)
         build_s = time.perf_counter() - t
-        print(f"feeds keyed to persons (once per link run): {build_s:.1f} s, "
-              f"{sum(stored.values()):,} records, {store.stat().st_size / 1e6:.0f} MB")
+        print(
+            f"feeds keyed to persons (once per link run): {build_s:.1f} s, "
+            f"{sum(stored.values()):,} records, {store.stat().st_size / 1e6:.0f} MB"
+        )
         return _timed(args, lake, catalogue, persons, policy, store)
 
 
@@ -83,29 +91,41 @@ def _timed(args, lake, catalogue, persons, policy, store) -> int:
 
         first = monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, keyed=store)
         warned = sorted(first.households.loc[first.households["level"].notna(), "hukou_no"])
-        visited = sorted(np.random.default_rng(1).choice(
-            warned, size=min(args.visits, len(warned)), replace=False))
+        visited = sorted(
+            np.random.default_rng(1).choice(
+                warned, size=min(args.visits, len(warned)), replace=False
+            )
+        )
         y = pd.read_csv(truth, dtype={"hukou_no": str}).set_index("hukou_no")["hardship"]
-        model, _ = train(first.features, y.reindex(visited).fillna(0).astype(bool),
-                         min_outcomes=policy.model.min_outcomes)
-        print(f"scorecard-only run (no visit outcomes yet): {first.timings['engine']:.2f} s, "
-              f"{first.counts['warnings']} warnings; model trained on {len(visited)} visits")
+        model, _ = train(
+            first.features,
+            y.reindex(visited).fillna(0).astype(bool),
+            min_outcomes=policy.model.min_outcomes,
+        )
+        print(
+            f"scorecard-only run (no visit outcomes yet): {first.timings['engine']:.2f} s, "
+            f"{first.counts['warnings']} warnings; model trained on {len(visited)} visits"
+        )
     runs, joined = [], []
     for _ in range(args.repeat):
-        result = monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, model=model,
-                         keyed=store)  # fmt: skip
+        result = monitor(
+            lake, catalogue, persons, policy=policy, as_of=AS_OF, model=model, keyed=store
+        )
         runs.append(result.timings)
     for _ in range(args.repeat_joined):
-        joined.append(monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF,
-                              model=model).timings)  # fmt: skip
+        joined.append(
+            monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, model=model).timings
+        )
     best = min(runs, key=lambda t: t["engine"])
     t = time.perf_counter()
     ref = reference_indicators(lake, catalogue, persons, policy=policy, as_of=AS_OF)
     pandas_s = time.perf_counter() - t
     mismatches = compare_with_sql(lake, catalogue, persons, policy=policy, as_of=AS_OF)
-    print(f"\nDistrict {args.dir}: {result.counts['households']} households, "
-          f"{result.counts['warnings']} warnings, {len(ref)} indicators and triggers; "
-          f"statistical model {result.model_status}.\n")
+    print(
+        f"\nDistrict {args.dir}: {result.counts['households']} households, "
+        f"{result.counts['warnings']} warnings, {len(ref)} indicators and triggers; "
+        f"statistical model {result.model_status}.\n"
+    )
 
     def indicators_s(t: dict) -> float:
         return t["connect"] + t["base"] + t["indicators"] + t["fetch"]
@@ -113,22 +133,40 @@ def _timed(args, lake, catalogue, persons, policy, store) -> int:
     columns = [("feeds from the keyed store", best)]
     if joined:
         columns.append(("feeds joined in the run", min(joined, key=lambda t: t["engine"])))
-    print("| step | " + " | ".join(f"DuckDB, {name} (s)" for name, _ in columns)
-          + " | pandas reference (s) |")
+    print(
+        "| step | "
+        + " | ".join(f"DuckDB, {name} (s)" for name, _ in columns)
+        + " | pandas reference (s) |"
+    )
     print("|---|" + "---:|" * (len(columns) + 1))
-    print("| indicators (read feeds, facts per household) | "
-          + " | ".join(f"{indicators_s(t):.2f}" for _, t in columns) + f" | {pandas_s:.2f} |")
-    for label, key in (("scores, suppression, triggers, explanations", "scores"),
-                       ("person tags", "tags")):  # fmt: skip
+    print(
+        "| indicators (read feeds, facts per household) | "
+        + " | ".join(f"{indicators_s(t):.2f}" for _, t in columns)
+        + f" | {pandas_s:.2f} |"
+    )
+    for label, key in (
+        ("scores, suppression, triggers, explanations", "scores"),
+        ("person tags", "tags"),
+    ):
         print(f"| {label} | " + " | ".join(f"{t[key]:.2f}" for _, t in columns) + " | — |")
-    print("| **engine total** | " + " | ".join(f"**{t['engine']:.2f}**" for _, t in columns)
-          + " | — |")
-    print("| pandas ÷ DuckDB, indicators | "
-          + " | ".join(f"{pandas_s / indicators_s(t):.1f}×" for _, t in columns) + " | |")
-    print(f"\nAll runs (s): keyed store {[r['engine'] for r in runs]}, joined "
-          f"{[r['engine'] for r in joined]}; best run's steps: {best}")
-    print(f"pandas and DuckDB agree on every indicator: {mismatches == {}}"
-          + ("" if not mismatches else f" — {mismatches}"))
+    print(
+        "| **engine total** | "
+        + " | ".join(f"**{t['engine']:.2f}**" for _, t in columns)
+        + " | — |"
+    )
+    print(
+        "| pandas ÷ DuckDB, indicators | "
+        + " | ".join(f"{pandas_s / indicators_s(t):.1f}×" for _, t in columns)
+        + " | |"
+    )
+    print(
+        f"\nAll runs (s): keyed store {[r['engine'] for r in runs]}, joined "
+        f"{[r['engine'] for r in joined]}; best run's steps: {best}"
+    )
+    print(
+        f"pandas and DuckDB agree on every indicator: {mismatches == {}}"
+        + ("" if not mismatches else f" — {mismatches}")
+    )
     print(f"this machine: {_calibration()}")
     return 0 if not mismatches else 1
 
@@ -153,8 +191,10 @@ def _calibration() -> str:
         con.execute("SELECT sum(hash(i)) FROM range(100000000) AS t(i)").fetchall()
         duckdb_s.append(time.perf_counter() - t)
     con.close()
-    return (f"Python loop of 10 million steps {min(python_s):.2f} s; DuckDB hash-sum of 100 "
-            f"million integers on 2 threads {min(duckdb_s):.2f} s")
+    return (
+        f"Python loop of 10 million steps {min(python_s):.2f} s; DuckDB hash-sum of 100 "
+        f"million integers on 2 threads {min(duckdb_s):.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -58,9 +58,15 @@ def district(db):
     d = Jurisdiction.objects.create(code="420106", name="武昌区", level="district")
     s1 = Jurisdiction.objects.create(code="420106001", name="积玉桥街道", level="street", parent=d)
     s2 = Jurisdiction.objects.create(code="420106002", name="杨园街道", level="street", parent=d)
-    a = Jurisdiction.objects.create(code="420106001001", name="和平社区", level="community", parent=s1)
-    b = Jurisdiction.objects.create(code="420106001002", name="新河社区", level="community", parent=s1)
-    c = Jurisdiction.objects.create(code="420106002001", name="紫阳社区", level="community", parent=s2)
+    a = Jurisdiction.objects.create(
+        code="420106001001", name="和平社区", level="community", parent=s1
+    )
+    b = Jurisdiction.objects.create(
+        code="420106001002", name="新河社区", level="community", parent=s1
+    )
+    c = Jurisdiction.objects.create(
+        code="420106002001", name="紫阳社区", level="community", parent=s2
+    )
     return {"district": d, "street1": s1, "street2": s2, "A": a, "B": b, "C": c}
 
 
@@ -69,14 +75,16 @@ def households(district):
     """Two households in A, one in B, one in C; returns them by name."""
     wang = make_person(name="王建国", birth=dt.date(1958, 3, 14))
     wife = make_person(name="李秀英", birth=dt.date(1960, 7, 2), male=False)
-    h_a1 = make_household(hukou_no="100000001", community=district["A"],
-                          members=[("head", wang), ("spouse", wife)])
+    h_a1 = make_household(
+        hukou_no="100000001", community=district["A"], members=[("head", wang), ("spouse", wife)]
+    )
     zhang = make_person(name="张伟", birth=dt.date(1985, 1, 20))
     h_a2 = make_household(hukou_no="100000002", community=district["A"], members=[("head", zhang)])
     liu = make_person(name="刘芳", birth=dt.date(1979, 11, 5), male=False)
     kid = make_person(name="刘小明", birth=dt.date(2012, 6, 1))
-    h_b = make_household(hukou_no="100000003", community=district["B"],
-                         members=[("head", liu), ("child", kid)])
+    h_b = make_household(
+        hukou_no="100000003", community=district["B"], members=[("head", liu), ("child", kid)]
+    )
     chen = make_person(name="陈静", birth=dt.date(1990, 9, 9), male=False)
     h_c = make_household(hukou_no="100000004", community=district["C"], members=[("head", chen)])
     return {"A1": h_a1, "A2": h_a2, "B": h_b, "C": h_c}

@@ -31,14 +31,18 @@ def test_openapi_schema_lists_the_v1_endpoints(db):
     ]
     assert set(schema["paths"]["/api/v1/households/{id}/"]) == {"get"}
     assert schema["paths"]["/api/v1/households/{id}/"]["get"]["parameters"][0]["schema"] == {
-        "type": "integer"}
+        "type": "integer"
+    }
     schemes = schema["components"]["securitySchemes"]
     assert {"cookieAuth", "tokenAuth"} <= set(schemes)
 
 
 def test_me_reports_role_and_jurisdiction(clients):
     assert clients["carol"].get("/api/v1/me/").json() == {
-        "username": "carol", "role": "street_reviewer", "jurisdiction_code": "420106001"}
+        "username": "carol",
+        "role": "street_reviewer",
+        "jurisdiction_code": "420106001",
+    }
 
 
 def test_household_detail_api_has_members_with_masked_ids(households, clients):
@@ -46,7 +50,9 @@ def test_household_detail_api_has_members_with_masked_ids(households, clients):
     data = clients["bob"].get(f"/api/v1/households/{household.pk}/").json()
     assert data["hukou_no"] == "100000003" and data["street_name"] == "积玉桥街道"
     assert [(m["relation"], m["person"]["name"]) for m in data["members"]] == [
-        ("head", "刘芳"), ("child", "刘小明")]
+        ("head", "刘芳"),
+        ("child", "刘小明"),
+    ]
     for member in data["members"]:
         assert "*" * 10 in member["person"]["id_masked"]
         assert "id_number" not in member["person"]
@@ -57,7 +63,10 @@ def _run_settings(module: str, env_extra: dict) -> subprocess.CompletedProcess:
     env.update({"DJANGO_SETTINGS_MODULE": module, **env_extra})
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -65,13 +74,19 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     neither = _run_settings("doudi.settings.production", {"DOUDI_VAR_DIR": str(tmp_path)})
     assert neither.returncode != 0
     assert "DOUDI_SECRET_KEY is required" in neither.stderr
-    no_field_key = _run_settings("doudi.settings.production", {
-        "DOUDI_VAR_DIR": str(tmp_path), "DOUDI_SECRET_KEY": "x" * 50})
+    no_field_key = _run_settings(
+        "doudi.settings.production", {"DOUDI_VAR_DIR": str(tmp_path), "DOUDI_SECRET_KEY": "x" * 50}
+    )
     assert no_field_key.returncode != 0
     assert "DOUDI_FIELD_ENCRYPTION_KEYS is required" in no_field_key.stderr
-    both = _run_settings("doudi.settings.production", {
-        "DOUDI_VAR_DIR": str(tmp_path), "DOUDI_SECRET_KEY": "x" * 50,
-        "DOUDI_FIELD_ENCRYPTION_KEYS": "mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak="})
+    both = _run_settings(
+        "doudi.settings.production",
+        {
+            "DOUDI_VAR_DIR": str(tmp_path),
+            "DOUDI_SECRET_KEY": "x" * 50,
+            "DOUDI_FIELD_ENCRYPTION_KEYS": "mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak=",
+        },
+    )
     assert (both.returncode, both.stdout.strip()) == (0, "started")
 
 
@@ -91,11 +106,16 @@ def test_sqlite_by_default_postgres_with_database_url(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     default = database_from_env(tmp_path / "x.sqlite3")
     assert (default["ENGINE"], default["NAME"]) == (
-        "django.db.backends.sqlite3", str(tmp_path / "x.sqlite3"))
+        "django.db.backends.sqlite3",
+        str(tmp_path / "x.sqlite3"),
+    )
     monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
     pg = database_from_env(tmp_path / "x.sqlite3")
     assert (pg["ENGINE"], pg["NAME"], pg["HOST"]) == (
-        "django.db.backends.postgresql", "test", "127.0.0.1")
+        "django.db.backends.postgresql",
+        "test",
+        "127.0.0.1",
+    )
 
 
 def test_no_asset_is_loaded_from_outside(households, clients):
@@ -112,10 +132,17 @@ def test_console_script_survives_a_reader_that_hangs_up(tmp_path):
     of SIG_DFL once); a command piped into `head` still ends quietly, without a traceback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOUDI_", "DJANGO_"))}
     env.update(DOUDI_VAR_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
-    code = ("import signal; print(signal.getsignal(signal.SIGPIPE).name, flush=True)\n"
-            "for _ in range(100000): print('x' * 100)")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "doudi"), "shell", "-v", "0", "-c", code],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    code = (
+        "import signal; print(signal.getsignal(signal.SIGPIPE).name, flush=True)\n"
+        "for _ in range(100000): print('x' * 100)"
+    )
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "doudi"), "shell", "-v", "0", "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
     first = proc.stdout.readline()
     proc.stdout.close()
     stderr = proc.stderr.read()

@@ -46,7 +46,9 @@ def test_wrong_password_is_refused_and_audited(cast):
     assert "用户名或密码错误" in response.content.decode()
     failure = AuditEntry.objects.get(action="auth.login")
     assert (failure.outcome, failure.detail) == (
-        "failure", {"username": "alice", "reason": "bad_credentials"})
+        "failure",
+        {"username": "alice", "reason": "bad_credentials"},
+    )
 
 
 def test_lockout_after_five_failures_even_with_the_right_password(cast):
@@ -72,8 +74,9 @@ def test_district_security_and_admin_roles_need_a_second_factor(name, cast):
     assert response["Location"] == "/accounts/2fa/"
     # Not signed in yet: the home page still asks for login.
     assert client.get("/")["Location"].startswith("/accounts/login/")
-    bad = client.post("/accounts/2fa/", {"token": "000000" if current_code(device) != "000000"
-                                         else "111111"})
+    bad = client.post(
+        "/accounts/2fa/", {"token": "000000" if current_code(device) != "000000" else "111111"}
+    )
     assert bad.status_code == 200 and "_auth_user_id" not in client.session
     time.sleep(1.1)  # django-otp throttles a device for 1 s after a failure
     good = client.post("/accounts/2fa/", {"token": current_code(device)})

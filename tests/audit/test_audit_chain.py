@@ -37,9 +37,7 @@ def test_untouched_log_verifies(five_entries):
 
 def test_altered_row_is_named(five_entries):
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE audit_auditentry SET object_id = %s WHERE seq = %s", ["999", 3]
-        )
+        cursor.execute("UPDATE audit_auditentry SET object_id = %s WHERE seq = %s", ["999", 3])
     with pytest.raises(CommandError) as err:
         _verify_output()
     assert str(err.value) == "audit log broken at entry #3: entry altered (hash mismatch)"
@@ -55,9 +53,7 @@ def test_deleted_row_is_named(five_entries):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [4])
     result = audit_verify()
-    assert (result.ok, result.bad_seq, result.problem) == (
-        False, 4, "entry missing (sequence gap)"
-    )
+    assert (result.ok, result.bad_seq, result.problem) == (False, 4, "entry missing (sequence gap)")
 
 
 def test_deleted_last_row_is_named(five_entries):
@@ -65,7 +61,9 @@ def test_deleted_last_row_is_named(five_entries):
         cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [5])
     result = audit_verify()
     assert (result.ok, result.bad_seq, result.problem) == (
-        False, 5, "entry missing (log truncated)"
+        False,
+        5,
+        "entry missing (log truncated)",
     )
 
 
@@ -99,12 +97,22 @@ def test_application_cannot_change_or_delete_entries(five_entries):
 
 
 def test_entry_records_who_what_when_outcome(cast):
-    entry = audit_record(actor=cast["alice"], action="household.view", object_type="household",
-                         object_id=7, outcome="success")
+    entry = audit_record(
+        actor=cast["alice"],
+        action="household.view",
+        object_type="household",
+        object_id=7,
+        outcome="success",
+    )
     stored = AuditEntry.objects.get(pk=entry.pk)
-    assert (stored.actor_name, stored.actor_role, stored.action, stored.object_type,
-            stored.object_id, stored.outcome) == (
-        "alice", "community_officer", "household.view", "household", "7", "success")
+    assert (
+        stored.actor_name,
+        stored.actor_role,
+        stored.action,
+        stored.object_type,
+        stored.object_id,
+        stored.outcome,
+    ) == ("alice", "community_officer", "household.view", "household", "7", "success")
     assert stored.at.tzinfo is not None
 
 

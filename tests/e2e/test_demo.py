@@ -73,14 +73,22 @@ def http_status(url: str) -> int:
 
 class DemoServer:
     def __init__(self, var_dir: str, port: int):
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        }
         env.update(DOUDI_VAR_DIR=var_dir, PYTHONUNBUFFERED="1")
         self.stderr = open(Path(var_dir) / "demo.stderr", "w+")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [str(DOUDI), "demo", "--households", "100", "--addr", f"127.0.0.1:{port}"],
-            stdout=subprocess.PIPE, stderr=self.stderr, stdin=subprocess.DEVNULL,
-            env=env, cwd=var_dir, text=True, encoding="utf-8",
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=var_dir,
+            text=True,
+            encoding="utf-8",
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()

@@ -44,7 +44,11 @@ def test_officer_finds_household_by_id_and_reveals_a_number(page, live_server, h
     rows = page.locator("table.households tbody tr")
     assert rows.count() == 1
     assert rows.locator("td").all_inner_texts() == [
-        "100000001", "王建国", wang.id_masked, "积玉桥街道 和平社区", "2"
+        "100000001",
+        "王建国",
+        wang.id_masked,
+        "积玉桥街道 和平社区",
+        "2",
     ]
 
     rows.get_by_role("link", name="100000001").click()

@@ -21,27 +21,34 @@ NO_OVERFLOW = "document.documentElement.scrollWidth"
 
 @pytest.fixture
 def engine(monkeypatch):
-    fake = FakeEngine(households=[
-        ("100000001", 82.0, "urgent", ["serious_illness", "medical_spending_share"], ILLNESS),
-        ("100000002", 45.5, "watch", ["income_below_dibian"], POOR),
-        ("100000004", 60.0, "warning", ["income_below_dibao"], POOR),
-    ])
+    fake = FakeEngine(
+        households=[
+            ("100000001", 82.0, "urgent", ["serious_illness", "medical_spending_share"], ILLNESS),
+            ("100000002", 45.5, "watch", ["income_below_dibian"], POOR),
+            ("100000004", 60.0, "warning", ["income_below_dibao"], POOR),
+        ]
+    )
     monkeypatch.setattr(actions, "_engine", lambda: fake)
-    monkeypatch.setattr(actions, "_persons", lambda: pd.DataFrame(
-        columns=["unique_id", "source", "record_key", "person_key"]))
+    monkeypatch.setattr(
+        actions,
+        "_persons",
+        lambda: pd.DataFrame(columns=["unique_id", "source", "record_key", "person_key"]),
+    )
     monkeypatch.setattr(actions, "_households", lambda: None)
     return fake
 
 
-def test_bureau_runs_monitoring_filters_and_reads_an_explanation(browser, live_server,
-                                                                 households, cast, engine):
+def test_bureau_runs_monitoring_filters_and_reads_an_explanation(
+    browser, live_server, households, cast, engine
+):
     device = totp_device_enrol(user=cast["dave"], confirmed=True)
     context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
-        submit_login(page, live_server.url, "dave", PASSWORD,
-                     totp_code=lambda: current_code(device))
+        submit_login(
+            page, live_server.url, "dave", PASSWORD, totp_code=lambda: current_code(device)
+        )
         page.locator('main a[href="/monitoring/runs/"]').first.click()
         page.wait_for_url(f"{live_server.url}/monitoring/runs/")
         page.locator('main form[action="/monitoring/runs/"] button').click()

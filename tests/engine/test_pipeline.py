@@ -35,13 +35,16 @@ purpose = "测试"
 retention = "测试"
 """
 
-PEOPLE = """
+PEOPLE = (
+    """
 id = "t_people"
 name = "测试人员"
 name_en = "Test people"
 semantics = "snapshot"
 record_key = "rec_no"
-""" + COMMON + """
+"""
+    + COMMON
+    + """
 [[fields]]
 name = "rec_no"
 type = "code"
@@ -113,15 +116,19 @@ type = "string"
 label = "备注"
 max_length = 10
 """
+)
 
-EVENTS = """
+EVENTS = (
+    """
 id = "t_events"
 name = "测试事件"
 name_en = "Test events"
 semantics = "events"
 record_key = "event_id"
 person_level = false
-""" + COMMON + """
+"""
+    + COMMON
+    + """
 [[fields]]
 name = "event_id"
 type = "code"
@@ -139,15 +146,19 @@ type = "date"
 label = "日期"
 required = true
 """
+)
 
-BIG = """
+BIG = (
+    """
 id = "t_big"
 name = "大文件"
 name_en = "Big file"
 semantics = "snapshot"
 record_key = "k"
 person_level = false
-""" + COMMON + """
+"""
+    + COMMON
+    + """
 [[fields]]
 name = "k"
 type = "code"
@@ -169,15 +180,19 @@ name = "day"
 type = "date"
 label = "日期"
 """
+)
 
-CODES = """
+CODES = (
+    """
 id = "t_codes"
 name = "编码"
 name_en = "Codes"
 semantics = "snapshot"
 record_key = "k"
 person_level = false
-""" + COMMON + """
+"""
+    + COMMON
+    + """
 [[fields]]
 name = "k"
 type = "code"
@@ -190,6 +205,7 @@ type = "code"
 label = "关联编号"
 required = true
 """
+)
 
 HEADER = "档案编号,身份证号,姓名,出生日期,联系电话,保障类别,金额,月份,等级,评分,是否残疾,备注"
 ID1 = idnumber.make("420106", dt.date(1970, 1, 1), 123)
@@ -197,19 +213,35 @@ ID2 = idnumber.make("420106", dt.date(1985, 6, 30), 456)
 ID3 = idnumber.make("110105", dt.date(1949, 12, 31), 2)
 
 
-def row(rec="R1", idn=ID1, name="王建国", birth="1970-01-01", phone="13812345678",
-        cat="城市低保", amount='"1,234.50"', month="2024-01", grade="一级", score="12.5",
-        disabled="是", note=""):
-    return ",".join([rec, idn, name, birth, phone, cat, amount, month, grade, score, disabled,
-                     note])
+def row(
+    rec="R1",
+    idn=ID1,
+    name="王建国",
+    birth="1970-01-01",
+    phone="13812345678",
+    cat="城市低保",
+    amount='"1,234.50"',
+    month="2024-01",
+    grade="一级",
+    score="12.5",
+    disabled="是",
+    note="",
+):
+    return ",".join(
+        [rec, idn, name, birth, phone, cat, amount, month, grade, score, disabled, note]
+    )
 
 
 @pytest.fixture
 def catalogue(tmp_path):
     folder = tmp_path / "catalogue"
     folder.mkdir()
-    for fid, text in (("t_people", PEOPLE), ("t_events", EVENTS), ("t_big", BIG),
-                      ("t_codes", CODES)):
+    for fid, text in (
+        ("t_people", PEOPLE),
+        ("t_events", EVENTS),
+        ("t_big", BIG),
+        ("t_codes", CODES),
+    ):
         (folder / f"{fid}.toml").write_text(text, encoding="utf-8")
     return load_catalogue(folder)
 
@@ -256,33 +288,112 @@ def assert_failed(result, code):
 
 def test_reason_codes_and_flags_are_the_contract():
     assert set(REASONS) == {
-        "missing_required", "bad_date", "bad_month", "bad_money", "bad_integer", "bad_decimal",
-        "bad_boolean", "out_of_range", "bad_choice", "too_long", "formula", "no_identity",
-        "duplicate_key_conflict", "ragged_row", "bad_json"}
-    assert set(FLAGS) == {"id_check_digit", "id_format", "id_birth_date", "id_missing",
-                          "id_upgraded_15", "id_area_unknown", "phone_invalid"}
+        "missing_required",
+        "bad_date",
+        "bad_month",
+        "bad_money",
+        "bad_integer",
+        "bad_decimal",
+        "bad_boolean",
+        "out_of_range",
+        "bad_choice",
+        "too_long",
+        "formula",
+        "no_identity",
+        "duplicate_key_conflict",
+        "ragged_row",
+        "bad_json",
+    }
+    assert set(FLAGS) == {
+        "id_check_digit",
+        "id_format",
+        "id_birth_date",
+        "id_missing",
+        "id_upgraded_15",
+        "id_area_unknown",
+        "phone_invalid",
+    }
 
 
 # ------------------------------------------------------------------------------ good files
 
 
 def test_valid_csv_lands_in_the_lake(ingest, lake):
-    r = ingest("t_people.csv", csv_text(row(), row("R2", ID2, "李秀英", "1985/6/30", "027-87654321",
-                                                    "农村低保", "¥800", "2024年2月", "4", "-0.5",
-                                                    "否", "备注文字")))
-    assert (r.status, r.rows_read, r.accepted, r.quarantined, r.written, r.duplicates) == \
-        ("ingested", 2, 2, 0, 2, 0)
+    r = ingest(
+        "t_people.csv",
+        csv_text(
+            row(),
+            row(
+                "R2",
+                ID2,
+                "李秀英",
+                "1985/6/30",
+                "027-87654321",
+                "农村低保",
+                "¥800",
+                "2024年2月",
+                "4",
+                "-0.5",
+                "否",
+                "备注文字",
+            ),
+        ),
+    )
+    assert (r.status, r.rows_read, r.accepted, r.quarantined, r.written, r.duplicates) == (
+        "ingested",
+        2,
+        2,
+        0,
+        2,
+        0,
+    )
     assert r.balanced and r.feed_id == "t_people" and r.encoding == "utf-8"
     assert lake_rows(lake, "t_people") == [
-        ("R1", ID1, "王建国", dt.date(1970, 1, 1), "13812345678", "城市低保", 123450, "2024-01", 1,
-         "12.5", True, None, None, None, 2, None),
-        ("R2", ID2, "李秀英", dt.date(1985, 6, 30), "027-87654321", "农村低保", 80000, "2024-02", 4,
-         "-0.5", False, "备注文字", None, None, 3, None),
+        (
+            "R1",
+            ID1,
+            "王建国",
+            dt.date(1970, 1, 1),
+            "13812345678",
+            "城市低保",
+            123450,
+            "2024-01",
+            1,
+            "12.5",
+            True,
+            None,
+            None,
+            None,
+            2,
+            None,
+        ),
+        (
+            "R2",
+            ID2,
+            "李秀英",
+            dt.date(1985, 6, 30),
+            "027-87654321",
+            "农村低保",
+            80000,
+            "2024-02",
+            4,
+            "-0.5",
+            False,
+            "备注文字",
+            None,
+            None,
+            3,
+            None,
+        ),
     ]
     m = lake.manifest("t_people")
-    assert m == {"feed": "t_people", "semantics": "snapshot", "current": r.content_hash,
-                 "deliveries": [{"hash": r.content_hash, "file": f"{r.content_hash}.parquet",
-                                 "rows": 2}], "supplements": []}
+    assert m == {
+        "feed": "t_people",
+        "semantics": "snapshot",
+        "current": r.content_hash,
+        "deliveries": [{"hash": r.content_hash, "file": f"{r.content_hash}.parquet", "rows": 2}],
+        "supplements": [],
+    }
 
 
 def test_lake_column_types(ingest, lake):
@@ -290,10 +401,23 @@ def test_lake_column_types(ingest, lake):
     con = lake.connect()
     types = dict(con.sql("SELECT column_name, column_type FROM (DESCRIBE t_people)").fetchall())
     assert types == {
-        "rec_no": "VARCHAR", "id_number": "VARCHAR", "name": "VARCHAR", "birth_date": "DATE",
-        "phone": "VARCHAR", "category": "VARCHAR", "amount": "BIGINT", "month": "VARCHAR",
-        "grade": "BIGINT", "score": "VARCHAR", "disabled": "BOOLEAN", "note": "VARCHAR",
-        "id_number_raw": "VARCHAR", "id_flag": "VARCHAR", "_line": "BIGINT", "_sheet": "VARCHAR"}
+        "rec_no": "VARCHAR",
+        "id_number": "VARCHAR",
+        "name": "VARCHAR",
+        "birth_date": "DATE",
+        "phone": "VARCHAR",
+        "category": "VARCHAR",
+        "amount": "BIGINT",
+        "month": "VARCHAR",
+        "grade": "BIGINT",
+        "score": "VARCHAR",
+        "disabled": "BOOLEAN",
+        "note": "VARCHAR",
+        "id_number_raw": "VARCHAR",
+        "id_flag": "VARCHAR",
+        "_line": "BIGINT",
+        "_sheet": "VARCHAR",
+    }
 
 
 def test_gbk_csv_is_read(ingest, lake):
@@ -303,12 +427,23 @@ def test_gbk_csv_is_read(ingest, lake):
 
 
 def test_python_and_arrow_csv_modes_give_the_same_lake(tmp_path, catalogue, monkeypatch):
-    rows = [row(f"R{i}", [ID1, ID2, ID3, "bad", ""][i % 5], ["王", "张　三", "=x", "李"][i % 4],
-                ["1970-01-01", "1970/1/1", "19700101", "1970-02-30"][i % 4],
-                ["13812345678", "138", "", "027-87654321"][i % 4], ["城市低保", "农村低保", "x"][i % 3],
-                ["1.5", "2", "3.456", "-1", "1,000"][i % 5], "2024-01", ["1", "二级", "9"][i % 3],
-                "1.0", ["是", "N", "?"][i % 3], ["", "short", "much too long text"][i % 3])
-            for i in range(200)]
+    rows = [
+        row(
+            f"R{i}",
+            [ID1, ID2, ID3, "bad", ""][i % 5],
+            ["王", "张　三", "=x", "李"][i % 4],
+            ["1970-01-01", "1970/1/1", "19700101", "1970-02-30"][i % 4],
+            ["13812345678", "138", "", "027-87654321"][i % 4],
+            ["城市低保", "农村低保", "x"][i % 3],
+            ["1.5", "2", "3.456", "-1", "1,000"][i % 5],
+            "2024-01",
+            ["1", "二级", "9"][i % 3],
+            "1.0",
+            ["是", "N", "?"][i % 3],
+            ["", "short", "much too long text"][i % 3],
+        )
+        for i in range(200)
+    ]
     content = csv_text(*rows).encode()
     states = []
     for fast in (True, False):
@@ -318,8 +453,15 @@ def test_python_and_arrow_csv_modes_give_the_same_lake(tmp_path, catalogue, monk
         path.write_bytes(content)
         r = ingest_file(path, lake=lake, catalogue=catalogue)
         assert r.balanced
-        states.append((lake.state(), r.reasons, r.flagged, r.accepted,
-                       [(q.line, q.field, q.reason.code, q.raw) for q in r.quarantine]))
+        states.append(
+            (
+                lake.state(),
+                r.reasons,
+                r.flagged,
+                r.accepted,
+                [(q.line, q.field, q.reason.code, q.raw) for q in r.quarantine],
+            )
+        )
     assert states[0] == states[1]
 
 
@@ -344,8 +486,12 @@ def test_unbalanced_quote(ingest, lake):
     r = ingest("t_people.csv", text)
     assert (r.status, r.rows_read, r.accepted, r.quarantined) == ("ingested", 4, 3, 1)
     (q,) = r.quarantine
-    assert (q.line, q.reason.code, q.raw["档案编号"], q.raw["姓名"]) == \
-        (3, "ragged_row", "R2", "王建国,1970-01-01,13812345678,城市低保,12,2024-01,一级,12.5,是,")
+    assert (q.line, q.reason.code, q.raw["档案编号"], q.raw["姓名"]) == (
+        3,
+        "ragged_row",
+        "R2",
+        "王建国,1970-01-01,13812345678,城市低保,12,2024-01,一级,12.5,是,",
+    )
     assert [x[0] for x in lake_rows(lake, "t_people", "rec_no")] == ["R1", "R3", "R4"]
 
 
@@ -421,8 +567,9 @@ def test_header_only_event_file_means_no_new_events(ingest, lake):
 
 
 def test_unknown_headers_are_ignored_and_reported(ingest, lake):
-    text = csv_text("R1,王建国,1970-01-01,城市低保,x,y",
-                    header="编号,姓名,出生日期,保障类别,户籍地,Remarks ")
+    text = csv_text(
+        "R1,王建国,1970-01-01,城市低保,x,y", header="编号,姓名,出生日期,保障类别,户籍地,Remarks "
+    )
     r = ingest("t_people.csv", text)
     assert (r.status, r.accepted, r.quarantined) == ("ingested", 1, 0)
     assert r.unknown_headers == ["户籍地", "Remarks"]
@@ -430,8 +577,9 @@ def test_unknown_headers_are_ignored_and_reported(ingest, lake):
 
 
 def test_missing_columns_are_named(ingest):
-    r = ingest("t_people.csv", csv_text("王建国,1970-01-01", header="姓名,出生日期"),
-               feed_id="t_people")
+    r = ingest(
+        "t_people.csv", csv_text("王建国,1970-01-01", header="姓名,出生日期"), feed_id="t_people"
+    )
     assert_failed(r, "missing_columns")
     assert "档案编号（rec_no）" in r.error.zh and "保障类别（category）" in r.error.zh
     assert "rec_no" in r.error.en
@@ -442,7 +590,7 @@ def test_duplicate_columns(ingest):
     assert_failed(ingest("t_people.csv", text), "duplicate_columns")
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1-1", "-2+3", "@SUM(A1)", "\t=1", "=HYPERLINK(\"x\")"])
+@pytest.mark.parametrize("cell", ["=1+1", "+1-1", "-2+3", "@SUM(A1)", "\t=1", '=HYPERLINK("x")'])
 def test_formula_injection(ingest, lake, cell):
     quoted = '"' + cell.replace('"', '""') + '"'
     r = ingest("t_people.csv", csv_text(row("R1", note=quoted), row("R2")))
@@ -458,42 +606,66 @@ def test_negative_numbers_are_not_formulas(ingest, lake):
 
 def test_every_reason_code(ingest, lake):
     rows = [
-        row("R01"),                                  # good
-        row("", ),                                   # missing_required (rec_no)
-        row("R03", birth="1970-02-30"),              # bad_date
-        row("R04", month="2024-13"),                 # bad_month
-        row("R05", amount="12.345"),                 # bad_money
-        row("R06", grade="1.5"),                     # bad_integer
-        row("R07", score="1e3"),                     # bad_decimal
-        row("R08", disabled="maybe"),                # bad_boolean
-        row("R09", grade="5"),                       # out_of_range
-        row("R10", amount="-1"),                     # out_of_range
-        row("R11", cat="城镇低保"),                  # bad_choice
-        row("R12", note="一二三四五六七八九十一"),   # too_long
-        row("R13", name="@cmd"),                     # formula
-        row("R14", idn="", phone="", birth=""),      # no_identity
+        row("R01"),  # good
+        row(
+            "",
+        ),  # missing_required (rec_no)
+        row("R03", birth="1970-02-30"),  # bad_date
+        row("R04", month="2024-13"),  # bad_month
+        row("R05", amount="12.345"),  # bad_money
+        row("R06", grade="1.5"),  # bad_integer
+        row("R07", score="1e3"),  # bad_decimal
+        row("R08", disabled="maybe"),  # bad_boolean
+        row("R09", grade="5"),  # out_of_range
+        row("R10", amount="-1"),  # out_of_range
+        row("R11", cat="城镇低保"),  # bad_choice
+        row("R12", note="一二三四五六七八九十一"),  # too_long
+        row("R13", name="@cmd"),  # formula
+        row("R14", idn="", phone="", birth=""),  # no_identity
         row("R15", idn="bad", phone="138", birth=""),  # no_identity (the bad phone is dropped)
-        row("R01", name="王二"),                     # duplicate_key_conflict
-        row("R01"),                                  # exact duplicate: accepted, not written
-        row("R18", cat=""),                          # missing_required (category)
+        row("R01", name="王二"),  # duplicate_key_conflict
+        row("R01"),  # exact duplicate: accepted, not written
+        row("R18", cat=""),  # missing_required (category)
     ]
     r = ingest("t_people.csv", csv_text(*rows) + "R19,too,few\n")
     assert r.reasons == {
-        "missing_required": 2, "bad_date": 1, "bad_month": 1, "bad_money": 1, "bad_integer": 1,
-        "bad_decimal": 1, "bad_boolean": 1, "out_of_range": 2, "bad_choice": 1, "too_long": 1,
-        "formula": 1, "no_identity": 2, "duplicate_key_conflict": 1, "ragged_row": 1}
+        "missing_required": 2,
+        "bad_date": 1,
+        "bad_month": 1,
+        "bad_money": 1,
+        "bad_integer": 1,
+        "bad_decimal": 1,
+        "bad_boolean": 1,
+        "out_of_range": 2,
+        "bad_choice": 1,
+        "too_long": 1,
+        "formula": 1,
+        "no_identity": 2,
+        "duplicate_key_conflict": 1,
+        "ragged_row": 1,
+    }
     assert (r.rows_read, r.accepted, r.quarantined, r.written, r.duplicates) == (19, 2, 17, 1, 1)
     assert r.balanced
     got = {(q.line, q.field, q.reason.code) for q in r.quarantine}
-    assert (3, "rec_no", "missing_required") in got and (17, "rec_no", "duplicate_key_conflict") in got
+    assert (3, "rec_no", "missing_required") in got and (
+        17,
+        "rec_no",
+        "duplicate_key_conflict",
+    ) in got
     assert (11, "amount", "out_of_range") in got and (15, None, "no_identity") in got
     assert lake_rows(lake, "t_people", "rec_no, name") == [("R01", "王建国")]
     assert r.quarantine[0].reason.zh.startswith("档案编号：") and r.quarantine[0].reason.en
 
 
 def test_bad_json_lines(ingest, lake):
-    good = {"档案编号": "R1", "身份证号": ID1, "姓名": "王建国", "保障类别": "城市低保",
-            "金额": 1234.5, "等级": 2}
+    good = {
+        "档案编号": "R1",
+        "身份证号": ID1,
+        "姓名": "王建国",
+        "保障类别": "城市低保",
+        "金额": 1234.5,
+        "等级": 2,
+    }
     text = json.dumps(good, ensure_ascii=False) + "\n{oops\n[1]\n"
     r = ingest("t_people.jsonl", text)
     assert (r.rows_read, r.accepted, r.quarantined, r.reasons) == (3, 1, 2, {"bad_json": 2})
@@ -505,18 +677,24 @@ def test_id_problems_keep_the_row_with_flags(ingest, lake):
     area_unknown = "429999197001011238"
     rows = [
         row("R1", ID1[:17] + ("0" if ID1[17] != "0" else "1")),  # id_check_digit
-        row("R2", "4201061970"),                                 # id_format
-        row("R3", "420106197002301234"),                          # id_birth_date
-        row("R4", ""),                                            # id_missing
-        row("R5", "110105491231002"),                             # id_upgraded_15
-        row("R6", area_unknown),                                  # id_area_unknown
-        row("R7", phone="12345"),                                 # phone_invalid
+        row("R2", "4201061970"),  # id_format
+        row("R3", "420106197002301234"),  # id_birth_date
+        row("R4", ""),  # id_missing
+        row("R5", "110105491231002"),  # id_upgraded_15
+        row("R6", area_unknown),  # id_area_unknown
+        row("R7", phone="12345"),  # phone_invalid
     ]
     r = ingest("t_people.csv", csv_text(*rows))
     assert (r.accepted, r.quarantined) == (7, 0)
-    assert r.flagged == {"id_area_unknown": 1, "id_birth_date": 1, "id_check_digit": 1,
-                         "id_format": 1, "id_missing": 1, "id_upgraded_15": 1,
-                         "phone_invalid": 1}
+    assert r.flagged == {
+        "id_area_unknown": 1,
+        "id_birth_date": 1,
+        "id_check_digit": 1,
+        "id_format": 1,
+        "id_missing": 1,
+        "id_upgraded_15": 1,
+        "phone_invalid": 1,
+    }
     got = lake_rows(lake, "t_people", "rec_no, id_number, id_number_raw, id_flag, phone")
     assert got == [
         ("R1", None, rows[0].split(",")[1], "id_check_digit", "13812345678"),
@@ -530,8 +708,10 @@ def test_id_problems_keep_the_row_with_flags(ingest, lake):
 
 
 def test_exact_duplicates_are_written_once(ingest, lake):
-    r = ingest("t_people.csv", csv_text(row("R1"), row("R2"), row("R1"),
-                                        row("R1").replace('"1,234.50"', "1234.5")))
+    r = ingest(
+        "t_people.csv",
+        csv_text(row("R1"), row("R2"), row("R1"), row("R1").replace('"1,234.50"', "1234.5")),
+    )
     assert (r.rows_read, r.accepted, r.written, r.duplicates, r.quarantined) == (4, 4, 2, 2, 0)
     assert lake_rows(lake, "t_people", "rec_no, _line") == [("R1", 2), ("R2", 3)]
 
@@ -539,8 +719,14 @@ def test_exact_duplicates_are_written_once(ingest, lake):
 def test_bad_cells_in_the_batch_that_turns_the_cache_off(ingest, lake):
     # 6,000 distinct amounts (the cache is switched off after this batch) with 7 bad ones
     # and 5 empty categories: every one must still be quarantined.
-    rows = [row(f"R{i}", amount="1.005" if i % 900 == 0 else f"{i}.{i % 100:02d}",
-                cat="" if i % 1300 == 1 else "城市低保") for i in range(6000)]
+    rows = [
+        row(
+            f"R{i}",
+            amount="1.005" if i % 900 == 0 else f"{i}.{i % 100:02d}",
+            cat="" if i % 1300 == 1 else "城市低保",
+        )
+        for i in range(6000)
+    ]
     r = ingest("t_people.csv", csv_text(*rows))
     assert r.reasons == {"bad_money": 7, "missing_required": 5}
     assert (r.accepted, r.written) == (5988, 5988)
@@ -574,21 +760,53 @@ def _xlsx(path, *sheets, names=None):
 
 def test_xlsx_sheets_dates_and_serials(ingest, tmp_path, lake):
     header = HEADER.split(",")
-    p = _xlsx(tmp_path / "x.xlsx",
-              [["填表说明：请勿修改"]],
-              [["某区低保名单"], header,
-               ["R1", ID1, "王建国", dt.date(1970, 1, 1), 13812345678, "城市低保", 1234.5,
-                "2024-01", 1, 2.5, "是", ""],
-               ["R2", ID2, "李秀英", 31228, "", "农村低保", 800, dt.date(2024, 2, 1), "二级",
-                "", False, ""]],
-              [header, [1003, ID3, "赵六", "1949-12-31", "", "城市低保", "12", "202403", 3, "",
-                        "", ""]],
-              names=["说明", "一月", "二月"])
+    p = _xlsx(
+        tmp_path / "x.xlsx",
+        [["填表说明：请勿修改"]],
+        [
+            ["某区低保名单"],
+            header,
+            [
+                "R1",
+                ID1,
+                "王建国",
+                dt.date(1970, 1, 1),
+                13812345678,
+                "城市低保",
+                1234.5,
+                "2024-01",
+                1,
+                2.5,
+                "是",
+                "",
+            ],
+            [
+                "R2",
+                ID2,
+                "李秀英",
+                31228,
+                "",
+                "农村低保",
+                800,
+                dt.date(2024, 2, 1),
+                "二级",
+                "",
+                False,
+                "",
+            ],
+        ],
+        [header, [1003, ID3, "赵六", "1949-12-31", "", "城市低保", "12", "202403", 3, "", "", ""]],
+        names=["说明", "一月", "二月"],
+    )
     r = ingest("t_people.xlsx", p.read_bytes())
     assert (r.status, r.rows_read, r.accepted) == ("ingested", 3, 3), r.quarantine
     assert r.skipped_sheets == ["说明"]
-    assert lake_rows(lake, "t_people", "rec_no, birth_date, phone, amount, month, grade, score, "
-                     "disabled, _sheet, _line", order="_sheet <> '一月', _line") == [
+    assert lake_rows(
+        lake,
+        "t_people",
+        "rec_no, birth_date, phone, amount, month, grade, score, disabled, _sheet, _line",
+        order="_sheet <> '一月', _line",
+    ) == [
         ("R1", dt.date(1970, 1, 1), "13812345678", 123450, "2024-01", 1, "2.5", True, "一月", 3),
         ("R2", dt.date(1985, 6, 30), None, 80000, "2024-02", 2, None, False, "一月", 4),
         ("1003", dt.date(1949, 12, 31), None, 1200, "2024-03", 3, None, None, "二月", 2),
@@ -596,18 +814,28 @@ def test_xlsx_sheets_dates_and_serials(ingest, tmp_path, lake):
 
 
 def test_parquet_delivery(ingest, tmp_path, lake):
-    table = pa.table({
-        "档案编号": ["R1", "R2"], "身份证号": [ID1, None], "姓名": ["王建国", "李秀英"],
-        "出生日期": pa.array([dt.date(1970, 1, 1), dt.date(1985, 6, 30)], pa.date32()),
-        "保障类别": ["城市低保", "农村低保"], "金额": pa.array([1234.5, 10.0]),
-        "等级": pa.array([1, 4], pa.int32()), "是否残疾": [True, None]})
+    table = pa.table(
+        {
+            "档案编号": ["R1", "R2"],
+            "身份证号": [ID1, None],
+            "姓名": ["王建国", "李秀英"],
+            "出生日期": pa.array([dt.date(1970, 1, 1), dt.date(1985, 6, 30)], pa.date32()),
+            "保障类别": ["城市低保", "农村低保"],
+            "金额": pa.array([1234.5, 10.0]),
+            "等级": pa.array([1, 4], pa.int32()),
+            "是否残疾": [True, None],
+        }
+    )
     p = tmp_path / "x.parquet"
     pq.write_table(table, p)
     r = ingest("t_people.parquet", p.read_bytes())
     assert (r.status, r.accepted, r.flagged) == ("ingested", 2, {"id_missing": 1})
-    assert lake_rows(lake, "t_people", "rec_no, id_number, birth_date, amount, grade, disabled") \
-        == [("R1", ID1, dt.date(1970, 1, 1), 123450, 1, True),
-            ("R2", None, dt.date(1985, 6, 30), 1000, 4, None)]
+    assert lake_rows(
+        lake, "t_people", "rec_no, id_number, birth_date, amount, grade, disabled"
+    ) == [
+        ("R1", ID1, dt.date(1970, 1, 1), 123450, 1, True),
+        ("R2", None, dt.date(1985, 6, 30), 1000, 4, None),
+    ]
 
 
 def test_parquet_nulls_in_a_column_without_cache(ingest, tmp_path, lake):
@@ -623,18 +851,29 @@ def test_parquet_nulls_in_a_column_without_cache(ingest, tmp_path, lake):
 
 
 def test_pushed_records(catalogue, lake):
-    records = [{"档案编号": "R1", "身份证号": ID1, "姓名": "王建国", "保障类别": "城市低保"},
-               {"rec_no": "R2", "id_number": ID2, "category": "农村低保", "amount": "12.5"},
-               "not an object"]
+    records = [
+        {"档案编号": "R1", "身份证号": ID1, "姓名": "王建国", "保障类别": "城市低保"},
+        {"rec_no": "R2", "id_number": ID2, "category": "农村低保", "amount": "12.5"},
+        "not an object",
+    ]
     r = ingest_records(records, feed_id="t_people", lake=lake, catalogue=catalogue)
-    assert (r.source, r.status, r.accepted, r.quarantined, r.reasons) == \
-        ("push:t_people", "ingested", 2, 1, {"bad_json": 1})
+    assert (r.source, r.status, r.accepted, r.quarantined, r.reasons) == (
+        "push:t_people",
+        "ingested",
+        2,
+        1,
+        {"bad_json": 1},
+    )
     again = ingest_records(list(records), feed_id="t_people", lake=lake, catalogue=catalogue)
     assert (again.status, again.content_hash) == ("duplicate", r.content_hash)
-    assert ingest_records([], feed_id="t_people", lake=lake, catalogue=catalogue).error.code \
+    assert (
+        ingest_records([], feed_id="t_people", lake=lake, catalogue=catalogue).error.code
         == "empty_file"
-    assert ingest_records(records, feed_id="nope", lake=lake, catalogue=catalogue).error.code \
+    )
+    assert (
+        ingest_records(records, feed_id="nope", lake=lake, catalogue=catalogue).error.code
         == "unknown_feed"
+    )
 
 
 # ------------------------------------------------------------------------------ feed resolution
@@ -653,8 +892,9 @@ def test_feed_from_parent_folder_prefix_or_header(tmp_path, catalogue, lake):
     r = ingest_file(tmp_path / "export.csv", lake=lake, catalogue=catalogue)
     assert r.feed_id == "t_people"
     (tmp_path / "other.csv").write_bytes(b"a,b\n1,2\n")
-    assert_failed(ingest_file(tmp_path / "other.csv", lake=lake, catalogue=catalogue),
-                  "unknown_feed")
+    assert_failed(
+        ingest_file(tmp_path / "other.csv", lake=lake, catalogue=catalogue), "unknown_feed"
+    )
 
 
 def test_unsupported_type(ingest):
@@ -686,14 +926,19 @@ def test_snapshot_replaces(ingest, lake):
 def test_events_append_and_dedupe(ingest, lake):
     head = "事件编号,金额,日期"
     a = ingest("t_events.csv", csv_text("E1,1,2024-01-01", "E2,2,2024-01-02", header=head))
-    b = ingest("t_events.csv", csv_text("E2,2,2024-01-02", "E3,3,2024-01-03", "E2,9,2024-01-09",
-                                        header=head))
+    b = ingest(
+        "t_events.csv",
+        csv_text("E2,2,2024-01-02", "E3,3,2024-01-03", "E2,9,2024-01-09", header=head),
+    )
     assert (a.written, a.duplicates) == (2, 0)
     # E2 is already in the lake (dropped, counted); the second E2 conflicts within the delivery
     assert (b.rows_read, b.accepted, b.quarantined, b.written, b.duplicates) == (3, 2, 1, 1, 1)
     assert b.reasons == {"duplicate_key_conflict": 1} and b.balanced
-    assert lake_rows(lake, "t_events", "event_id, amount", order="event_id") == \
-        [("E1", 100), ("E2", 200), ("E3", 300)]
+    assert lake_rows(lake, "t_events", "event_id, amount", order="event_id") == [
+        ("E1", 100),
+        ("E2", 200),
+        ("E3", 300),
+    ]
     m = lake.manifest("t_events")
     assert m["current"] is None and [d["rows"] for d in m["deliveries"]] == [2, 1]
     c = ingest("t_events.csv", csv_text("E1,5,2024-01-05", header=head))
@@ -740,8 +985,12 @@ def _big_csv(path, n):
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("编号,名称,金额,日期\n")
         for start in range(0, n, 10_000):
-            fh.write("".join(f"K{i:07d},名称{i % 977},{i % 5000}.{i % 100:02d},2024-01-{1 + i % 28:02d}\n"
-                             for i in range(start, min(n, start + 10_000))))
+            fh.write(
+                "".join(
+                    f"K{i:07d},名称{i % 977},{i % 5000}.{i % 100:02d},2024-01-{1 + i % 28:02d}\n"
+                    for i in range(start, min(n, start + 10_000))
+                )
+            )
 
 
 def test_sigkill_mid_write_then_resume_equals_uninterrupted(tmp_path, catalogue):

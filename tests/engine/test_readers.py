@@ -36,7 +36,9 @@ def rows_of(reader):
     rows, problems = [], []
     for batch in reader:
         for (line, sheet), row in batch:
-            rows.append((line, sheet, {k: (v if isinstance(v, str) else v) for k, v in row.items()}))
+            rows.append(
+                (line, sheet, {k: (v if isinstance(v, str) else v) for k, v in row.items()})
+            )
         problems += [(p.line, p.code) for p in batch.problems]
     return rows, problems
 
@@ -65,8 +67,13 @@ def test_detect_format():
 @pytest.mark.parametrize("fast", [True, False])
 @pytest.mark.parametrize(
     ("encoding", "bom", "expected"),
-    [("utf-8", b"", "utf-8"), ("utf-8", b"\xef\xbb\xbf", "utf-8"), ("gbk", b"", "gb18030"),
-     ("gb18030", b"", "gb18030"), ("utf-16", b"", "utf-16")],
+    [
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", b"\xef\xbb\xbf", "utf-8"),
+        ("gbk", b"", "gb18030"),
+        ("gb18030", b"", "gb18030"),
+        ("utf-16", b"", "utf-16"),
+    ],
 )
 def test_csv_encodings(tmp_path, encoding, bom, expected, fast):
     text = f"{HEADER}\nA1,王建国,12.5\nA2,李秀英,3\n"
@@ -74,8 +81,10 @@ def test_csv_encodings(tmp_path, encoding, bom, expected, fast):
     reader = CSVReader(p, header_score=_score, fast=fast)
     rows, problems = rows_of(reader)
     assert reader.encoding == expected
-    assert rows == [(2, None, {"编号": "A1", "姓名": "王建国", "金额": "12.5"}),
-                    (3, None, {"编号": "A2", "姓名": "李秀英", "金额": "3"})]
+    assert rows == [
+        (2, None, {"编号": "A1", "姓名": "王建国", "金额": "12.5"}),
+        (3, None, {"编号": "A2", "姓名": "李秀英", "金额": "3"}),
+    ]
     assert problems == []
 
 
@@ -144,8 +153,12 @@ def test_csv_quirks(tmp_path, fast):
     rows, problems = rows_of(reader)
     assert reader.header_line == 2
     assert [(r[0], r[2]["编号"], r[2]["姓名"]) for r in rows] == [
-        (3, "A1", "王建国"), (4, "A2", "多行\n地址"), (7, "A3", "李"), (9, "A5", 'q"uote'),
-        (11, "A6", "赵")]
+        (3, "A1", "王建国"),
+        (4, "A2", "多行\n地址"),
+        (7, "A3", "李"),
+        (9, "A5", 'q"uote'),
+        (11, "A6", "赵"),
+    ]
     assert problems == [(8, "ragged_row")]
 
 
@@ -214,12 +227,21 @@ def _xlsx(path, sheets: dict[str, list[list]]):
 
 
 def test_xlsx_sheets_title_rows_and_typed_cells(tmp_path):
-    p = _xlsx(tmp_path / "x.xlsx", {
-        "说明": [["本表由残联导出"], ["请勿修改表头"]],
-        "一月": [["一月名单"], ["编号", "姓名", "金额"], ["A1", "王", 12.5],
-                 ["A2", "李", dt.date(2024, 1, 8)], [None, None, None], [1001, "赵", 3]],
-        "二月": [["编号", "姓名", "金额"], ["B1", "钱", 45299]],
-    })
+    p = _xlsx(
+        tmp_path / "x.xlsx",
+        {
+            "说明": [["本表由残联导出"], ["请勿修改表头"]],
+            "一月": [
+                ["一月名单"],
+                ["编号", "姓名", "金额"],
+                ["A1", "王", 12.5],
+                ["A2", "李", dt.date(2024, 1, 8)],
+                [None, None, None],
+                [1001, "赵", 3],
+            ],
+            "二月": [["编号", "姓名", "金额"], ["B1", "钱", 45299]],
+        },
+    )
     reader = XLSXReader(p, header_score=_score)
     rows, problems = rows_of(reader)
     assert reader.sheets == ["一月", "二月"] and reader.skipped_sheets == ["说明"]
@@ -307,11 +329,13 @@ def test_zip_bomb_by_total_size(tmp_path):
 
 
 def test_jsonl_bad_lines_are_problems(tmp_path):
-    data = ('{"编号": "A1", "姓名": "王", "金额": 1.5}\n'
-            "\n"
-            '{"编号": "A2", "姓名": \n'
-            "[1, 2]\n"
-            '{"编号": "A3", "extra": {"k": 1}}\n').encode()
+    data = (
+        '{"编号": "A1", "姓名": "王", "金额": 1.5}\n'
+        "\n"
+        '{"编号": "A2", "姓名": \n'
+        "[1, 2]\n"
+        '{"编号": "A3", "extra": {"k": 1}}\n'
+    ).encode()
     rows, problems = rows_of(JSONLReader(write(tmp_path, "x.jsonl", data)))
     assert [(r[0], r[2]["编号"]) for r in rows] == [(1, "A1"), (5, "A3")]
     assert rows[1][2]["extra"] == '{"k": 1}'
@@ -325,8 +349,13 @@ def test_pushed_records():
 
 
 def test_parquet_by_row_groups(tmp_path):
-    table = pa.table({"编号": ["A1", "A2", "A3"], "金额": [1.5, None, 3.0],
-                      "日期": pa.array([dt.date(2024, 1, 8)] * 3, pa.date32())})
+    table = pa.table(
+        {
+            "编号": ["A1", "A2", "A3"],
+            "金额": [1.5, None, 3.0],
+            "日期": pa.array([dt.date(2024, 1, 8)] * 3, pa.date32()),
+        }
+    )
     p = tmp_path / "x.parquet"
     pq.write_table(table, p, row_group_size=2)
     reader = ParquetReader(p, batch_size=2)

@@ -21,8 +21,11 @@ def ingested(tmp_path_factory):
     generate(out, households=2500, seed=11)
     lake = Lake(out / "lake")
     catalogue = load_catalogue()
-    results = [ingest_file(path, lake=lake, catalogue=catalogue)
-               for path in sorted((out / "feeds").rglob("*")) if path.is_file()]
+    results = [
+        ingest_file(path, lake=lake, catalogue=catalogue)
+        for path in sorted((out / "feeds").rglob("*"))
+        if path.is_file()
+    ]
     return out, lake, catalogue, results
 
 
@@ -71,7 +74,8 @@ def test_quarantine_reasons_match_the_injected_invalid_noise(ingested):
             mismatches.append((n["feed"], n["record_key"], n["kind"], code, got))
     assert mismatches == []
     empty_key_found = Counter(
-        feed for (feed, key), codes in found.items() if key == "" for _ in codes)
+        feed for (feed, key), codes in found.items() if key == "" for _ in codes
+    )
     assert empty_key_found == empty_key_expected
     # And nothing else was quarantined: every quarantined row is injected invalid noise.
     expected_keys = {(n["feed"], n["record_key"]) for n in expected_quarantine}
@@ -88,7 +92,8 @@ def test_linkable_noise_is_accepted_with_its_flag(ingested):
         if not feed.person_level:
             continue
         rows = con.execute(
-            f'SELECT CAST("{feed.record_key}" AS VARCHAR), id_flag FROM "{feed.id}"').fetchall()
+            f'SELECT CAST("{feed.record_key}" AS VARCHAR), id_flag FROM "{feed.id}"'
+        ).fetchall()
         flags.update({(feed.id, key): flag or "" for key, flag in rows})
     wrong = []
     for n in noise:
@@ -102,7 +107,7 @@ def test_linkable_noise_is_accepted_with_its_flag(ingested):
         want = expected.split(":", 1)[1] if ":" in expected else None
         near_id = {"id_check_digit", "id_birth_date"}  # a mistyped digit may break the date
         got = set(flags[key].split(",")) - {""}
-        ok = (want is None or want in got or (want == "id_check_digit" and got & near_id))
+        ok = want is None or want in got or (want == "id_check_digit" and got & near_id)
         if not ok:
             wrong.append((key, n["kind"], flags[key]))
     assert wrong == []
@@ -125,9 +130,15 @@ def test_every_truth_record_is_in_the_lake_or_quarantined(ingested):
         keys = con.execute(f'SELECT CAST("{feed.record_key}" AS VARCHAR) FROM "{feed.id}"')
         in_lake |= {(feed.id, k) for (k,) in keys.fetchall()}
     quarantined = set(_quarantined_keys(catalogue, results))
-    missing_key = {(n["feed"], n["record_key"]) for n in _truth(out, "noise.csv")
-                   if n["kind"] == "missing_record_key"}
+    missing_key = {
+        (n["feed"], n["record_key"])
+        for n in _truth(out, "noise.csv")
+        if n["kind"] == "missing_record_key"
+    }
     known = in_lake | quarantined | missing_key
-    lost = [(r["feed"], r["record_key"]) for r in _truth(out, "records.csv")
-            if (r["feed"], r["record_key"]) not in known]
+    lost = [
+        (r["feed"], r["record_key"])
+        for r in _truth(out, "records.csv")
+        if (r["feed"], r["record_key"]) not in known
+    ]
     assert lost == []

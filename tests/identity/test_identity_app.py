@@ -77,39 +77,44 @@ def test_a_run_attaches_every_person_to_a_register_household_or_the_review_list(
     households = pd.read_parquet(hh_path(run=run))
     persons = pd.read_parquet(run.persons_path)
     assert sorted(households["person_key"]) == sorted(persons["person_key"].unique())
-    assert run.households == {b: int(n) for b, n in
-                              households["basis"].value_counts().sort_index().items()}
+    assert run.households == {
+        b: int(n) for b, n in households["basis"].value_counts().sort_index().items()
+    }
     assert sum(run.households.values()) == run.persons
     # Every person with a register record of the lake is in that record's household.
     con = Lake(district_lake).connect(load_catalogue())
-    register = dict(con.execute(
-        "SELECT 'gongan_hukou:' || CAST(person_no AS VARCHAR), CAST(hukou_no AS VARCHAR) "
-        "FROM gongan_hukou").fetchall())
+    register = dict(
+        con.execute(
+            "SELECT 'gongan_hukou:' || CAST(person_no AS VARCHAR), CAST(hukou_no AS VARCHAR) "
+            "FROM gongan_hukou"
+        ).fetchall()
+    )
     keyed = persons[persons["unique_id"].isin(list(register))]
-    expected = {int(k): register[u] for u, k in zip(keyed["unique_id"], keyed["person_key"],
-                                                     strict=True)}
+    expected = {
+        int(k): register[u] for u, k in zip(keyed["unique_id"], keyed["person_key"], strict=True)
+    }
     attached = households.set_index("person_key")
     assert run.households["register"] == len(expected)
     assert {k: attached.loc[k, "hukou_no"] for k in expected} == expected
     assert set(attached.loc[list(expected), "basis"]) == {"register"}
 
 
-def test_a_failed_household_attachment_keeps_the_persons_and_says_so(district_lake,
-                                                                   monkeypatch):
+def test_a_failed_household_attachment_keeps_the_persons_and_says_so(district_lake, monkeypatch):
     def broken(*, run):
         raise OSError("disk full")
 
     monkeypatch.setattr("doudi.identity.households.households_attach", broken)
     run = actions.link_run()
     run.refresh_from_db()
-    assert (run.status, run.is_current, run.households) == ("succeeded", True,
-                                                            {"error": "OSError"})
+    assert (run.status, run.is_current, run.households) == ("succeeded", True, {"error": "OSError"})
     assert AuditEntry.objects.get(action="identity.link").detail["households"] == {
-        "error": "OSError"}
+        "error": "OSError"
+    }
 
 
-def test_a_failed_keyed_store_keeps_the_persons_and_monitoring_joins(district_lake,
-                                                                    monkeypatch, caplog):
+def test_a_failed_keyed_store_keeps_the_persons_and_monitoring_joins(
+    district_lake, monkeypatch, caplog
+):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
@@ -127,28 +132,28 @@ def test_no_keyed_store_when_monitoring_runs_on_spark(district_lake, settings):
     assert (run.status, actions.keyed_path(run).exists()) == ("succeeded", False)
 
 
-def test_same_keys_again_and_review_decisions_change_the_next_run_both_ways(district_lake,
-                                                                           cast):
+def test_same_keys_again_and_review_decisions_change_the_next_run_both_ways(district_lake, cast):
     run = actions.link_run()
     assert actions.keyed_path(run).exists()  # the feeds keyed to its persons, for monitoring
     again = actions.link_run(retrain=True)
     assert _keys(again) == _keys(run)  # same data, model estimated afresh: same persons
     assert list(LinkRun.objects.filter(is_current=True)) == [again]
     # only the current run's keyed store is kept (it is a cache of the lake)
-    assert (actions.keyed_path(run).exists(), actions.keyed_path(again).exists()) == (
-        False, True)
+    assert (actions.keyed_path(run).exists(), actions.keyed_path(again).exists()) == (False, True)
     keys = _keys(run)
     by_person: dict[int, list[str]] = {}
     for uid, key in sorted(keys.items()):
         by_person.setdefault(key, []).append(uid)
     linked = next(uids for uids in by_person.values() if len(uids) == 2)
-    apart = (next(uids[0] for uids in by_person.values() if len(uids) == 1 and uids[0] not in
-                  linked),
-             next(uids[0] for uids in reversed(list(by_person.values())) if len(uids) == 1))
+    apart = (
+        next(uids[0] for uids in by_person.values() if len(uids) == 1 and uids[0] not in linked),
+        next(uids[0] for uids in reversed(list(by_person.values())) if len(uids) == 1),
+    )
     dave = cast["dave"]
     for (left, right), same in ((linked, False), (apart, True)):
-        item = ReviewItem.objects.create(run=run, unique_id_l=left, unique_id_r=right,
-                                         reason="manual", weights={})
+        item = ReviewItem.objects.create(
+            run=run, unique_id_l=left, unique_id_r=right, reason="manual", weights={}
+        )
         actions.review_decide(actor=dave, item=item, same=same, reason="入户核实身份")
     after = _keys(actions.link_run())
     assert after[linked[0]] != after[linked[1]]  # forced split
@@ -157,8 +162,9 @@ def test_same_keys_again_and_review_decisions_change_the_next_run_both_ways(dist
 
 
 def test_a_failed_run_leaves_the_previous_persons_in_force(district_lake, monkeypatch, tmp_path):
-    good = LinkRun.objects.create(status="succeeded", is_current=True, threshold=0.5,
-                                  persons_path=str(tmp_path / "p.parquet"))
+    good = LinkRun.objects.create(
+        status="succeeded", is_current=True, threshold=0.5, persons_path=str(tmp_path / "p.parquet")
+    )
 
     def broken(*args, **kwargs):
         raise RuntimeError("injected fault")
@@ -173,21 +179,28 @@ def test_a_failed_run_leaves_the_previous_persons_in_force(district_lake, monkey
 
 def test_only_district_data_staff_review(district_lake, cast, clients):
     run = LinkRun.objects.create(status="succeeded", is_current=True, threshold=0.5)
-    item = ReviewItem.objects.create(run=run, unique_id_l="a:1", unique_id_r="b:2",
-                                     reason="manual", weights={})
+    item = ReviewItem.objects.create(
+        run=run, unique_id_l="a:1", unique_id_r="b:2", reason="manual", weights={}
+    )
     assert clients["alice"].get("/identity/review/").status_code == 403
-    refused = clients["erin"].post(f"/identity/review/{item.pk}/",
-                                   {"same": "1", "reason": "看起来一样"})
+    refused = clients["erin"].post(
+        f"/identity/review/{item.pk}/", {"same": "1", "reason": "看起来一样"}
+    )
     assert refused.status_code == 403
     assert ReviewDecision.objects.count() == 0
     page = clients["dave"].get(f"/identity/review/{item.pk}/")
     assert page.status_code == 200
-    decided = clients["dave"].post(f"/identity/review/{item.pk}/",
-                                   {"same": "0", "reason": "出生日期不同"})
+    decided = clients["dave"].post(
+        f"/identity/review/{item.pk}/", {"same": "0", "reason": "出生日期不同"}
+    )
     assert decided["Location"] == "/identity/review/"
     decision = ReviewDecision.objects.get()
-    assert (decision.unique_id_l, decision.unique_id_r, decision.same,
-            decision.decided_by.username) == ("a:1", "b:2", False, "dave")
+    assert (
+        decision.unique_id_l,
+        decision.unique_id_r,
+        decision.same,
+        decision.decided_by.username,
+    ) == ("a:1", "b:2", False, "dave")
 
 
 def test_the_linkage_memory_limit_is_configuration(district_lake, settings, monkeypatch):

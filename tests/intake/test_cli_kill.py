@@ -18,15 +18,19 @@ DOUDI = [sys.executable, "-m", "doudi"]
 
 
 def _env(var: Path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE") and not k.startswith("DOUDI_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE") and not k.startswith("DOUDI_")
+    }
     env["DOUDI_VAR_DIR"] = str(var)
     return env
 
 
 def _run(args, var: Path, **kwargs):
-    return subprocess.run(DOUDI + args, env=_env(var), capture_output=True, text=True,
-                          timeout=600, **kwargs)
+    return subprocess.run(
+        DOUDI + args, env=_env(var), capture_output=True, text=True, timeout=600, **kwargs
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +50,12 @@ def test_sigkill_half_way_then_rerun_equals_uninterrupted(district, tmp_path):
     done = _run(["ingest", str(district), "--json"], clean)
     assert done.returncode == 0, done.stderr[-2000:]
 
-    process = subprocess.Popen(DOUDI + ["ingest", str(district)], env=_env(killed),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        DOUDI + ["ingest", str(district)],
+        env=_env(killed),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     lake_dir = killed / "lake"
     deadline = time.monotonic() + 300
     # Kill once a few feeds are in the lake and another is being written.

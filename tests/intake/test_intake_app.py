@@ -50,8 +50,14 @@ def test_cli_ingests_reports_json_and_is_idempotent(tmp_path):
     out = StringIO()
     call_command("ingest", str(path), "--json", stdout=out)
     [report] = json.loads(out.getvalue())
-    assert (report["feed"], report["status"], report["rows_read"], report["accepted"],
-            report["quarantined"], report["written"]) == ("canlian_test", "ingested", 4, 2, 2, 2)
+    assert (
+        report["feed"],
+        report["status"],
+        report["rows_read"],
+        report["accepted"],
+        report["quarantined"],
+        report["written"],
+    ) == ("canlian_test", "ingested", 4, 2, 2, 2)
     reasons = sorted(QuarantinedRow.objects.values_list("line", "reason_code"))
     assert reasons == [(4, "no_identity"), (5, "out_of_range")]
     state = lake().state()
@@ -96,7 +102,12 @@ def test_upload_page_ingests_for_own_department(clients, cast, django_capture_on
     run = IngestRun.objects.get()
     assert response["Location"] == f"/intake/runs/{run.pk}/"
     assert (run.status, run.channel, run.delivered_by.username, run.accepted, run.quarantined) == (
-        "ingested", "upload", "frank", 2, 2)
+        "ingested",
+        "upload",
+        "frank",
+        2,
+        2,
+    )
     detail = frank.get(f"/intake/runs/{run.pk}/").content.decode()
     assert '<dd data-testid="run-status">已入库</dd>' in detail
     assert '<dd data-testid="accepted">2</dd>' in detail
@@ -117,8 +128,10 @@ def test_upload_refuses_bad_types_and_empty_files(clients):
     frank = clients["frank"]
     exe = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
     empty = SimpleUploadedFile("x.csv", b"", content_type="text/csv")
-    for upload, message in ((exe, "不支持的文件类型：请使用 .csv、.xlsx、.jsonl 或 .parquet。"),
-                            (empty, "提交的是空文件。")):
+    for upload, message in (
+        (exe, "不支持的文件类型：请使用 .csv、.xlsx、.jsonl 或 .parquet。"),
+        (empty, "提交的是空文件。"),
+    ):
         response = frank.post("/intake/upload/", {"feed": "canlian_test", "file": upload})
         assert message in response.content.decode()
     assert IngestRun.objects.count() == 0
@@ -137,14 +150,23 @@ def _token_client(user):
 
 def test_push_api_json_batch(cast):
     client = _token_client(cast["frank"])
-    records = [{"残疾证号": "C9", "身份证号": ID2, "姓名": "钱小红", "残疾等级": "2"},
-               {"残疾证号": "C10", "姓名": "无身份", "残疾等级": "1"}]
-    response = client.post("/api/v1/feeds/canlian_test/deliveries/", {"records": records},
-                           content_type="application/json")
+    records = [
+        {"残疾证号": "C9", "身份证号": ID2, "姓名": "钱小红", "残疾等级": "2"},
+        {"残疾证号": "C10", "姓名": "无身份", "残疾等级": "1"},
+    ]
+    response = client.post(
+        "/api/v1/feeds/canlian_test/deliveries/",
+        {"records": records},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     body = response.json()
     assert (body["status"], body["rows_read"], body["accepted"], body["quarantined"]) == (
-        "ingested", 2, 1, 1)
+        "ingested",
+        2,
+        1,
+        1,
+    )
     assert client.get(f"/api/v1/deliveries/{body['id']}/").json()["accepted"] == 1
 
 
@@ -159,14 +181,20 @@ def test_push_api_multipart_file(cast):
 def test_push_to_another_departments_feed_is_refused_and_nothing_written(cast):
     client = _token_client(cast["frank"])
     records = [{"结算流水号": "S1", "身份证号": ID1, "姓名": "赵大山", "个人自付": "100"}]
-    response = client.post("/api/v1/feeds/yibao_test/deliveries/", {"records": records},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/feeds/yibao_test/deliveries/",
+        {"records": records},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert IngestRun.objects.count() == 0
     assert not (lake().root / "yibao_test").exists()
     denied = AuditEntry.objects.get(action="intake.deliver")
-    assert (denied.actor_name, denied.object_id, denied.outcome) == ("frank", "yibao_test",
-                                                                     "denied")
+    assert (denied.actor_name, denied.object_id, denied.outcome) == (
+        "frank",
+        "yibao_test",
+        "denied",
+    )
 
 
 def test_other_departments_and_registry_roles_cannot_see_runs(tmp_path, cast, clients):
@@ -179,8 +207,11 @@ def test_other_departments_and_registry_roles_cannot_see_runs(tmp_path, cast, cl
         assert clients[name].get(f"/intake/runs/{run.pk}/").status_code == 404
         assert clients[name].get(f"/intake/quarantine/{row.pk}/").status_code == 404
     yibao_officer = cast["frank"].__class__.objects.create_user(
-        username="yvonne", password="correct horse battery staple", role="data_officer",
-        department="医保")
+        username="yvonne",
+        password="correct horse battery staple",
+        role="data_officer",
+        department="医保",
+    )
     from tests.conftest import sign_in
 
     yvonne = sign_in(yibao_officer)
@@ -217,7 +248,10 @@ def test_correct_and_resubmit_a_quarantined_row(tmp_path, clients):
     # The corrected row joins the current snapshot instead of replacing it.
     con = lake().connect()
     assert sorted(r[0] for r in con.execute("SELECT cert_no FROM canlian_test").fetchall()) == [
-        "C001", "C002", "C004"]
+        "C001",
+        "C002",
+        "C004",
+    ]
 
 
 def test_bureau_sees_stale_feeds(tmp_path, clients):
@@ -231,8 +265,9 @@ def test_bureau_sees_stale_feeds(tmp_path, clients):
 def test_killed_runs_are_marked_interrupted():
     from doudi.intake.actions import runs_mark_interrupted
 
-    dead = IngestRun.objects.create(channel="cli", source_name="x.csv", status="running",
-                                    pid=2**22 + 12345)
+    dead = IngestRun.objects.create(
+        channel="cli", source_name="x.csv", status="running", pid=2**22 + 12345
+    )
     assert runs_mark_interrupted() == 1
     dead.refresh_from_db()
     assert dead.status == "interrupted"
@@ -242,5 +277,8 @@ def test_openapi_documents_the_push_api(db):
     from django.test import Client
 
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
-    assert {"/api/v1/feeds/", "/api/v1/feeds/{feed_id}/deliveries/",
-            "/api/v1/deliveries/{run_id}/"} <= set(paths)
+    assert {
+        "/api/v1/feeds/",
+        "/api/v1/feeds/{feed_id}/deliveries/",
+        "/api/v1/deliveries/{run_id}/",
+    } <= set(paths)

@@ -92,15 +92,15 @@ def test_forced_split_and_forced_link(district, first):
     p = first.persons
     # a small true person the model linked (two records, one cluster)
     sizes = p.groupby("person_key")["unique_id"].agg(list)
-    pair = next(
-        sorted(m) for m in sizes
-        if len(m) == 2 and true_of[m[0]] == true_of[m[1]]
-    )
+    pair = next(sorted(m) for m in sizes if len(m) == 2 and true_of[m[0]] == true_of[m[1]])
     # two singleton clusters the model left apart
     singles = sorted(m[0] for m in sizes if len(m) == 1)
     x, y = singles[0], singles[1]
     run = link_district(
-        lake, catalogue, model=first.model, previous_keys=first.persons,
+        lake,
+        catalogue,
+        model=first.model,
+        previous_keys=first.persons,
         decisions=[(pair[0], pair[1], False), (x, y, True)],
     )
     after = _clusters(run.persons)

@@ -30,23 +30,49 @@ def _id(pk: int) -> str:
 
 
 def _hukou(key, pk, hukou_no, relation, address, phone=None):
-    return {"person_no": key, "hukou_no": hukou_no, "name": f"户籍{pk}", "id_number": _id(pk),
-            "relation": relation, "address": address, "phone": phone, "_pk": pk}
+    return {
+        "person_no": key,
+        "hukou_no": hukou_no,
+        "name": f"户籍{pk}",
+        "id_number": _id(pk),
+        "relation": relation,
+        "address": address,
+        "phone": phone,
+        "_pk": pk,
+    }
 
 
 def _marriage(key, pk, spouse_pk, kind="结婚"):
-    return {"record_no": key, "reg_type": kind, "reg_date": "2025-05-20", "id_number": _id(pk),
-            "name": f"婚姻{pk}", "spouse_id_number": _id(spouse_pk), "_pk": pk}
+    return {
+        "record_no": key,
+        "reg_type": kind,
+        "reg_date": "2025-05-20",
+        "id_number": _id(pk),
+        "name": f"婚姻{pk}",
+        "spouse_id_number": _id(spouse_pk),
+        "_pk": pk,
+    }
 
 
 def _student(key, pk, guardian_phone):
-    return {"student_no": key, "id_number": _id(pk), "name": f"学生{pk}", "stage": "初中",
-            "guardian_phone": guardian_phone, "_pk": pk}
+    return {
+        "student_no": key,
+        "id_number": _id(pk),
+        "name": f"学生{pk}",
+        "stage": "初中",
+        "guardian_phone": guardian_phone,
+        "_pk": pk,
+    }
 
 
 def _vehicle(key, pk, address):
-    return {"record_no": key, "id_number": _id(pk), "name": f"车主{pk}", "address": address,
-            "_pk": pk}
+    return {
+        "record_no": key,
+        "id_number": _id(pk),
+        "name": f"车主{pk}",
+        "address": address,
+        "_pk": pk,
+    }
 
 
 # Every hand-made record, by feed; ``_pk`` is the person the record belongs to (the test
@@ -72,8 +98,14 @@ HAND_MADE = {
         _marriage("M06", 23, 6),  # person 6's household is not known (two register households)
     ],
     "renshe_contribution": [
-        {"serial": "S01", "id_number": _id(12), "name": "缴费12", "month": "2026-09",
-         "wage_base": "5000", "_pk": 12},
+        {
+            "serial": "S01",
+            "id_number": _id(12),
+            "name": "缴费12",
+            "month": "2026-09",
+            "wage_base": "5000",
+            "_pk": 12,
+        },
     ],
     "jiaoyu_students": [
         _student("ST01", 13, "13800000001"),  # guardian: person 1, H1
@@ -81,20 +113,56 @@ HAND_MADE = {
         _student("ST03", 24, "13800000024"),  # the student's own phone: no link to itself
     ],
     "canlian_disability": [
-        {"cert_no": "CD01", "id_number": _id(24), "name": "残联24", "phone": "13800000024",
-         "disability_type": "肢体", "disability_grade": 3, "_pk": 24},
+        {
+            "cert_no": "CD01",
+            "id_number": _id(24),
+            "name": "残联24",
+            "phone": "13800000024",
+            "disability_type": "肢体",
+            "disability_grade": 3,
+            "_pk": 24,
+        },
     ],
     "minzheng_recipients": [
-        {"recipient_no": "RC01", "hukou_no": H2, "id_number": _id(14), "name": "救助14",
-         "relation": "子", "address": ADDRESS_H2, "category": "低保", "_pk": 14},
-        {"recipient_no": "RC02", "hukou_no": "199999999", "id_number": _id(15), "name": "救助15",
-         "relation": "户主", "category": "低保", "_pk": 15},  # a 户号 the register lacks
+        {
+            "recipient_no": "RC01",
+            "hukou_no": H2,
+            "id_number": _id(14),
+            "name": "救助14",
+            "relation": "子",
+            "address": ADDRESS_H2,
+            "category": "低保",
+            "_pk": 14,
+        },
+        {
+            "recipient_no": "RC02",
+            "hukou_no": "199999999",
+            "id_number": _id(15),
+            "name": "救助15",
+            "relation": "户主",
+            "category": "低保",
+            "_pk": 15,
+        },  # a 户号 the register lacks
     ],
     "nongye_fangfanpin": [
-        {"member_no": "FM01", "household_no": "FP01", "id_number": _id(3), "name": "户籍3",
-         "relation": "户主", "monitor_type": "边缘易致贫户", "_pk": 3},
-        {"member_no": "FM02", "household_no": "FP01", "id_number": _id(17), "name": "监测17",
-         "relation": "子", "monitor_type": "边缘易致贫户", "_pk": 17},
+        {
+            "member_no": "FM01",
+            "household_no": "FP01",
+            "id_number": _id(3),
+            "name": "户籍3",
+            "relation": "户主",
+            "monitor_type": "边缘易致贫户",
+            "_pk": 3,
+        },
+        {
+            "member_no": "FM02",
+            "household_no": "FP01",
+            "id_number": _id(17),
+            "name": "监测17",
+            "relation": "子",
+            "monitor_type": "边缘易致贫户",
+            "_pk": 17,
+        },
     ],
     "gongan_vehicle": [
         _vehicle("VH01", 18, "湖北省武汉市武昌区东湖路10号1幢1单元101室"),  # H2, written otherwise
@@ -103,19 +171,38 @@ HAND_MADE = {
         _vehicle("VH04", 22, ADDRESS_H2),  # person 22 married into H1: relationship wins
     ],
     "minzheng_death": [
-        {"cremation_no": "DT01", "id_number": _id(19), "name": "逝者19", "death_date": "2026-10-01",
-         "address": SHARED, "_pk": 19},
+        {
+            "cremation_no": "DT01",
+            "id_number": _id(19),
+            "name": "逝者19",
+            "death_date": "2026-10-01",
+            "address": SHARED,
+            "_pk": 19,
+        },
     ],
     "shichang_business": [
-        {"uscc": "92420106MA4KXXXX1L", "entity_name": "某某便利店", "id_number": _id(20),
-         "name": "业主20", "status": "存续", "address": ADDRESS_H1, "_pk": 20},  # premises
+        {
+            "uscc": "92420106MA4KXXXX1L",
+            "entity_name": "某某便利店",
+            "id_number": _id(20),
+            "name": "业主20",
+            "status": "存续",
+            "address": ADDRESS_H1,
+            "_pk": 20,
+        },  # premises
     ],
 }
 
 
 def _row(pk, hukou_no, basis, reason, candidates, evidence):
-    return {"person_key": pk, "hukou_no": hukou_no, "basis": basis, "reason": reason,
-            "candidates": candidates, "evidence": evidence}
+    return {
+        "person_key": pk,
+        "hukou_no": hukou_no,
+        "basis": basis,
+        "reason": reason,
+        "candidates": candidates,
+        "evidence": evidence,
+    }
 
 
 EXPECTED = [
@@ -124,8 +211,14 @@ EXPECTED = [
     _row(3, H2, "register", None, H2, "gongan_hukou:HR03"),
     _row(4, H3, "register", None, H3, "gongan_hukou:HR04"),
     _row(5, H4, "register", None, H4, "gongan_hukou:HR05"),
-    _row(6, None, "review", "several_register_households", f"{H5};{H6}",
-         "gongan_hukou:HR06;gongan_hukou:HR07"),
+    _row(
+        6,
+        None,
+        "review",
+        "several_register_households",
+        f"{H5};{H6}",
+        "gongan_hukou:HR06;gongan_hukou:HR07",
+    ),
     _row(7, H1, "register", None, H1, "gongan_hukou:HR08;gongan_hukou:HR09"),
     _row(10, H1, "relationship", None, H1, "minzheng_marriage:M01"),
     _row(11, None, "review", "no_evidence", None, None),
@@ -133,14 +226,26 @@ EXPECTED = [
     _row(13, H1, "relationship", None, H1, "jiaoyu_students:ST01"),
     _row(14, H2, "relationship", None, H2, "minzheng_recipients:RC01"),
     _row(15, None, "review", "no_evidence", None, None),
-    _row(16, None, "review", "conflicting_relationships", f"{H1};{H2}",
-         "jiaoyu_students:ST02;minzheng_marriage:M04"),
+    _row(
+        16,
+        None,
+        "review",
+        "conflicting_relationships",
+        f"{H1};{H2}",
+        "jiaoyu_students:ST02;minzheng_marriage:M04",
+    ),
     _row(17, H2, "relationship", None, H2, "nongye_fangfanpin:FM01;nongye_fangfanpin:FM02"),
     _row(18, H2, "address", None, H2, "gongan_vehicle:VH01"),
     _row(19, None, "review", "several_address_households", f"{H3};{H4}", "minzheng_death:DT01"),
     _row(20, None, "review", "no_evidence", None, None),
-    _row(21, None, "review", "several_address_households", f"{H1};{H2}",
-         "gongan_vehicle:VH02;gongan_vehicle:VH03"),
+    _row(
+        21,
+        None,
+        "review",
+        "several_address_households",
+        f"{H1};{H2}",
+        "gongan_vehicle:VH02;gongan_vehicle:VH03",
+    ),
     _row(22, H1, "relationship", None, H1, "minzheng_marriage:M05"),
     _row(23, None, "review", "no_evidence", None, None),
     _row(24, None, "review", "no_evidence", None, None),
@@ -152,8 +257,12 @@ def hand_made(tmp_path_factory):
     lake, catalogue = Lake(tmp_path_factory.mktemp("hh_lake")), load_catalogue()
     rows = []
     for feed_id, records in HAND_MADE.items():
-        result = ingest_records([{k: v for k, v in r.items() if k != "_pk"} for r in records],
-                                feed_id=feed_id, lake=lake, catalogue=catalogue)
+        result = ingest_records(
+            [{k: v for k, v in r.items() if k != "_pk"} for r in records],
+            feed_id=feed_id,
+            lake=lake,
+            catalogue=catalogue,
+        )
         assert (result.status, result.written) == ("ingested", len(records)), result
         key = catalogue[feed_id].record_key
         rows += [(f"{feed_id}:{r[key]}", feed_id, r[key], r["_pk"]) for r in records]
@@ -166,9 +275,14 @@ def test_hand_made_cases_follow_the_precedence(hand_made):
     expected = pd.DataFrame(EXPECTED, columns=list(COLUMNS))
     assert result.households.to_dict("records") == expected.to_dict("records")
     assert result.counts == {
-        "register": 6, "relationship": 6, "address": 1, "review": 9,
-        "review.several_register_households": 1, "review.conflicting_relationships": 1,
-        "review.several_address_households": 2, "review.no_evidence": 5,
+        "register": 6,
+        "relationship": 6,
+        "address": 1,
+        "review": 9,
+        "review.several_register_households": 1,
+        "review.conflicting_relationships": 1,
+        "review.several_address_households": 2,
+        "review.no_evidence": 5,
     }
     assert result.review()["person_key"].tolist() == [6, 11, 15, 16, 19, 20, 21, 23, 24]
 
@@ -182,12 +296,22 @@ def test_only_the_persons_given_count(hand_made):
     out = attach_households(lake, catalogue, without).households.set_index("person_key")
     assert out.index.tolist() == sorted(without["person_key"].unique())  # one row each, no 1
     assert out.loc[2, "hukou_no"] == H1  # H1 remains
-    no_evidence = {"hukou_no": None, "basis": "review", "reason": "no_evidence",
-                   "candidates": None, "evidence": None}
+    no_evidence = {
+        "hukou_no": None,
+        "basis": "review",
+        "reason": "no_evidence",
+        "candidates": None,
+        "evidence": None,
+    }
     assert out.loc[10].to_dict() == out.loc[13].to_dict() == no_evidence  # spouse, student
     # person 16's conflict is gone: only the guardian link to H2 is left
-    assert out.loc[16].to_dict() == {"hukou_no": H2, "basis": "relationship", "reason": None,
-                                     "candidates": H2, "evidence": "jiaoyu_students:ST02"}
+    assert out.loc[16].to_dict() == {
+        "hukou_no": H2,
+        "basis": "relationship",
+        "reason": None,
+        "candidates": H2,
+        "evidence": "jiaoyu_students:ST02",
+    }
 
 
 @pytest.mark.parametrize(
@@ -227,7 +351,8 @@ def district(tmp_path_factory):
     dropped = {r[key] for r in rows if zlib.crc32(r[key].encode()) % 100 < DROP_PERCENT}
     with register.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh, lineterminator="\r\n").writerows(
-            [header] + [r for r in rows if r[key] not in dropped])
+            [header] + [r for r in rows if r[key] not in dropped]
+        )
     lake, catalogue = Lake(out / "lake"), load_catalogue()
     for path in sorted((out / "feeds").rglob("*")):
         if path.is_file():
@@ -235,8 +360,11 @@ def district(tmp_path_factory):
     linkage = link_district(lake, catalogue)
     records = pd.read_csv(out / "truth" / "records.csv", dtype=str)
     truth_persons = pd.read_csv(out / "truth" / "persons.csv", dtype=str)
-    unregistered = set(records.loc[(records["feed"] == "gongan_hukou")
-                                   & records["record_key"].isin(dropped), "person_id"])
+    unregistered = set(
+        records.loc[
+            (records["feed"] == "gongan_hukou") & records["record_key"].isin(dropped), "person_id"
+        ]
+    )
     return lake, catalogue, linkage.persons, records, truth_persons, unregistered
 
 
@@ -244,15 +372,19 @@ def _scored(district):
     lake, catalogue, persons, records, truth_persons, unregistered = district
     result = attach_households(lake, catalogue, persons)
     records = records.assign(unique_id=records["feed"] + ":" + records["record_key"])
-    truth = (persons.merge(records[["unique_id", "person_id"]], on="unique_id")
-             .merge(truth_persons[["person_id", "hukou_no"]], on="person_id"))
+    truth = persons.merge(records[["unique_id", "person_id"]], on="unique_id").merge(
+        truth_persons[["person_id", "hukou_no"]], on="person_id"
+    )
     # a person's true household and true person: those of most of its records
     majority = truth.groupby("person_key")[["person_id", "hukou_no"]].agg(
-        lambda s: s.value_counts().index[0])
-    out = result.households.join(majority.rename(columns={"hukou_no": "true_hukou_no"}),
-                                 on="person_key")
-    registered_households = set(truth_persons.loc[~truth_persons["person_id"].isin(unregistered),
-                                                  "hukou_no"])
+        lambda s: s.value_counts().index[0]
+    )
+    out = result.households.join(
+        majority.rename(columns={"hukou_no": "true_hukou_no"}), on="person_key"
+    )
+    registered_households = set(
+        truth_persons.loc[~truth_persons["person_id"].isin(unregistered), "hukou_no"]
+    )
     out["unregistered"] = out["person_id"].isin(unregistered)
     # the true household is in the register through another member
     out["attachable"] = out["true_hukou_no"].isin(registered_households)
@@ -269,9 +401,11 @@ def test_accuracy_against_truth(district):
     held = out[out["unregistered"] & out["attachable"]]
     held_attached = held[held["basis"] != "review"]
     held_correct = (held_attached["hukou_no"] == held_attached["true_hukou_no"]).mean()
-    print(f"\npersons {len(out)}, attached {share_attached:.4f}, correct of attached "
-          f"{share_correct:.4f}; unregistered with a registered household {len(held)}: attached "
-          f"{len(held_attached) / len(held):.3f}, correct {held_correct:.4f}; {result.counts}")
+    print(
+        f"\npersons {len(out)}, attached {share_attached:.4f}, correct of attached "
+        f"{share_correct:.4f}; unregistered with a registered household {len(held)}: attached "
+        f"{len(held_attached) / len(held):.3f}, correct {held_correct:.4f}; {result.counts}"
+    )
     # Measured (seed 17): attached 0.853, correct 1.0; unregistered attachable (100 persons):
     # attached 0.34, correct 1.0. Most of the rest have only contribution, tax, pension or
     # medical records, which say nothing about a household.
@@ -311,8 +445,12 @@ def hand_made_run(hand_made, settings, tmp_path):
     settings.DOUDI_RESULTS_DIR = tmp_path / "results"
     persons_file = tmp_path / "persons-run.parquet"
     persons.to_parquet(persons_file, index=False)
-    return LinkRun.objects.create(threshold=0.9, status=LinkRun.Status.SUCCEEDED,
-                                  persons_path=str(persons_file), is_current=True)
+    return LinkRun.objects.create(
+        threshold=0.9,
+        status=LinkRun.Status.SUCCEEDED,
+        persons_path=str(persons_file),
+        is_current=True,
+    )
 
 
 @pytest.mark.django_db
@@ -324,14 +462,19 @@ def test_households_attach_writes_the_file_and_lists_review(hand_made_run, tmp_p
     path = tmp_path / "results" / f"households-{hand_made_run.pk}.parquet"
     written = pd.read_parquet(path)
     assert written.to_dict("records") == pd.DataFrame(EXPECTED, columns=list(COLUMNS)).to_dict(
-        "records")
+        "records"
+    )
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary left
     review = households_review(run=hand_made_run)
     assert list(zip(review["reason"], review["person_key"], strict=True)) == [
         ("conflicting_relationships", 16),
-        ("no_evidence", 11), ("no_evidence", 15), ("no_evidence", 20), ("no_evidence", 23),
+        ("no_evidence", 11),
+        ("no_evidence", 15),
+        ("no_evidence", 20),
+        ("no_evidence", 23),
         ("no_evidence", 24),
-        ("several_address_households", 19), ("several_address_households", 21),
+        ("several_address_households", 19),
+        ("several_address_households", 21),
         ("several_register_households", 6),
     ]
     assert review.loc[review["person_key"] == 21, "candidates"].item() == f"{H1};{H2}"

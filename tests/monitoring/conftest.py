@@ -31,28 +31,66 @@ class FakeEngine:
         self.calls.append(kwargs)
         if kwargs.get("progress"):
             kwargs["progress"](1, 2)
-        rows = [{
-            "hukou_no": hukou_no, "score": score, "level": level, "scorecard_score": score,
-            "model_probability": None, "dimensions": dimensions, "reasons": reasons,
-            "suppressed": [], "trigger": None,
-            "explanation": {"indicators": [
-                {"id": r, "points": 15, "facts": [
-                    {"feed": "yibao_inpatient", "record_key": "R1", "date": "2026-03-02",
-                     "value": "自付 23,000 元"}]} for r in reasons]},
-        } for hukou_no, score, level, reasons, dimensions in self.households]
-        frame = pd.DataFrame(rows, columns=[
-            "hukou_no", "score", "level", "scorecard_score", "model_probability", "dimensions",
-            "reasons", "suppressed", "trigger", "explanation"])
-        return SimpleNamespace(households=frame, persons_tags=pd.DataFrame(),
-                               timings={"total": 0.25}, counts={})
+        rows = [
+            {
+                "hukou_no": hukou_no,
+                "score": score,
+                "level": level,
+                "scorecard_score": score,
+                "model_probability": None,
+                "dimensions": dimensions,
+                "reasons": reasons,
+                "suppressed": [],
+                "trigger": None,
+                "explanation": {
+                    "indicators": [
+                        {
+                            "id": r,
+                            "points": 15,
+                            "facts": [
+                                {
+                                    "feed": "yibao_inpatient",
+                                    "record_key": "R1",
+                                    "date": "2026-03-02",
+                                    "value": "自付 23,000 元",
+                                }
+                            ],
+                        }
+                        for r in reasons
+                    ]
+                },
+            }
+            for hukou_no, score, level, reasons, dimensions in self.households
+        ]
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "hukou_no",
+                "score",
+                "level",
+                "scorecard_score",
+                "model_probability",
+                "dimensions",
+                "reasons",
+                "suppressed",
+                "trigger",
+                "explanation",
+            ],
+        )
+        return SimpleNamespace(
+            households=frame, persons_tags=pd.DataFrame(), timings={"total": 0.25}, counts={}
+        )
 
 
 @pytest.fixture
 def fake_engine(monkeypatch):
     engine = FakeEngine()
     monkeypatch.setattr(actions, "_engine", lambda: engine)
-    monkeypatch.setattr(actions, "_persons", lambda: pd.DataFrame(
-        columns=["unique_id", "source", "record_key", "person_key"]))
+    monkeypatch.setattr(
+        actions,
+        "_persons",
+        lambda: pd.DataFrame(columns=["unique_id", "source", "record_key", "person_key"]),
+    )
     monkeypatch.setattr(actions, "_households", lambda: None)
     return engine
 

@@ -39,8 +39,7 @@ def _listed(response) -> list[str]:
 def test_list_is_scoped_by_jurisdiction_and_sorted_by_level_then_score(warned, clients):
     assert _listed(clients["alice"].get("/monitoring/")) == ["100000001", "100000002"]
     assert _listed(clients["bob"].get("/monitoring/")) == ["100000003"]
-    assert _listed(clients["carol"].get("/monitoring/")) == ["100000003", "100000001",
-                                                             "100000002"]
+    assert _listed(clients["carol"].get("/monitoring/")) == ["100000003", "100000001", "100000002"]
     everything = ["100000003", "100000001", "100000004", "100000002"]
     assert _listed(clients["dave"].get("/monitoring/")) == everything
     assert _listed(clients["erin"].get("/monitoring/")) == everything
@@ -63,6 +62,7 @@ def test_detail_missing_and_forbidden_look_the_same_and_views_are_audited(warned
     forbidden = clients["alice"].get(f"/monitoring/warnings/{other.pk}/")
     missing = clients["alice"].get("/monitoring/warnings/999999/")
     assert forbidden.status_code == missing.status_code == 404
+
     def main(response):
         return response.content.decode().split('<main id="main">')[1].split("</main>")[0]
 
@@ -73,37 +73,49 @@ def test_detail_missing_and_forbidden_look_the_same_and_views_are_audited(warned
     assert page.status_code == 200
     entries = AuditEntry.objects.filter(action="warning.view")
     assert [(e.actor_name, e.object_id, e.outcome) for e in entries] == [
-        ("alice", str(own.pk), "success")]
+        ("alice", str(own.pk), "success")
+    ]
 
 
 def test_detail_explains_in_chinese(warned, clients):
     page = clients["alice"].get(f"/monitoring/warnings/{warned['100000001'].pk}/")
     html = page.content.decode()
-    for text in ("重特大疾病或特殊病（认定或近两年确诊）", "健康状况", "医保 · ", "2026-03-02",
-                 "自付 23,000 元", "预警", "v1"):
+    for text in (
+        "重特大疾病或特殊病（认定或近两年确诊）",
+        "健康状况",
+        "医保 · ",
+        "2026-03-02",
+        "自付 23,000 元",
+        "预警",
+        "v1",
+    ):
         assert text in html, text
     bars = {b["id"]: (b["points"], b["cap"], b["percent"]) for b in page.context["x"]["bars"]}
     assert bars["health"] == (30, 30, 100)
     assert bars["economic"] == (0, 45, 0)
     assert [i["id"] for i in page.context["x"]["indicators"]] == [
-        "serious_illness", "medical_spending_share"]
+        "serious_illness",
+        "medical_spending_share",
+    ]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("level=watch", ["100000004", "100000002"]),
-    ("dimension=health", ["100000001"]),
-    ("reason=income_below_dibian", ["100000004", "100000002"]),
-    ("street=420106002", ["100000004"]),
-    ("community=420106001002", ["100000003"]),
-    ("status=resolved", []),
-    ("changed=1", ["100000003", "100000001", "100000004", "100000002"]),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("level=watch", ["100000004", "100000002"]),
+        ("dimension=health", ["100000001"]),
+        ("reason=income_below_dibian", ["100000004", "100000002"]),
+        ("street=420106002", ["100000004"]),
+        ("community=420106001002", ["100000003"]),
+        ("status=resolved", []),
+        ("changed=1", ["100000003", "100000001", "100000004", "100000002"]),
+    ],
+)
 def test_filters(warned, clients, query, expected):
     assert _listed(clients["dave"].get(f"/monitoring/?{query}")) == expected
 
 
-def test_changed_since_last_run_and_status_filters_after_a_second_run(warned, fake_engine,
-                                                                      clients):
+def test_changed_since_last_run_and_status_filters_after_a_second_run(warned, fake_engine, clients):
     fake_engine.households = [
         ("100000001", 80.0, "urgent", ["serious_illness"], ILLNESS),
         ("100000002", 45.5, "watch", ["income_below_dibian"], POOR),
@@ -126,9 +138,15 @@ def test_list_query_count_is_pinned(warned, clients, district):
         dave.get("/monitoring/")
     for n in range(10):
         h = make_household(hukou_no=f"2000000{n:02d}", community=district["C"], members=[])
-        Warning.objects.create(household=h, level="watch", level_rank=0, score=41 + n,
-                               policy_version=warned["100000001"].policy_version,
-                               run=warned["100000001"].run, first_run=warned["100000001"].run)
+        Warning.objects.create(
+            household=h,
+            level="watch",
+            level_rank=0,
+            score=41 + n,
+            policy_version=warned["100000001"].policy_version,
+            run=warned["100000001"].run,
+            first_run=warned["100000001"].run,
+        )
     with CaptureQueriesContext(connection) as many:
         response = dave.get("/monitoring/")
     assert len(response.context["rows"]) == 14

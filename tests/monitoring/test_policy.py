@@ -29,8 +29,12 @@ def _with_points(indicator: str, points: int) -> dict:
 @pytest.mark.parametrize("who", ["alice", "carol", "erin", "grace"])
 def test_only_the_bureau_creates_versions_nothing_changes_otherwise(cast, who):
     with pytest.raises(PermissionDenied):
-        actions.policy_version_create(actor=cast[who], document=default_policy(),
-                                      effective_from=dt.date(2026, 1, 1), reason="调整分值测试")
+        actions.policy_version_create(
+            actor=cast[who],
+            document=default_policy(),
+            effective_from=dt.date(2026, 1, 1),
+            reason="调整分值测试",
+        )
     assert PolicyVersion.objects.count() == 0
     denied = AuditEntry.objects.get(action="monitoring.policy_create")
     assert (denied.actor_name, denied.outcome) == (who, "denied")
@@ -39,15 +43,17 @@ def test_only_the_bureau_creates_versions_nothing_changes_otherwise(cast, who):
 def test_reason_required_and_invalid_documents_are_refused_with_every_message(cast):
     dave = cast["dave"]
     with pytest.raises(ValidationError) as exc:
-        actions.policy_version_create(actor=dave, document=default_policy(),
-                                      effective_from=dt.date(2026, 1, 1), reason="  ")
+        actions.policy_version_create(
+            actor=dave, document=default_policy(), effective_from=dt.date(2026, 1, 1), reason="  "
+        )
     assert exc.value.messages == ["请填写修改理由（至少4个字）"]
     doc = default_policy()
     doc["dimensions"][0]["cap"] = "a lot"
     doc["bands"][0]["level"] = ""
     with pytest.raises(ValidationError) as exc:
-        actions.policy_version_create(actor=dave, document=doc,
-                                      effective_from=dt.date(2026, 1, 1), reason="调整封顶分")
+        actions.policy_version_create(
+            actor=dave, document=doc, effective_from=dt.date(2026, 1, 1), reason="调整封顶分"
+        )
     assert len(exc.value.messages) >= 2
     assert PolicyVersion.objects.count() == 0
 
@@ -55,23 +61,37 @@ def test_reason_required_and_invalid_documents_are_refused_with_every_message(ca
 def test_effective_dates_decide_the_version_in_force(cast, fake_engine, households):
     dave = cast["dave"]
     v1 = actions.policy_default_ensure()
-    v2 = actions.policy_version_create(actor=dave, document=_with_points("serious_illness", 20),
-                                       effective_from=dt.date(2026, 6, 1),
-                                       reason="重病分值上调（6月起）")
+    v2 = actions.policy_version_create(
+        actor=dave,
+        document=_with_points("serious_illness", 20),
+        effective_from=dt.date(2026, 6, 1),
+        reason="重病分值上调（6月起）",
+    )
     assert (v1.number, v2.number) == (1, 2)
     assert policy_in_force(on=dt.date(2026, 5, 31)) == v1
     assert policy_in_force(on=dt.date(2026, 6, 1)) == v2
     fake_engine.households = [("100000001", 60.0, "warning", ["serious_illness"], ILLNESS)]
     before = actions.monitoring_run(actor=None, as_of=dt.date(2026, 5, 31))
     assert before.policy_version == v1
-    assert next(i.points for i in fake_engine.calls[-1]["policy"].indicators
-                if i.id == "serious_illness") == 15
+    assert (
+        next(
+            i.points
+            for i in fake_engine.calls[-1]["policy"].indicators
+            if i.id == "serious_illness"
+        )
+        == 15
+    )
     after = actions.monitoring_run(actor=None, as_of=dt.date(2026, 6, 1))
     assert after.policy_version == v2
-    assert next(i.points for i in fake_engine.calls[-1]["policy"].indicators
-                if i.id == "serious_illness") == 20
-    entry = AuditEntry.objects.filter(action="monitoring.policy_create",
-                                      actor_name="dave").get()
+    assert (
+        next(
+            i.points
+            for i in fake_engine.calls[-1]["policy"].indicators
+            if i.id == "serious_illness"
+        )
+        == 20
+    )
+    entry = AuditEntry.objects.filter(action="monitoring.policy_create", actor_name="dave").get()
     assert entry.detail["before"]["indicators"]["serious_illness"] == 15
     assert entry.detail["after"]["indicators"]["serious_illness"] == 20
     assert (entry.detail["before_version"], entry.detail["reason"]) == (1, "重病分值上调（6月起）")
@@ -81,9 +101,12 @@ def test_an_old_warning_shows_its_own_versions_labels(cast, fake_engine, househo
     fake_engine.households = [("100000001", 60.0, "warning", ["serious_illness"], ILLNESS)]
     actions.monitoring_run(actor=None, as_of=dt.date(2026, 5, 1))
     doc = default_policy()
-    next(i for i in doc["indicators"] if i["id"] == "serious_illness")["label_zh"] = "重病（新口径）"
-    actions.policy_version_create(actor=cast["dave"], document=doc,
-                                  effective_from=dt.date(2026, 5, 2), reason="改指标名称")
+    next(i for i in doc["indicators"] if i["id"] == "serious_illness")["label_zh"] = (
+        "重病（新口径）"
+    )
+    actions.policy_version_create(
+        actor=cast["dave"], document=doc, effective_from=dt.date(2026, 5, 2), reason="改指标名称"
+    )
     warning = Warning.objects.get()
     page = clients["dave"].get(f"/monitoring/warnings/{warning.pk}/").content.decode()
     assert "重特大疾病或特殊病（认定或近两年确诊）" in page
@@ -108,13 +131,22 @@ def test_policy_edit_page_fields_and_json(cast, clients):
     assert next(i["points"] for i in doc["indicators"] if i["id"] == "earner_death") == 25
     assert doc["area_parameters"][0]["value"] == 98000
     assert (version.effective_from, version.reason, version.created_by) == (
-        dt.date(2026, 7, 1), "上调低保标准", cast["dave"])
+        dt.date(2026, 7, 1),
+        "上调低保标准",
+        cast["dave"],
+    )
 
     bad = default_policy()
     bad["bands"][0]["min_score"] = "high"
-    refused = dave.post("/monitoring/policy/edit/", {
-        "mode": "json", "j-effective_from": "2026-07-01", "j-reason": "改坏的文档",
-        "j-document": json.dumps(bad)})
+    refused = dave.post(
+        "/monitoring/policy/edit/",
+        {
+            "mode": "json",
+            "j-effective_from": "2026-07-01",
+            "j-reason": "改坏的文档",
+            "j-document": json.dumps(bad),
+        },
+    )
     assert refused.status_code == 400
     assert refused.context["problems"]
     for message in refused.context["problems"]:
@@ -131,8 +163,12 @@ def test_policy_edit_page_is_the_bureaus(cast, clients, who, status):
 
 def test_policy_page_history(cast, clients):
     actions.policy_default_ensure()
-    actions.policy_version_create(actor=cast["dave"], document=default_policy(),
-                                  effective_from=dt.date(2099, 1, 1), reason="未来生效的版本")
+    actions.policy_version_create(
+        actor=cast["dave"],
+        document=default_policy(),
+        effective_from=dt.date(2099, 1, 1),
+        reason="未来生效的版本",
+    )
     page = clients["erin"].get("/monitoring/policy/")
     assert page.status_code == 200
     assert [v.number for v in page.context["versions"]] == [2, 1]

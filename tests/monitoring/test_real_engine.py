@@ -46,7 +46,8 @@ def _linked(small_district, settings, tmp_path):
 
 
 def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
-        small_district, settings, tmp_path, cast, clients):
+    small_district, settings, tmp_path, cast, clients
+):
     import pandas as pd
 
     from doudi.audit.models import AuditEntry
@@ -61,8 +62,12 @@ def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
     _linked(small_district, settings, tmp_path)
     document = policy_default_ensure().document
     document["model"]["min_outcomes"] = 30
-    policy_version_create(actor=cast["dave"], document=document, effective_from=dt.date(2026, 1, 1),
-                          reason="试点：30户走访结果即启用统计模型")
+    policy_version_create(
+        actor=cast["dave"],
+        document=document,
+        effective_from=dt.date(2026, 1, 1),
+        reason="试点：30户走访结果即启用统计模型",
+    )
     first = monitoring_run(actor=None, as_of=AS_OF)
     assert first.model_version == "" and not StatisticalModel.objects.exists()
     # Home visits to the warned households, as caseworkers would record them (the truth).
@@ -71,14 +76,22 @@ def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
     visited = list(Warning.objects.select_related("household").order_by("household__hukou_no"))
     assert len(visited) >= 30
     for warning in visited[:29]:
-        visit_outcome_record(actor=None, household=warning.household, visited_on=AS_OF,
-                             hardship_confirmed=hardship[warning.household.hukou_no])
+        visit_outcome_record(
+            actor=None,
+            household=warning.household,
+            visited_on=AS_OF,
+            hardship_confirmed=hardship[warning.household.hukou_no],
+        )
     assert len({hardship[w.household.hukou_no] for w in visited[:29]}) == 2
     monitoring_run(actor=None, as_of=AS_OF)
     assert not StatisticalModel.objects.exists()  # 29 outcomes: still off
     warning = visited[29]
-    visit_outcome_record(actor=None, household=warning.household, visited_on=AS_OF,
-                         hardship_confirmed=hardship[warning.household.hukou_no])
+    visit_outcome_record(
+        actor=None,
+        household=warning.household,
+        visited_on=AS_OF,
+        hardship_confirmed=hardship[warning.household.hukou_no],
+    )
     second = monitoring_run(actor=None, as_of=AS_OF)
     model = StatisticalModel.objects.get()
     assert (model.outcomes, model.trained_after_id) == (30, second.pk)
@@ -87,13 +100,16 @@ def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
     assert AuditEntry.objects.filter(action="monitoring.model_train").count() == 1
     third = monitoring_run(actor=None, as_of=AS_OF)
     assert third.model_version == model.version
-    probabilities = list(Warning.objects.filter(status="open").values_list(
-        "model_probability", flat=True))
+    probabilities = list(
+        Warning.objects.filter(status="open").values_list("model_probability", flat=True)
+    )
     assert probabilities and all(p is not None for p in probabilities)
     assert StatisticalModel.objects.count() == 1  # the same outcomes: the same model
     page = clients["dave"].get(f"/monitoring/runs/{third.pk}/").content.decode()
-    assert (f"{model.version} · 基于 30 户入户核查结果训练（其中 {model.evaluation['confirmed']} "
-            f"户确认困难）；交叉验证 ROC AUC {model.evaluation['roc_auc']}") in page
+    assert (
+        f"{model.version} · 基于 30 户入户核查结果训练（其中 {model.evaluation['confirmed']} "
+        f"户确认困难）；交叉验证 ROC AUC {model.evaluation['roc_auc']}"
+    ) in page
 
 
 def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, clients):
@@ -128,7 +144,8 @@ def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, client
     again = StringIO()  # the same data again: nothing changes
     call_command("monitor", "--as-of", AS_OF.isoformat(), stdout=again, stderr=StringIO())
     assert again.getvalue().splitlines()[1] == (
-        "changes: new=0, escalated=0, eased=0, resolved=0, reopened=0")
+        "changes: new=0, escalated=0, eased=0, resolved=0, reopened=0"
+    )
 
     # the runs read the feeds keyed to the persons from the link run's store; without it the
     # engine joins them again, with the same result
@@ -142,4 +159,5 @@ def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, client
     joined = StringIO()
     call_command("monitor", "--as-of", AS_OF.isoformat(), stdout=joined, stderr=StringIO())
     assert joined.getvalue().splitlines()[1] == (
-        "changes: new=0, escalated=0, eased=0, resolved=0, reopened=0")
+        "changes: new=0, escalated=0, eased=0, resolved=0, reopened=0"
+    )

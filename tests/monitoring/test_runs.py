@@ -29,13 +29,17 @@ DAY1, DAY2, DAY3 = dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)
 
 
 def _state():
-    return sorted((w.household.hukou_no, w.status, w.level, w.score, w.reasons)
-                  for w in Warning.objects.select_related("household"))
+    return sorted(
+        (w.household.hukou_no, w.status, w.level, w.score, w.reasons)
+        for w in Warning.objects.select_related("household")
+    )
 
 
 def _changes(run):
-    return sorted((c.warning.household.hukou_no, c.kind, c.from_level, c.to_level, c.from_score,
-                   c.to_score) for c in run.changes.select_related("warning__household"))
+    return sorted(
+        (c.warning.household.hukou_no, c.kind, c.from_level, c.to_level, c.from_score, c.to_score)
+        for c in run.changes.select_related("warning__household")
+    )
 
 
 def test_three_runs_new_escalated_eased_resolved_reopened(fake_engine, households):
@@ -53,8 +57,13 @@ def test_three_runs_new_escalated_eased_resolved_reopened(fake_engine, household
         ("100000003", "new", "", "urgent", None, 78.0),
     ]
     assert first.counts["levels"] == {"warning": 1, "watch": 1, "urgent": 1}
-    assert first.counts["changes"] == {"new": 3, "escalated": 0, "eased": 0, "resolved": 0,
-                                       "reopened": 0}
+    assert first.counts["changes"] == {
+        "new": 3,
+        "escalated": 0,
+        "eased": 0,
+        "resolved": 0,
+        "reopened": 0,
+    }
     assert first.counts["streets"] == {"420106001": {"warning": 1, "watch": 1, "urgent": 1}}
     assert first.counts["households_scored"] == 4 and first.counts["warned"] == 3
     ids = dict(Warning.objects.values_list("household__hukou_no", "id"))
@@ -97,8 +106,9 @@ def test_three_runs_new_escalated_eased_resolved_reopened(fake_engine, household
     assert entries.first().detail["changes"]["new"] == 3
 
 
-def test_a_failed_run_leaves_the_previous_warnings_and_current_run(fake_engine, households,
-                                                                 monkeypatch):
+def test_a_failed_run_leaves_the_previous_warnings_and_current_run(
+    fake_engine, households, monkeypatch
+):
     fake_engine.households = [
         ("100000001", 60.0, "warning", ["serious_illness"], ILLNESS),
         ("100000002", 45.5, "watch", ["income_below_dibian"], POOR),
@@ -126,8 +136,11 @@ def test_an_engine_failure_is_recorded_and_the_cli_says_so(fake_engine, househol
         raise MemoryError
 
     monkeypatch.setattr(fake_engine, "monitor", broken)
-    with pytest.raises(CommandError, match=r"monitoring failed \(MemoryError\); the previous "
-                                           r"warnings stay in force"):
+    with pytest.raises(
+        CommandError,
+        match=r"monitoring failed \(MemoryError\); the previous "
+        r"warnings stay in force",
+    ):
         call_command("monitor", "--as-of", "2026-05-01", stdout=StringIO(), stderr=StringIO())
     assert MonitoringRun.objects.get().status == "failed"
     assert Warning.objects.count() == 0
@@ -147,8 +160,7 @@ def test_warned_households_missing_from_the_register_are_counted(fake_engine, ho
         f"run {run.pk} as of 2026-05-01 (policy v1, duckdb): 3 households scored, "
         "1 warned (warning=1)",
         "changes: new=1, escalated=0, eased=0, resolved=0, reopened=0",
-        "not in the register: 2 warned households (no warning made; load the household "
-        "register)",
+        "not in the register: 2 warned households (no warning made; load the household register)",
     ]
 
 
@@ -186,8 +198,9 @@ def test_run_permission_and_backend(fake_engine, households, cast):
 def test_the_daily_task_runs_and_enqueues_exactly_one_next_run(fake_engine, households):
     from django.tasks import task_backends
 
-    with override_settings(TASKS={"default": {
-            "BACKEND": "django.tasks.backends.dummy.DummyBackend"}}):
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    ):
         backend = task_backends["default"]
         backend.clear()
         tasks.monitoring_run_daily.call()
@@ -197,17 +210,22 @@ def test_the_daily_task_runs_and_enqueues_exactly_one_next_run(fake_engine, hous
         assert queued.task.module_path == "doudi.monitoring.tasks.monitoring_run_daily"
         due = queued.task.run_after.astimezone(tasks.SHANGHAI)
         assert (due.hour, due.minute) == (2, 0)
-        assert dt.timedelta(0) < queued.task.run_after - dt.datetime.now(dt.UTC) <= \
-            dt.timedelta(days=1)
+        assert (
+            dt.timedelta(0)
+            < queued.task.run_after - dt.datetime.now(dt.UTC)
+            <= dt.timedelta(days=1)
+        )
 
 
-def test_the_daily_task_enqueues_the_next_run_even_after_a_failure(fake_engine, households,
-                                                                  monkeypatch):
+def test_the_daily_task_enqueues_the_next_run_even_after_a_failure(
+    fake_engine, households, monkeypatch
+):
     from django.tasks import task_backends
 
     monkeypatch.setattr(fake_engine, "monitor", lambda *a, **k: 1 / 0)
-    with override_settings(TASKS={"default": {
-            "BACKEND": "django.tasks.backends.dummy.DummyBackend"}}):
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    ):
         backend = task_backends["default"]
         backend.clear()
         assert tasks.monitoring_run_daily.call() == "failed"
@@ -217,11 +235,13 @@ def test_the_daily_task_enqueues_the_next_run_even_after_a_failure(fake_engine, 
 def test_next_daily_at_is_the_next_two_oclock_in_shanghai():
     utc = dt.UTC
     # 17:30 UTC = 01:30 Shanghai: today's 02:00 is still ahead
-    assert tasks.next_daily_at(dt.datetime(2026, 5, 1, 17, 30, tzinfo=utc)) == \
-        dt.datetime(2026, 5, 2, 2, 0, tzinfo=tasks.SHANGHAI)
+    assert tasks.next_daily_at(dt.datetime(2026, 5, 1, 17, 30, tzinfo=utc)) == dt.datetime(
+        2026, 5, 2, 2, 0, tzinfo=tasks.SHANGHAI
+    )
     # 18:00 UTC = 02:00 Shanghai exactly: the next day's
-    assert tasks.next_daily_at(dt.datetime(2026, 5, 1, 18, 0, tzinfo=utc)) == \
-        dt.datetime(2026, 5, 3, 2, 0, tzinfo=tasks.SHANGHAI)
+    assert tasks.next_daily_at(dt.datetime(2026, 5, 1, 18, 0, tzinfo=utc)) == dt.datetime(
+        2026, 5, 3, 2, 0, tzinfo=tasks.SHANGHAI
+    )
 
 
 def test_schedule_command_enqueues_once_with_the_database_backend(db):
@@ -231,24 +251,32 @@ def test_schedule_command_enqueues_once_with_the_database_backend(db):
         out = StringIO()
         call_command("monitor", "schedule", stdout=out)
         call_command("monitor", "schedule", stdout=out)
-        assert DBTaskResult.objects.filter(
-            task_path="doudi.monitoring.tasks.monitoring_run_daily").count() == 1
+        assert (
+            DBTaskResult.objects.filter(
+                task_path="doudi.monitoring.tasks.monitoring_run_daily"
+            ).count()
+            == 1
+        )
         assert out.getvalue().splitlines()[1] == "the daily monitoring run is already scheduled"
 
 
 def test_outcomes_import(households, tmp_path):
     path = tmp_path / "outcomes.csv"
-    path.write_text("hukou_no,visited_on,hardship_confirmed\n100000001,2026-04-02,true\n"
-                    "100000002,2026-04-03,0\n999,2026-04-03,1\n100000003,yesterday,1\n",
-                    encoding="utf-8")
+    path.write_text(
+        "hukou_no,visited_on,hardship_confirmed\n100000001,2026-04-02,true\n"
+        "100000002,2026-04-03,0\n999,2026-04-03,1\n100000003,yesterday,1\n",
+        encoding="utf-8",
+    )
     err = StringIO()
     with pytest.raises(CommandError, match="2 rows were not recorded"):
         call_command("monitor", "outcomes-import", str(path), stdout=StringIO(), stderr=err)
-    assert err.getvalue().splitlines() == ["line 4: household not in the register",
-                                           "line 5: visited_on is not a date (YYYY-MM-DD)"]
-    assert sorted(VisitOutcome.objects.values_list("household__hukou_no", "visited_on",
-                                                   "hardship_confirmed")) == [
-        ("100000001", dt.date(2026, 4, 2), True), ("100000002", dt.date(2026, 4, 3), False)]
+    assert err.getvalue().splitlines() == [
+        "line 4: household not in the register",
+        "line 5: visited_on is not a date (YYYY-MM-DD)",
+    ]
+    assert sorted(
+        VisitOutcome.objects.values_list("household__hukou_no", "visited_on", "hardship_confirmed")
+    ) == [("100000001", dt.date(2026, 4, 2), True), ("100000002", dt.date(2026, 4, 3), False)]
 
 
 def test_policy_versions_are_immutable(fake_engine, households):

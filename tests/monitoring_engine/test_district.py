@@ -31,11 +31,14 @@ def district(tmp_path_factory):
         if path.is_file():
             ingest_file(path, lake=lake, catalogue=catalogue)
     records = pd.read_csv(out / "truth" / "records.csv", dtype=str)
-    persons = pd.DataFrame({
-        "unique_id": records["feed"] + ":" + records["record_key"],
-        "source": records["feed"], "record_key": records["record_key"],
-        "person_key": records["person_id"].str[1:].astype("int64"),
-    })  # fmt: skip
+    persons = pd.DataFrame(
+        {
+            "unique_id": records["feed"] + ":" + records["record_key"],
+            "source": records["feed"],
+            "record_key": records["record_key"],
+            "person_key": records["person_id"].str[1:].astype("int64"),
+        }
+    )
     truth = pd.read_csv(out / "truth" / "households.csv", dtype={"hukou_no": str})
     return lake, catalogue, persons, truth.set_index("hukou_no")["hardship"].astype(bool)
 
@@ -43,16 +46,21 @@ def district(tmp_path_factory):
 @pytest.fixture(scope="module")
 def duckdb_result(district):
     lake, catalogue, persons, _ = district
-    return monitor(lake, catalogue, persons, policy=Policy.from_dict(default_policy()),
-                   as_of=AS_OF)  # fmt: skip
+    return monitor(lake, catalogue, persons, policy=Policy.from_dict(default_policy()), as_of=AS_OF)
 
 
 @pytest.mark.slow  # Spark in local mode: about two minutes on 2 cores
 def test_duckdb_and_spark_give_identical_results(district, duckdb_result):
     pytest.importorskip("pyspark")
     lake, catalogue, persons, _ = district
-    spark = monitor(lake, catalogue, persons, policy=Policy.from_dict(default_policy()),
-                    as_of=AS_OF, backend="spark")  # fmt: skip
+    spark = monitor(
+        lake,
+        catalogue,
+        persons,
+        policy=Policy.from_dict(default_policy()),
+        as_of=AS_OF,
+        backend="spark",
+    )
     assert len(duckdb_result.households) == 865
     pd.testing.assert_frame_equal(spark.households, duckdb_result.households)
     pd.testing.assert_frame_equal(spark.persons_tags, duckdb_result.persons_tags)
@@ -63,8 +71,9 @@ def test_pandas_reference_agrees_with_the_sql_indicators(district):
     from doudi.engine.monitoring.reference import compare_with_sql
 
     lake, catalogue, persons, _ = district
-    mismatches = compare_with_sql(lake, catalogue, persons,
-                                  policy=Policy.from_dict(default_policy()), as_of=AS_OF)  # fmt: skip
+    mismatches = compare_with_sql(
+        lake, catalogue, persons, policy=Policy.from_dict(default_policy()), as_of=AS_OF
+    )
     assert mismatches == {}
 
 
@@ -87,13 +96,17 @@ def test_quality_floor_scorecard_baseline_and_combined(district, duckdb_result):
     rows = duckdb_result.households
     fired = set(rows.loc[rows["reasons"].map(len) > 0, "hukou_no"])
     w = truth.index.isin(sorted(fired))
-    assert (int(w.sum()), round(float(truth[w].mean()), 3),
-            round(float(truth[w].sum() / truth.sum()), 3)) == (861, 0.124, 0.964)
+    assert (
+        int(w.sum()),
+        round(float(truth[w].mean()), 3),
+        round(float(truth[w].sum() / truth.sum()), 3),
+    ) == (861, 0.124, 0.964)
     # simulated home visits: every household the scorecard warned, with its true outcome
     warned = rows.loc[rows["level"].notna(), "hukou_no"]
     outcomes = truth.reindex(sorted(warned)).fillna(False)
-    model, evaluation = train(duckdb_result.features, outcomes,
-                              min_outcomes=policy.model.min_outcomes)  # fmt: skip
+    model, evaluation = train(
+        duckdb_result.features, outcomes, min_outcomes=policy.model.min_outcomes
+    )
     assert (evaluation["status"], evaluation["outcomes"]) == ("on", 290)
     combined = monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, model=model)
     assert combined.model_version == model_version(model)
@@ -111,8 +124,14 @@ def test_the_model_stays_off_below_min_outcomes(district, duckdb_result):
     assert (evaluation["status"], evaluation["reason"]) == ("off", "50 outcomes, 300 needed")
     # a model trained on fewer outcomes than the policy asks for is not used
     enough, _ = train(duckdb_result.features, few, min_outcomes=10)
-    run = monitor(lake, catalogue, persons, policy=Policy.from_dict(default_policy()),
-                  as_of=AS_OF, model=enough)  # fmt: skip
+    run = monitor(
+        lake,
+        catalogue,
+        persons,
+        policy=Policy.from_dict(default_policy()),
+        as_of=AS_OF,
+        model=enough,
+    )
     assert run.model_status == "off: 50 outcomes, 300 needed"
     assert run.households["model_probability"].isna().all()
     pd.testing.assert_frame_equal(run.households, duckdb_result.households)
@@ -123,8 +142,10 @@ def test_a_model_that_does_not_load_fails_the_run(district):
 
     lake, catalogue, persons, _ = district
     policy = Policy.from_dict(default_policy())
-    for junk, message in ((b"not json", "not a monitoring model"),
-                          (b'{"format": "other/1"}', "unknown model format 'other/1'")):
+    for junk, message in (
+        (b"not json", "not a monitoring model"),
+        (b'{"format": "other/1"}', "unknown model format 'other/1'"),
+    ):
         with pytest.raises(ModelError, match=message):
             monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, model=junk)
 

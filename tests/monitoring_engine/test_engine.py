@@ -26,25 +26,51 @@ def _id(pk: int, birth: str) -> str:
 
 
 BIRTH = {
-    1: "1970-05-01", 2: "1972-03-01",                       # H1 on 低保, illness before
-    3: "1968-01-01", 4: "2012-02-02",                       # H2 on 低保, illness after
-    5: "1985-06-01", 6: "2015-09-01", 7: "1987-01-01",      # H3 earner died, a minor
-    8: "1943-04-04",                                        # H4 elderly alone, pension
-    9: "1980-01-01", 10: "1982-01-01",                      # H5 good wage: nothing fires
-    11: "1975-01-01",                                       # H6 contributions stopped
-    12: "1950-01-01", 13: "1952-01-01",                     # H7 severe disability, old carer
-}  # fmt: skip
-HOUSEHOLD = {1: "H1", 2: "H1", 3: "H2", 4: "H2", 5: "H3", 6: "H3", 7: "H3", 8: "H4", 9: "H5",
-             10: "H5", 11: "H6", 12: "H7", 13: "H7"}  # fmt: skip
+    1: "1970-05-01",
+    2: "1972-03-01",  # H1 on 低保, illness before
+    3: "1968-01-01",
+    4: "2012-02-02",  # H2 on 低保, illness after
+    5: "1985-06-01",
+    6: "2015-09-01",
+    7: "1987-01-01",  # H3 earner died, a minor
+    8: "1943-04-04",  # H4 elderly alone, pension
+    9: "1980-01-01",
+    10: "1982-01-01",  # H5 good wage: nothing fires
+    11: "1975-01-01",  # H6 contributions stopped
+    12: "1950-01-01",
+    13: "1952-01-01",  # H7 severe disability, old carer
+}
+HOUSEHOLD = {
+    1: "H1",
+    2: "H1",
+    3: "H2",
+    4: "H2",
+    5: "H3",
+    6: "H3",
+    7: "H3",
+    8: "H4",
+    9: "H5",
+    10: "H5",
+    11: "H6",
+    12: "H7",
+    13: "H7",
+}
 HEAD = {1, 3, 5, 8, 9, 11, 12}
 
 
 def _hukou(pk):
     relation = "户主" if pk in HEAD else ("子" if pk in (4, 6) else "配偶")
-    return {"person_no": f"P{pk:02d}", "hukou_no": f"10000000{HOUSEHOLD[pk][1]}",
-            "name": f"居民{pk}", "id_number": _id(pk, BIRTH[pk]), "birth_date": BIRTH[pk],
-            "relation": relation, "community_code": COMMUNITY, "street_name": "积玉桥街道",
-            "_pk": pk}  # fmt: skip
+    return {
+        "person_no": f"P{pk:02d}",
+        "hukou_no": f"10000000{HOUSEHOLD[pk][1]}",
+        "name": f"居民{pk}",
+        "id_number": _id(pk, BIRTH[pk]),
+        "birth_date": BIRTH[pk],
+        "relation": relation,
+        "community_code": COMMUNITY,
+        "street_name": "积玉桥街道",
+        "_pk": pk,
+    }
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -57,31 +83,73 @@ def _months(first: str, last: str) -> list[str]:
 
 
 def _contribution(pk, month, base):
-    return {"serial": f"C{pk:02d}{month}", "id_number": _id(pk, BIRTH[pk]), "name": f"居民{pk}",
-            "insurance": "企业职工基本养老保险", "month": month, "wage_base": base, "_pk": pk}
+    return {
+        "serial": f"C{pk:02d}{month}",
+        "id_number": _id(pk, BIRTH[pk]),
+        "name": f"居民{pk}",
+        "insurance": "企业职工基本养老保险",
+        "month": month,
+        "wage_base": base,
+        "_pk": pk,
+    }
 
 
 RECORDS = {
     "gongan_hukou": [_hukou(pk) for pk in BIRTH],
     "minzheng_recipients": [
-        {"recipient_no": f"R{pk:02d}", "hukou_no": f"10000000{HOUSEHOLD[pk][1]}",
-         "id_number": _id(pk, BIRTH[pk]), "name": f"居民{pk}", "category": "低保",
-         "status": "在保", "start_date": "2025-01-01", "monthly_amount": 600, "_pk": pk}
+        {
+            "recipient_no": f"R{pk:02d}",
+            "hukou_no": f"10000000{HOUSEHOLD[pk][1]}",
+            "id_number": _id(pk, BIRTH[pk]),
+            "name": f"居民{pk}",
+            "category": "低保",
+            "status": "在保",
+            "start_date": "2025-01-01",
+            "monthly_amount": 600,
+            "_pk": pk,
+        }
         for pk in (1, 2, 3, 4)
     ],
     "weijian_diagnosis": [
-        {"report_no": "D1", "id_number": _id(1, BIRTH[1]), "name": "居民1", "disease": "肺癌",
-         "icd_code": "C34", "diagnosis_date": "2024-11-15", "_pk": 1},
-        {"report_no": "D3", "id_number": _id(3, BIRTH[3]), "name": "居民3", "disease": "肺癌",
-         "icd_code": "C34", "diagnosis_date": "2026-06-01", "_pk": 3},
+        {
+            "report_no": "D1",
+            "id_number": _id(1, BIRTH[1]),
+            "name": "居民1",
+            "disease": "肺癌",
+            "icd_code": "C34",
+            "diagnosis_date": "2024-11-15",
+            "_pk": 1,
+        },
+        {
+            "report_no": "D3",
+            "id_number": _id(3, BIRTH[3]),
+            "name": "居民3",
+            "disease": "肺癌",
+            "icd_code": "C34",
+            "diagnosis_date": "2026-06-01",
+            "_pk": 3,
+        },
     ],
     "weijian_death": [
-        {"cert_no": "W5", "id_number": _id(5, BIRTH[5]), "name": "居民5",
-         "death_date": "2026-08-01", "_pk": 5},
+        {
+            "cert_no": "W5",
+            "id_number": _id(5, BIRTH[5]),
+            "name": "居民5",
+            "death_date": "2026-08-01",
+            "_pk": 5,
+        },
     ],
     "renshe_pension": [
-        {"pension_no": "PN8", "id_number": _id(8, BIRTH[8]), "name": "居民8", "scheme": "职工",
-         "start_month": "2003-05", "monthly_amount": 3000, "status": "正常发放", "_pk": 8},
+        {
+            "pension_no": "PN8",
+            "id_number": _id(8, BIRTH[8]),
+            "name": "居民8",
+            "scheme": "职工",
+            "start_month": "2003-05",
+            "monthly_amount": 3000,
+            "status": "正常发放",
+            "_pk": 8,
+        },
     ],
     "renshe_contribution": (
         [_contribution(9, m, 8000) for m in _months("2025-11", "2026-10")]
@@ -89,10 +157,17 @@ RECORDS = {
         + [_contribution(5, m, 5000) for m in _months("2025-11", "2026-07")]
     ),
     "canlian_disability": [
-        {"cert_no": "CJ12", "id_number": _id(12, BIRTH[12]), "name": "居民12",
-         "disability_type": "肢体", "disability_grade": 1, "issue_date": "2020-01-01", "_pk": 12},
+        {
+            "cert_no": "CJ12",
+            "id_number": _id(12, BIRTH[12]),
+            "name": "居民12",
+            "disability_type": "肢体",
+            "disability_grade": 1,
+            "issue_date": "2020-01-01",
+            "_pk": 12,
+        },
     ],
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")
@@ -100,9 +175,13 @@ def lake_and_persons(tmp_path_factory):
     lake, catalogue = Lake(tmp_path_factory.mktemp("mon_lake")), load_catalogue()
     rows = []
     for feed_id, records in RECORDS.items():
-        result = ingest_records([{k: v for k, v in r.items() if k != "_pk"} for r in records],
-                                feed_id=feed_id, lake=lake, catalogue=catalogue,
-                                today=AS_OF)  # fmt: skip
+        result = ingest_records(
+            [{k: v for k, v in r.items() if k != "_pk"} for r in records],
+            feed_id=feed_id,
+            lake=lake,
+            catalogue=catalogue,
+            today=AS_OF,
+        )
         assert (result.status, result.written) == ("ingested", len(records)), result
         key = catalogue[feed_id].record_key
         rows += [(f"{feed_id}:{r[key]}", feed_id, r[key], r["_pk"]) for r in records]
@@ -125,23 +204,47 @@ def test_indicators_levels_and_reasons(lake_and_persons):
     result = _run(lake_and_persons, progress=lambda done, total: steps.append((done, total)))
     assert steps == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
     rows = _by_household(result)
-    assert sorted(rows) == ["100000001", "100000002", "100000003", "100000004", "100000006",
-                            "100000007"]  # fmt: skip
+    assert sorted(rows) == [
+        "100000001",
+        "100000002",
+        "100000003",
+        "100000004",
+        "100000006",
+        "100000007",
+    ]
     summary = {h: (r.score, r.level, r.reasons, r.suppressed, r.trigger) for h, r in rows.items()}
     assert summary == {
         # on 低保: the income indicators are suppressed (the help answers them); the serious
         # illness is not answered by 低保 at all
-        "100000001": (15.0, None, ["serious_illness"],
-                      ["income_below_dibao", "income_below_dibian", "income_below_double",
-                       "low_earnings"], None),
-        "100000002": (15.0, None, ["serious_illness"],
-                      ["income_below_dibao", "income_below_dibian", "income_below_double",
-                       "low_earnings"], None),
+        "100000001": (
+            15.0,
+            None,
+            ["serious_illness"],
+            ["income_below_dibao", "income_below_dibian", "income_below_double", "low_earnings"],
+            None,
+        ),
+        "100000002": (
+            15.0,
+            None,
+            ["serious_illness"],
+            ["income_below_dibao", "income_below_dibian", "income_below_double", "low_earnings"],
+            None,
+        ),
         # the main earner died, a minor at home: 45 (income, capped) + 20 = 65, a warning by
         # score; the trigger raises it to urgent
-        "100000003": (65.0, "urgent", ["income_below_dibao", "income_below_dibian",
-                                       "income_below_double", "low_earnings", "earner_death"],
-                      [], "earner_death_with_minors"),
+        "100000003": (
+            65.0,
+            "urgent",
+            [
+                "income_below_dibao",
+                "income_below_dibian",
+                "income_below_double",
+                "low_earnings",
+                "earner_death",
+            ],
+            [],
+            "earner_death_with_minors",
+        ),
         # 83 and alone on a 3,000-yuan pension: age only
         "100000004": (12.0, None, ["age_80_plus", "elderly_alone"], [], None),
         # contributions stopped after July; 3 × 4,000 yuan over 6 months = 2,000 yuan a head,
@@ -149,12 +252,23 @@ def test_indicators_levels_and_reasons(lake_and_persons):
         "100000006": (10.0, None, ["income_stopped"], [], None),
         # grade-1 disability, the only carer 74: 4 + 45 + (12 + 4 + 8) = 73, a warning by
         # score (urgent is 90); the trigger raises to warning, which it already is
-        "100000007": (73.0, "warning", ["elderly_only", "income_below_dibao",
-                                       "income_below_dibian", "income_below_double",
-                                       "low_earnings", "severe_disability", "disability_any",
-                                       "disabled_elderly_carers"], [],
-                      "severe_disability_without_carer"),
-    }  # fmt: skip
+        "100000007": (
+            73.0,
+            "warning",
+            [
+                "elderly_only",
+                "income_below_dibao",
+                "income_below_dibian",
+                "income_below_double",
+                "low_earnings",
+                "severe_disability",
+                "disability_any",
+                "disabled_elderly_carers",
+            ],
+            [],
+            "severe_disability_without_carer",
+        ),
+    }
     assert result.counts["warnings"] == 2
     assert result.counts["by_level"] == {"watch": 0, "warning": 1, "urgent": 1}
 
@@ -166,23 +280,38 @@ def test_explanation_carries_facts_dimensions_and_suppression(lake_and_persons):
     assert e["dimensions"]["sudden_event"] == {"points": 20.0, "cap": 30.0}
     assert e["dimensions"]["economic"] == {"points": 45.0, "cap": 45.0}
     death = next(i for i in e["indicators"] if i["id"] == "earner_death")
-    assert death["facts"] == [{"feed": "weijian_death", "record_key": "W5",
-                               "date": "2026-08-01", "amount": 41, "label": "户主"}]
-    assert e["trigger"] == {"id": "earner_death_with_minors", "raise_to": "urgent",
-                            "facts": death["facts"]}  # fmt: skip
+    assert death["facts"] == [
+        {
+            "feed": "weijian_death",
+            "record_key": "W5",
+            "date": "2026-08-01",
+            "amount": 41,
+            "label": "户主",
+        }
+    ]
+    assert e["trigger"] == {
+        "id": "earner_death_with_minors",
+        "raise_to": "urgent",
+        "facts": death["facts"],
+    }
     income = next(i for i in e["indicators"] if i["id"] == "income_below_dibao")
     # the dead earner's wage no longer counts: the household has no income
     assert (income["value"], income["facts"]) == (0, [])
     e1 = rows["100000001"].explanation
     assert e1["helps"] == {"dibao": "2025-01-01"}
     assert [(s["id"], s["suppressed_by"]) for s in e1["suppressed"]][:1] == [
-        ("income_below_dibao", {"category": "dibao", "help_start": "2025-01-01"})]
+        ("income_below_dibao", {"category": "dibao", "help_start": "2025-01-01"})
+    ]
     text = json.dumps([r.explanation for r in rows.values()], ensure_ascii=False)
     assert "居民" not in text and _id(1, BIRTH[1]) not in text  # no names, no ID numbers
     # below every band and holding no help: shown to nobody, so no explanation is built;
     # below every band but on a help: explained, to show what the help answers
     assert {h: r.explanation is None for h, r in rows.items() if r.level is None} == {
-        "100000001": False, "100000002": False, "100000004": True, "100000006": True}
+        "100000001": False,
+        "100000002": False,
+        "100000004": True,
+        "100000006": True,
+    }
 
 
 def test_a_new_cause_after_the_help_started_is_warned(lake_and_persons):
@@ -191,9 +320,13 @@ def test_a_new_cause_after_the_help_started_is_warned(lake_and_persons):
     rows = _by_household(_run(lake_and_persons, Policy.from_dict(doc)))
     # diagnosed 2024-11-15, before 低保 began on 2025-01-01: suppressed, no row left to warn
     assert rows["100000001"].reasons == []
-    assert rows["100000001"].suppressed == ["income_below_dibao", "income_below_dibian",
-                                            "income_below_double", "low_earnings",
-                                            "serious_illness"]  # fmt: skip
+    assert rows["100000001"].suppressed == [
+        "income_below_dibao",
+        "income_below_dibian",
+        "income_below_double",
+        "low_earnings",
+        "serious_illness",
+    ]
     # diagnosed 2026-06-01, after 低保 began: a new cause, warned
     assert rows["100000002"].reasons == ["serious_illness"]
     assert rows["100000002"].explanation["indicators"][0]["onset"] == "2026-06-01"
@@ -217,8 +350,7 @@ def test_same_inputs_identical_output(lake_and_persons):
     assert a.counts == b.counts
 
 
-def test_columns_read_as_arrays_or_as_a_frame_give_the_same_results(lake_and_persons,
-                                                                      monkeypatch):
+def test_columns_read_as_arrays_or_as_a_frame_give_the_same_results(lake_and_persons, monkeypatch):
     # DuckDB hands results over as numpy arrays, masked where missing; Spark as a frame
     from doudi.engine.monitoring.backend import DuckDBMonitorBackend, MonitorBackend
 
@@ -252,9 +384,14 @@ def test_backend_columns_to_engine_types():
 
 def test_households_frame_overrides_the_register(lake_and_persons):
     # person 11 moved into H4's household: the stopped contributions now count there
-    households = pd.DataFrame({"person_key": list(BIRTH),
-                               "hukou_no": [f"10000000{HOUSEHOLD[pk][1]}" if pk != 11
-                                            else "100000004" for pk in BIRTH]})  # fmt: skip
+    households = pd.DataFrame(
+        {
+            "person_key": list(BIRTH),
+            "hukou_no": [
+                f"10000000{HOUSEHOLD[pk][1]}" if pk != 11 else "100000004" for pk in BIRTH
+            ],
+        }
+    )
     rows = _by_household(_run(lake_and_persons, households=households))
     assert "100000006" not in rows
     assert rows["100000004"].reasons == ["age_80_plus", "income_stopped"]
@@ -263,11 +400,24 @@ def test_households_frame_overrides_the_register(lake_and_persons):
 def test_household_profile_and_model_features(lake_and_persons):
     result = _run(lake_and_persons)
     facts = result.household_facts.set_index("hukou_no")
-    cols = ["max_month_wage", "n_earners_3m", "wage_months", "pension_sum", "pension_min",
-            "n_resident_pension", "n_disabled", "min_disability_grade", "days_since_disability",
-            "days_since_diagnosis", "n_homes", "max_home_price"]  # fmt: skip
-    profile = {h: [None if pd.isna(v) else int(v) for v in row]
-               for h, row in zip(facts.index, facts[cols].itertuples(index=False), strict=True)}
+    cols = [
+        "max_month_wage",
+        "n_earners_3m",
+        "wage_months",
+        "pension_sum",
+        "pension_min",
+        "n_resident_pension",
+        "n_disabled",
+        "min_disability_grade",
+        "days_since_disability",
+        "days_since_diagnosis",
+        "n_homes",
+        "max_home_price",
+    ]
+    profile = {
+        h: [None if pd.isna(v) else int(v) for v in row]
+        for h, row in zip(facts.index, facts[cols].itertuples(index=False), strict=True)
+    }
     since = (AS_OF - dt.date(2020, 1, 1)).days  # grade-1 certificate issued 2020-01-01
     assert profile == {
         # diagnosed 2024-11-15 (716 days before) and 2026-06-01 (153)
@@ -282,19 +432,20 @@ def test_household_profile_and_model_features(lake_and_persons):
         # January to July only: no wage in the last three months
         "100000006": [400000, 0, 7, 0, None, 0, 0, None, None, None, 0, None],
         "100000007": [0, 0, 0, 0, None, 0, 1, 1, since, None, 0, None],
-    }  # fmt: skip
+    }
     feats = result.features  # households with a row only; missing facts are -1 for the model
-    assert feats.loc["100000001", ["holds_dibao", "holds_tekun", "days_since_diagnosis",
-                                   "max_home_price"]].tolist() == [1.0, 0.0, 716.0, -1.0]
-    assert feats.loc["100000007", ["holds_dibao", "min_disability_grade",
-                                   "days_since_disability"]].tolist() == [0.0, 1.0, since]
+    assert feats.loc[
+        "100000001", ["holds_dibao", "holds_tekun", "days_since_diagnosis", "max_home_price"]
+    ].tolist() == [1.0, 0.0, 716.0, -1.0]
+    assert feats.loc[
+        "100000007", ["holds_dibao", "min_disability_grade", "days_since_disability"]
+    ].tolist() == [0.0, 1.0, since]
     from doudi.engine.monitoring.model import FEATURES
 
     assert [c for c in feats.columns if not c.startswith("ind_")] == list(FEATURES)
 
 
-def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(
-        lake_and_persons):
+def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(lake_and_persons):
     from doudi.engine.monitoring.model import train
 
     doc = default_policy()
@@ -309,24 +460,43 @@ def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(
     model, evaluation = train(first.features, outcomes, min_outcomes=5)
     assert (evaluation["status"], evaluation["outcomes"]) == ("on", 6)
     rows = _by_household(_run(lake_and_persons, policy=policy, model=model))
-    got = {h: (r.score, r.level, r.reasons, r.explanation["help_review"])
-           for h, r in rows.items()}  # fmt: skip
+    got = {h: (r.score, r.level, r.reasons, r.explanation["help_review"]) for h, r in rows.items()}
     assert got == {
         # everything that fired (income, the illness diagnosed before 低保 began) is answered:
         # score 62.5 would be a 预警; it stays 关注, for the review of its help
         "100000001": (62.5, "watch", [], True),
         # the illness diagnosed after 低保 began is a new cause: warned by score
         "100000002": (66.3, "warning", ["serious_illness"], False),
-        "100000003": (78.8, "urgent", ["income_below_dibao", "income_below_dibian",
-                                       "income_below_double", "low_earnings", "earner_death"],
-                      False),
+        "100000003": (
+            78.8,
+            "urgent",
+            [
+                "income_below_dibao",
+                "income_below_dibian",
+                "income_below_double",
+                "low_earnings",
+                "earner_death",
+            ],
+            False,
+        ),
         "100000004": (65.5, "warning", ["age_80_plus", "elderly_alone"], False),
         "100000006": (65.0, "warning", ["income_stopped"], False),
-        "100000007": (80.8, "warning", ["elderly_only", "income_below_dibao",
-                                       "income_below_dibian", "income_below_double",
-                                       "low_earnings", "severe_disability", "disability_any",
-                                       "disabled_elderly_carers"], False),
-    }  # fmt: skip
+        "100000007": (
+            80.8,
+            "warning",
+            [
+                "elderly_only",
+                "income_below_dibao",
+                "income_below_dibian",
+                "income_below_double",
+                "low_earnings",
+                "severe_disability",
+                "disability_any",
+                "disabled_elderly_carers",
+            ],
+            False,
+        ),
+    }
 
 
 def test_help_review_a_live_counter_indicator_is_no_reason_to_warn(lake_and_persons):
@@ -343,10 +513,14 @@ def test_help_review_a_live_counter_indicator_is_no_reason_to_warn(lake_and_pers
     model, _ = train(first.features, outcomes, min_outcomes=5)
     rows = _by_household(_run(lake_and_persons, policy=policy, model=model))
     # H1 and H2: income answered by 低保; the unsuppressed illness now takes points away
-    got = {h: (rows[h].level, rows[h].reasons, rows[h].explanation["help_review"])
-           for h in ("100000001", "100000002")}  # fmt: skip
-    assert got == {"100000001": ("watch", ["serious_illness"], True),
-                   "100000002": ("watch", ["serious_illness"], True)}
+    got = {
+        h: (rows[h].level, rows[h].reasons, rows[h].explanation["help_review"])
+        for h in ("100000001", "100000002")
+    }
+    assert got == {
+        "100000001": ("watch", ["serious_illness"], True),
+        "100000002": ("watch", ["serious_illness"], True),
+    }
 
 
 def _same(a, b) -> None:
@@ -357,7 +531,8 @@ def _same(a, b) -> None:
 
 
 def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_persons(
-        lake_and_persons, tmp_path):
+    lake_and_persons, tmp_path
+):
     from doudi.engine.monitoring import keyed
     from doudi.engine.monitoring.backend import DuckDBMonitorBackend
     from doudi.engine.monitoring.indicators import FEEDS
@@ -368,21 +543,26 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
     rows = keyed.build(lake, catalogue, persons, store)
     assert set(rows) == set(FEEDS)
     assert (rows["gongan_hukou"], rows["renshe_contribution"], rows["yibao_inpatient"]) == (
-        len(BIRTH), len(RECORDS["renshe_contribution"]), 0)
+        len(BIRTH),
+        len(RECORDS["renshe_contribution"]),
+        0,
+    )
     plain = _run((lake, catalogue, persons))
     _same(_run((lake, catalogue, persons), keyed=store), plain)
     # the person key stands for who they are: no ID number, name or phone number is stored
     con = duckdb.connect(str(store), read_only=True)
     try:
-        stored = {feed: [c for (c, *_) in con.execute(f"DESCRIBE {feed}").fetchall()]
-                  for feed in FEEDS}  # fmt: skip
+        stored = {
+            feed: [c for (c, *_) in con.execute(f"DESCRIBE {feed}").fetchall()] for feed in FEEDS
+        }
     finally:
         con.close()
     assert stored["gongan_hukou"][:3] == ["person_key", "rk", "person_no"]
     assert {"hukou_no", "birth_date", "relation"} <= set(stored["gongan_hukou"])
     for feed in FEEDS:
         identifying = {"id_number", "name", "id_number_raw"} | {
-            f.name for f in catalogue[feed].fields if f.type == "phone"}
+            f.name for f in catalogue[feed].fields if f.type == "phone"
+        }
         assert identifying & set(stored[feed]) == set(), feed
         assert "person_key" in stored[feed], feed
 
@@ -404,13 +584,15 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
     assert stored_feeds(swapped) == set()
     # a new delivery of 低保 recipients: household 1's 低保 stopped. That feed is joined
     # again (the store's copy is out of date), the others still come from the store.
-    recipients = [{k: v for k, v in r.items() if k != "_pk"}
-                  for r in RECORDS["minzheng_recipients"]]  # fmt: skip
+    recipients = [
+        {k: v for k, v in r.items() if k != "_pk"} for r in RECORDS["minzheng_recipients"]
+    ]
     for r in recipients:
         if r["hukou_no"] == "100000001":
             r.update(status="停保", end_date="2026-09-30")
-    result = ingest_records(recipients, feed_id="minzheng_recipients", lake=lake,
-                            catalogue=catalogue, today=AS_OF)  # fmt: skip
+    result = ingest_records(
+        recipients, feed_id="minzheng_recipients", lake=lake, catalogue=catalogue, today=AS_OF
+    )
     assert result.status == "ingested", result
     assert stored_feeds(persons) == set(FEEDS) - {"minzheng_recipients"}
     now_plain = _run((lake, catalogue, persons))
@@ -422,8 +604,9 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
     _same(_run((lake, catalogue, persons), keyed=store), now_plain)
 
 
-def test_a_keyed_store_that_fails_half_way_leaves_nothing_behind(lake_and_persons, tmp_path,
-                                                                monkeypatch):
+def test_a_keyed_store_that_fails_half_way_leaves_nothing_behind(
+    lake_and_persons, tmp_path, monkeypatch
+):
     from doudi.engine.monitoring import keyed
 
     lake, catalogue, persons = lake_and_persons
@@ -442,4 +625,6 @@ def test_a_keyed_store_that_fails_half_way_leaves_nothing_behind(lake_and_person
     monkeypatch.setattr(keyed, "keyed_relation_sql", real)
     rows = keyed.build(lake, catalogue, persons, store)
     assert (rows["renshe_pension"], sorted(p.name for p in tmp_path.iterdir())) == (
-        1, ["keyed.duckdb"])
+        1,
+        ["keyed.duckdb"],
+    )

@@ -20,9 +20,18 @@ def _errors(doc) -> list[str]:
 def test_the_default_policy_is_valid_and_round_trips():
     policy = Policy.from_dict(default_policy())
     assert [d.id for d in policy.dimensions] == [
-        "age", "economic", "health", "disability_care", "employment_education", "sudden_event"]
+        "age",
+        "economic",
+        "health",
+        "disability_care",
+        "employment_education",
+        "sudden_event",
+    ]
     assert [(b.level, b.label_zh, b.min_score) for b in policy.bands] == [
-        ("watch", "关注", 25.0), ("warning", "预警", 50.0), ("urgent", "紧急", 90.0)]
+        ("watch", "关注", 25.0),
+        ("warning", "预警", 50.0),
+        ("urgent", "紧急", 90.0),
+    ]
     again = Policy.from_dict(policy.to_dict())
     assert again == policy
     assert again.version == policy.version
@@ -85,8 +94,11 @@ def test_every_problem_is_listed_with_its_exact_message():
 def test_a_rate_naming_a_missing_area_parameter_and_a_missing_standard_are_errors():
     doc = default_policy()
     doc["indicators"] = [i for i in doc["indicators"] if i["id"] != "age_80_plus"]
-    doc["area_parameters"] = [p for p in doc["area_parameters"]
-                              if p["name"] not in ("dibao_standard", "dibian_multiplier")]
+    doc["area_parameters"] = [
+        p
+        for p in doc["area_parameters"]
+        if p["name"] not in ("dibao_standard", "dibian_multiplier")
+    ]
     assert _errors(doc) == [
         "indicator 'income_below_dibian': param 'multiplier' names no area parameter "
         "'dibian_multiplier'",
@@ -112,8 +124,16 @@ def _with_standards(*rows) -> Policy:
     doc = default_policy()
     doc["area_parameters"] = [p for p in doc["area_parameters"] if p["name"] != "dibao_standard"]
     doc["area_parameters"] += [
-        {"name": "dibao_standard", "area_code": code, "value": value, "unit": "fen per person "
-         "per month", "effective_from": day, "source": "test"} for code, value, day in rows]
+        {
+            "name": "dibao_standard",
+            "area_code": code,
+            "value": value,
+            "unit": "fen per person per month",
+            "effective_from": day,
+            "source": "test",
+        }
+        for code, value, day in rows
+    ]
     return Policy.from_dict(doc)
 
 
@@ -133,8 +153,7 @@ def test_area_parameter_latest_effective_date_then_most_specific_area():
     # the district's own value wins over the city's from its date on ...
     assert policy.parameter("dibao_standard", area_code=wuchang, on=dt.date(2026, 1, 1)) == 99000
     # ... and the community's, once in force, over both
-    assert policy.parameter("dibao_standard", area_code=wuchang, on=dt.date(2027, 1, 1)) \
-        == 120000
+    assert policy.parameter("dibao_standard", area_code=wuchang, on=dt.date(2027, 1, 1)) == 120000
     # another district of the city keeps the city's value
     assert policy.parameter("dibao_standard", area_code="420111", on=dt.date(2027, 1, 1)) == 95000
     with pytest.raises(KeyError):
@@ -145,4 +164,5 @@ def test_the_same_parameter_twice_on_one_date_is_an_error():
     doc = default_policy()
     doc["area_parameters"].append(copy.deepcopy(doc["area_parameters"][0]))
     assert _errors(doc) == [
-        "area_parameters: 'dibao_standard' for 4201 from 2024-01-01 is given twice"]
+        "area_parameters: 'dibao_standard' for 4201 from 2024-01-01 is given twice"
+    ]

@@ -81,10 +81,12 @@ def test_person_reveal_outside_jurisdiction_is_404_and_changes_nothing(household
     liu_b = households["B"].members.get(relation="head").person
     alice = clients["alice"]
     before = AuditEntry.objects.count()
-    page = alice.post(f"/households/persons/{liu_b.pk}/reveal-id/",
-                                 {"reason": "核实身份信息"})
-    api = alice.post(f"/api/v1/persons/{liu_b.pk}/reveal-id/",
-                                {"reason": "核实身份信息"}, content_type="application/json")
+    page = alice.post(f"/households/persons/{liu_b.pk}/reveal-id/", {"reason": "核实身份信息"})
+    api = alice.post(
+        f"/api/v1/persons/{liu_b.pk}/reveal-id/",
+        {"reason": "核实身份信息"},
+        content_type="application/json",
+    )
     assert (page.status_code, api.status_code) == (404, 404)
     assert AuditEntry.objects.count() == before
 
@@ -152,12 +154,16 @@ def test_auditor_reads_everything_but_changes_nothing(households, clients):
     attempts = [
         erin.post(f"/households/{a1.pk}/address/", {"address": "改过的地址"}),
         erin.post(f"/households/persons/{person.pk}/reveal-id/", {"reason": "审计抽查需要"}),
-        erin.post(f"/api/v1/persons/{person.pk}/reveal-id/", {"reason": "审计抽查需要"},
-                  content_type="application/json"),
+        erin.post(
+            f"/api/v1/persons/{person.pk}/reveal-id/",
+            {"reason": "审计抽查需要"},
+            content_type="application/json",
+        ),
         erin.post("/api/v1/households/", {"hukou_no": "1"}, content_type="application/json"),
         erin.put(f"/api/v1/households/{a1.pk}/", {"address": "x"}, content_type="application/json"),
-        erin.patch(f"/api/v1/households/{a1.pk}/", {"address": "x"},
-                   content_type="application/json"),
+        erin.patch(
+            f"/api/v1/households/{a1.pk}/", {"address": "x"}, content_type="application/json"
+        ),
         erin.delete(f"/api/v1/households/{a1.pk}/"),
         erin.get("/admin/accounts/user/"),
     ]
@@ -176,7 +182,8 @@ def test_officer_changes_address_and_it_is_audited(households, clients):
     assert a1.address == "和平路2号"
     entry = AuditEntry.objects.get(action="household.update")
     assert (entry.actor_name, entry.object_id, entry.detail) == (
-        "alice", str(a1.pk),
+        "alice",
+        str(a1.pk),
         {"field": "address", "before": "和平社区幸福路1号", "after": "和平路2号"},
     )
 

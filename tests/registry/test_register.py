@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 def test_id_number_is_encrypted_at_rest(households):
     person = Person.objects.get(name="王建国")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id_number, id_index, id_masked FROM registry_person WHERE id = %s",
-                       [person.pk])
+        cursor.execute(
+            "SELECT id_number, id_index, id_masked FROM registry_person WHERE id = %s", [person.pk]
+        )
         stored, index, masked = cursor.fetchone()
     assert person.id_number.startswith("420106195803")
     assert person.id_number not in stored
@@ -71,24 +72,34 @@ def test_reveal_requires_a_reason_and_is_audited(households, clients):
     assert refused.status_code == 400
     assert person.id_number not in refused.content.decode()
     assert not AuditEntry.objects.filter(action="person.reveal_id").exists()
-    shown = alice.post(f"/households/persons/{person.pk}/reveal-id/",
-                       {"reason": "入户核查核对身份"})
+    shown = alice.post(
+        f"/households/persons/{person.pk}/reveal-id/", {"reason": "入户核查核对身份"}
+    )
     assert shown.status_code == 200
     assert person.id_number in shown.content.decode()
     entry = AuditEntry.objects.get(action="person.reveal_id")
     assert (entry.actor_name, entry.object_id, entry.detail, entry.outcome) == (
-        "alice", str(person.pk), {"reason": "入户核查核对身份"}, "success")
+        "alice",
+        str(person.pk),
+        {"reason": "入户核查核对身份"},
+        "success",
+    )
 
 
 def test_reveal_through_the_api(households, clients):
     person = Person.objects.get(name="刘芳")
-    response = clients["bob"].post(f"/api/v1/persons/{person.pk}/reveal-id/",
-                                   {"reason": "电话核实申请人"}, content_type="application/json")
+    response = clients["bob"].post(
+        f"/api/v1/persons/{person.pk}/reveal-id/",
+        {"reason": "电话核实申请人"},
+        content_type="application/json",
+    )
     assert response.json() == {"person_id": person.pk, "id_number": person.id_number}
 
 
 def _write_register(path, rows):
-    header = "户号,姓名,公民身份号码,性别,出生日期,与户主关系,住址,社区代码,社区名称,街道名称,联系电话"
+    header = (
+        "户号,姓名,公民身份号码,性别,出生日期,与户主关系,住址,社区代码,社区名称,街道名称,联系电话"
+    )
     lines = [header] + [",".join(r) for r in rows]
     path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
 
@@ -101,20 +112,86 @@ def test_register_import_creates_updates_and_rejects(tmp_path, district):
     nowhere = idnumber.make("420106", dt.date(1960, 1, 1), 8)
     community = "420106001001"
     path = tmp_path / "hukou.csv"
-    _write_register(path, [
-        ["200000001", "赵大山", head, "男", "1950-05-06", "户主", "和平路1号", community, "", "", ""],
-        ["200000001", "钱小红", wife, "女", "1952-08-09", "配偶", "和平路1号", community, "", "", ""],
-        ["200000002", "孙老汉", old15, "男", "1955-01-01", "户主", "和平路3号", community, "", "", ""],
-        ["200000003", "李错号", bad, "男", "1950-05-06", "户主", "和平路5号", community, "", "", ""],
-        ["200000004", "周无社", nowhere, "女", "1960-01-01", "户主", "x", "420106999999", "", "", ""],
-    ])
+    _write_register(
+        path,
+        [
+            [
+                "200000001",
+                "赵大山",
+                head,
+                "男",
+                "1950-05-06",
+                "户主",
+                "和平路1号",
+                community,
+                "",
+                "",
+                "",
+            ],
+            [
+                "200000001",
+                "钱小红",
+                wife,
+                "女",
+                "1952-08-09",
+                "配偶",
+                "和平路1号",
+                community,
+                "",
+                "",
+                "",
+            ],
+            [
+                "200000002",
+                "孙老汉",
+                old15,
+                "男",
+                "1955-01-01",
+                "户主",
+                "和平路3号",
+                community,
+                "",
+                "",
+                "",
+            ],
+            [
+                "200000003",
+                "李错号",
+                bad,
+                "男",
+                "1950-05-06",
+                "户主",
+                "和平路5号",
+                community,
+                "",
+                "",
+                "",
+            ],
+            [
+                "200000004",
+                "周无社",
+                nowhere,
+                "女",
+                "1960-01-01",
+                "户主",
+                "x",
+                "420106999999",
+                "",
+                "",
+                "",
+            ],
+        ],
+    )
     report = register_import(path=path)
     assert (report.rows, report.households_created, report.persons_created) == (5, 2, 3)
     assert report.rejected == [(5, "check_digit"), (6, "unknown_community")]
     sun = Person.objects.get(name="孙老汉")
     assert sun.id_number == idnumber.upgrade_15_to_18(old15)
-    assert list(Membership.objects.filter(household__hukou_no="200000001")
-                .values_list("person__name", "relation")) == [("赵大山", "head"), ("钱小红", "spouse")]
+    assert list(
+        Membership.objects.filter(household__hukou_no="200000001").values_list(
+            "person__name", "relation"
+        )
+    ) == [("赵大山", "head"), ("钱小红", "spouse")]
     entry = AuditEntry.objects.get(action="registry.import")
     assert entry.detail["persons_created"] == 3 and entry.detail["rejected"] == 2
     # The same file again changes nothing but counts updates.
@@ -140,8 +217,20 @@ def test_jurisdiction_tree_of_wuchang(db):
     streets = Jurisdiction.objects.filter(level="street")
     assert streets.count() == 14
     assert [s.name for s in streets.order_by("code")] == [
-        "积玉桥街道", "杨园街道", "徐家棚街道", "粮道街道", "中华路街道", "黄鹤楼街道", "紫阳街道",
-        "白沙洲街道", "首义路街道", "中南路街道", "水果湖街道", "珞珈山街道", "石洞街道", "南湖街道",
+        "积玉桥街道",
+        "杨园街道",
+        "徐家棚街道",
+        "粮道街道",
+        "中华路街道",
+        "黄鹤楼街道",
+        "紫阳街道",
+        "白沙洲街道",
+        "首义路街道",
+        "中南路街道",
+        "水果湖街道",
+        "珞珈山街道",
+        "石洞街道",
+        "南湖街道",
     ]
     assert Jurisdiction.objects.get(code="420106").name == "武昌区"
     for community in Jurisdiction.objects.filter(level="community").select_related("parent"):

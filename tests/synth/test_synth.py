@@ -728,8 +728,7 @@ def test_every_row_is_valid_unless_noise_says_otherwise(district):
             elif n["expected"] == "quarantine:no_identity":
                 if kind == "no_identity":
                     assert id_cell in ("", "不详")
-                    assert all(text(row[idx[f]]) == "" for f in ("birth_date", "phone")
-                               if f in idx)
+                    assert all(text(row[idx[f]]) == "" for f in ("birth_date", "phone") if f in idx)
                 else:  # an ID failing its check, and no name to go with it
                     assert len(id_cell) == 18 and idnumber.check_char(id_cell[:17]) != id_cell[17]
                     assert text(row[idx["name"]]) == ""

@@ -26,8 +26,13 @@ def totp_device_enrol(*, user, key_hex: str | None = None, confirmed: bool = Fal
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     kwargs = {"key": key_hex} if key_hex else {}
     device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=confirmed, **kwargs)
-    audit_record(actor=user, action="auth.totp_enrol", object_type="user", object_id=user.pk,
-                 detail={"confirmed": confirmed})
+    audit_record(
+        actor=user,
+        action="auth.totp_enrol",
+        object_type="user",
+        object_id=user.pk,
+        detail={"confirmed": confirmed},
+    )
     return device
 
 
@@ -40,11 +45,22 @@ def user_sign_in(*, request, user, device: TOTPDevice | None = None) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if device is not None:
         otp_login(request, device)
-    audit_record(actor=user, action="auth.login", object_type="user", object_id=user.pk,
-                 request=request, detail={"second_factor": device is not None})
+    audit_record(
+        actor=user,
+        action="auth.login",
+        object_type="user",
+        object_id=user.pk,
+        request=request,
+        detail={"second_factor": device is not None},
+    )
 
 
 def sign_in_failed(*, request, username: str, reason: str) -> None:
-    audit_record(action="auth.login", object_type="user", object_id="",
-                 outcome=AuditEntry.Outcome.FAILURE, request=request,
-                 detail={"username": username[:150], "reason": reason})
+    audit_record(
+        action="auth.login",
+        object_type="user",
+        object_id="",
+        outcome=AuditEntry.Outcome.FAILURE,
+        request=request,
+        detail={"username": username[:150], "reason": reason},
+    )

@@ -14,8 +14,9 @@ from doudi.audit.actions import audit_record
 @login_not_required
 def _admin_login(request, extra_context=None):
     # One sign-in path for everyone, with the second factor: the app's own.
-    return redirect(reverse("accounts:login") + "?" + urlencode({"next": request.GET.get(
-        "next", "/admin/")}))
+    return redirect(
+        reverse("accounts:login") + "?" + urlencode({"next": request.GET.get("next", "/admin/")})
+    )
 
 
 admin.site.login = _admin_login
@@ -49,6 +50,10 @@ class DoudiUserAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        audit_record(request=request, action="user.change" if change else "user.create",
-                     object_type="user", object_id=obj.pk,
-                     detail={"fields": sorted(form.changed_data)})
+        audit_record(
+            request=request,
+            action="user.change" if change else "user.create",
+            object_type="user",
+            object_id=obj.pk,
+            detail={"fields": sorted(form.changed_data)},
+        )

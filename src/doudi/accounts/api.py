@@ -9,5 +9,5 @@ class BearerTokenAuthentication(TokenAuthentication):
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if header.startswith("Token "):
-            request.META["HTTP_AUTHORIZATION"] = "Bearer " + header[len("Token "):]
+            request.META["HTTP_AUTHORIZATION"] = "Bearer " + header[len("Token ") :]
         return super().authenticate(request)

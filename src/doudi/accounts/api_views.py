@@ -16,8 +16,12 @@ class MeView(APIView):
     @extend_schema(responses=MeOut)
     def get(self, request):
         user = request.user
-        return Response(MeOut({
-            "username": user.username,
-            "role": user.role,
-            "jurisdiction_code": user.jurisdiction.code if user.jurisdiction_id else None,
-        }).data)
+        return Response(
+            MeOut(
+                {
+                    "username": user.username,
+                    "role": user.role,
+                    "jurisdiction_code": user.jurisdiction.code if user.jurisdiction_id else None,
+                }
+            ).data
+        )

@@ -44,9 +44,7 @@ def demo_accounts_ensure(password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     User = get_user_model()
     result = []
     for username, role, level, department in DEMO_ROLES:
-        place = (
-            Jurisdiction.objects.filter(level=level).order_by("code").first() if level else None
-        )
+        place = Jurisdiction.objects.filter(level=level).order_by("code").first() if level else None
         user, created = User.objects.update_or_create(
             username=username,
             defaults={
@@ -60,13 +58,19 @@ def demo_accounts_ensure(password: str = DEMO_PASSWORD) -> list[DemoAccount]:
         user.set_password(password)
         user.save(update_fields=["password"])
         if created:
-            audit_record(action="user.create", object_type="user", object_id=user.pk,
-                         detail={"role": role, "demo": True})
+            audit_record(
+                action="user.create",
+                object_type="user",
+                object_id=user.pk,
+                detail={"role": role, "demo": True},
+            )
         secret = ""
         if capabilities(role).requires_2fa:
             device = actions.user_totp_device(user=user) or actions.totp_device_enrol(
                 user=user, confirmed=True
             )
             secret = actions.totp_secret_base32(device)
-        result.append(DemoAccount(username, role, str(Role(role).label), place.name if place else "—", secret))
+        result.append(
+            DemoAccount(username, role, str(Role(role).label), place.name if place else "—", secret)
+        )
     return result

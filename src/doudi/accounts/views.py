@@ -25,8 +25,13 @@ PENDING_SECONDS = 300
 def locked_out(request, credentials, *args, **kwargs):
     """django-axes calls this when an account is locked after repeated failures."""
     username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
-    audit_record(action="auth.lockout", object_type="user", outcome=AuditEntry.Outcome.DENIED,
-                 request=request, detail={"username": str(username)[:150]})
+    audit_record(
+        action="auth.lockout",
+        object_type="user",
+        outcome=AuditEntry.Outcome.DENIED,
+        request=request,
+        detail={"username": str(username)[:150]},
+    )
     return render(request, "accounts/locked.html", status=403)
 
 
@@ -107,7 +112,8 @@ def two_factor_view(request):
 @require_POST
 def logout_view(request):
     if request.user.is_authenticated:
-        audit_record(request=request, action="auth.logout", object_type="user",
-                     object_id=request.user.pk)
+        audit_record(
+            request=request, action="auth.logout", object_type="user", object_id=request.user.pk
+        )
     logout(request)
     return redirect("accounts:login")

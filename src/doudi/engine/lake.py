@@ -83,8 +83,11 @@ class Lake:
     def feed_ids(self) -> list[str]:
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.iterdir()
-                      if not p.name.startswith(".") and (p / MANIFEST).is_file())
+        return sorted(
+            p.name
+            for p in self.root.iterdir()
+            if not p.name.startswith(".") and (p / MANIFEST).is_file()
+        )
 
     def files(self, feed_id: str) -> list[Path]:
         """The Parquet files a view of the feed reads."""
@@ -127,7 +130,9 @@ class Lake:
                     f"CAST(NULL AS {_duck_type(f.type)}) AS {_ident(f.name)}"
                     for f in feed_schema(feed)
                 )
-                con.execute(f"CREATE OR REPLACE VIEW {_ident(feed.id)} AS SELECT {cols} WHERE false")
+                con.execute(
+                    f"CREATE OR REPLACE VIEW {_ident(feed.id)} AS SELECT {cols} WHERE false"
+                )
         return con
 
     def state(self) -> dict:
@@ -138,8 +143,9 @@ class Lake:
             return out
         con = duckdb.connect()
         try:
-            for d in sorted(p for p in self.root.iterdir()
-                            if p.is_dir() and not p.name.startswith(".")):
+            for d in sorted(
+                p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")
+            ):
                 m = self.manifest(d.name)
                 files = {}
                 for e in (m or {}).get("deliveries", []):
@@ -157,8 +163,9 @@ class Lake:
 
     # ------------------------------------------------------------------ writing
 
-    def delivery(self, feed, content_hash: str, schema: pa.Schema, *,
-                 supplement: bool = False) -> Delivery:
+    def delivery(
+        self, feed, content_hash: str, schema: pa.Schema, *, supplement: bool = False
+    ) -> Delivery:
         """``supplement``: for a snapshot feed, add these rows to the current snapshot (corrected
         quarantined rows) instead of replacing it."""
         return Delivery(self, feed, content_hash, schema, supplement=supplement)
@@ -186,8 +193,9 @@ class Delivery:
     temporary file: the lake stays exactly as it was.
     """
 
-    def __init__(self, lake: Lake, feed, content_hash: str, schema: pa.Schema, *,
-                 supplement: bool = False):
+    def __init__(
+        self, lake: Lake, feed, content_hash: str, schema: pa.Schema, *, supplement: bool = False
+    ):
         self.lake = lake
         self.supplement = supplement and feed.semantics == "snapshot"
         self.feed = feed
@@ -242,8 +250,10 @@ class Delivery:
         listed = {e["file"] for e in (self.manifest or {}).get("deliveries", [])}
         for p in self.dir.iterdir():
             name = p.name
-            if name.startswith(".tmp-") or name.startswith(MANIFEST + ".tmp") or (
-                name.endswith(".parquet") and not name.startswith(".") and name not in listed
+            if (
+                name.startswith(".tmp-")
+                or name.startswith(MANIFEST + ".tmp")
+                or (name.endswith(".parquet") and not name.startswith(".") and name not in listed)
             ):
                 p.unlink(missing_ok=True)
 
@@ -271,8 +281,9 @@ class Delivery:
         if self._thread is None:
             self._ensure_dir()
             self._queue = queue.Queue(maxsize=2)
-            self._thread = threading.Thread(target=self._write_loop, name="lake-writer",
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._write_loop, name="lake-writer", daemon=True
+            )
             self._thread.start()
         self._check_writer()
         self._queue.put(table)
@@ -286,9 +297,12 @@ class Delivery:
                 continue  # keep draining so the producer never blocks
             try:
                 if self._writer is None:
-                    self._writer = pq.ParquetWriter(self.tmp, self.schema,
-                                                    compression=COMPRESSION,
-                                                    compression_level=COMPRESSION_LEVEL)
+                    self._writer = pq.ParquetWriter(
+                        self.tmp,
+                        self.schema,
+                        compression=COMPRESSION,
+                        compression_level=COMPRESSION_LEVEL,
+                    )
                 self._writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
             except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
                 self._error = exc
@@ -309,8 +323,9 @@ class Delivery:
         self._check_writer()
         if self._writer is None:  # nothing written: an empty file with the schema
             self._ensure_dir()
-            self._writer = pq.ParquetWriter(self.tmp, self.schema, compression=COMPRESSION,
-                                            compression_level=COMPRESSION_LEVEL)
+            self._writer = pq.ParquetWriter(
+                self.tmp, self.schema, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL
+            )
         self._writer.close()
         self._writer = None
 
@@ -337,8 +352,12 @@ class Delivery:
     def _publish(self, written: int) -> None:
         """Write the new manifest (temporary file, fsync, rename): the commit point."""
         _fsync_dir(self.dir)
-        m = self.manifest or {"feed": self.feed.id, "semantics": self.feed.semantics,
-                              "deliveries": [], "current": None}
+        m = self.manifest or {
+            "feed": self.feed.id,
+            "semantics": self.feed.semantics,
+            "deliveries": [],
+            "current": None,
+        }
         snapshot = self.feed.semantics == "snapshot"
         if self.supplement and m["current"] is not None:
             current, supplements = m["current"], [*m.get("supplements", []), self.hash]
@@ -348,8 +367,10 @@ class Delivery:
         m = {
             "feed": self.feed.id,
             "semantics": self.feed.semantics,
-            "deliveries": [*m["deliveries"],
-                           {"hash": self.hash, "file": self.final.name, "rows": written}],
+            "deliveries": [
+                *m["deliveries"],
+                {"hash": self.hash, "file": self.final.name, "rows": written},
+            ],
             "current": current,
         }
         if snapshot:
@@ -370,6 +391,7 @@ class Delivery:
     def _drop_known_keys(self, earlier: list[Path]) -> int:
         """Rewrite the staged file without rows whose key an earlier delivery holds."""
         key = self.feed.record_key
+
         def kexpr(alias: str) -> str:
             if key == "id_number" and "id_number_raw" in self.schema.names:
                 return f"coalesce({alias}.{_ident(key)}, {alias}.id_number_raw)"
@@ -379,8 +401,10 @@ class Delivery:
         out = self.dir / f".tmp-{self.hash[:16]}-{os.getpid()}-dedup.parquet"
         try:
             con.execute("SET preserve_insertion_order = true")
-            known = (f"SELECT DISTINCT {kexpr('x')} AS k FROM "
-                     f"read_parquet({_parquet_list(earlier)}, union_by_name = true) x")
+            known = (
+                f"SELECT DISTINCT {kexpr('x')} AS k FROM "
+                f"read_parquet({_parquet_list(earlier)}, union_by_name = true) x"
+            )
             cols = ", ".join(f"s.{_ident(n)}" for n in self.schema.names)
             reader = con.sql(
                 f"SELECT {cols} FROM read_parquet({_sql_str(self.tmp)}, file_row_number = true) s "
@@ -388,12 +412,15 @@ class Delivery:
                 "ORDER BY s.file_row_number"
             ).to_arrow_reader(ROW_GROUP_ROWS)
             kept = 0
-            with pq.ParquetWriter(out, self.schema, compression=COMPRESSION,
-                                  compression_level=COMPRESSION_LEVEL) as w:
+            with pq.ParquetWriter(
+                out, self.schema, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL
+            ) as w:
                 for rb in reader:
                     if rb.num_rows:
-                        w.write_table(pa.Table.from_batches([rb]).cast(self.schema),
-                                      row_group_size=ROW_GROUP_ROWS)
+                        w.write_table(
+                            pa.Table.from_batches([rb]).cast(self.schema),
+                            row_group_size=ROW_GROUP_ROWS,
+                        )
                         kept += rb.num_rows
         finally:
             con.close()

@@ -26,8 +26,9 @@ def current_run() -> LinkRun | None:
     return LinkRun.objects.filter(is_current=True, status=LinkRun.Status.SUCCEEDED).first()
 
 
-def current_persons(columns: list[str] | None = None, *,
-                    arrow: bool = False) -> pd.DataFrame | None:  # fmt: skip
+def current_persons(
+    columns: list[str] | None = None, *, arrow: bool = False
+) -> pd.DataFrame | None:
     """The current run's persons (``columns`` only, when given); ``arrow``: Arrow-backed
     columns, which DuckDB reads without a copy (the monitoring engine)."""
     run = current_run()
@@ -42,8 +43,9 @@ def _decisions() -> list[tuple[str, str, bool]]:
     return [(d.unique_id_l, d.unique_id_r, d.same) for d in ReviewDecision.objects.all()]
 
 
-def link_run(*, actor=None, backend: str = "duckdb", threshold: float | None = None,
-             retrain: bool = False) -> LinkRun:
+def link_run(
+    *, actor=None, backend: str = "duckdb", threshold: float | None = None, retrain: bool = False
+) -> LinkRun:
     """Link every ingested record into persons. The run becomes current only on success; a
     failed run leaves the previous persons in force. Review decisions override the model.
 
@@ -52,14 +54,20 @@ def link_run(*, actor=None, backend: str = "duckdb", threshold: float | None = N
     deliveries keeps the persons steady too."""
     threshold = settings.DOUDI_LINK_THRESHOLD if threshold is None else threshold
     previous_run = current_run()
-    model = None if retrain or previous_run is None or not previous_run.model \
-        else previous_run.model
+    model = (
+        None if retrain or previous_run is None or not previous_run.model else previous_run.model
+    )
     run = LinkRun.objects.create(started_by=actor, backend=backend, threshold=threshold)
     previous = current_persons()
     try:
         result = link_district(
-            lake(), catalogue(), backend=backend, threshold=threshold, model=model,
-            decisions=_decisions(), memory_limit=settings.DOUDI_LINK_MEMORY_LIMIT,
+            lake(),
+            catalogue(),
+            backend=backend,
+            threshold=threshold,
+            model=model,
+            decisions=_decisions(),
+            memory_limit=settings.DOUDI_LINK_MEMORY_LIMIT,
             previous_keys=previous[["unique_id", "person_key"]] if previous is not None else None,
         )
         folder = Path(settings.DOUDI_RESULTS_DIR)
@@ -70,11 +78,20 @@ def link_run(*, actor=None, backend: str = "duckdb", threshold: float | None = N
         os.replace(tmp, target)
     except Exception as exc:  # the previous run stays current
         log.error("link run %s failed: %s", run.pk, type(exc).__name__)
-        run.status, run.error, run.finished_at = LinkRun.Status.FAILED, type(exc).__name__, \
-            timezone.now()
+        run.status, run.error, run.finished_at = (
+            LinkRun.Status.FAILED,
+            type(exc).__name__,
+            timezone.now(),
+        )
         run.save(update_fields=["status", "error", "finished_at"])
-        audit_record(actor=actor, action="identity.link", object_type="link_run",
-                     object_id=run.pk, outcome="failure", detail={"error": run.error})
+        audit_record(
+            actor=actor,
+            action="identity.link",
+            object_type="link_run",
+            object_id=run.pk,
+            outcome="failure",
+            detail={"error": run.error},
+        )
         raise
     with transaction.atomic():
         run.status, run.finished_at = LinkRun.Status.SUCCEEDED, timezone.now()
@@ -84,7 +101,9 @@ def link_run(*, actor=None, backend: str = "duckdb", threshold: float | None = N
         run.persons_path = str(target)
         items = [
             ReviewItem(
-                run=run, unique_id_l=row["unique_id_l"], unique_id_r=row["unique_id_r"],
+                run=run,
+                unique_id_l=row["unique_id_l"],
+                unique_id_r=row["unique_id_r"],
                 match_probability=_number(row.get("match_probability")),
                 reason=str(row.get("reason", "")),
                 weights={k[3:]: _number(v) for k, v in row.items() if k.startswith("mw_")},
@@ -98,10 +117,19 @@ def link_run(*, actor=None, backend: str = "duckdb", threshold: float | None = N
         run.save()
     _attach_households(run)
     _store_keyed_feeds(run, result.persons, previous_run)
-    audit_record(actor=actor, action="identity.link", object_type="link_run", object_id=run.pk,
-                 detail={"records": run.records, "persons": run.persons,
-                         "review": run.review_count, "backend": backend,
-                         "households": run.households})
+    audit_record(
+        actor=actor,
+        action="identity.link",
+        object_type="link_run",
+        object_id=run.pk,
+        detail={
+            "records": run.records,
+            "persons": run.persons,
+            "review": run.review_count,
+            "backend": backend,
+            "households": run.households,
+        },
+    )
     return run
 
 
@@ -115,8 +143,7 @@ def _attach_households(run: LinkRun) -> None:
     try:
         run.households = dict(sorted(households_attach(run=run).items()))
     except Exception as exc:
-        log.error("household attachment of link run %s failed: %s", run.pk,
-                  type(exc).__name__)
+        log.error("household attachment of link run %s failed: %s", run.pk, type(exc).__name__)
         run.households = {"error": type(exc).__name__}
     run.save(update_fields=["households"])
 
@@ -152,8 +179,9 @@ def _number(value) -> float | None:
 
 
 @transaction.atomic
-def review_decide(*, actor, item: ReviewItem, same: bool, reason: str, request=None
-                  ) -> ReviewDecision:
+def review_decide(
+    *, actor, item: ReviewItem, same: bool, reason: str, request=None
+) -> ReviewDecision:
     """Record a person's decision on a pair; it overrides the model from the next run on."""
     if not actor.can.reviews_identity:
         raise PermissionDenied("only district data staff decide identity pairs")
@@ -162,14 +190,20 @@ def review_decide(*, actor, item: ReviewItem, same: bool, reason: str, request=N
         raise ValidationError("请填写判断依据（至少4个字）")
     left, right = sorted((item.unique_id_l, item.unique_id_r))
     decision, _ = ReviewDecision.objects.update_or_create(
-        unique_id_l=left, unique_id_r=right,
+        unique_id_l=left,
+        unique_id_r=right,
         defaults={"same": same, "reason": reason[:500], "decided_by": actor},
     )
     item.state = ReviewItem.State.DECIDED
     item.save(update_fields=["state"])
-    audit_record(actor=actor, action="identity.decide", object_type="review_item",
-                 object_id=item.pk, detail={"same": same, "reason": reason[:500]},
-                 request=request)
+    audit_record(
+        actor=actor,
+        action="identity.decide",
+        object_type="review_item",
+        object_id=item.pk,
+        detail={"same": same, "reason": reason[:500]},
+        request=request,
+    )
     return decision
 
 

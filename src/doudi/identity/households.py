@@ -51,8 +51,12 @@ def households_attach(*, run: LinkRun) -> dict[str, int]:
     tmp = target.with_suffix(".tmp")
     result.households.to_parquet(tmp, index=False)
     os.replace(tmp, target)
-    log.info("households attached for link run %s: %s in %.1fs", run.pk,
-             ", ".join(f"{k}={v}" for k, v in result.counts.items()), result.timings["total"])
+    log.info(
+        "households attached for link run %s: %s in %.1fs",
+        run.pk,
+        ", ".join(f"{k}={v}" for k, v in result.counts.items()),
+        result.timings["total"],
+    )
     return {k: v for k, v in result.counts.items() if "." not in k and v}
 
 

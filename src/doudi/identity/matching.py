@@ -46,11 +46,20 @@ def _index(run: LinkRun) -> PersonIndex:
             # The old index is dropped, not closed: a match running on it finishes first, and
             # its DuckDB connection closes when the last reference goes.
             _cached["key"] = _cached["index"] = None
-            index = PersonIndex.build(lake(), catalogue(), persons=run.persons_path,
-                                      model=run.model, threshold=run.threshold)
-            log.info("person index for link run %s: %s profiles, %s persons, %.1f s",
-                     run.pk, index.stats.profiles, index.stats.persons,
-                     index.stats.timings.get("total", 0.0))
+            index = PersonIndex.build(
+                lake(),
+                catalogue(),
+                persons=run.persons_path,
+                model=run.model,
+                threshold=run.threshold,
+            )
+            log.info(
+                "person index for link run %s: %s profiles, %s persons, %.1f s",
+                run.pk,
+                index.stats.profiles,
+                index.stats.persons,
+                index.stats.timings.get("total", 0.0),
+            )
             _cached["key"], _cached["index"] = _run_key(run), index
         return _cached["index"]
 
@@ -61,11 +70,18 @@ def _match(*, actor, record: dict[str, Any], via: str) -> dict[str, Any]:
         raise NoLinkRun()
     result = _index(run).match(record)
     audit_record(
-        actor=actor, action="identity.match", object_type="link_run", object_id=run.pk,
+        actor=actor,
+        action="identity.match",
+        object_type="link_run",
+        object_id=run.pk,
         # Which person was disclosed (an internal key), never the record's fields.
-        detail={"basis": result.basis, "matched": result.person_key is not None,
-                "person_key": result.person_key, "candidates": len(result.candidates),
-                "via": via},
+        detail={
+            "basis": result.basis,
+            "matched": result.person_key is not None,
+            "person_key": result.person_key,
+            "candidates": len(result.candidates),
+            "via": via,
+        },
     )
     return {"run": run.pk, **result.as_dict()}
 

@@ -31,8 +31,9 @@ class LinkRun(models.Model):
     households = models.JSONField(default=dict, blank=True)
     is_current = models.BooleanField(default=False)
     error = models.CharField(max_length=200, blank=True, default="")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -70,13 +71,17 @@ class ReviewDecision(models.Model):
     unique_id_r = models.CharField(max_length=200)
     same = models.BooleanField()
     reason = models.CharField(max_length=500)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unique_id_l", "unique_id_r"],
-                                               name="one_decision_per_pair")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unique_id_l", "unique_id_r"], name="one_decision_per_pair"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unique_id_l} {'=' if self.same else '≠'} {self.unique_id_r}"

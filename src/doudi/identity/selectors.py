@@ -6,8 +6,17 @@ from doudi.engine.catalogue import Feed
 from doudi.intake.selectors import catalogue, lake
 from doudi.registry.idnumber import mask
 
-SHOWN = ("name", "id_number", "id_number_raw", "birth_date", "sex", "phone", "address",
-         "community_code", "community_name")
+SHOWN = (
+    "name",
+    "id_number",
+    "id_number_raw",
+    "birth_date",
+    "sex",
+    "phone",
+    "address",
+    "community_code",
+    "community_name",
+)
 
 
 def lake_record(unique_id: str) -> tuple[Feed | None, dict]:

@@ -23,10 +23,14 @@ def _require_reviewer(user):
 def review_list(request):
     _require_reviewer(request.user)
     run = actions.current_run()
-    items = ReviewItem.objects.filter(run=run, state=ReviewItem.State.OPEN) if run else \
-        ReviewItem.objects.none()
+    items = (
+        ReviewItem.objects.filter(run=run, state=ReviewItem.State.OPEN)
+        if run
+        else ReviewItem.objects.none()
+    )
     page = Paginator(items.order_by("-match_probability", "id"), 50).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     return render(request, "identity/review_list.html", {"run": run, "page": page})
 
 
@@ -40,21 +44,48 @@ def review_detail(request, item_id: int):
     error = ""
     if request.method == "POST":
         try:
-            actions.review_decide(actor=request.user, item=item,
-                                  same=request.POST.get("same") == "1",
-                                  reason=request.POST.get("reason", ""), request=request)
+            actions.review_decide(
+                actor=request.user,
+                item=item,
+                same=request.POST.get("same") == "1",
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
             return redirect("identity:review")
         except ValidationError as exc:
             error = exc.messages[0]
     feed_l, left = lake_record(item.unique_id_l)
     feed_r, right = lake_record(item.unique_id_r)
-    audit_record(request=request, action="identity.review_view", object_type="review_item",
-                 object_id=item.pk)
-    fields = sorted(set(left) | set(right), key=lambda n: list(
-        ("name", "id_number", "id_number_raw", "birth_date", "sex", "phone", "address",
-         "community_code", "community_name")).index(n))
+    audit_record(
+        request=request, action="identity.review_view", object_type="review_item", object_id=item.pk
+    )
+    fields = sorted(
+        set(left) | set(right),
+        key=lambda n: list(
+            (
+                "name",
+                "id_number",
+                "id_number_raw",
+                "birth_date",
+                "sex",
+                "phone",
+                "address",
+                "community_code",
+                "community_name",
+            )
+        ).index(n),
+    )
     rows = [(name, left.get(name, ""), right.get(name, "")) for name in fields]
     weights = sorted(item.weights.items(), key=lambda kv: -(kv[1] or 0))
-    return render(request, "identity/review_detail.html", {
-        "item": item, "feed_l": feed_l, "feed_r": feed_r, "rows": rows, "weights": weights,
-        "error": error})
+    return render(
+        request,
+        "identity/review_detail.html",
+        {
+            "item": item,
+            "feed_l": feed_l,
+            "feed_r": feed_r,
+            "rows": rows,
+            "weights": weights,
+            "error": error,
+        },
+    )

@@ -30,17 +30,27 @@ SKIPPED_FOLDERS = {"truth", "__MACOSX"}
 def delivery_check(*, actor, feed_id: str) -> None:
     """A department data officer may deliver only to their own department's feeds."""
     if feed_id not in {f.id for f in deliverable_feeds(actor)}:
-        audit_record(actor=actor, action="intake.deliver", object_type="feed", object_id=feed_id,
-                     outcome=AuditEntry.Outcome.DENIED)
+        audit_record(
+            actor=actor,
+            action="intake.deliver",
+            object_type="feed",
+            object_id=feed_id,
+            outcome=AuditEntry.Outcome.DENIED,
+        )
         raise PermissionDenied("not a feed of your department")
 
 
-def ingest_run_create(*, actor=None, channel: str, source_name: str, feed_id: str = "",
-                      upload_path: str = "") -> IngestRun:
+def ingest_run_create(
+    *, actor=None, channel: str, source_name: str, feed_id: str = "", upload_path: str = ""
+) -> IngestRun:
     feed = catalogue().feeds.get(feed_id)
     return IngestRun.objects.create(
-        delivered_by=actor, channel=channel, source_name=source_name[:255], feed_id=feed_id,
-        department=feed.department if feed else "", upload_path=upload_path,
+        delivered_by=actor,
+        channel=channel,
+        source_name=source_name[:255],
+        feed_id=feed_id,
+        department=feed.department if feed else "",
+        upload_path=upload_path,
     )
 
 
@@ -54,7 +64,10 @@ def _record_result(run: IngestRun, result: FileResult) -> None:
         "duplicate": IngestRun.Status.DUPLICATE,
     }.get(result.status, IngestRun.Status.FAILED)
     run.rows_read, run.accepted, run.quarantined = (
-        result.rows_read, result.accepted, result.quarantined)
+        result.rows_read,
+        result.accepted,
+        result.quarantined,
+    )
     run.written, run.duplicates, run.flags = result.written, result.duplicates, result.flagged
     if result.error is not None:
         run.error_code, run.error_message = result.error.code, result.error.zh[:500]
@@ -64,8 +77,13 @@ def _record_result(run: IngestRun, result: FileResult) -> None:
         QuarantinedRow.objects.bulk_create(
             [
                 QuarantinedRow(
-                    run=run, feed_id=run.feed_id, line=q.line, sheet=q.sheet or "",
-                    field=q.field or "", reason_code=q.reason.code, reason_zh=q.reason.zh[:255],
+                    run=run,
+                    feed_id=run.feed_id,
+                    line=q.line,
+                    sheet=q.sheet or "",
+                    field=q.field or "",
+                    reason_code=q.reason.code,
+                    reason_zh=q.reason.zh[:255],
                     reason_en=q.reason.en[:255],
                     raw=json.dumps(q.raw, ensure_ascii=False),
                 )
@@ -74,13 +92,22 @@ def _record_result(run: IngestRun, result: FileResult) -> None:
             batch_size=2000,
         )
     audit_record(
-        actor=run.delivered_by, action="intake.ingest", object_type="ingest_run",
+        actor=run.delivered_by,
+        action="intake.ingest",
+        object_type="ingest_run",
         object_id=run.pk,
-        outcome=AuditEntry.Outcome.FAILURE if run.status == IngestRun.Status.FAILED
+        outcome=AuditEntry.Outcome.FAILURE
+        if run.status == IngestRun.Status.FAILED
         else AuditEntry.Outcome.SUCCESS,
-        detail={"feed": run.feed_id, "status": run.status, "channel": run.channel,
-                "rows_read": run.rows_read, "accepted": run.accepted,
-                "quarantined": run.quarantined, "error": run.error_code},
+        detail={
+            "feed": run.feed_id,
+            "status": run.status,
+            "channel": run.channel,
+            "rows_read": run.rows_read,
+            "accepted": run.accepted,
+            "quarantined": run.quarantined,
+            "error": run.error_code,
+        },
     )
 
 
@@ -96,22 +123,36 @@ def _fail(run: IngestRun, code: str, message: str) -> IngestRun:
     return run
 
 
-def ingest_run_execute(*, run: IngestRun, path: Path | None = None,
-                       records: list[dict] | None = None, supplement: bool = False,
-                       progress: Callable[[int], None] | None = None) -> IngestRun:
+def ingest_run_execute(
+    *,
+    run: IngestRun,
+    path: Path | None = None,
+    records: list[dict] | None = None,
+    supplement: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> IngestRun:
     """Run the engine on a file or a pushed batch and record the outcome on ``run``."""
     from django.conf import settings
 
     _start(run)
     try:
         if records is not None:
-            result = pipeline.ingest_records(records, feed_id=run.feed_id, lake=lake(),
-                                             catalogue=catalogue(), source=run.source_name,
-                                             supplement=supplement)
+            result = pipeline.ingest_records(
+                records,
+                feed_id=run.feed_id,
+                lake=lake(),
+                catalogue=catalogue(),
+                source=run.source_name,
+                supplement=supplement,
+            )
         else:
             result = pipeline.ingest_file(
-                path, lake=lake(), catalogue=catalogue(), feed_id=run.feed_id or None,
-                max_bytes=settings.DOUDI_INGEST_MAX_BYTES, progress=progress,
+                path,
+                lake=lake(),
+                catalogue=catalogue(),
+                feed_id=run.feed_id or None,
+                max_bytes=settings.DOUDI_INGEST_MAX_BYTES,
+                progress=progress,
             )
     except Exception as exc:  # an engine bug must not lose the run record
         log.error("ingest run %s crashed: %s", run.pk, type(exc).__name__)
@@ -120,8 +161,14 @@ def ingest_run_execute(*, run: IngestRun, path: Path | None = None,
     return run
 
 
-def ingest_path(*, path: Path, actor=None, channel: str = IngestRun.Channel.CLI,
-                feed_id: str = "", progress: Callable[[int], None] | None = None) -> IngestRun:
+def ingest_path(
+    *,
+    path: Path,
+    actor=None,
+    channel: str = IngestRun.Channel.CLI,
+    feed_id: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> IngestRun:
     run = ingest_run_create(actor=actor, channel=channel, source_name=str(path), feed_id=feed_id)
     return ingest_run_execute(run=run, path=Path(path), progress=progress)
 
@@ -134,9 +181,12 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
                 parts = set(candidate.relative_to(path).parts)
-                if (candidate.is_file() and candidate.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not parts & SKIPPED_FOLDERS
-                        and not any(p.startswith(".") for p in parts)):
+                if (
+                    candidate.is_file()
+                    and candidate.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not parts & SKIPPED_FOLDERS
+                    and not any(p.startswith(".") for p in parts)
+                ):
                     files.append(candidate)
         else:
             files.append(path)
@@ -175,8 +225,12 @@ def quarantine_resubmit(*, actor, row: QuarantinedRow, values: dict[str, str]) -
         raise ValidationError("该行已处理")
     original = json.loads(row.raw)
     record = {key: values.get(key, original.get(key, "")) for key in original}
-    run = ingest_run_create(actor=actor, channel=IngestRun.Channel.RESUBMIT,
-                            source_name=f"resubmit:{row.pk}", feed_id=row.feed_id)
+    run = ingest_run_create(
+        actor=actor,
+        channel=IngestRun.Channel.RESUBMIT,
+        source_name=f"resubmit:{row.pk}",
+        feed_id=row.feed_id,
+    )
     # The corrected row joins the feed's current snapshot; it does not replace it.
     ingest_run_execute(run=run, records=[record], supplement=True)
     if run.status in (IngestRun.Status.INGESTED, IngestRun.Status.DUPLICATE) and run.accepted == 1:

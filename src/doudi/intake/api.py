@@ -34,14 +34,29 @@ class FeedOut(serializers.Serializer):
 class DeliveryOut(serializers.ModelSerializer):
     class Meta:
         model = IngestRun
-        fields = ["id", "feed_id", "source_name", "channel", "status", "rows_read", "accepted",
-                  "quarantined", "written", "duplicates", "flags", "error_code", "error_message",
-                  "created_at", "finished_at"]
+        fields = [
+            "id",
+            "feed_id",
+            "source_name",
+            "channel",
+            "status",
+            "rows_read",
+            "accepted",
+            "quarantined",
+            "written",
+            "duplicates",
+            "flags",
+            "error_code",
+            "error_message",
+            "created_at",
+            "finished_at",
+        ]
 
 
 class BatchIn(serializers.Serializer):
-    records = serializers.ListField(child=serializers.DictField(), min_length=1,
-                                    max_length=MAX_BATCH_RECORDS)
+    records = serializers.ListField(
+        child=serializers.DictField(), min_length=1, max_length=MAX_BATCH_RECORDS
+    )
 
 
 class FeedListView(APIView):
@@ -52,10 +67,22 @@ class FeedListView(APIView):
         feeds = feeds_for(request.user)
         if not feeds:
             raise PermissionDenied()
-        return Response(FeedOut([
-            {"id": f.id, "department": f.department, "name": f.name, "semantics": f.semantics,
-             "record_key": f.record_key, "fields": list(f.field_names)} for f in feeds
-        ], many=True).data)
+        return Response(
+            FeedOut(
+                [
+                    {
+                        "id": f.id,
+                        "department": f.department,
+                        "name": f.name,
+                        "semantics": f.semantics,
+                        "record_key": f.record_key,
+                        "fields": list(f.field_names),
+                    }
+                    for f in feeds
+                ],
+                many=True,
+            ).data
+        )
 
 
 class DeliveryCreateView(APIView):
@@ -65,7 +92,9 @@ class DeliveryCreateView(APIView):
 
     @extend_schema(
         request={
-            "multipart/form-data": inline_serializer("FileDelivery", {"file": serializers.FileField()}),
+            "multipart/form-data": inline_serializer(
+                "FileDelivery", {"file": serializers.FileField()}
+            ),
             "application/json": BatchIn,
         },
         responses={201: DeliveryOut, 200: DeliveryOut},
@@ -83,8 +112,12 @@ class DeliveryCreateView(APIView):
                 raise ValidationError({"file": "unsupported file type"})
             if upload.size > settings.DOUDI_UPLOAD_MAX_BYTES:
                 raise ValidationError({"file": "file larger than the limit"})
-            run = actions.ingest_run_create(actor=request.user, channel=IngestRun.Channel.API,
-                                            source_name=Path(upload.name).name, feed_id=feed_id)
+            run = actions.ingest_run_create(
+                actor=request.user,
+                channel=IngestRun.Channel.API,
+                source_name=Path(upload.name).name,
+                feed_id=feed_id,
+            )
             with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
                 for chunk in upload.chunks():
                     tmp.write(chunk)
@@ -93,15 +126,27 @@ class DeliveryCreateView(APIView):
         else:
             body = BatchIn(data=request.data)
             body.is_valid(raise_exception=True)
-            run = actions.ingest_run_create(actor=request.user, channel=IngestRun.Channel.API,
-                                            source_name=f"push:{feed_id}", feed_id=feed_id)
-            records = [{str(k): "" if v is None else str(v) for k, v in r.items()}
-                       for r in body.validated_data["records"]]
+            run = actions.ingest_run_create(
+                actor=request.user,
+                channel=IngestRun.Channel.API,
+                source_name=f"push:{feed_id}",
+                feed_id=feed_id,
+            )
+            records = [
+                {str(k): "" if v is None else str(v) for k, v in r.items()}
+                for r in body.validated_data["records"]
+            ]
             actions.ingest_run_execute(run=run, records=records)
         run.refresh_from_db()
-        code = status.HTTP_200_OK if run.status == IngestRun.Status.DUPLICATE else (
-            status.HTTP_422_UNPROCESSABLE_ENTITY if run.status == IngestRun.Status.FAILED
-            else status.HTTP_201_CREATED)
+        code = (
+            status.HTTP_200_OK
+            if run.status == IngestRun.Status.DUPLICATE
+            else (
+                status.HTTP_422_UNPROCESSABLE_ENTITY
+                if run.status == IngestRun.Status.FAILED
+                else status.HTTP_201_CREATED
+            )
+        )
         return Response(DeliveryOut(run).data, status=code)
 
 

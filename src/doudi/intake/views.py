@@ -40,10 +40,15 @@ def feed_list(request):
     _require_feeds(request.user)
     feeds = feeds_for(request.user)
     runs = runs_for(request.user).select_related("delivered_by")[:20]
-    return render(request, "intake/feeds.html", {
-        "freshness": feed_freshness(feeds), "runs": runs,
-        "can_upload": bool(deliverable_feeds(request.user)),
-    })
+    return render(
+        request,
+        "intake/feeds.html",
+        {
+            "freshness": feed_freshness(feeds),
+            "runs": runs,
+            "can_upload": bool(deliverable_feeds(request.user)),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,9 +67,13 @@ def upload(request):
         with open(target, "wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
-        run = actions.ingest_run_create(actor=request.user, channel=IngestRun.Channel.UPLOAD,
-                                        source_name=Path(upload.name).name, feed_id=feed_id,
-                                        upload_path=str(target))
+        run = actions.ingest_run_create(
+            actor=request.user,
+            channel=IngestRun.Channel.UPLOAD,
+            source_name=Path(upload.name).name,
+            feed_id=feed_id,
+            upload_path=str(target),
+        )
         transaction.on_commit(lambda: ingest_uploaded_file.enqueue(run.pk))
         return redirect("intake:run_detail", run_id=run.pk)
     return render(request, "intake/upload.html", {"form": form, "feeds": feeds})
@@ -74,9 +83,13 @@ def upload(request):
 def run_detail(request, run_id: int):
     run = access_run(request.user, run_id)
     quarantine = Paginator(run.quarantine.order_by("line", "id"), 50).get_page(
-        request.GET.get("page"))
-    template = "intake/_run_status.html" if request.headers.get("HX-Request") == "true" \
+        request.GET.get("page")
+    )
+    template = (
+        "intake/_run_status.html"
+        if request.headers.get("HX-Request") == "true"
         else "intake/run_detail.html"
+    )
     return render(request, template, {"run": run, "quarantine": quarantine})
 
 
@@ -91,8 +104,11 @@ def quarantine_list(request):
     if state:
         rows = rows.filter(state=state)
     page = Paginator(rows.order_by("-run_id", "line", "id"), 50).get_page(request.GET.get("page"))
-    return render(request, "intake/quarantine.html", {
-        "page": page, "feed": feed, "state": state, "feeds": feeds_for(request.user)})
+    return render(
+        request,
+        "intake/quarantine.html",
+        {"page": page, "feed": feed, "state": state, "feeds": feeds_for(request.user)},
+    )
 
 
 @require_GET
@@ -104,16 +120,29 @@ def quarantine_download(request):
     if feed:
         rows = rows.filter(feed_id=feed)
     rows = rows.order_by("run_id", "line", "id")
-    audit_record(request=request, action="intake.quarantine_download", object_type="feed",
-                 object_id=feed, detail={"rows": rows.count()})
+    audit_record(
+        request=request,
+        action="intake.quarantine_download",
+        object_type="feed",
+        object_id=feed,
+        detail={"rows": rows.count()},
+    )
 
     def stream():
         for row in rows.iterator(chunk_size=1000):
-            yield (row.feed_id, row.run_id, row.location, row.field, row.reason_zh,
-                   row.reason_en, row.raw)
+            yield (
+                row.feed_id,
+                row.run_id,
+                row.location,
+                row.field,
+                row.reason_zh,
+                row.reason_en,
+                row.raw,
+            )
 
-    return csv_download("quarantine.csv",
-                        ["数据项", "批次", "位置", "字段", "原因", "Reason", "原始数据"], stream())
+    return csv_download(
+        "quarantine.csv", ["数据项", "批次", "位置", "字段", "原因", "Reason", "原始数据"], stream()
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,10 +159,20 @@ def quarantine_correct(request, row_id: int):
         if run is not None and row.state == QuarantinedRow.State.RESUBMITTED:
             return redirect("intake:run_detail", run_id=run.pk)
         raw = values
-    audit_record(request=request, action="intake.quarantine_view", object_type="quarantined_row",
-                 object_id=row.pk)
-    return render(request, "intake/correct.html", {
-        "row": row, "cells": list(enumerate(raw.items())), "error": error, "run": run,
-        "can_correct": request.user.can.delivers_feeds})
-
-
+    audit_record(
+        request=request,
+        action="intake.quarantine_view",
+        object_type="quarantined_row",
+        object_id=row.pk,
+    )
+    return render(
+        request,
+        "intake/correct.html",
+        {
+            "row": row,
+            "cells": list(enumerate(raw.items())),
+            "error": error,
+            "run": run,
+            "can_correct": request.user.can.delivers_feeds,
+        },
+    )

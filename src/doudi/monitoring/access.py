@@ -18,8 +18,13 @@ from doudi.registry.models import Jurisdiction
 
 
 def reads_warnings(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active
-                and user.can.reads_registry and user.jurisdiction_id is not None)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.can.reads_registry
+        and user.jurisdiction_id is not None
+    )
 
 
 def reads_district(user) -> bool:
@@ -46,9 +51,11 @@ def warnings_for(user) -> QuerySet[Warning]:
 def access_warning(user, warning_id) -> Warning:
     """The warning with this id if the user may read it; otherwise Http404."""
     try:
-        return warnings_for(user).select_related(
-            "household__community__parent", "policy_version", "run", "first_run"
-        ).get(pk=int(warning_id))
+        return (
+            warnings_for(user)
+            .select_related("household__community__parent", "policy_version", "run", "first_run")
+            .get(pk=int(warning_id))
+        )
     except (Warning.DoesNotExist, ValueError, TypeError):
         raise Http404("no such warning") from None
 

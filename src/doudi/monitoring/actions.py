@@ -56,6 +56,7 @@ def engine_monitor(lake, catalogue, persons, **kwargs):
 
 # --- policy --------------------------------------------------------------------------------
 
+
 def policy_validate(*, document) -> list[str]:
     """The policy's validation messages (empty when valid)."""
     if not isinstance(document, dict):
@@ -90,16 +91,22 @@ def _jsonable_numbers(value):
     return value
 
 
-def policy_version_create(*, actor, document: dict, effective_from: dt.date, reason: str,
-                          request=None) -> PolicyVersion:
+def policy_version_create(
+    *, actor, document: dict, effective_from: dt.date, reason: str, request=None
+) -> PolicyVersion:
     """Save a new policy version (district bureau only), validated by the engine.
 
     Nothing is saved when the actor may not edit the policy (PermissionDenied, audited as
     denied), the reason is missing or the document is invalid (ValidationError with every
     message)."""
     if actor is None or not actor.can.edits_policy:
-        audit_record(actor=actor, action="monitoring.policy_create", object_type="policy_version",
-                     outcome=AuditEntry.Outcome.DENIED, request=request)
+        audit_record(
+            actor=actor,
+            action="monitoring.policy_create",
+            object_type="policy_version",
+            outcome=AuditEntry.Outcome.DENIED,
+            request=request,
+        )
         raise PermissionDenied("only the district bureau edits the monitoring policy")
     reason = (reason or "").strip()
     if len(reason) < 4:
@@ -114,17 +121,26 @@ def policy_version_create(*, actor, document: dict, effective_from: dt.date, rea
         previous = policy_in_force(on=effective_from)
         last = PolicyVersion.objects.select_for_update().order_by("-number").first()
         version = PolicyVersion.objects.create(
-            number=(last.number + 1) if last else 1, document=document,
-            effective_from=effective_from, reason=reason[:500], created_by=actor,
+            number=(last.number + 1) if last else 1,
+            document=document,
+            effective_from=effective_from,
+            reason=reason[:500],
+            created_by=actor,
         )
         audit_record(
-            actor=actor, action="monitoring.policy_create", object_type="policy_version",
-            object_id=version.number, request=request, detail={
-                "effective_from": effective_from.isoformat(), "reason": reason[:500],
+            actor=actor,
+            action="monitoring.policy_create",
+            object_type="policy_version",
+            object_id=version.number,
+            request=request,
+            detail={
+                "effective_from": effective_from.isoformat(),
+                "reason": reason[:500],
                 "before": _jsonable_numbers(_summary(previous.document)) if previous else None,
                 "before_version": previous.number if previous else None,
                 "after": _jsonable_numbers(_summary(document)),
-            })
+            },
+        )
     return version
 
 
@@ -135,31 +151,46 @@ def policy_default_ensure() -> PolicyVersion:
     if existing is not None:
         return existing
     version = PolicyVersion.objects.create(
-        number=1, document=_clean(_engine().default_policy()), effective_from=DEFAULT_EFFECTIVE_FROM,
-        reason="系统默认监测政策", created_by=None)
-    audit_record(action="monitoring.policy_create", object_type="policy_version",
-                 object_id=version.number,
-                 detail={"effective_from": DEFAULT_EFFECTIVE_FROM.isoformat(),
-                         "reason": version.reason,
-                         "after": _jsonable_numbers(_summary(version.document))})
+        number=1,
+        document=_clean(_engine().default_policy()),
+        effective_from=DEFAULT_EFFECTIVE_FROM,
+        reason="系统默认监测政策",
+        created_by=None,
+    )
+    audit_record(
+        action="monitoring.policy_create",
+        object_type="policy_version",
+        object_id=version.number,
+        detail={
+            "effective_from": DEFAULT_EFFECTIVE_FROM.isoformat(),
+            "reason": version.reason,
+            "after": _jsonable_numbers(_summary(version.document)),
+        },
+    )
     return version
 
 
 # --- runs ----------------------------------------------------------------------------------
 
-def monitoring_run_create(*, actor, as_of: dt.date | None = None, backend: str | None = None,
-                          request=None) -> MonitoringRun:
+
+def monitoring_run_create(
+    *, actor, as_of: dt.date | None = None, backend: str | None = None, request=None
+) -> MonitoringRun:
     """A queued run. A person must be allowed to run monitoring; ``actor=None`` is the system
     (command line, the daily schedule)."""
     if actor is not None and not actor.can.edits_policy:
-        audit_record(actor=actor, action="monitoring.run", object_type="monitoring_run",
-                     outcome=AuditEntry.Outcome.DENIED, request=request)
+        audit_record(
+            actor=actor,
+            action="monitoring.run",
+            object_type="monitoring_run",
+            outcome=AuditEntry.Outcome.DENIED,
+            request=request,
+        )
         raise PermissionDenied("only the district bureau runs monitoring")
     backend = backend or settings.DOUDI_MONITOR_BACKEND
     if backend not in BACKENDS:
         raise ValidationError(f"unknown backend {backend!r}")
-    return MonitoringRun.objects.create(as_of=as_of or today(), backend=backend,
-                                        started_by=actor)
+    return MonitoringRun.objects.create(as_of=as_of or today(), backend=backend, started_by=actor)
 
 
 class RunFailed(Exception):
@@ -184,8 +215,7 @@ class _Progress:
         if percent == self.last and not stage:
             return
         self.last = percent
-        MonitoringRun.objects.filter(pk=self.run.pk).update(progress=percent,
-                                                            stage=stage[:32])
+        MonitoringRun.objects.filter(pk=self.run.pk).update(progress=percent, stage=stage[:32])
         if self.callback is not None:
             self.callback(percent, stage)
 
@@ -228,8 +258,9 @@ class RunInputMissing(Exception):
     pass
 
 
-def monitoring_run_execute(*, run: MonitoringRun,
-                           progress: Callable[[int, str], None] | None = None) -> MonitoringRun:
+def monitoring_run_execute(
+    *, run: MonitoringRun, progress: Callable[[int, str], None] | None = None
+) -> MonitoringRun:
     """Score the district and load the result; raises :class:`RunFailed` on any failure."""
     from doudi.intake.selectors import catalogue, lake
 
@@ -247,46 +278,78 @@ def monitoring_run_execute(*, run: MonitoringRun,
         policy = engine.Policy.from_dict(version.document)
         meter.set(0, "engine")
         current_model = StatisticalModel.objects.first()
-        result = engine_monitor(lake(), catalogue(), _persons(), policy=policy,
-                                as_of=run.as_of, households=_households(), keyed=_keyed(),
-                                backend=run.backend, progress=meter,
-                                model=bytes(current_model.data) if current_model else None)
+        result = engine_monitor(
+            lake(),
+            catalogue(),
+            _persons(),
+            policy=policy,
+            as_of=run.as_of,
+            households=_households(),
+            keyed=_keyed(),
+            backend=run.backend,
+            progress=meter,
+            model=bytes(current_model.data) if current_model else None,
+        )
         meter.set(90, "load")
         with transaction.atomic():
             counts = warnings_apply(run=run, result=result.households, version=version)
             run.counts = counts
-            run.timings = {str(k): round(float(v), 3) for k, v in
-                           (getattr(result, "timings", None) or {}).items()}
+            run.timings = {
+                str(k): round(float(v), 3)
+                for k, v in (getattr(result, "timings", None) or {}).items()
+            }
             run.model_version = str(getattr(result, "model_version", "") or "")
             run_mark_current(run=run)
     except Exception as exc:  # the previous warnings and current run stay in force
         error = str(exc)[:200] if isinstance(exc, RunInputMissing) else type(exc).__name__
         log.error("monitoring run %s failed: %s", run.pk, type(exc).__name__)
         MonitoringRun.objects.filter(pk=run.pk).update(
-            status=MonitoringRun.Status.FAILED, error=error, finished_at=timezone.now(),
-            is_current=False)
+            status=MonitoringRun.Status.FAILED,
+            error=error,
+            finished_at=timezone.now(),
+            is_current=False,
+        )
         run.refresh_from_db()
-        audit_record(actor=run.started_by, action="monitoring.run", object_type="monitoring_run",
-                     object_id=run.pk, outcome=AuditEntry.Outcome.FAILURE,
-                     detail={"error": run.error, "as_of": run.as_of.isoformat()})
+        audit_record(
+            actor=run.started_by,
+            action="monitoring.run",
+            object_type="monitoring_run",
+            object_id=run.pk,
+            outcome=AuditEntry.Outcome.FAILURE,
+            detail={"error": run.error, "as_of": run.as_of.isoformat()},
+        )
         raise RunFailed(run) from exc
-    statistical_model_train(run=run, features=getattr(result, "features", None),
-                            min_outcomes=policy.model.min_outcomes)
+    statistical_model_train(
+        run=run, features=getattr(result, "features", None), min_outcomes=policy.model.min_outcomes
+    )
     meter.set(100, "done")
     run.refresh_from_db()
-    audit_record(actor=run.started_by, action="monitoring.run", object_type="monitoring_run",
-                 object_id=run.pk, detail={
-                     "as_of": run.as_of.isoformat(), "backend": run.backend,
-                     "policy_version": version.number, "levels": run.counts.get("levels", {}),
-                     "changes": run.counts.get("changes", {}),
-                     "unregistered": run.counts.get("unregistered", 0)})
-    log.info("monitoring run %s: %s warned, changes %s", run.pk, run.counts.get("warned"),
-             run.counts.get("changes"))
+    audit_record(
+        actor=run.started_by,
+        action="monitoring.run",
+        object_type="monitoring_run",
+        object_id=run.pk,
+        detail={
+            "as_of": run.as_of.isoformat(),
+            "backend": run.backend,
+            "policy_version": version.number,
+            "levels": run.counts.get("levels", {}),
+            "changes": run.counts.get("changes", {}),
+            "unregistered": run.counts.get("unregistered", 0),
+        },
+    )
+    log.info(
+        "monitoring run %s: %s warned, changes %s",
+        run.pk,
+        run.counts.get("warned"),
+        run.counts.get("changes"),
+    )
     return run
 
 
-def statistical_model_train(*, run: MonitoringRun, features, min_outcomes: int
-                            ) -> StatisticalModel | None:
+def statistical_model_train(
+    *, run: MonitoringRun, features, min_outcomes: int
+) -> StatisticalModel | None:
     """Train the statistical model on every household's latest home-visit outcome, with the
     features of ``run``; the model is used from the next run on. Below ``min_outcomes``
     outcomes (or when every visit found the same) nothing is trained and the model stays off.
@@ -296,36 +359,48 @@ def statistical_model_train(*, run: MonitoringRun, features, min_outcomes: int
     if features is None or not len(features):
         return None
     latest: dict[str, bool] = {}
-    for hukou_no, confirmed in (VisitOutcome.objects.order_by("household_id", "visited_on", "id")
-                                .values_list("household__hukou_no", "hardship_confirmed")):
+    for hukou_no, confirmed in VisitOutcome.objects.order_by(
+        "household_id", "visited_on", "id"
+    ).values_list("household__hukou_no", "hardship_confirmed"):
         latest[hukou_no] = confirmed  # the latest visit of a household wins
     if len(latest) < min_outcomes:
         return None
     try:
         from doudi.engine.monitoring import model as model_lib
 
-        data, evaluation = model_lib.train(features, pd.Series(latest),
-                                                 min_outcomes=min_outcomes)
+        data, evaluation = model_lib.train(features, pd.Series(latest), min_outcomes=min_outcomes)
     except Exception as exc:
-        log.error("statistical model training after run %s failed: %s", run.pk,
-                  type(exc).__name__)
+        log.error("statistical model training after run %s failed: %s", run.pk, type(exc).__name__)
         return None
     if data is None:
         return None
     version = evaluation["version"]
     model, created = StatisticalModel.objects.get_or_create(
-        version=version, defaults={"data": data, "evaluation": _clean(evaluation),
-                                   "outcomes": int(evaluation["outcomes"]), "trained_after": run})
+        version=version,
+        defaults={
+            "data": data,
+            "evaluation": _clean(evaluation),
+            "outcomes": int(evaluation["outcomes"]),
+            "trained_after": run,
+        },
+    )
     if created:
-        audit_record(action="monitoring.model_train", object_type="statistical_model",
-                     object_id=model.pk, detail={"version": version,
-                                                 "outcomes": model.outcomes,
-                                                 "run": run.pk})
+        audit_record(
+            action="monitoring.model_train",
+            object_type="statistical_model",
+            object_id=model.pk,
+            detail={"version": version, "outcomes": model.outcomes, "run": run.pk},
+        )
     return model
 
 
-def monitoring_run(*, actor, as_of: dt.date | None = None, backend: str | None = None,
-                   progress: Callable[[int, str], None] | None = None) -> MonitoringRun:
+def monitoring_run(
+    *,
+    actor,
+    as_of: dt.date | None = None,
+    backend: str | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> MonitoringRun:
     """Run monitoring now (see :func:`monitoring_run_execute`)."""
     run = monitoring_run_create(actor=actor, as_of=as_of, backend=backend)
     return monitoring_run_execute(run=run, progress=progress)
@@ -333,14 +408,27 @@ def monitoring_run(*, actor, as_of: dt.date | None = None, backend: str | None =
 
 def run_mark_current(*, run: MonitoringRun) -> None:
     MonitoringRun.objects.filter(is_current=True).exclude(pk=run.pk).update(is_current=False)
-    run.status, run.is_current, run.finished_at = (MonitoringRun.Status.SUCCEEDED, True,
-                                                   timezone.now())
+    run.status, run.is_current, run.finished_at = (
+        MonitoringRun.Status.SUCCEEDED,
+        True,
+        timezone.now(),
+    )
     run.progress = 100
-    run.save(update_fields=["status", "is_current", "finished_at", "progress", "counts",
-                            "timings", "model_version"])
+    run.save(
+        update_fields=[
+            "status",
+            "is_current",
+            "finished_at",
+            "progress",
+            "counts",
+            "timings",
+            "model_version",
+        ]
+    )
 
 
 # --- loading a result into warnings --------------------------------------------------------
+
 
 def _clean(value):
     """Engine output → plain JSON (numpy scalars and arrays, NaN as null, dates as text)."""
@@ -383,46 +471,83 @@ def _warned_rows(frame, index: PolicyIndex) -> list[_Row]:
             continue
         reasons = [str(r) for r in (_clean(record.get("reasons")) or [])]
         dimensions = {str(k): v for k, v in (_clean(record.get("dimensions")) or {}).items()}
-        rows.append(_Row(
-            hukou_no=str(record["hukou_no"]), level=str(level), rank=index.level_rank(level),
-            score=_score(record.get("score")) or 0.0,
-            fields={
-                "scorecard_score": _score(record.get("scorecard_score")),
-                "model_probability": _score(record.get("model_probability")),
-                "trigger": str(_clean(record.get("trigger")) or "")[:64],
-                "reasons": reasons,
-                "suppressed": _clean(record.get("suppressed")) or [],
-                "dimensions": dimensions,
-                "explanation": _clean(record.get("explanation")) or {},
-                "reason_index": (";" + ";".join(reasons) + ";")[:1000] if reasons else "",
-                "dimension_index": (";" + ";".join(
-                    d for d, pts in dimensions.items() if pts) + ";")[:300]
-                if any(dimensions.values()) else "",
-            }))
+        rows.append(
+            _Row(
+                hukou_no=str(record["hukou_no"]),
+                level=str(level),
+                rank=index.level_rank(level),
+                score=_score(record.get("score")) or 0.0,
+                fields={
+                    "scorecard_score": _score(record.get("scorecard_score")),
+                    "model_probability": _score(record.get("model_probability")),
+                    "trigger": str(_clean(record.get("trigger")) or "")[:64],
+                    "reasons": reasons,
+                    "suppressed": _clean(record.get("suppressed")) or [],
+                    "dimensions": dimensions,
+                    "explanation": _clean(record.get("explanation")) or {},
+                    "reason_index": (";" + ";".join(reasons) + ";")[:1000] if reasons else "",
+                    "dimension_index": (
+                        ";" + ";".join(d for d, pts in dimensions.items() if pts) + ";"
+                    )[:300]
+                    if any(dimensions.values())
+                    else "",
+                },
+            )
+        )
     return rows
 
 
-UPDATED_FIELDS = ["status", "level", "level_rank", "score", "scorecard_score",
-                  "model_probability", "trigger", "reasons", "suppressed", "dimensions",
-                  "explanation", "reason_index", "dimension_index", "policy_version", "run",
-                  "resolved_at", "updated_at"]
+UPDATED_FIELDS = [
+    "status",
+    "level",
+    "level_rank",
+    "score",
+    "scorecard_score",
+    "model_probability",
+    "trigger",
+    "reasons",
+    "suppressed",
+    "dimensions",
+    "explanation",
+    "reason_index",
+    "dimension_index",
+    "policy_version",
+    "run",
+    "resolved_at",
+    "updated_at",
+]
 
 
 def warnings_apply(*, run: MonitoringRun, result, version: PolicyVersion) -> dict:
     """Bring the warnings in line with ``result`` (call inside a transaction). Returns counts."""
     index = PolicyIndex(version.document)
     warned = _warned_rows(result, index)
-    registry = dict(Household.objects.filter(hukou_no__in=[r.hukou_no for r in warned])
-                    .values_list("hukou_no", "id"))
-    street_of = dict(Household.objects.filter(pk__in=registry.values())
-                     .values_list("id", "community__parent__code"))
-    existing = {w.household_id: w for w in Warning.objects.only(
-        "id", "household_id", "status", "level", "level_rank", "score")}
+    registry = dict(
+        Household.objects.filter(hukou_no__in=[r.hukou_no for r in warned]).values_list(
+            "hukou_no", "id"
+        )
+    )
+    street_of = dict(
+        Household.objects.filter(pk__in=registry.values()).values_list(
+            "id", "community__parent__code"
+        )
+    )
+    existing = {
+        w.household_id: w
+        for w in Warning.objects.only(
+            "id", "household_id", "status", "level", "level_rank", "score"
+        )
+    }
     now = timezone.now()
     to_create, to_update, to_resolve, changes = [], [], [], []
     seen: set[int] = set()
-    counts = {"levels": Counter(), "dimensions": Counter(), "streets": {},
-              "changes": Counter(), "unregistered": 0}
+    counts = {
+        "levels": Counter(),
+        "dimensions": Counter(),
+        "streets": {},
+        "changes": Counter(),
+        "unregistered": 0,
+    }
     for row in warned:
         household_id = registry.get(row.hukou_no)
         if household_id is None:
@@ -437,90 +562,143 @@ def warnings_apply(*, run: MonitoringRun, result, version: PolicyVersion) -> dic
         street[row.level] += 1
         warning = existing.get(household_id)
         if warning is None:
-            warning = Warning(household_id=household_id, level=row.level, level_rank=row.rank,
-                              score=row.score, policy_version=version, run=run, first_run=run,
-                              **row.fields)
+            warning = Warning(
+                household_id=household_id,
+                level=row.level,
+                level_rank=row.rank,
+                score=row.score,
+                policy_version=version,
+                run=run,
+                first_run=run,
+                **row.fields,
+            )
             to_create.append(warning)
             changes.append((warning, WarningChange.Kind.NEW, "", None, row))
             continue
         if warning.status == Warning.Status.OPEN:
-            kind = (WarningChange.Kind.ESCALATED if row.rank > warning.level_rank else
-                    WarningChange.Kind.EASED if row.rank < warning.level_rank else None)
+            kind = (
+                WarningChange.Kind.ESCALATED
+                if row.rank > warning.level_rank
+                else WarningChange.Kind.EASED
+                if row.rank < warning.level_rank
+                else None
+            )
         else:
             kind = WarningChange.Kind.REOPENED
         if kind is not None:
             changes.append((warning, kind, warning.level, warning.score, row))
         warning.status, warning.level, warning.level_rank, warning.score = (
-            Warning.Status.OPEN, row.level, row.rank, row.score)
+            Warning.Status.OPEN,
+            row.level,
+            row.rank,
+            row.score,
+        )
         for name, value in row.fields.items():
             setattr(warning, name, value)
         warning.policy_version, warning.run, warning.resolved_at, warning.updated_at = (
-            version, run, None, now)
+            version,
+            run,
+            None,
+            now,
+        )
         to_update.append(warning)
     for household_id, warning in existing.items():
         if household_id in seen or warning.status != Warning.Status.OPEN:
             continue
         changes.append((warning, WarningChange.Kind.RESOLVED, warning.level, warning.score, None))
         to_resolve.append(warning.pk)
-    warnings_save(to_create=to_create, to_update=to_update, to_resolve=to_resolve, run=run,
-                  now=now)
+    warnings_save(to_create=to_create, to_update=to_update, to_resolve=to_resolve, run=run, now=now)
     changes_record(run=run, changes=changes)
     for change in changes:
         counts["changes"][change[1]] += 1
     if counts["unregistered"]:
-        log.warning("monitoring run %s: %s warned households are not in the register", run.pk,
-                    counts["unregistered"])
+        log.warning(
+            "monitoring run %s: %s warned households are not in the register",
+            run.pk,
+            counts["unregistered"],
+        )
     return {
-        "households_scored": len(result), "warned": sum(counts["levels"].values()),
+        "households_scored": len(result),
+        "warned": sum(counts["levels"].values()),
         "unregistered": counts["unregistered"],
-        "levels": dict(counts["levels"]), "dimensions": dict(counts["dimensions"]),
+        "levels": dict(counts["levels"]),
+        "dimensions": dict(counts["dimensions"]),
         "streets": {k: dict(v) for k, v in sorted(counts["streets"].items())},
         "changes": {kind: counts["changes"].get(kind, 0) for kind in WarningChange.Kind.values},
     }
 
 
-def warnings_save(*, to_create: list[Warning], to_update: list[Warning], to_resolve: list[int],
-                  run: MonitoringRun, now) -> None:
+def warnings_save(
+    *,
+    to_create: list[Warning],
+    to_update: list[Warning],
+    to_resolve: list[int],
+    run: MonitoringRun,
+    now,
+) -> None:
     """Write the warnings of one run (inside its transaction). Resolved warnings keep their
     last level, score and explanation."""
     Warning.objects.bulk_create(to_create, batch_size=1000)
     Warning.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=500)
     for start in range(0, len(to_resolve), 500):
-        Warning.objects.filter(pk__in=to_resolve[start:start + 500]).update(
-            status=Warning.Status.RESOLVED, run=run, resolved_at=now, updated_at=now)
+        Warning.objects.filter(pk__in=to_resolve[start : start + 500]).update(
+            status=Warning.Status.RESOLVED, run=run, resolved_at=now, updated_at=now
+        )
 
 
 def changes_record(*, run: MonitoringRun, changes: list) -> None:
-    WarningChange.objects.bulk_create([
-        WarningChange(warning=warning, run=run, kind=kind, from_level=from_level,
-                      to_level=row.level if row else "", from_score=from_score,
-                      to_score=row.score if row else None)
-        for warning, kind, from_level, from_score, row in changes
-    ], batch_size=1000)
+    WarningChange.objects.bulk_create(
+        [
+            WarningChange(
+                warning=warning,
+                run=run,
+                kind=kind,
+                from_level=from_level,
+                to_level=row.level if row else "",
+                from_score=from_score,
+                to_score=row.score if row else None,
+            )
+            for warning, kind, from_level, from_score, row in changes
+        ],
+        batch_size=1000,
+    )
 
 
 # --- visit outcomes ------------------------------------------------------------------------
 
+
 @transaction.atomic
-def visit_outcome_record(*, actor, household: Household, visited_on: dt.date,
-                         hardship_confirmed: bool, note: str = "") -> VisitOutcome:
+def visit_outcome_record(
+    *, actor, household: Household, visited_on: dt.date, hardship_confirmed: bool, note: str = ""
+) -> VisitOutcome:
     """Record a home visit's verdict (the statistical model's label). Officers of the
     household's jurisdiction; ``actor=None`` for imports by the operator."""
     if actor is not None:
         from doudi.registry.access import households_for
 
-        if not actor.can.edits_registry or not households_for(actor).filter(
-                pk=household.pk).exists():
+        if (
+            not actor.can.edits_registry
+            or not households_for(actor).filter(pk=household.pk).exists()
+        ):
             raise PermissionDenied("not a household of your jurisdiction")
     if visited_on > today():
         raise ValidationError("走访日期不能晚于今天")
     outcome, _ = VisitOutcome.objects.update_or_create(
-        household=household, visited_on=visited_on,
-        defaults={"hardship_confirmed": hardship_confirmed, "recorded_by": actor,
-                  "note": (note or "")[:500]})
-    audit_record(actor=actor, action="monitoring.visit_outcome", object_type="household",
-                 object_id=household.pk, detail={"visited_on": visited_on.isoformat(),
-                                                 "hardship_confirmed": hardship_confirmed})
+        household=household,
+        visited_on=visited_on,
+        defaults={
+            "hardship_confirmed": hardship_confirmed,
+            "recorded_by": actor,
+            "note": (note or "")[:500],
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="monitoring.visit_outcome",
+        object_type="household",
+        object_id=household.pk,
+        detail={"visited_on": visited_on.isoformat(), "hardship_confirmed": hardship_confirmed},
+    )
     return outcome
 
 
@@ -556,8 +734,12 @@ def visit_outcomes_import(*, path: Path) -> ImportReport:
                 report.problems.append(f"line {line}: hardship_confirmed is not true/false")
             else:
                 try:
-                    visit_outcome_record(actor=None, household=household, visited_on=visited_on,
-                                         hardship_confirmed=flag in TRUE_WORDS)
+                    visit_outcome_record(
+                        actor=None,
+                        household=household,
+                        visited_on=visited_on,
+                        hardship_confirmed=flag in TRUE_WORDS,
+                    )
                 except ValidationError as exc:
                     report.problems.append(f"line {line}: {exc.messages[0]}")
                     continue

@@ -17,30 +17,55 @@ class WarningSummaryOut(serializers.ModelSerializer):
     hukou_no = serializers.CharField(source="household.hukou_no", read_only=True)
     household_id = serializers.IntegerField(read_only=True)
     community_code = serializers.CharField(source="household.community.code", read_only=True)
-    street_code = serializers.CharField(source="household.community.parent.code",
-                                        read_only=True)
+    street_code = serializers.CharField(source="household.community.parent.code", read_only=True)
     policy_version = serializers.IntegerField(source="policy_version.number", read_only=True)
     # Plain text in the schema: "open" or "resolved" (casework adds more).
     status = serializers.CharField(read_only=True)
 
     class Meta:
         model = Warning
-        fields = ["id", "hukou_no", "household_id", "community_code", "street_code", "status",
-                  "level", "score", "reasons", "dimensions", "trigger", "policy_version",
-                  "updated_at"]
+        fields = [
+            "id",
+            "hukou_no",
+            "household_id",
+            "community_code",
+            "street_code",
+            "status",
+            "level",
+            "score",
+            "reasons",
+            "dimensions",
+            "trigger",
+            "policy_version",
+            "updated_at",
+        ]
 
 
 class WarningDetailOut(WarningSummaryOut):
     class Meta(WarningSummaryOut.Meta):
-        fields = [*WarningSummaryOut.Meta.fields, "scorecard_score", "model_probability",
-                  "suppressed", "explanation", "first_run", "run"]
+        fields = [
+            *WarningSummaryOut.Meta.fields,
+            "scorecard_score",
+            "model_probability",
+            "suppressed",
+            "explanation",
+            "first_run",
+            "run",
+        ]
 
 
-FILTERS = [OpenApiParameter(name, str, description=text) for name, text in (
-    ("level", "level id"), ("dimension", "dimension id with points"),
-    ("reason", "indicator id"), ("street", "street code"), ("community", "community code"),
-    ("status", "open (default), resolved, or empty for all"),
-    ("changed", "1: changed by the current run"))]
+FILTERS = [
+    OpenApiParameter(name, str, description=text)
+    for name, text in (
+        ("level", "level id"),
+        ("dimension", "dimension id with points"),
+        ("reason", "indicator id"),
+        ("street", "street code"),
+        ("community", "community code"),
+        ("status", "open (default), resolved, or empty for all"),
+        ("changed", "1: changed by the current run"),
+    )
+]
 
 
 class WarningViewSet(viewsets.ReadOnlyModelViewSet):
@@ -54,7 +79,8 @@ class WarningViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied()
         filters = selectors.WarningFilters.from_query(self.request.query_params)
         return selectors.warning_list(user=self.request.user, filters=filters).select_related(
-            "policy_version")
+            "policy_version"
+        )
 
     @extend_schema(parameters=FILTERS)
     def list(self, request, *args, **kwargs):
@@ -65,6 +91,11 @@ class WarningViewSet(viewsets.ReadOnlyModelViewSet):
         if not reads_warnings(request.user):
             raise PermissionDenied()
         warning = access_warning(request.user, pk)
-        audit_record(request=request, action="warning.view", object_type="warning",
-                     object_id=warning.pk, detail={"via": "api"})
+        audit_record(
+            request=request,
+            action="warning.view",
+            object_type="warning",
+            object_id=warning.pk,
+            detail={"via": "api"},
+        )
         return Response(WarningDetailOut(warning).data)

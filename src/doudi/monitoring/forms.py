@@ -12,23 +12,27 @@ from doudi.monitoring.selectors import label
 
 
 class PolicyMetaForm(forms.Form):
-    effective_from = forms.DateField(label=_("Effective from"),
-                                     widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Reason for the change"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PolicyJSONForm(PolicyMetaForm):
-    document = forms.CharField(label=_("Policy document (JSON)"),
-                               widget=forms.Textarea(attrs={"rows": 24, "class": "mono",
-                                                            "spellcheck": "false"}))
+    document = forms.CharField(
+        label=_("Policy document (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "mono", "spellcheck": "false"}),
+    )
 
     def clean_document(self):
         try:
             document = json.loads(self.cleaned_data["document"])
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(
-                _("Not valid JSON: %(error)s") % {"error": str(exc)}) from None
+                _("Not valid JSON: %(error)s") % {"error": str(exc)}
+            ) from None
         if not isinstance(document, dict):
             raise forms.ValidationError(_("The policy document must be a JSON object."))
         return document
@@ -41,12 +45,15 @@ class PolicyFieldsForm(PolicyMetaForm):
     def __init__(self, *args, base: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.base = base
-        self.groups: dict[str, list[str]] = {"dimensions": [], "indicators": [], "bands": [],
-                                             "area_parameters": []}
+        self.groups: dict[str, list[str]] = {
+            "dimensions": [],
+            "indicators": [],
+            "bands": [],
+            "area_parameters": [],
+        }
         for d in base.get("dimensions", []):
             name = f"cap__{d['id']}"
-            self.fields[name] = forms.FloatField(label=label(d), initial=d.get("cap"),
-                                                 min_value=0)
+            self.fields[name] = forms.FloatField(label=label(d), initial=d.get("cap"), min_value=0)
             self.groups["dimensions"].append(name)
         for i in base.get("indicators", []):
             name = f"points__{i['id']}"
@@ -54,14 +61,17 @@ class PolicyFieldsForm(PolicyMetaForm):
             self.groups["indicators"].append(name)
         for b in base.get("bands", []):
             name = f"band__{b['level']}"
-            self.fields[name] = forms.FloatField(label=label(b), initial=b.get("min_score"),
-                                                 min_value=0, max_value=100)
+            self.fields[name] = forms.FloatField(
+                label=label(b), initial=b.get("min_score"), min_value=0, max_value=100
+            )
             self.groups["bands"].append(name)
         for n, p in enumerate(base.get("area_parameters", [])):
             name = f"area__{n}"
             self.fields[name] = forms.FloatField(
                 label=f"{p.get('name')} · {p.get('area_code')} · {p.get('effective_from')} "
-                      f"({p.get('unit', '')})", initial=p.get("value"))
+                f"({p.get('unit', '')})",
+                initial=p.get("value"),
+            )
             self.groups["area_parameters"].append(name)
 
     def grouped(self):

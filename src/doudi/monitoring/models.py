@@ -23,8 +23,9 @@ class PolicyVersion(models.Model):
     document = models.JSONField()
     effective_from = models.DateField(_("effective from"))
     reason = models.CharField(_("reason"), max_length=500)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -49,8 +50,9 @@ class MonitoringRun(models.Model):
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     as_of = models.DateField()
-    policy_version = models.ForeignKey(PolicyVersion, null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="runs")
+    policy_version = models.ForeignKey(
+        PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
+    )
     model_version = models.CharField(max_length=64, blank=True, default="")
     backend = models.CharField(max_length=16, default="duckdb")
     # {"levels": {level: n}, "dimensions": {dim: n}, "streets": {code: {level: n}},
@@ -61,8 +63,9 @@ class MonitoringRun(models.Model):
     stage = models.CharField(max_length=32, blank=True, default="")
     is_current = models.BooleanField(default=False)
     error = models.CharField(max_length=200, blank=True, default="")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -92,8 +95,9 @@ class Warning(models.Model):
         RESOLVED = "resolved", _("Resolved")
         # Casework adds its states (assigned, visited, …) here.
 
-    household = models.OneToOneField("registry.Household", on_delete=models.PROTECT,
-                                     related_name="warning")
+    household = models.OneToOneField(
+        "registry.Household", on_delete=models.PROTECT, related_name="warning"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     level = models.CharField(max_length=32)
     # The level's place among the policy's bands (0 = lowest): sorts levels whatever their names.
@@ -145,8 +149,11 @@ class WarningChange(models.Model):
 
     class Meta:
         ordering = ["-run_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["warning", "run"],
-                                               name="one_change_per_warning_and_run")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warning", "run"], name="one_change_per_warning_and_run"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_level}→{self.to_level}"
@@ -155,19 +162,24 @@ class WarningChange(models.Model):
 class VisitOutcome(models.Model):
     """A home visit's verdict on a household: the labels the statistical model learns from."""
 
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT,
-                                  related_name="visit_outcomes")
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="visit_outcomes"
+    )
     visited_on = models.DateField(_("visited on"))
     hardship_confirmed = models.BooleanField(_("hardship confirmed"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-visited_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["household", "visited_on"],
-                                               name="one_outcome_per_household_and_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "visited_on"], name="one_outcome_per_household_and_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.visited_on} {self.hardship_confirmed}"

@@ -27,8 +27,11 @@ def today() -> dt.date:
 
 def policy_in_force(*, on: dt.date) -> PolicyVersion | None:
     """The version with the latest ``effective_from`` on or before ``on`` (ties: newest)."""
-    return (PolicyVersion.objects.filter(effective_from__lte=on)
-            .order_by("-effective_from", "-number").first())
+    return (
+        PolicyVersion.objects.filter(effective_from__lte=on)
+        .order_by("-effective_from", "-number")
+        .first()
+    )
 
 
 def policy_versions() -> QuerySet[PolicyVersion]:
@@ -36,12 +39,15 @@ def policy_versions() -> QuerySet[PolicyVersion]:
 
 
 def current_run() -> MonitoringRun | None:
-    return MonitoringRun.objects.filter(
-        is_current=True, status=MonitoringRun.Status.SUCCEEDED).select_related(
-        "policy_version").first()
+    return (
+        MonitoringRun.objects.filter(is_current=True, status=MonitoringRun.Status.SUCCEEDED)
+        .select_related("policy_version")
+        .first()
+    )
 
 
 # --- policy documents: labels in the reader's language ------------------------------------
+
 
 def label(item: dict | None, fallback: str = "") -> str:
     """``label_zh`` for Chinese readers, ``label_en`` otherwise; the id when neither is set."""
@@ -87,6 +93,7 @@ class PolicyIndex:
 
 # --- warning lists -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class WarningFilters:
     level: str = ""
@@ -100,15 +107,20 @@ class WarningFilters:
     @classmethod
     def from_query(cls, query) -> WarningFilters:
         status = query.get("status", Warning.Status.OPEN)
-        return cls(level=query.get("level", "").strip(), dimension=query.get("dimension", "").strip(),
-                   reason=query.get("reason", "").strip(), street=query.get("street", "").strip(),
-                   community=query.get("community", "").strip(),
-                   status=status if status in ("", *Warning.Status.values) else Warning.Status.OPEN,
-                   changed=query.get("changed", "") in ("1", "on", "true"))
+        return cls(
+            level=query.get("level", "").strip(),
+            dimension=query.get("dimension", "").strip(),
+            reason=query.get("reason", "").strip(),
+            street=query.get("street", "").strip(),
+            community=query.get("community", "").strip(),
+            status=status if status in ("", *Warning.Status.values) else Warning.Status.OPEN,
+            changed=query.get("changed", "") in ("1", "on", "true"),
+        )
 
 
-def warning_list(*, user, filters: WarningFilters, run: MonitoringRun | None = None
-                 ) -> QuerySet[Warning]:
+def warning_list(
+    *, user, filters: WarningFilters, run: MonitoringRun | None = None
+) -> QuerySet[Warning]:
     """The user's warnings, filtered, by level (most severe first) then score. ``run``: the
     current run, when the caller has it already."""
     warnings = warnings_for(user).select_related("household__community__parent")
@@ -135,40 +147,57 @@ def latest_changes(warnings: list[Warning], run: MonitoringRun | None) -> dict[i
     """The change the current run made to each of ``warnings`` (one query)."""
     if run is None or not warnings:
         return {}
-    return {c.warning_id: c for c in WarningChange.objects.filter(
-        run=run, warning_id__in=[w.pk for w in warnings])}
+    return {
+        c.warning_id: c
+        for c in WarningChange.objects.filter(run=run, warning_id__in=[w.pk for w in warnings])
+    }
 
 
 def warning_summary(*, user) -> dict:
     """Open warnings by street × level inside the user's jurisdiction (one query)."""
-    rows = (warnings_for(user).filter(status=Warning.Status.OPEN)
-            .values("household__community__parent__code", "household__community__parent__name",
-                    "level", "level_rank")
-            .annotate(n=Count("id"))
-            .order_by("household__community__parent__code"))
+    rows = (
+        warnings_for(user)
+        .filter(status=Warning.Status.OPEN)
+        .values(
+            "household__community__parent__code",
+            "household__community__parent__name",
+            "level",
+            "level_rank",
+        )
+        .annotate(n=Count("id"))
+        .order_by("household__community__parent__code")
+    )
     streets: dict[str, dict] = {}
     levels: dict[str, int] = {}
     for row in rows:
         code = row["household__community__parent__code"]
-        street = streets.setdefault(code, {"code": code, "name":
-                                           row["household__community__parent__name"],
-                                           "levels": {}, "total": 0})
+        street = streets.setdefault(
+            code,
+            {
+                "code": code,
+                "name": row["household__community__parent__name"],
+                "levels": {},
+                "total": 0,
+            },
+        )
         street["levels"][row["level"]] = row["n"]
         street["total"] += row["n"]
         levels[row["level"]] = row["level_rank"]
-    return {"streets": list(streets.values()),
-            "levels": sorted(levels, key=lambda lv: -levels[lv])}
+    return {"streets": list(streets.values()), "levels": sorted(levels, key=lambda lv: -levels[lv])}
 
 
 def warnings_export_rows() -> list[tuple[str, float, str, str]]:
     """``hukou_no, score, level, reasons`` of every open warning (district-wide, for the CLI)."""
-    rows = (Warning.objects.filter(status=Warning.Status.OPEN)
-            .order_by("-level_rank", "-score", "household__hukou_no")
-            .values_list("household__hukou_no", "score", "level", "reasons"))
+    rows = (
+        Warning.objects.filter(status=Warning.Status.OPEN)
+        .order_by("-level_rank", "-score", "household__hukou_no")
+        .values_list("household__hukou_no", "score", "level", "reasons")
+    )
     return [(hukou_no, score, level, ";".join(reasons)) for hukou_no, score, level, reasons in rows]
 
 
 # --- a warning's explanation, in the words of ITS policy version ----------------------------
+
 
 def _feed_label(feed_id: str) -> str:
     from doudi.intake.selectors import catalogue
@@ -178,8 +207,10 @@ def _feed_label(feed_id: str) -> str:
         return feed_id
     english = (get_language() or "zh-hans").startswith("en")
     if english:
-        return f"{getattr(feed, 'department_en', '') or feed.department} · " \
-               f"{getattr(feed, 'name_en', '') or feed.name}"
+        return (
+            f"{getattr(feed, 'department_en', '') or feed.department} · "
+            f"{getattr(feed, 'name_en', '') or feed.name}"
+        )
     return f"{feed.department} · {feed.name}"
 
 
@@ -190,10 +221,14 @@ def _fact_view(fact) -> dict:
     value = fact.get("value", fact.get("amount"))
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False)
-    return {"feed": feed, "feed_label": _feed_label(feed) if feed else "",
-            "date": fact.get("date") or fact.get("fact_date") or "", "value": "" if value is None else value,
-            "record_key": fact.get("record_key") or "",
-            "field": fact.get("field") or fact.get("label") or ""}
+    return {
+        "feed": feed,
+        "feed_label": _feed_label(feed) if feed else "",
+        "date": fact.get("date") or fact.get("fact_date") or "",
+        "value": "" if value is None else value,
+        "record_key": fact.get("record_key") or "",
+        "field": fact.get("field") or fact.get("label") or "",
+    }
 
 
 def explanation_view(*, warning: Warning) -> dict:
@@ -211,15 +246,19 @@ def explanation_view(*, warning: Warning) -> dict:
         ind_id = str(item.get("id") or item.get("indicator") or "")
         spec = policy.indicators.get(ind_id, {})
         dim_id = item.get("dimension") or spec.get("dimension") or ""
-        facts = item.get("facts") or [f for f in loose_facts
-                                      if isinstance(f, dict) and f.get("indicator") == ind_id]
-        indicators.append({
-            "id": ind_id, "label": label(spec, ind_id),
-            "dimension": label(policy.dimensions.get(dim_id), dim_id),
-            "points": item.get("points", spec.get("points")),
-            "suppressed": bool(item.get("suppressed")) or ind_id in (warning.suppressed or []),
-            "facts": [_fact_view(f) for f in facts],
-        })
+        facts = item.get("facts") or [
+            f for f in loose_facts if isinstance(f, dict) and f.get("indicator") == ind_id
+        ]
+        indicators.append(
+            {
+                "id": ind_id,
+                "label": label(spec, ind_id),
+                "dimension": label(policy.dimensions.get(dim_id), dim_id),
+                "points": item.get("points", spec.get("points")),
+                "suppressed": bool(item.get("suppressed")) or ind_id in (warning.suppressed or []),
+                "facts": [_fact_view(f) for f in facts],
+            }
+        )
     points = warning.dimensions or x.get("dimensions") or {}
     bars = []
     for dim_id, dim in policy.dimensions.items():
@@ -227,13 +266,26 @@ def explanation_view(*, warning: Warning) -> dict:
         if isinstance(value, dict):
             value = value.get("points") or 0
         cap = dim.get("cap") or 0
-        bars.append({"id": dim_id, "label": label(dim, dim_id), "points": value, "cap": cap,
-                     "percent": round(100 * min(value, cap) / cap) if cap else 0})
+        bars.append(
+            {
+                "id": dim_id,
+                "label": label(dim, dim_id),
+                "points": value,
+                "cap": cap,
+                "percent": round(100 * min(value, cap) / cap) if cap else 0,
+            }
+        )
     trigger = policy.triggers.get(warning.trigger) if warning.trigger else None
-    return {"indicators": indicators, "bars": bars,
-            "trigger": label(trigger, warning.trigger) if warning.trigger else "",
-            "level_label": policy.level_label(warning.level),
-            "suppressed": [label(policy.indicators.get(s) or policy.dimensions.get(s), str(s))
-                           for s in (warning.suppressed or []) if isinstance(s, str)],
-            "help_review": bool(x.get("help_review")),
-            "policy": policy}
+    return {
+        "indicators": indicators,
+        "bars": bars,
+        "trigger": label(trigger, warning.trigger) if warning.trigger else "",
+        "level_label": policy.level_label(warning.level),
+        "suppressed": [
+            label(policy.indicators.get(s) or policy.dimensions.get(s), str(s))
+            for s in (warning.suppressed or [])
+            if isinstance(s, str)
+        ],
+        "help_review": bool(x.get("help_review")),
+        "policy": policy,
+    }

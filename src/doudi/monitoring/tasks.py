@@ -24,8 +24,9 @@ def next_daily_at(now: dt.datetime) -> dt.datetime:
     local = now.astimezone(SHANGHAI)
     candidate = dt.datetime.combine(local.date(), DAILY_AT, tzinfo=SHANGHAI)
     if candidate <= local:
-        candidate = dt.datetime.combine(local.date() + dt.timedelta(days=1), DAILY_AT,
-                                        tzinfo=SHANGHAI)
+        candidate = dt.datetime.combine(
+            local.date() + dt.timedelta(days=1), DAILY_AT, tzinfo=SHANGHAI
+        )
     return candidate
 
 
@@ -69,7 +70,8 @@ def daily_schedule_ensure() -> dt.datetime | None:
         from django_tasks_db.models import DBTaskResult
 
         waiting = DBTaskResult.objects.filter(
-            task_path=monitoring_run_daily.module_path, status=TaskResultStatus.READY)
+            task_path=monitoring_run_daily.module_path, status=TaskResultStatus.READY
+        )
         if waiting.exists():
             return None
     due = next_daily_at(timezone.now())

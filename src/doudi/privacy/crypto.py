@@ -26,7 +26,9 @@ from django.core.exceptions import ImproperlyConfigured
 def _keys() -> tuple[str, ...]:
     keys = tuple(getattr(settings, "FIELD_ENCRYPTION_KEYS", ()) or ())
     if not keys:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: set DOUDI_FIELD_ENCRYPTION_KEYS")
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is empty: set DOUDI_FIELD_ENCRYPTION_KEYS"
+        )
     return keys
 
 

@@ -86,7 +86,16 @@ class ImportReport:
     rejected: list[tuple[int, str]] | None = None
 
 
-REGISTER_COLUMNS = ("户号", "姓名", "公民身份号码", "性别", "出生日期", "与户主关系", "住址", "社区代码")
+REGISTER_COLUMNS = (
+    "户号",
+    "姓名",
+    "公民身份号码",
+    "性别",
+    "出生日期",
+    "与户主关系",
+    "住址",
+    "社区代码",
+)
 
 
 def register_import(
@@ -144,9 +153,9 @@ def register_import(
             parsed.append((hukou_no, rid, row, relation))
         Household.objects.bulk_create(new_households, batch_size=2000)
         report.households_created = len(new_households)
-        by_hukou = {h.hukou_no: h for h in Household.objects.filter(
-            hukou_no__in=[p[0] for p in parsed]
-        )}
+        by_hukou = {
+            h.hukou_no: h for h in Household.objects.filter(hukou_no__in=[p[0] for p in parsed])
+        }
         existing = {
             p.id_index: p
             for p in Person.objects.filter(
@@ -215,8 +224,12 @@ def person_reveal_id(*, actor, person: Person, reason: str, request=None) -> str
     reason = (reason or "").strip()
     if not actor.can.reveals_ids:
         audit_record(
-            actor=actor, action="person.reveal_id", object_type="person", object_id=person.pk,
-            outcome=AuditEntry.Outcome.DENIED, request=request,
+            actor=actor,
+            action="person.reveal_id",
+            object_type="person",
+            object_id=person.pk,
+            outcome=AuditEntry.Outcome.DENIED,
+            request=request,
         )
         raise PermissionDenied("role may not reveal ID numbers")
     if len(reason) < MIN_REASON_LENGTH:

@@ -47,8 +47,13 @@ class HouseholdDetailOut(HouseholdSummaryOut):
     street_name = serializers.CharField(source="community.parent.name", read_only=True)
 
     class Meta(HouseholdSummaryOut.Meta):
-        fields = [*HouseholdSummaryOut.Meta.fields, "street_name", "source_feed",
-                  "source_as_of", "members"]
+        fields = [
+            *HouseholdSummaryOut.Meta.fields,
+            "street_name",
+            "source_feed",
+            "source_as_of",
+            "members",
+        ]
 
 
 class RevealIn(serializers.Serializer):
@@ -86,13 +91,19 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, pk=None):
         _require_registry(request.user)
         household = access_household(request.user, pk)
-        audit_record(request=request, action="household.view", object_type="household",
-                     object_id=household.pk, detail={"via": "api"})
+        audit_record(
+            request=request,
+            action="household.view",
+            object_type="household",
+            object_id=household.pk,
+            detail={"via": "api"},
+        )
         data = HouseholdDetailOut(
             selectors.household_search(user=request.user, query="")[0].get(pk=household.pk)
         ).data
-        data["members"] = MemberOut(selectors.household_members(household=household),
-                                    many=True).data
+        data["members"] = MemberOut(
+            selectors.household_members(household=household), many=True
+        ).data
         return Response(data)
 
 
@@ -108,9 +119,12 @@ class PersonViewSet(viewsets.GenericViewSet):
         body = RevealIn(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            number = actions.person_reveal_id(actor=request.user, person=person,
-                                              reason=body.validated_data["reason"],
-                                              request=request)
+            number = actions.person_reveal_id(
+                actor=request.user,
+                person=person,
+                reason=body.validated_data["reason"],
+                request=request,
+            )
         except ValidationError as exc:
             return Response({"reason": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         return Response(RevealOut({"person_id": person.pk, "id_number": number}).data)

@@ -45,9 +45,7 @@ class Household(models.Model):
     """A household (户) as the household register (户籍) records it."""
 
     hukou_no = models.CharField(_("household register number"), max_length=32, unique=True)
-    community = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="households"
-    )
+    community = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="households")
     address = models.CharField(_("address"), max_length=255)
     source_feed = models.CharField(max_length=64, default="gongan_hukou")
     source_as_of = models.DateField(null=True, blank=True)

@@ -44,9 +44,7 @@ def household_search(*, user, query: str) -> tuple[QuerySet[Household], str]:
 
 def household_members(*, household: Household) -> list[Membership]:
     return list(
-        Membership.objects.filter(household=household)
-        .select_related("person")
-        .order_by("id")
+        Membership.objects.filter(household=household).select_related("person").order_by("id")
     )
 
 

@@ -31,9 +31,17 @@ def household_list(request):
     ).get_page(request.GET.get("page"))
     if query:
         # The query itself may be an ID number: record only the kind of search and the count.
-        audit_record(request=request, action="household.search", object_type="household",
-                     detail={"kind": kind, "hits": page.paginator.count})
-    template = "registry/_household_rows.html" if request.headers.get("HX-Request") == "true" else "registry/household_list.html"
+        audit_record(
+            request=request,
+            action="household.search",
+            object_type="household",
+            detail={"kind": kind, "hits": page.paginator.count},
+        )
+    template = (
+        "registry/_household_rows.html"
+        if request.headers.get("HX-Request") == "true"
+        else "registry/household_list.html"
+    )
     return render(request, template, {"page": page, "query": query, "kind": kind})
 
 
@@ -41,13 +49,17 @@ def household_list(request):
 def household_detail(request, household_id: int):
     household = access_household(request.user, household_id)
     members = selectors.household_members(household=household)
-    audit_record(request=request, action="household.view", object_type="household",
-                 object_id=household.pk)
+    audit_record(
+        request=request, action="household.view", object_type="household", object_id=household.pk
+    )
     return render(
         request,
         "registry/household_detail.html",
-        {"household": household, "members": members, "address_form": AddressForm(
-            initial={"address": household.address})},
+        {
+            "household": household,
+            "members": members,
+            "address_form": AddressForm(initial={"address": household.address}),
+        },
     )
 
 
@@ -58,8 +70,10 @@ def household_update_address(request, household_id: int):
     if form.is_valid():
         try:
             actions.household_update_address(
-                actor=request.user, household=household,
-                address=form.cleaned_data["address"], request=request,
+                actor=request.user,
+                household=household,
+                address=form.cleaned_data["address"],
+                request=request,
             )
         except ValidationError:
             pass
@@ -72,14 +86,25 @@ def household_export(request):
     _require_registry(request.user)
     households, kind = selectors.household_search(user=request.user, query=request.GET.get("q", ""))
     households = selectors.household_list_with_head(households.order_by("hukou_no"))
-    audit_record(request=request, action="household.export", object_type="household",
-                 detail={"kind": kind, "rows": households.count()})
+    audit_record(
+        request=request,
+        action="household.export",
+        object_type="household",
+        detail={"kind": kind, "rows": households.count()},
+    )
 
     def rows():
         for h in households.iterator(chunk_size=2000):
             head = h.heads[0].person if h.heads else None
-            yield (h.hukou_no, h.community.name, h.community.parent.name, h.address,
-                   head.name if head else "", head.id_masked if head else "", h.member_count)
+            yield (
+                h.hukou_no,
+                h.community.name,
+                h.community.parent.name,
+                h.address,
+                head.name if head else "",
+                head.id_masked if head else "",
+                h.member_count,
+            )
 
     return csv_download("households.csv", EXPORT_HEADER, rows())
 
@@ -92,7 +117,9 @@ def person_reveal_id(request, person_id: int):
     if form.is_valid():
         try:
             context["revealed"] = actions.person_reveal_id(
-                actor=request.user, person=person, reason=form.cleaned_data["reason"],
+                actor=request.user,
+                person=person,
+                reason=form.cleaned_data["reason"],
                 request=request,
             )
         except ValidationError as exc:

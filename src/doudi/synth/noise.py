@@ -293,8 +293,9 @@ class FeedNoise:
                 new = "" if self._fallback_identity(row) else None
             if new is None:
                 return None
-            if expected == "accept:id_check_digit" and not (self.name is not None
-                                                            and row[self.name]):
+            if expected == "accept:id_check_digit" and not (
+                self.name is not None and row[self.name]
+            ):
                 # an ID failing only its check is still linkable together with a name; without
                 # a name the row identifies nobody
                 expected = "quarantine:no_identity"

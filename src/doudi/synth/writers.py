@@ -67,8 +67,15 @@ class FileInfo:
     sheets: dict[str, int] = field(default_factory=dict)  # XLSX: rows per sheet
 
 
-def _write(out_dir: Path, rel: str, header: Sequence[str], rows: Iterable[Sequence[object]],
-           *, encoding: str, lineterminator: str) -> tuple[str, int]:
+def _write(
+    out_dir: Path,
+    rel: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    encoding: str,
+    lineterminator: str,
+) -> tuple[str, int]:
     path = out_dir / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0

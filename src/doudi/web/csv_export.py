@@ -21,8 +21,9 @@ def safe_cell(value) -> str:
     return text
 
 
-def csv_download(filename: str, header: Sequence[str],
-                 rows: Iterable[Sequence[object]]) -> StreamingHttpResponse:
+def csv_download(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def stream():

@@ -120,7 +120,9 @@ def is_formula(raw, normalised: str) -> bool:
     """A text cell that a spreadsheet would run as a formula (CSV/formula injection)."""
     if type(raw) is not str:
         return False
-    return bool(raw) and raw[0] in FORMULA_START or bool(normalised) and normalised[0] in FORMULA_START
+    return (
+        bool(raw) and raw[0] in FORMULA_START or bool(normalised) and normalised[0] in FORMULA_START
+    )
 
 
 # ---------------------------------------------------------------------------- dates
@@ -279,11 +281,35 @@ def parse_money(value) -> int:
     return fen
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3,
-              "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7,
-              "八": 8, "捌": 8, "九": 9, "玖": 9, "十": 10, "拾": 10}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+    "十": 10,
+    "拾": 10,
+}
 _RE_INT = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
-_RE_GRADE = re.compile(r"(?:第)?([零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾]|\d+)\s*(?:级|等|档|类)?")
+_RE_GRADE = re.compile(
+    r"(?:第)?([零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾]|\d+)\s*(?:级|等|档|类)?"
+)
 
 
 def parse_integer(value) -> int:
@@ -347,9 +373,24 @@ def decimal_value(text_value: str) -> Decimal:
 
 
 _BOOLEANS = {
-    "是": True, "否": False, "有": True, "无": False, "y": True, "n": False, "yes": True,
-    "no": False, "true": True, "false": False, "t": True, "f": False, "1": True, "0": False,
-    "对": True, "错": False, "√": True, "×": False,
+    "是": True,
+    "否": False,
+    "有": True,
+    "无": False,
+    "y": True,
+    "n": False,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+    "t": True,
+    "f": False,
+    "1": True,
+    "0": False,
+    "对": True,
+    "错": False,
+    "√": True,
+    "×": False,
 }
 
 

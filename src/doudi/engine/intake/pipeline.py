@@ -67,8 +67,14 @@ def _score(feed: Feed, cells) -> tuple[int, bool]:
     return len(fields), feed.record_key in fields
 
 
-def resolve_feed(path: Path, fmt: str, catalogue: Catalogue, feed_id: str | None = None,
-                 *, xlsx_limits: XlsxLimits | None = None) -> Feed:
+def resolve_feed(
+    path: Path,
+    fmt: str,
+    catalogue: Catalogue,
+    feed_id: str | None = None,
+    *,
+    xlsx_limits: XlsxLimits | None = None,
+) -> Feed:
     """The explicit feed id; else the parent folder's name; else the longest file-name prefix
     (cut at ``_`` or ``.``) that is a feed id; else the feed whose header map covers most of
     the file's header (and its record key). Otherwise ``unknown_feed``."""
@@ -98,10 +104,14 @@ def resolve_feed(path: Path, fmt: str, catalogue: Catalogue, feed_id: str | None
             best.append((top, feed.id))
     best.sort(reverse=True)
     if not best or (len(best) > 1 and best[0][0] == best[1][0]):
-        detail = ("多个数据项同样匹配：" + "、".join(f for _, f in best[:3])) if best else \
-            "表头与任何数据项都不匹配"
-        raise IntakeError("unknown_feed", detail,
-                          "ambiguous header" if best else "the header matches no feed")
+        detail = (
+            ("多个数据项同样匹配：" + "、".join(f for _, f in best[:3]))
+            if best
+            else "表头与任何数据项都不匹配"
+        )
+        raise IntakeError(
+            "unknown_feed", detail, "ambiguous header" if best else "the header matches no feed"
+        )
     return feeds[best[0][1]]
 
 
@@ -124,8 +134,9 @@ def ingest_file(
     try:
         fmt = detect_format(path)
         if fmt is None:
-            raise IntakeError("unsupported_type", path.suffix or path.name,
-                              path.suffix or path.name)
+            raise IntakeError(
+                "unsupported_type", path.suffix or path.name, path.suffix or path.name
+            )
         try:
             size = path.stat().st_size
         except OSError as exc:
@@ -133,8 +144,9 @@ def ingest_file(
         if size == 0:
             raise IntakeError("empty_file")
         if size > max_bytes:
-            raise IntakeError("too_large", f"{size}字节，上限{max_bytes}字节",
-                              f"{size} bytes, limit {max_bytes}")
+            raise IntakeError(
+                "too_large", f"{size}字节，上限{max_bytes}字节", f"{size} bytes, limit {max_bytes}"
+            )
         scan = None
         if fmt == "csv":  # hash and encoding in one pass, before any row is parsed
             try:
@@ -149,8 +161,9 @@ def ingest_file(
         feed = resolve_feed(path, fmt, cat, feed_id, xlsx_limits=xlsx_limits)
         result.feed_id = feed.id
         validator = Validator(feed, today=today, max_quarantine=max_quarantine)
-        reader = open_reader(path, fmt, header_score=validator.header_score,
-                             xlsx_limits=xlsx_limits, scan=scan)
+        reader = open_reader(
+            path, fmt, header_score=validator.header_score, xlsx_limits=xlsx_limits, scan=scan
+        )
         try:
             _run(reader, validator, feed, _lake(lake), result, progress)
         finally:
@@ -161,15 +174,15 @@ def ingest_file(
         _fail(result, exc.reason)
     except Exception as exc:  # noqa: BLE001 - the process must never crash on a delivery
         _log_crash("intake of %s failed", path.name, exc)
-        _fail(result, IntakeError("internal_error", type(exc).__name__,
-                                  type(exc).__name__).reason)
+        _fail(result, IntakeError("internal_error", type(exc).__name__, type(exc).__name__).reason)
     result.seconds = time.monotonic() - started
     return result
 
 
 def canonical_json(records: list) -> bytes:
-    return json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str).encode("utf-8")
+    return json.dumps(
+        records, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode("utf-8")
 
 
 def ingest_records(
@@ -189,8 +202,9 @@ def ingest_records(
     is a duplicate. ``supplement=True`` adds the rows to a snapshot feed's current snapshot
     (corrected quarantined rows) instead of replacing it."""
     started = time.monotonic()
-    result = FileResult(source=f"{source}:{feed_id}", feed_id=feed_id, content_hash="",
-                        status="failed")
+    result = FileResult(
+        source=f"{source}:{feed_id}", feed_id=feed_id, content_hash="", status="failed"
+    )
     try:
         if not isinstance(records, list):
             raise IntakeError("unreadable", "推送内容应为对象数组", "expected a list of objects")
@@ -203,16 +217,22 @@ def ingest_records(
         feed = cat.feeds[feed_id]
         validator = Validator(feed, today=today, max_quarantine=max_quarantine)
         try:
-            _run(iter_records(records), validator, feed, _lake(lake), result, progress,
-             supplement=supplement)
+            _run(
+                iter_records(records),
+                validator,
+                feed,
+                _lake(lake),
+                result,
+                progress,
+                supplement=supplement,
+            )
         finally:
             validator.close()
     except IntakeError as exc:
         _fail(result, exc.reason)
     except Exception as exc:  # noqa: BLE001
         _log_crash("intake of a pushed batch for %s failed", feed_id, exc)
-        _fail(result, IntakeError("internal_error", type(exc).__name__,
-                                  type(exc).__name__).reason)
+        _fail(result, IntakeError("internal_error", type(exc).__name__, type(exc).__name__).reason)
     result.seconds = time.monotonic() - started
     return result
 
@@ -238,10 +258,19 @@ def _fail(result: FileResult, reason: Reason) -> None:
     result.lake_path = None
 
 
-def _run(batches: Iterable[Batch], validator: Validator, feed: Feed, lake: Lake,
-         result: FileResult, progress, *, supplement: bool = False) -> None:
-    with lake.delivery(feed, result.content_hash, validator.schema,
-                       supplement=supplement) as delivery:
+def _run(
+    batches: Iterable[Batch],
+    validator: Validator,
+    feed: Feed,
+    lake: Lake,
+    result: FileResult,
+    progress,
+    *,
+    supplement: bool = False,
+) -> None:
+    with lake.delivery(
+        feed, result.content_hash, validator.schema, supplement=supplement
+    ) as delivery:
         if delivery.duplicate:
             result.status = "duplicate"
             return
@@ -274,8 +303,10 @@ def _run(batches: Iterable[Batch], validator: Validator, feed: Feed, lake: Lake,
             result.status = "ingested"
             return
         # Nothing lost (checked before the commit point, so a bug cannot publish a bad lake).
-        if (validator.accepted + validator.quarantined != validator.rows_read
-                or delivery.staged + validator.duplicates != validator.accepted):
+        if (
+            validator.accepted + validator.quarantined != validator.rows_read
+            or delivery.staged + validator.duplicates != validator.accepted
+        ):
             raise RuntimeError("row accounting does not balance")
         written, dropped = delivery.commit()
         result.written = written

@@ -43,10 +43,17 @@ HEADER_SEARCH_ROWS = 10  # a header row may sit below a title row or two
 MAX_RAW_TEXT = 2_000
 
 FORMATS = {
-    ".csv": "csv", ".txt": "csv", ".tsv": "csv",
-    ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-    ".parquet": "parquet", ".pq": "parquet",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 
 FILE_ERRORS = {
@@ -59,8 +66,10 @@ FILE_ERRORS = {
     "duplicate_columns": ("多列对应同一字段", "Several columns map to the same field"),
     "zip_bomb": ("压缩文件解压后过大（疑似压缩炸弹）", "The archive expands too much (zip bomb)"),
     "unreadable": ("文件已损坏或无法读取", "The file is corrupt or unreadable"),
-    "bad_encoding": ("文件编码无法识别（应为UTF-8或GBK/GB18030）",
-                     "Unrecognised text encoding (expected UTF-8 or GBK/GB18030)"),
+    "bad_encoding": (
+        "文件编码无法识别（应为UTF-8或GBK/GB18030）",
+        "Unrecognised text encoding (expected UTF-8 or GBK/GB18030)",
+    ),
     "internal_error": ("处理文件时发生内部错误", "Internal error while processing the file"),
 }
 
@@ -113,8 +122,9 @@ class Batch:
 
     def column_lists(self) -> list:
         if self.columns is None:
-            self.columns = (list(zip(*self.rows, strict=True)) if self.rows
-                            else [() for _ in self.header])
+            self.columns = (
+                list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.header]
+            )
         return self.columns
 
     def row(self, i: int) -> list:
@@ -193,8 +203,11 @@ def _reads_as_chinese(text: str) -> bool:
     written in UTF-8 reads as CJK ideographs and punctuation."""
     others = [c for c in text if not c.isascii()]
     return bool(others) and all(
-        "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
-        or "\u3400" <= c <= "\u4dbf" or c in "\u00b7\u2014\u2026\u201c\u201d\u2018\u2019"
+        "\u4e00" <= c <= "\u9fff"
+        or "\u3000" <= c <= "\u303f"
+        or "\uff00" <= c <= "\uffef"
+        or "\u3400" <= c <= "\u4dbf"
+        or c in "\u00b7\u2014\u2026\u201c\u201d\u2018\u2019"
         for c in others
     )
 
@@ -257,7 +270,8 @@ class _Lines:
             raw = next(self._src)
         except UnicodeDecodeError:
             raise IntakeError(
-                "bad_encoding", f"第{self.file_line + 1}行无法按UTF-16解码",
+                "bad_encoding",
+                f"第{self.file_line + 1}行无法按UTF-16解码",
                 f"line {self.file_line + 1} is not valid UTF-16",
             ) from None
         self.file_line += 1
@@ -291,7 +305,8 @@ class _Lines:
             return raw.decode("gb18030")
         except UnicodeDecodeError:
             raise IntakeError(
-                "bad_encoding", f"第{self.file_line}行既不是UTF-8也不是GBK/GB18030编码",
+                "bad_encoding",
+                f"第{self.file_line}行既不是UTF-8也不是GBK/GB18030编码",
                 f"line {self.file_line} is neither UTF-8 nor GBK/GB18030",
             ) from None
 
@@ -306,7 +321,8 @@ class _Lines:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise IntakeError(
-                "bad_encoding", f"第{self.file_line}行既不是UTF-8也不是GBK/GB18030编码",
+                "bad_encoding",
+                f"第{self.file_line}行既不是UTF-8也不是GBK/GB18030编码",
                 f"line {self.file_line} is neither UTF-8 nor GBK/GB18030",
             ) from None
         self.encoding = "gb18030"
@@ -377,12 +393,15 @@ def scan_csv(path) -> CSVScan:
     return CSVScan(digest, "gb18030", bare_cr, quote)
 
 
-_U8 = (rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
-       rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-       rb"|\xf4[\x80-\x8f][\x80-\xbf]{2})")
+_U8 = (
+    rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2})"
+)
 # A line that is valid UTF-8 with at least one non-ASCII character (possessive: no backtracking).
-_UTF8_LINE = re.compile(rb"^[\x00-\x09\x0b-\x7f]*+" + _U8 + rb"(?:[\x00-\x09\x0b-\x7f]|" + _U8
-                        + rb")*+$", re.M)
+_UTF8_LINE = re.compile(
+    rb"^[\x00-\x09\x0b-\x7f]*+" + _U8 + rb"(?:[\x00-\x09\x0b-\x7f]|" + _U8 + rb")*+$", re.M
+)
 
 
 def _scan_gb18030(path) -> None:
@@ -496,8 +515,15 @@ class CSVReader:
 
     FAST_BLOCK = 8 << 20
 
-    def __init__(self, path, *, header_score: HeaderScore | None = None,
-                 batch_size: int = BATCH_SIZE, fast: bool = True, scan: CSVScan | None = None):
+    def __init__(
+        self,
+        path,
+        *,
+        header_score: HeaderScore | None = None,
+        batch_size: int = BATCH_SIZE,
+        fast: bool = True,
+        scan: CSVScan | None = None,
+    ):
         self.path = Path(path)
         self.scan = scan
         self.header_score = header_score
@@ -559,8 +585,13 @@ class CSVReader:
         self.header_line = start
         simple_head = all(s == i + 1 and k == 1 for i, (s, _, k) in enumerate(records[: h + 1]))
         resume = end + 1
-        if (self.fast and encoding in ("utf-8", "gb18030") and not bare_cr and simple_head
-                and len(header) > 1):
+        if (
+            self.fast
+            and encoding in ("utf-8", "gb18030")
+            and not bare_cr
+            and simple_head
+            and len(header) > 1
+        ):
             self.mode = "fast"
             resume = yield from self._fast(header, delimiter, end, encoding)
             if resume is None:
@@ -594,16 +625,22 @@ class CSVReader:
             reader = pacsv.open_csv(
                 self.path,
                 read_options=pacsv.ReadOptions(
-                    use_threads=False, block_size=self.FAST_BLOCK, skip_rows=end,
-                    column_names=names, encoding="utf8" if encoding == "utf-8" else encoding,
+                    use_threads=False,
+                    block_size=self.FAST_BLOCK,
+                    skip_rows=end,
+                    column_names=names,
+                    encoding="utf8" if encoding == "utf-8" else encoding,
                 ),
                 parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                    delimiter=delimiter,
+                    newlines_in_values=True,
+                    ignore_empty_lines=False,
                     invalid_row_handler=handler,
                 ),
                 convert_options=pacsv.ConvertOptions(
                     column_types={nm: pa.string() for nm in names},
-                    strings_can_be_null=False, quoted_strings_can_be_null=False,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
                 ),
             )
         except (_Fallback, pa.ArrowException, OSError, ValueError):
@@ -630,13 +667,32 @@ class CSVReader:
             cells = self._cells(invalid[x], delimiter)
             if len(cells) > ncols and not any(c.strip() for c in cells[ncols:]):
                 if problems:
-                    yield Batch(None, header, [], columns=[pa.array([], pa.string())] * ncols,
-                                problems=problems, text=True)
+                    yield Batch(
+                        None,
+                        header,
+                        [],
+                        columns=[pa.array([], pa.string())] * ncols,
+                        problems=problems,
+                        text=True,
+                    )
                 return x
-            problems.append(RowProblem(x, None, "ragged_row", raw_dict(header, cells),
-                                       f"{len(cells)} cells, header has {ncols}"))
-        yield Batch(None, header, [], columns=[pa.array([], pa.string())] * ncols,
-                    problems=problems, text=True)
+            problems.append(
+                RowProblem(
+                    x,
+                    None,
+                    "ragged_row",
+                    raw_dict(header, cells),
+                    f"{len(cells)} cells, header has {ncols}",
+                )
+            )
+        yield Batch(
+            None,
+            header,
+            [],
+            columns=[pa.array([], pa.string())] * ncols,
+            problems=problems,
+            text=True,
+        )
         return None
 
     def _fast_batch(self, rb, header, delimiter, invalid, next_line):
@@ -674,8 +730,15 @@ class CSVReader:
                 cells = self._cells(invalid[x], delimiter)
                 if len(cells) > ncols and not any(c.strip() for c in cells[ncols:]):
                     return (next_line,)  # stray trailing delimiters: Python mode accepts them
-                problems.append(RowProblem(x, None, "ragged_row", raw_dict(header, cells),
-                                           f"{len(cells)} cells, header has {ncols}"))
+                problems.append(
+                    RowProblem(
+                        x,
+                        None,
+                        "ragged_row",
+                        raw_dict(header, cells),
+                        f"{len(cells)} cells, header has {ncols}",
+                    )
+                )
                 del invalid[x]
             total = None  # rows whose cells are all empty are blank lines: skipped
             for c in cols:
@@ -714,8 +777,9 @@ class CSVReader:
                 break
             except csv.Error as exc:  # e.g. a quoted field larger than the csv field limit
                 start = phys + 1
-                problems.append(self._broken(rec[0] if rec else "", header, start, str(exc),
-                                             delimiter))
+                problems.append(
+                    self._broken(rec[0] if rec else "", header, start, str(exc), delimiter)
+                )
                 src.push_back(rec[1:])
                 phys = start
                 reader = csv.reader(src, delimiter=delimiter)
@@ -731,23 +795,30 @@ class CSVReader:
                 elif n > 1:
                     # A quote that never closes swallowed the following lines: quarantine the
                     # first line and read the rest again.
-                    problems.append(self._broken(rec[0], header, start, "unbalanced quote",
-                                                 delimiter))
+                    problems.append(
+                        self._broken(rec[0], header, start, "unbalanced quote", delimiter)
+                    )
                     src.push_back(rec[1:])
                     phys = start
                     reader = csv.reader(src, delimiter=delimiter)
                     continue
                 else:
-                    problems.append(RowProblem(start, None, "ragged_row", raw_dict(header, cells),
-                                               f"{len(cells)} cells, header has {ncols}"))
+                    problems.append(
+                        RowProblem(
+                            start,
+                            None,
+                            "ragged_row",
+                            raw_dict(header, cells),
+                            f"{len(cells)} cells, header has {ncols}",
+                        )
+                    )
                     if len(rows) + len(problems) >= bs:
                         yielded = True
                         yield Batch(None, header, lines, rows, problems=problems, text=True)
                         rows, lines, problems = [], [], []
                     continue
             elif n > 1 and "".join(rec).count('"') % 2:
-                problems.append(self._broken(rec[0], header, start, "unbalanced quote",
-                                             delimiter))
+                problems.append(self._broken(rec[0], header, start, "unbalanced quote", delimiter))
                 src.push_back(rec[1:])
                 phys = start
                 reader = csv.reader(src, delimiter=delimiter)
@@ -780,8 +851,11 @@ class CSVReader:
 def check_zip(path, limits: XlsxLimits) -> None:
     """Refuse a zip bomb or a corrupt/truncated archive before calamine inflates it."""
     if not zipfile.is_zipfile(path):
-        raise IntakeError("unreadable", "不是有效的XLSX文件（不是zip格式，可能已截断）",
-                          "not a valid XLSX (not a zip archive, or truncated)")
+        raise IntakeError(
+            "unreadable",
+            "不是有效的XLSX文件（不是zip格式，可能已截断）",
+            "not a valid XLSX (not a zip archive, or truncated)",
+        )
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -793,8 +867,11 @@ def check_zip(path, limits: XlsxLimits) -> None:
             for info in infos:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > limits.ratio_min_bytes and ratio > limits.max_ratio:
-                    raise IntakeError("zip_bomb", f"{info.filename}压缩比{ratio:.0f}",
-                                      f"{info.filename} compression ratio {ratio:.0f}")
+                    raise IntakeError(
+                        "zip_bomb",
+                        f"{info.filename}压缩比{ratio:.0f}",
+                        f"{info.filename} compression ratio {ratio:.0f}",
+                    )
             # Declared sizes can lie: inflate every entry, counting, and let zipfile check CRCs.
             total = 0
             for info in infos:
@@ -807,12 +884,22 @@ def check_zip(path, limits: XlsxLimits) -> None:
                             n > limits.ratio_min_bytes
                             and n / max(info.compress_size, 1) > limits.max_ratio
                         ):
-                            raise IntakeError("zip_bomb", f"{info.filename}解压过大",
-                                              f"{info.filename} inflates too much")
+                            raise IntakeError(
+                                "zip_bomb",
+                                f"{info.filename}解压过大",
+                                f"{info.filename} inflates too much",
+                            )
     except IntakeError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ) as exc:
         raise IntakeError("unreadable", "XLSX文件已损坏", f"corrupt XLSX ({exc})") from None
 
 
@@ -823,9 +910,16 @@ def _blank(row) -> bool:
 class XLSXReader:
     """Every worksheet whose header row maps to the feed (score ≥ ``min_sheet_score``)."""
 
-    def __init__(self, path, *, header_score: HeaderScore | None = None,
-                 batch_size: int = BATCH_SIZE, min_sheet_score: int = 2,
-                 limits: XlsxLimits | None = None, zipped: bool = True):
+    def __init__(
+        self,
+        path,
+        *,
+        header_score: HeaderScore | None = None,
+        batch_size: int = BATCH_SIZE,
+        min_sheet_score: int = 2,
+        limits: XlsxLimits | None = None,
+        zipped: bool = True,
+    ):
         self.path = Path(path)
         self.header_score = header_score
         self.batch_size = batch_size
@@ -846,7 +940,9 @@ class XLSXReader:
         try:
             return CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # calamine raises its own error classes (and ValueError)
-            raise IntakeError("unreadable", "无法打开工作簿", f"cannot open workbook ({exc})") from None
+            raise IntakeError(
+                "unreadable", "无法打开工作簿", f"cannot open workbook ({exc})"
+            ) from None
 
     def _sheets(self, wb):
         from python_calamine import SheetTypeEnum
@@ -858,8 +954,11 @@ class XLSXReader:
                 sheet = wb.get_sheet_by_name(meta.name)
                 rows = sheet.iter_rows()
             except Exception as exc:
-                raise IntakeError("unreadable", f"工作表“{meta.name}”无法读取",
-                                  f"sheet {meta.name!r} unreadable ({exc})") from None
+                raise IntakeError(
+                    "unreadable",
+                    f"工作表“{meta.name}”无法读取",
+                    f"sheet {meta.name!r} unreadable ({exc})",
+                ) from None
             yield meta.name, rows
 
     @staticmethod
@@ -875,8 +974,10 @@ class XLSXReader:
     def peek(self) -> list[tuple[str | None, list[list[str]]]]:
         wb = self._open()
         try:
-            return [(name, [list(_header_text(r)) for _, r in self._head(rows)])
-                    for name, rows in self._sheets(wb)]
+            return [
+                (name, [list(_header_text(r)) for _, r in self._head(rows)])
+                for name, rows in self._sheets(wb)
+            ]
         finally:
             wb.close()
 
@@ -890,8 +991,7 @@ class XLSXReader:
                 if not head:
                     self.skipped_sheets.append(name)
                     continue
-                h, score = _pick_header([list(_header_text(r)) for _, r in head],
-                                        self.header_score)
+                h, score = _pick_header([list(_header_text(r)) for _, r in head], self.header_score)
                 header = _header_text(head[h][1])
                 if self.header_score is not None and score < self.min_sheet_score:
                     self.skipped_sheets.append(name)
@@ -900,13 +1000,15 @@ class XLSXReader:
                     continue
                 used += 1
                 self.sheets.append(name)
-                yield from self._sheet_rows(name, header, head[h + 1:], head[-1][0], rows)
+                yield from self._sheet_rows(name, header, head[h + 1 :], head[-1][0], rows)
             if not used and best is not None:
                 yield Batch(best[1], best[2], [], [])
         except IntakeError:
             raise
         except Exception as exc:
-            raise IntakeError("unreadable", "XLSX内容无法解析", f"cannot parse XLSX ({exc})") from None
+            raise IntakeError(
+                "unreadable", "XLSX内容无法解析", f"cannot parse XLSX ({exc})"
+            ) from None
         finally:
             wb.close()
 
@@ -939,8 +1041,9 @@ def _jsonable_cell(v):
     return v
 
 
-def records_to_batch(records: list, lines: list[int], problems: list[RowProblem],
-                     sheet: str | None = None) -> Batch:
+def records_to_batch(
+    records: list, lines: list[int], problems: list[RowProblem], sheet: str | None = None
+) -> Batch:
     keys: dict[str, None] = {}
     for r in records:
         for k in r:
@@ -990,20 +1093,27 @@ class JSONLReader:
                 try:
                     obj = json.loads(raw)
                 except UnicodeDecodeError:
-                    problems.append(_bad_json(n, raw.decode("utf-8", "replace").rstrip("\r\n"),
-                                              "not UTF-8"))
+                    problems.append(
+                        _bad_json(n, raw.decode("utf-8", "replace").rstrip("\r\n"), "not UTF-8")
+                    )
                     obj = None
                 except ValueError as exc:
-                    problems.append(_bad_json(n, raw.decode("utf-8", "replace").rstrip("\r\n"),
-                                              str(exc)))
+                    problems.append(
+                        _bad_json(n, raw.decode("utf-8", "replace").rstrip("\r\n"), str(exc))
+                    )
                     obj = None
                 else:
                     if isinstance(obj, dict):
                         records.append(obj)
                         lines.append(n)
                     else:
-                        problems.append(_bad_json(n, raw.decode("utf-8", "replace").rstrip("\r\n"),
-                                                  "not a JSON object"))
+                        problems.append(
+                            _bad_json(
+                                n,
+                                raw.decode("utf-8", "replace").rstrip("\r\n"),
+                                "not a JSON object",
+                            )
+                        )
                 if len(records) + len(problems) >= self.batch_size:
                     yielded = True
                     yield records_to_batch(records, lines, problems)
@@ -1053,8 +1163,9 @@ def iter_records(data: list, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
             records.append(obj)
             lines.append(n)
         else:
-            problems.append(_bad_json(n, json.dumps(obj, ensure_ascii=False, default=str),
-                                      "not a JSON object"))
+            problems.append(
+                _bad_json(n, json.dumps(obj, ensure_ascii=False, default=str), "not a JSON object")
+            )
         if len(records) + len(problems) >= batch_size:
             yielded = True
             yield records_to_batch(records, lines, problems)
@@ -1079,7 +1190,9 @@ class ParquetReader:
         try:
             return pq.ParquetFile(self.path)
         except Exception as exc:
-            raise IntakeError("unreadable", "Parquet文件已损坏", f"corrupt Parquet ({exc})") from None
+            raise IntakeError(
+                "unreadable", "Parquet文件已损坏", f"corrupt Parquet ({exc})"
+            ) from None
 
     def peek(self):
         return [(None, [list(self._open().schema_arrow.names)])]
@@ -1100,7 +1213,9 @@ class ParquetReader:
         except IntakeError:
             raise
         except Exception as exc:
-            raise IntakeError("unreadable", "Parquet内容无法读取", f"cannot read Parquet ({exc})") from None
+            raise IntakeError(
+                "unreadable", "Parquet内容无法读取", f"cannot read Parquet ({exc})"
+            ) from None
         if not yielded:
             yield Batch(None, header, [], columns=[[] for _ in header])
 
@@ -1108,14 +1223,25 @@ class ParquetReader:
 # ============================================================================ entry point
 
 
-def open_reader(path, fmt: str, *, header_score: HeaderScore | None = None,
-                batch_size: int = BATCH_SIZE, xlsx_limits: XlsxLimits | None = None,
-                scan: CSVScan | None = None):
+def open_reader(
+    path,
+    fmt: str,
+    *,
+    header_score: HeaderScore | None = None,
+    batch_size: int = BATCH_SIZE,
+    xlsx_limits: XlsxLimits | None = None,
+    scan: CSVScan | None = None,
+):
     if fmt == "csv":
         return CSVReader(path, header_score=header_score, batch_size=batch_size, scan=scan)
     if fmt in ("xlsx", "xls"):
-        return XLSXReader(path, header_score=header_score, batch_size=batch_size,
-                          limits=xlsx_limits, zipped=fmt == "xlsx")
+        return XLSXReader(
+            path,
+            header_score=header_score,
+            batch_size=batch_size,
+            limits=xlsx_limits,
+            zipped=fmt == "xlsx",
+        )
     if fmt == "jsonl":
         return JSONLReader(path, batch_size=batch_size)
     if fmt == "json":
@@ -1126,8 +1252,20 @@ def open_reader(path, fmt: str, *, header_score: HeaderScore | None = None,
 
 
 __all__ = [
-    "BATCH_SIZE", "Batch", "CSVReader", "FILE_ERRORS", "FORMATS", "IntakeError", "JSONLReader",
-    "ParquetReader", "RowProblem", "XLSXReader", "XlsxLimits", "check_zip", "detect_format",
-    "iter_records", "open_reader", "raw_dict",
+    "BATCH_SIZE",
+    "Batch",
+    "CSVReader",
+    "FILE_ERRORS",
+    "FORMATS",
+    "IntakeError",
+    "JSONLReader",
+    "ParquetReader",
+    "RowProblem",
+    "XLSXReader",
+    "XlsxLimits",
+    "check_zip",
+    "detect_format",
+    "iter_records",
+    "open_reader",
+    "raw_dict",
 ]
-

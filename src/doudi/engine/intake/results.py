@@ -40,7 +40,9 @@ class FileResult:
     quarantined: int = 0  # rows kept aside with a reason; accepted + quarantined = rows_read
     written: int = 0  # accepted rows written to the lake
     duplicates: int = 0  # accepted rows not written: same record key and content already seen
-    flagged: dict[str, int] = field(default_factory=dict)  # accepted-with-flag counts, e.g. id_check_digit
+    flagged: dict[str, int] = field(
+        default_factory=dict
+    )  # accepted-with-flag counts, e.g. id_check_digit
     quarantine: list[QuarantinedRow] = field(default_factory=list)
     error: Reason | None = None  # file-level refusal (status "failed")
     seconds: float = 0.0

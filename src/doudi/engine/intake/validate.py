@@ -43,22 +43,35 @@ REASONS: dict[str, tuple[str, str]] = {
     "out_of_range": ("数值超出允许范围", "value out of range"),
     "bad_choice": ("不是允许的取值", "not one of the allowed values"),
     "too_long": ("内容过长", "value too long"),
-    "formula": ("内容以公式字符开头（= + - @），疑似公式注入",
-                "starts with a formula character (= + - @): possible formula injection"),
-    "no_identity": ("无法识别人员：身份证号缺失或格式错误，且缺少姓名加出生日期或电话",
-                    "cannot identify the person: no usable ID number, and not name plus birth "
-                    "date or phone"),
-    "duplicate_key_conflict": ("与本批次前面一行的记录编号相同但内容不同",
-                               "same record key as an earlier row of this delivery, different "
-                               "content"),
-    "ragged_row": ("列数与表头不一致或引号不配对", "cell count differs from the header, or an "
-                   "unbalanced quote"),
+    "formula": (
+        "内容以公式字符开头（= + - @），疑似公式注入",
+        "starts with a formula character (= + - @): possible formula injection",
+    ),
+    "no_identity": (
+        "无法识别人员：身份证号缺失或格式错误，且缺少姓名加出生日期或电话",
+        "cannot identify the person: no usable ID number, and not name plus birth date or phone",
+    ),
+    "duplicate_key_conflict": (
+        "与本批次前面一行的记录编号相同但内容不同",
+        "same record key as an earlier row of this delivery, different content",
+    ),
+    "ragged_row": (
+        "列数与表头不一致或引号不配对",
+        "cell count differs from the header, or an unbalanced quote",
+    ),
     "bad_json": ("不是有效的JSON对象", "not a valid JSON object"),
 }
 # ID problems that leave an ID-shaped number a linker can still match within one edit.
 NEAR_ID_FLAGS = frozenset({"id_check_digit", "id_birth_date"})
-FLAGS = ("id_check_digit", "id_format", "id_birth_date", "id_missing", "id_upgraded_15",
-         "id_area_unknown", "phone_invalid")
+FLAGS = (
+    "id_check_digit",
+    "id_format",
+    "id_birth_date",
+    "id_missing",
+    "id_upgraded_15",
+    "id_area_unknown",
+    "phone_invalid",
+)
 TEXT_TYPES = frozenset({"string", "name", "code", "enum"})
 CACHE_LIMIT = 100_000  # distinct raw values remembered per field
 
@@ -153,8 +166,7 @@ def _make_check(f: Field):
     if t == "phone":
         return N.parse_phone
     if t in ("money", "integer", "decimal"):
-        parse = {"money": N.parse_money, "integer": N.parse_integer,
-                 "decimal": N.parse_decimal}[t]
+        parse = {"money": N.parse_money, "integer": N.parse_integer, "decimal": N.parse_decimal}[t]
         scale = 100 if t == "money" else 1
         lo = None if f.min is None else Decimal(str(f.min)) * scale
         hi = None if f.max is None else Decimal(str(f.max)) * scale
@@ -197,6 +209,7 @@ def _make_fast(f: Field):
 
         return fast
     if t == "phone":
+
         def fast(s):
             if len(s) == 11 and s[0] == "1" and s[1] in "3456789" and s.isdigit() and s.isascii():
                 return s
@@ -221,6 +234,7 @@ def _make_fast(f: Field):
 
         return fast
     if t == "money":
+
         def fast(s):
             if not s.isascii():
                 return _MISS
@@ -239,6 +253,7 @@ def _make_fast(f: Field):
 
         return fast
     if t == "integer":
+
         def fast(s):
             if len(s) <= 18 and s.isdigit() and s.isascii():
                 n = int(s)
@@ -258,6 +273,7 @@ def _make_cell(f: Field, bad: dict):
     Invalid = N.Invalid
 
     if fast is None:
+
         def cell_fn(cell):
             if type(cell) is str:
                 if not cell or cell.isspace():
@@ -272,6 +288,7 @@ def _make_cell(f: Field, bad: dict):
                 bad[_key(cell)] = _Bad(exc.code)
                 return None
     else:
+
         def cell_fn(cell):
             if type(cell) is str:
                 v = fast(cell)
@@ -322,8 +339,10 @@ def _as_string_array(col):
         t = col.type
         if t == pa.string():
             return col
-        if t == pa.large_string() or str(t) == "string_view" or (
-            pa.types.is_dictionary(t) and t.value_type in _STRING_TYPES
+        if (
+            t == pa.large_string()
+            or str(t) == "string_view"
+            or (pa.types.is_dictionary(t) and t.value_type in _STRING_TYPES)
         ):
             return pc.cast(col, pa.string())
         if t == pa.null():
@@ -384,15 +403,16 @@ def arrow_valid_ids(arr: pa.Array, today: dt.date) -> pa.Array:
     """True where a cell is a clean, valid 18-character ID with a known area code (exactly
     the cells normalize.fast_id accepts)."""
     *chunks, check, areas = _id_tables()
-    ok = pc.fill_null(pc.and_(pc.string_is_ascii(arr), pc.equal(pc.binary_length(arr), 18)),
-                      False)
+    ok = pc.fill_null(pc.and_(pc.string_is_ascii(arr), pc.equal(pc.binary_length(arr), 18)), False)
     s = pc.if_else(ok, arr, "110101190001010000").cast(pa.binary())
     first = pc.binary_slice(s, 0, 17).cast(pa.string())
     ok = pc.and_(ok, pc.ascii_is_decimal(first))
     num = pc.cast(pc.if_else(ok, first, "00000000000000000"), pa.int64())
     total = None
     for k, table in enumerate(chunks):
-        c = pc.subtract(pc.divide(num, 10 ** (3 * k)), pc.multiply(pc.divide(num, 10 ** (3 * k + 3)), 1000))
+        c = pc.subtract(
+            pc.divide(num, 10 ** (3 * k)), pc.multiply(pc.divide(num, 10 ** (3 * k + 3)), 1000)
+        )
         t = pc.take(table, c)
         total = t if total is None else pc.add(total, t)
     mod = pc.subtract(total, pc.multiply(pc.divide(total, 11), 11))
@@ -422,8 +442,7 @@ class Validator:
     ``duplicate_key_conflict``. Memory: one dict entry per distinct key (~130 bytes).
     """
 
-    def __init__(self, feed: Feed, *, today: dt.date | None = None,
-                 max_quarantine: int = 100_000):
+    def __init__(self, feed: Feed, *, today: dt.date | None = None, max_quarantine: int = 100_000):
         self.feed = feed
         real_today = dt.date.today()
         if N._TODAY[0] != real_today:  # a long-running worker crossed midnight
@@ -437,8 +456,9 @@ class Validator:
         self.key = feed.record_key
         # Per field: a never-raising cell function, and the dict it records bad cells in.
         self.bad: dict[str, dict] = {f.name: {} for f in feed.fields}
-        self.cells = {f.name: _make_cell(f, self.bad[f.name])
-                      for f in feed.fields if f.type != "id_number"}
+        self.cells = {
+            f.name: _make_cell(f, self.bad[f.name]) for f in feed.fields if f.type != "id_number"
+        }
         self.caches: dict[str, dict] = {f.name: {} for f in feed.fields}
         self.bad_cache: dict[str, dict] = {f.name: {} for f in feed.fields}
         # Per field: normalise each distinct raw value once (dates, amounts, enums and most
@@ -559,8 +579,9 @@ class Validator:
                 idx = d.indices
                 hit = pc.is_in(idx, value_set=pa.array(list(bad_pos), idx.type))
                 rows = pc.indices_nonzero(hit).to_pylist()
-                for i, pos in zip(rows, idx.take(pa.array(rows, pa.int64())).to_pylist(),
-                                  strict=True):
+                for i, pos in zip(
+                    rows, idx.take(pa.array(rows, pa.int64())).to_pylist(), strict=True
+                ):
                     self._error(f, i, bad_pos[pos], errs, flags)
             nulls = arr.null_count
         else:
@@ -652,9 +673,11 @@ class Validator:
             mask = [False] * n
             for i in numbers:
                 mask[i] = True
-            values = pc.replace_with_mask(values, pa.array(mask, pa.bool_()),
-                                          pa.array([numbers[i] for i in sorted(numbers)],
-                                                   pa.string()))
+            values = pc.replace_with_mask(
+                values,
+                pa.array(mask, pa.bool_()),
+                pa.array([numbers[i] for i in sorted(numbers)], pa.string()),
+            )
         raw_arr = None
         if raws:
             raw_list = [None] * n
@@ -685,8 +708,10 @@ class Validator:
                 merged = list(_py_cells(cols[j]))
                 for k in more:
                     other = _py_cells(cols[k])
-                    merged = [o if N.is_empty(m) and not N.is_empty(o) else m
-                              for m, o in zip(merged, other, strict=True)]
+                    merged = [
+                        o if N.is_empty(m) and not N.is_empty(o) else m
+                        for m, o in zip(merged, other, strict=True)
+                    ]
                 cols[j] = merged
         for f in feed.fields:
             j = b.index.get(f.name)
@@ -731,8 +756,11 @@ class Validator:
             elif name == "_line":
                 arrays.append(pa.array(batch.lines, pa.int64()))
             elif name == "_sheet":
-                arrays.append(pa.nulls(n, pa.string()) if batch.sheet is None
-                              else pa.array([batch.sheet] * n, pa.string()))
+                arrays.append(
+                    pa.nulls(n, pa.string())
+                    if batch.sheet is None
+                    else pa.array([batch.sheet] * n, pa.string())
+                )
             else:
                 arrays.append(values[name])
         table = pa.Table.from_arrays(arrays, schema=self.schema)
@@ -755,8 +783,11 @@ class Validator:
             idx = list(errs)
             for i, raw in zip(idx, batch.raws(idx), strict=True):
                 f, code = errs[i]
-                q.append(QuarantinedRow(batch.lines[i], batch.sheet, f.name if f else None,
-                                        reason(code, f), raw))
+                q.append(
+                    QuarantinedRow(
+                        batch.lines[i], batch.sheet, f.name if f else None, reason(code, f), raw
+                    )
+                )
         for p in batch.problems:
             q.append(QuarantinedRow(p.line, p.sheet, None, reason(p.code), p.raw))
         q.sort(key=lambda r: r.line or 0)
@@ -771,15 +802,18 @@ class Validator:
     def _identity(self, n: int, values: dict, errs: dict, id_flags: dict) -> None:
         """A person-level row needs a valid ID, or a name with a birth date, a phone, or an
         ID-shaped number that fails only its check (a typo: still linkable within one edit)."""
+
         def valid(name):
             a = values.get(name)
             return pa.array([False] * n, pa.bool_()) if a is None else pc.is_valid(a)
 
         near_id = pa.array(
-            [bool(set(id_flags.get(i, ())) & NEAR_ID_FLAGS) for i in range(n)], pa.bool_())
-        ok = pc.or_(valid("id_number"),
-                    pc.and_(valid("name"),
-                            pc.or_(pc.or_(valid("birth_date"), valid("phone")), near_id)))
+            [bool(set(id_flags.get(i, ())) & NEAR_ID_FLAGS) for i in range(n)], pa.bool_()
+        )
+        ok = pc.or_(
+            valid("id_number"),
+            pc.and_(valid("name"), pc.or_(pc.or_(valid("birth_date"), valid("phone")), near_id)),
+        )
         if pc.all(ok).as_py():
             return
         for i in pc.indices_nonzero(pc.invert(ok)).to_pylist():
@@ -825,8 +859,11 @@ class Validator:
             keys = key_arr.to_pylist()
             hs = hashes
         distinct = set(keys)
-        if (len(distinct) == len(keys) and None not in distinct
-                and not any(map(seen.__contains__, distinct))):
+        if (
+            len(distinct) == len(keys)
+            and None not in distinct
+            and not any(map(seen.__contains__, distinct))
+        ):
             seen.update(zip(keys, hs, strict=True))  # the usual case: every key is new
             return None
         key_field = self.feed.field(self.key)

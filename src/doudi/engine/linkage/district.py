@@ -70,11 +70,28 @@ FIELD_SOURCES: dict[str, tuple[str, ...]] = {
 # Intake flags whose raw ID text is still ID-shaped and useful for near matches.
 NEAR_ID_FLAGS = ("id_check_digit", "id_birth_date")
 RECORD_COLUMNS = (
-    "unique_id", "source", "record_key", "name", "id_number", "id_near", "birth_date", "sex",
-    "phone", "address", "community",
-)  # fmt: skip
-PROFILE_COLUMNS = ("name", "id_number", "id_near", "birth_date", "sex", "phone", "address",
-                   "community")
+    "unique_id",
+    "source",
+    "record_key",
+    "name",
+    "id_number",
+    "id_near",
+    "birth_date",
+    "sex",
+    "phone",
+    "address",
+    "community",
+)
+PROFILE_COLUMNS = (
+    "name",
+    "id_number",
+    "id_near",
+    "birth_date",
+    "sex",
+    "phone",
+    "address",
+    "community",
+)
 
 
 # DuckDB memory for the staging connection while the linkage runs (its tables wait on disk).
@@ -115,7 +132,9 @@ def records_sql(con: duckdb.DuckDBPyConnection, catalogue) -> str:
             else:
                 exprs[canon] = f"CAST({_ident(src)} AS VARCHAR)"
         if "id_number_raw" in cols and "id_flag" in cols:
-            flags = " OR ".join(f"contains(coalesce(id_flag, ''), {_lit(f)})" for f in NEAR_ID_FLAGS)
+            flags = " OR ".join(
+                f"contains(coalesce(id_flag, ''), {_lit(f)})" for f in NEAR_ID_FLAGS
+            )
             near = f"CASE WHEN id_number IS NULL AND ({flags}) THEN id_number_raw END"
         else:
             near = "CAST(NULL AS VARCHAR)"
@@ -287,15 +306,17 @@ def link_district(
             timings[f"link.{k}"] = v
 
         t = time.perf_counter()
-        con.execute(f"SET memory_limit = {_lit(memory_limit)}" if memory_limit
-                    else "RESET memory_limit")
+        con.execute(
+            f"SET memory_limit = {_lit(memory_limit)}" if memory_limit else "RESET memory_limit"
+        )
         review = result.review
         profile_clusters = result.clusters[["unique_id", "cluster_key"]].rename(
             columns={"unique_id": "profile", "cluster_key": "cluster_id"}
         )
         if decided:
-            cluster_of = dict(zip(profile_clusters["profile"], profile_clusters["cluster_id"],
-                                  strict=True))
+            cluster_of = dict(
+                zip(profile_clusters["profile"], profile_clusters["cluster_id"], strict=True)
+            )
             cluster_of, cut = apply_decisions(cluster_of, result.pairs, decided)
             if len(cut):
                 review = pd.concat([review, cut.assign(reason="decision")], ignore_index=True)
@@ -309,9 +330,7 @@ def link_district(
             )
         else:
             profile_clusters["cluster_id"] = profile_clusters["cluster_id"].astype(str)
-        review = review.sort_values(["unique_id_l", "unique_id_r", "reason"]).reset_index(
-            drop=True
-        )
+        review = review.sort_values(["unique_id_l", "unique_id_r", "reason"]).reset_index(drop=True)
         persons = _record_keys(con, profile_clusters, previous_keys)
         timings["decisions_keys"] = round(time.perf_counter() - t, 3)
     finally:
@@ -346,8 +365,9 @@ def _record_keys(con, profile_clusters: pd.DataFrame, previous_keys) -> pd.DataF
     level (the overlap with ``previous_keys`` is counted in records), computed in DuckDB.
     """
     con.register("district_profile_clusters_df", profile_clusters)
-    con.execute("CREATE TEMP TABLE district_profile_clusters AS "
-                "SELECT * FROM district_profile_clusters_df")
+    con.execute(
+        "CREATE TEMP TABLE district_profile_clusters AS SELECT * FROM district_profile_clusters_df"
+    )
     con.unregister("district_profile_clusters_df")
     con.execute(KEYS_SQL)
     smallest = con.execute(
@@ -358,8 +378,10 @@ def _record_keys(con, profile_clusters: pd.DataFrame, previous_keys) -> pd.DataF
     if previous_keys is not None and len(previous_keys):
         col = "person_key" if "person_key" in previous_keys.columns else "cluster_key"
         prev = pd.DataFrame(
-            {"unique_id": previous_keys["unique_id"].astype(str).to_numpy(),
-             "cluster_key": previous_keys[col].astype("int64").to_numpy()}
+            {
+                "unique_id": previous_keys["unique_id"].astype(str).to_numpy(),
+                "cluster_key": previous_keys[col].astype("int64").to_numpy(),
+            }
         )
         con.register("district_previous_df", prev)
         overlap = con.execute(
@@ -385,10 +407,12 @@ def _record_keys(con, profile_clusters: pd.DataFrame, previous_keys) -> pd.DataF
     keys = pd.DataFrame(
         {
             "cluster_id": list(assigned) + fresh["cluster_id"].tolist(),
-            "person_key": np.concatenate([
-                np.fromiter(assigned.values(), dtype=np.int64, count=len(assigned)),
-                floor + np.arange(1, len(fresh) + 1, dtype=np.int64),
-            ]),
+            "person_key": np.concatenate(
+                [
+                    np.fromiter(assigned.values(), dtype=np.int64, count=len(assigned)),
+                    floor + np.arange(1, len(fresh) + 1, dtype=np.int64),
+                ]
+            ),
         }
     )
     con.register("district_cluster_keys_df", keys)
@@ -448,11 +472,11 @@ def apply_decisions(
 
     sel = pairs[pairs["unique_id_l"].isin(inside) & pairs["unique_id_r"].isin(inside)].copy()
     sel["strength"] = np.where(sel["basis"] == "id", 2.0, sel["match_probability"])
-    sel = sel.sort_values(["strength", "unique_id_l", "unique_id_r"],
-                          ascending=[False, True, True])
+    sel = sel.sort_values(["strength", "unique_id_l", "unique_id_r"], ascending=[False, True, True])
     cut = []
-    for a, b, p in zip(sel["unique_id_l"], sel["unique_id_r"], sel["match_probability"],
-                       strict=True):
+    for a, b, p in zip(
+        sel["unique_id_l"], sel["unique_id_r"], sel["match_probability"], strict=True
+    ):
         key = (a, b) if a < b else (b, a)
         if key in decided:
             continue  # decided pairs are settled above

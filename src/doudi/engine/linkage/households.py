@@ -115,8 +115,10 @@ def address_sql(column: str) -> str:
     a = f"regexp_replace(lower(CAST({column} AS VARCHAR)), '\\s', '', 'g')"
     a = f"regexp_replace({a}, '[-—–_/#]+', '-', 'g')"
     a = f"regexp_replace({a}, '[^\\p{{Han}}\\p{{L}}\\p{{N}}-]', '', 'g')"
-    a = (f"regexp_replace({a}, '^(?:(?:{_PROVINCES})省|(?:{_REGIONS})自治区)"
-         f"(\\p{{Han}}{{1,6}}?市)', '\\1')")
+    a = (
+        f"regexp_replace({a}, '^(?:(?:{_PROVINCES})省|(?:{_REGIONS})自治区)"
+        f"(\\p{{Han}}{{1,6}}?市)', '\\1')"
+    )
     a = f"regexp_replace({a}, '^\\p{{Han}}{{1,6}}?市(\\p{{Han}}{{1,5}}?[区县])', '\\1')"
     # (街道口 is a place name, not a 街道)
     a = f"regexp_replace({a}, '^(\\p{{Han}}{{1,5}}?[区县])\\p{{Han}}{{1,8}}?街道([^口])', '\\1\\2')"
@@ -182,11 +184,13 @@ def attach_households(
     """
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    frame = pd.DataFrame({
-        "source": persons["source"].astype(str).to_numpy(),
-        "record_key": persons["record_key"].astype(str).to_numpy(),
-        "person_key": persons["person_key"].astype("int64").to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "source": persons["source"].astype(str).to_numpy(),
+            "record_key": persons["record_key"].astype(str).to_numpy(),
+            "person_key": persons["person_key"].astype("int64").to_numpy(),
+        }
+    )
     con = lake.connect(catalogue)
     try:
         con.execute(f"SET threads = {int(threads)}")
@@ -226,9 +230,11 @@ def _stage(con, catalogue) -> None:
     # Register records: (uid, person_key, hukou_no); households and their addresses.
     con.execute(
         "CREATE TEMP TABLE hh_register AS "
-        + _records(reg, f"CAST(f.{_ident(REGISTER_HOUSEHOLD)} AS VARCHAR) AS hukou_no, "
-                        f"{reg_addr} AS address",
-                   f"f.{_ident(REGISTER_HOUSEHOLD)} IS NOT NULL")
+        + _records(
+            reg,
+            f"CAST(f.{_ident(REGISTER_HOUSEHOLD)} AS VARCHAR) AS hukou_no, {reg_addr} AS address",
+            f"f.{_ident(REGISTER_HOUSEHOLD)} IS NOT NULL",
+        )
     )
     con.execute("CREATE TEMP TABLE hh_households AS SELECT DISTINCT hukou_no FROM hh_register")
     con.execute(
@@ -245,8 +251,11 @@ def _stage(con, catalogue) -> None:
         accepted = ", ".join(_lit(k) for k in kinds)
         links.append(
             "SELECT s.person_key AS a, t.person_key AS b, s.uid FROM ("
-            + _records(feed, f"CAST(f.{_ident(spouse)} AS VARCHAR) AS target",
-                       f"f.{_ident(kind)} IN ({accepted}) AND f.{_ident(spouse)} IS NOT NULL")
+            + _records(
+                feed,
+                f"CAST(f.{_ident(spouse)} AS VARCHAR) AS target",
+                f"f.{_ident(kind)} IN ({accepted}) AND f.{_ident(spouse)} IS NOT NULL",
+            )
             + ") AS s JOIN hh_ids AS t ON t.id_number = s.target"
         )
     for feed_id, phone in GUARDIAN_FEEDS.items():
@@ -255,16 +264,20 @@ def _stage(con, catalogue) -> None:
             continue
         links.append(
             "SELECT s.person_key AS a, t.person_key AS b, s.uid FROM ("
-            + _records(feed, f"CAST(f.{_ident(phone)} AS VARCHAR) AS target",
-                       f"f.{_ident(phone)} IS NOT NULL")
+            + _records(
+                feed,
+                f"CAST(f.{_ident(phone)} AS VARCHAR) AS target",
+                f"f.{_ident(phone)} IS NOT NULL",
+            )
             + ") AS s JOIN hh_phones AS t ON t.phone = s.target"
         )
     for feed_id, group in GROUP_FEEDS.items():
         feed = _fields(catalogue, feed_id, group)
         if feed is None:
             continue
-        members = _records(feed, f"CAST(f.{_ident(group)} AS VARCHAR) AS grp",
-                           f"f.{_ident(group)} IS NOT NULL")
+        members = _records(
+            feed, f"CAST(f.{_ident(group)} AS VARCHAR) AS grp", f"f.{_ident(group)} IS NOT NULL"
+        )
         # Both records are evidence: each declares its person a member of the group.
         links.append(
             f"SELECT s.person_key AS a, t.person_key AS b, unnest([s.uid, t.uid]) AS uid "
@@ -289,8 +302,11 @@ def _stage(con, catalogue) -> None:
             continue
         rel.append(
             "SELECT m.person_key, m.hukou_no, m.uid FROM ("
-            + _records(feed, f"CAST(f.{_ident(hukou)} AS VARCHAR) AS hukou_no",
-                       f"f.{_ident(hukou)} IS NOT NULL")
+            + _records(
+                feed,
+                f"CAST(f.{_ident(hukou)} AS VARCHAR) AS hukou_no",
+                f"f.{_ident(hukou)} IS NOT NULL",
+            )
             + ") AS m JOIN hh_households AS h ON h.hukou_no = m.hukou_no"
         )
     con.execute("CREATE TEMP TABLE hh_relationship AS " + "\nUNION ALL\n".join(rel))
@@ -301,8 +317,9 @@ def _stage(con, catalogue) -> None:
         feed = _fields(catalogue, feed_id, "address")
         if feed is None:
             continue
-        addr.append(_records(feed, f"{address_sql('f.address')} AS address",
-                             "f.address IS NOT NULL"))
+        addr.append(
+            _records(feed, f"{address_sql('f.address')} AS address", "f.address IS NOT NULL")
+        )
     addr_sql = "\nUNION ALL\n".join(addr) or _empty(
         "CAST(NULL AS VARCHAR) AS uid, CAST(NULL AS BIGINT) AS person_key, "
         "CAST(NULL AS VARCHAR) AS address"
@@ -322,14 +339,18 @@ def _lookups(con, catalogue) -> None:
     targets_id, targets_phone = [], []
     for feed_id, (spouse, _kind, _kinds) in SPOUSE_FEEDS.items():
         if _fields(catalogue, feed_id, spouse) is not None:
-            targets_id.append(f"SELECT CAST({_ident(spouse)} AS VARCHAR) AS v "
-                              f"FROM {_ident(feed_id)}")
+            targets_id.append(
+                f"SELECT CAST({_ident(spouse)} AS VARCHAR) AS v FROM {_ident(feed_id)}"
+            )
     for feed_id, phone in GUARDIAN_FEEDS.items():
         if _fields(catalogue, feed_id, phone) is not None:
-            targets_phone.append(f"SELECT CAST({_ident(phone)} AS VARCHAR) AS v "
-                                 f"FROM {_ident(feed_id)}")
-    for table, column, targets in (("hh_ids", "id_number", targets_id),
-                                   ("hh_phones", "phone", targets_phone)):
+            targets_phone.append(
+                f"SELECT CAST({_ident(phone)} AS VARCHAR) AS v FROM {_ident(feed_id)}"
+            )
+    for table, column, targets in (
+        ("hh_ids", "id_number", targets_id),
+        ("hh_phones", "phone", targets_phone),
+    ):
         con.execute(
             f"CREATE TEMP TABLE {table}_wanted AS SELECT DISTINCT v FROM ("
             + ("\nUNION ALL\n".join(targets) or _empty("CAST(NULL AS VARCHAR) AS v"))
@@ -339,16 +360,20 @@ def _lookups(con, catalogue) -> None:
         for feed in person_feeds(catalogue):
             if column not in feed.field_names:
                 continue
-            selects.append(_records(
-                feed, f"CAST(f.{_ident(column)} AS VARCHAR) AS {column}",
-                f"CAST(f.{_ident(column)} AS VARCHAR) IN (SELECT v FROM {table}_wanted)",
-            ))
+            selects.append(
+                _records(
+                    feed,
+                    f"CAST(f.{_ident(column)} AS VARCHAR) AS {column}",
+                    f"CAST(f.{_ident(column)} AS VARCHAR) IN (SELECT v FROM {table}_wanted)",
+                )
+            )
         body = "\nUNION ALL\n".join(selects) or _empty(
             f"CAST(NULL AS VARCHAR) AS uid, CAST(NULL AS BIGINT) AS person_key, "
             f"CAST(NULL AS VARCHAR) AS {column}"
         )
-        con.execute(f"CREATE TEMP TABLE {table} AS SELECT DISTINCT {column}, person_key "
-                    f"FROM ({body})")
+        con.execute(
+            f"CREATE TEMP TABLE {table} AS SELECT DISTINCT {column}, person_key FROM ({body})"
+        )
 
 
 DECIDE_SQL = """

@@ -126,8 +126,11 @@ class Match:
         """JSON-ready (weights rounded; a non-finite weight becomes None)."""
         out = asdict(self)
         out["candidates"] = [
-            {**c, "match_weight": _finite(c["match_weight"]),
-             "weights": {k: _finite(v) for k, v in c["weights"].items()}}
+            {
+                **c,
+                "match_weight": _finite(c["match_weight"]),
+                "weights": {k: _finite(v) for k, v in c["weights"].items()},
+            }
             for c in out["candidates"]
         ]
         return out
@@ -159,8 +162,12 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 
 
 def _blank(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float) and value != value)
         or (isinstance(value, str) and not value.strip())
+    )
 
 
 def raw_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -223,8 +230,9 @@ def _duckdb_model(model: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict
     the columns the profiles fill, fitted values copied (:func:`~.model.for_dialect`)."""
     if model.get("sql_dialect", "duckdb") == "duckdb":
         return model
-    filled = _rows(con, "SELECT " + ", ".join(f'any_value("{c}")' for c in COLUMNS)
-                   + " FROM idx_profiles")[0]
+    filled = _rows(
+        con, "SELECT " + ", ".join(f'any_value("{c}")' for c in COLUMNS) + " FROM idx_profiles"
+    )[0]
     shape = pd.DataFrame([dict(zip(COLUMNS, filled, strict=True))])
     creator = model_lib.settings(shape, link_type=model.get("link_type", "link_and_dedupe"))
     return model_lib.for_dialect(model, creator, "duckdb")
@@ -235,8 +243,16 @@ class PersonIndex:
     docstring). Build with :meth:`build`; :meth:`match` may be called from several threads
     (calls are serialised on the one connection); :meth:`close` frees the memory."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, linker: Linker, db_api: DuckDBAPI, *,
-                 keys: list[str] | None, threshold: float, stats: IndexStats) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        linker: Linker,
+        db_api: DuckDBAPI,
+        *,
+        keys: list[str] | None,
+        threshold: float,
+        stats: IndexStats,
+    ) -> None:
         self._con = con
         self._linker = linker
         self._db_api = db_api
@@ -289,15 +305,18 @@ class PersonIndex:
                 _rows(con, f"SET memory_limit = {_lit(memory_limit)}")
             cls._stage(con, catalogue, persons)
             [(n, stats.records, stats.persons)] = _rows(
-                con, "SELECT count(*), coalesce(sum(records), 0), count(DISTINCT person_key) "
-                     "FROM idx_raw",
+                con,
+                "SELECT count(*), coalesce(sum(records), 0), count(DISTINCT person_key) "
+                "FROM idx_raw",
             )
             stats.profiles = int(n)
             stats.timings["stage"] = round(time.perf_counter() - t, 3)
 
             t = time.perf_counter()
-            rules = [r["blocking_rule"] if isinstance(r, dict) else str(r)
-                     for r in model.get("blocking_rules_to_generate_predictions", [])]
+            rules = [
+                r["blocking_rule"] if isinstance(r, dict) else str(r)
+                for r in model.get("blocking_rules_to_generate_predictions", [])
+            ]
             keys = [rule_key(r, model.get("sql_dialect", "duckdb")) for r in rules]
             keys = None if any(k is None for k in keys) else keys
             cls._prepare(con, keys or [], int(n), chunk_size)
@@ -318,8 +337,13 @@ class PersonIndex:
             con.close()
             raise
         stats.timings["total"] = round(time.perf_counter() - t0, 3)
-        logger.info("person index built: %s records, %s profiles, %s persons in %.1f s",
-                    stats.records, stats.profiles, stats.persons, stats.timings["total"])
+        logger.info(
+            "person index built: %s records, %s profiles, %s persons in %.1f s",
+            stats.records,
+            stats.profiles,
+            stats.persons,
+            stats.timings["total"],
+        )
         return cls(con, linker, db_api, keys=keys, threshold=threshold, stats=stats)
 
     @staticmethod
@@ -332,8 +356,11 @@ class PersonIndex:
         else:
             con.register("idx_persons_input", persons)
             source = "idx_persons_input"
-        _rows(con, "CREATE TEMP TABLE idx_persons AS SELECT CAST(unique_id AS VARCHAR) AS "
-                   f"unique_id, CAST(person_key AS BIGINT) AS person_key FROM {source}")
+        _rows(
+            con,
+            "CREATE TEMP TABLE idx_persons AS SELECT CAST(unique_id AS VARCHAR) AS "
+            f"unique_id, CAST(person_key AS BIGINT) AS person_key FROM {source}",
+        )
         if source == "idx_persons_input":
             con.unregister("idx_persons_input")
         _rows(
@@ -353,30 +380,35 @@ class PersonIndex:
         _rows(con, "DROP TABLE idx_persons")
 
     @staticmethod
-    def _prepare(con: duckdb.DuckDBPyConnection, keys: list[str], n: int,
-                 chunk_size: int) -> None:
+    def _prepare(con: duckdb.DuckDBPyConnection, keys: list[str], n: int, chunk_size: int) -> None:
         """``idx_profiles``: the canonical columns, ``person_key``, the blocking keys
         ``bk_<i>``, ``id_key`` (hash of a valid ID) and ``profile_key`` (hash of the identity
         columns), the last two for fast lookups."""
         typed = ", ".join(f'"{c}" {_TYPES[c]}' for c in COLUMNS)
         key_cols = "".join(f", bk_{i} UBIGINT" for i in range(len(keys)))
-        _rows(con, f"CREATE TABLE idx_profiles ({typed}, person_key BIGINT{key_cols}, "
-                   "id_key UBIGINT, profile_key UBIGINT)")
+        _rows(
+            con,
+            f"CREATE TABLE idx_profiles ({typed}, person_key BIGINT{key_cols}, "
+            "id_key UBIGINT, profile_key UBIGINT)",
+        )
         _rows(con, f"CREATE TABLE idx_new ({typed})")
         _rows(con, f"CREATE TABLE idx_candidates ({typed}, person_key BIGINT)")
         casts = ", ".join(f'CAST("{c}" AS {_TYPES[c]}) AS "{c}"' for c in COLUMNS)
         derived = "".join(f", {k} AS bk_{i}" for i, k in enumerate(keys))
         for start in range(0, n, chunk_size):
             raw = con.execute(
-                "SELECT * EXCLUDE (rn, records) FROM idx_raw WHERE rn > ? AND rn <= ? "
-                "ORDER BY rn", [start, start + chunk_size],
+                "SELECT * EXCLUDE (rn, records) FROM idx_raw WHERE rn > ? AND rn <= ? ORDER BY rn",
+                [start, start + chunk_size],
             ).df()
             prepared = prepare(raw, kind="chinese")
             prepared["person_key"] = raw["person_key"].to_numpy()
             del raw
             con.register("idx_chunk", prepared)
-            _rows(con, f"INSERT INTO idx_profiles SELECT *{derived}, {_ID_KEY}, {_PROFILE_KEY} "
-                       f"FROM (SELECT {casts}, person_key FROM idx_chunk)")
+            _rows(
+                con,
+                f"INSERT INTO idx_profiles SELECT *{derived}, {_ID_KEY}, {_PROFILE_KEY} "
+                f"FROM (SELECT {casts}, person_key FROM idx_chunk)",
+            )
             con.unregister("idx_chunk")
             del prepared
         _rows(con, "DROP TABLE idx_raw")
@@ -391,13 +423,14 @@ class PersonIndex:
         typed: 18 or 15 digits, possibly mistyped) against the persons of the index."""
         t0 = time.perf_counter()
         row = prepare(pd.DataFrame([raw_record(record)]), kind="chinese").iloc[0]
-        values = [None if pd.isna(row[c]) else (bool(row[c]) if c in BOOL_COLUMNS else row[c])
-                  for c in COLUMNS]
+        values = [
+            None if pd.isna(row[c]) else (bool(row[c]) if c in BOOL_COLUMNS else row[c])
+            for c in COLUMNS
+        ]
         with self._lock:
             con = self._con
             _rows(con, "DELETE FROM idx_new")
-            _rows(con, f"INSERT INTO idx_new VALUES ({', '.join('?' for _ in COLUMNS)})",
-                  values)
+            _rows(con, f"INSERT INTO idx_new VALUES ({', '.join('?' for _ in COLUMNS)})", values)
             by_id, conflict_person = self._id_step(bool(row["id_valid"]))
             identical = None if by_id is not None else self._identical()
             scored = self._score()
@@ -469,15 +502,20 @@ class PersonIndex:
         con = self._con
         if self._keys is not None:
             new_keys = _rows(con, "SELECT " + ", ".join(self._keys) + " FROM idx_new")[0]
-            where = " OR ".join(f"bk_{i} = {int(k)}" for i, k in enumerate(new_keys)
-                                if k is not None) or "FALSE"
+            where = (
+                " OR ".join(f"bk_{i} = {int(k)}" for i, k in enumerate(new_keys) if k is not None)
+                or "FALSE"
+            )
             # Two steps: the integer scan finds the rows; fetching them by rowid then reads
             # their strings only (a filtered scan would decompress every string column).
             rowids = [r[0] for r in _rows(con, f"SELECT rowid FROM idx_profiles WHERE {where}")]
             _rows(con, "DELETE FROM idx_candidates")
             if rowids:
-                _rows(con, f"INSERT INTO idx_candidates SELECT {_COLS}, person_key "
-                           f"FROM idx_profiles WHERE rowid = ANY([{', '.join(map(str, rowids))}])")
+                _rows(
+                    con,
+                    f"INSERT INTO idx_candidates SELECT {_COLS}, person_key "
+                    f"FROM idx_profiles WHERE rowid = ANY([{', '.join(map(str, rowids))}])",
+                )
         predictions = self._linker.inference.predict_between(
             self._left, self._new, warning_mode="never"
         )
@@ -498,8 +536,9 @@ class PersonIndex:
         finally:
             predictions.drop_table_from_database_and_remove_from_cache()
 
-    def _refused(self, scored: pd.DataFrame, row: pd.Series,
-                 conflict_person: int | None) -> dict[int, str]:
+    def _refused(
+        self, scored: pd.DataFrame, row: pd.Series, conflict_person: int | None
+    ) -> dict[int, str]:
         """Persons the model may not join the record to (the batch run's cannot-link rules)."""
         refused: dict[int, str] = {}
         if row["id_checked"] and len(scored):

@@ -249,8 +249,12 @@ def link(
         raise ValueError("need 0 < review_threshold <= threshold < 1")
     if conflict_policy not in ("hold", "model"):
         raise ValueError(f"unknown conflict_policy {conflict_policy!r}: expected 'hold' or 'model'")
-    if list(records.columns) != list(COLUMNS) or not isinstance(records.index, pd.RangeIndex) \
-            or records.index.start != 0 or records.index.step != 1:
+    if (
+        list(records.columns) != list(COLUMNS)
+        or not isinstance(records.index, pd.RangeIndex)
+        or records.index.start != 0
+        or records.index.step != 1
+    ):
         records = records[list(COLUMNS)].reset_index(drop=True)
     # else: prepare()'s output as it is — no copy of a table that can hold millions of rows
     timer = _Timer()
@@ -476,11 +480,13 @@ def _explain(be: Backend, review: pd.DataFrame, predictions: str, fitted: dict) 
         mw = f"p.mw_{n}" if f"mw_{n}" in available else "0.0"
         tf = f"coalesce(p.mw_tf_adj_{n}, 0.0)" if f"mw_tf_adj_{n}" in available else "0.0"
         parts.append(f"{mw} + {tf} AS mw_{n}")
-    pairs = be.register(review[["unique_id_l", "unique_id_r"]].drop_duplicates(),
-                        "doudi_linkage_review_pairs")
+    pairs = be.register(
+        review[["unique_id_l", "unique_id_r"]].drop_duplicates(), "doudi_linkage_review_pairs"
+    )
     weights = be.frame(
         "SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l, "
-        "greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r, " + ", ".join(parts)
+        "greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r, "
+        + ", ".join(parts)
         + " FROM {p} AS p JOIN {r} AS r ON least(p.unique_id_l, p.unique_id_r) = r.unique_id_l"
         " AND greatest(p.unique_id_l, p.unique_id_r) = r.unique_id_r",
         p=predictions,
@@ -562,11 +568,16 @@ def _enforce_cannot_link(
     """
     # Find the violating components with vectorised joins first: Python dictionaries over
     # every record of a district cost hundreds of MiB, and violations are rare.
-    cluster_by_uid = pd.Series(clusters["cluster_id"].to_numpy(),
-                               index=clusters["unique_id"].to_numpy())
+    cluster_by_uid = pd.Series(
+        clusters["cluster_id"].to_numpy(), index=clusters["unique_id"].to_numpy()
+    )
     checked = records.loc[records["id_checked"], ["unique_id", "id_number"]]
-    id_clusters = pd.DataFrame({"cluster_id": checked["unique_id"].map(cluster_by_uid).to_numpy(),
-                                "id_number": checked["id_number"].to_numpy()})
+    id_clusters = pd.DataFrame(
+        {
+            "cluster_id": checked["unique_id"].map(cluster_by_uid).to_numpy(),
+            "id_number": checked["id_number"].to_numpy(),
+        }
+    )
     ids_per_cluster = id_clusters.groupby("cluster_id")["id_number"].nunique()
     bad_set = set(ids_per_cluster.index[ids_per_cluster.to_numpy() > 1])
     conflict_l = conflicts["unique_id_l"].map(cluster_by_uid)
@@ -576,13 +587,15 @@ def _enforce_cannot_link(
         return clusters, 0
     bad = sorted(bad_set, key=str)
     in_bad_clusters = clusters[clusters["cluster_id"].isin(bad_set)]
-    cluster_of = dict(zip(in_bad_clusters["unique_id"], in_bad_clusters["cluster_id"],
-                          strict=True))
+    cluster_of = dict(zip(in_bad_clusters["unique_id"], in_bad_clusters["cluster_id"], strict=True))
     members: dict[Any, list[str]] = {}
     for uid, cid in cluster_of.items():
         members.setdefault(cid, []).append(uid)
-    checked_id = {u: i for u, i in zip(checked["unique_id"], checked["id_number"], strict=True)
-                  if u in cluster_of}
+    checked_id = {
+        u: i
+        for u, i in zip(checked["unique_id"], checked["id_number"], strict=True)
+        if u in cluster_of
+    }
     apart: dict[str, set[str]] = {}
     for a, b in zip(conflicts["unique_id_l"], conflicts["unique_id_r"], strict=True):
         apart.setdefault(a, set()).add(b)

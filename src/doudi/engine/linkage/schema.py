@@ -198,9 +198,15 @@ def birth_date(value) -> str | None:
 
 
 _SEX = {
-    "m": "M", "male": "M", "男": "M", "1": "M",
-    "f": "F", "female": "F", "女": "F", "2": "F",
-}  # fmt: skip
+    "m": "M",
+    "male": "M",
+    "男": "M",
+    "1": "M",
+    "f": "F",
+    "female": "F",
+    "女": "F",
+    "2": "F",
+}
 
 
 def sex(value) -> str | None:

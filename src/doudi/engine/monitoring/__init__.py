@@ -32,8 +32,18 @@ from .policy import Policy, PolicyError, default_policy
 
 __all__ = ["monitor", "MonitorResult", "Policy", "PolicyError", "default_policy"]
 
-HOUSEHOLD_COLUMNS = ("hukou_no", "score", "level", "scorecard_score", "model_probability",
-                     "dimensions", "reasons", "suppressed", "trigger", "explanation")  # fmt: skip
+HOUSEHOLD_COLUMNS = (
+    "hukou_no",
+    "score",
+    "level",
+    "scorecard_score",
+    "model_probability",
+    "dimensions",
+    "reasons",
+    "suppressed",
+    "trigger",
+    "explanation",
+)
 TAG_COLUMNS = ("person_key", "category", "valid_from", "valid_to", "source")
 GANGXING_VALID_DAYS = 365
 
@@ -97,16 +107,27 @@ def monitor(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _monitor(lake, catalogue, persons, policy=policy, as_of=as_of,
-                        households=households, backend=backend, model=model, spark=spark,
-                        progress=progress, keyed=keyed)  # fmt: skip
+        return _monitor(
+            lake,
+            catalogue,
+            persons,
+            policy=policy,
+            as_of=as_of,
+            households=households,
+            backend=backend,
+            model=model,
+            spark=spark,
+            progress=progress,
+            keyed=keyed,
+        )
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _monitor(lake, catalogue, persons, *, policy, as_of, households, backend, model, spark,
-             progress, keyed) -> MonitorResult:  # fmt: skip
+def _monitor(
+    lake, catalogue, persons, *, policy, as_of, households, backend, model, spark, progress, keyed
+) -> MonitorResult:
     t0 = time.perf_counter()
     total = 4  # steps: connect, indicators, scores, tags
     timings: dict[str, float] = {}
@@ -121,14 +142,25 @@ def _monitor(lake, catalogue, persons, *, policy, as_of, households, backend, mo
     try:
         timings["connect"] = round(time.perf_counter() - t0, 3)
         step(1)
-        tables = compute_indicators(be, persons, policy=policy, as_of=as_of,
-                                    households=households, timings=timings,
-                                    lazy_facts=True)  # fmt: skip
+        tables = compute_indicators(
+            be,
+            persons,
+            policy=policy,
+            as_of=as_of,
+            households=households,
+            timings=timings,
+            lazy_facts=True,
+        )
         step(2)
         t = time.perf_counter()
         # facts are fetched for the warned households only, while the backend is open
-        result = score_tables(tables, policy=policy, as_of=as_of, model=model,
-                              envelope=None if loading is None else loading.result())
+        result = score_tables(
+            tables,
+            policy=policy,
+            as_of=as_of,
+            model=model,
+            envelope=None if loading is None else loading.result(),
+        )
         timings["scores"] = round(time.perf_counter() - t, 3)
     finally:
         be.close()
@@ -160,8 +192,14 @@ def _load_model(model: bytes | None):
         pool.shutdown(wait=False)
 
 
-def score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
-                 model: bytes | None = None, envelope: dict | None = None) -> MonitorResult:
+def score_tables(
+    tables: IndicatorTables,
+    *,
+    policy: Policy,
+    as_of: dt.date,
+    model: bytes | None = None,
+    envelope: dict | None = None,
+) -> MonitorResult:
     """Scorecard, suppression, triggers, model and explanations from computed indicators.
     ``envelope``: ``model`` already loaded (:func:`.model.load`)."""
     # Explanations are many small containers, none in a cycle: the cyclic garbage collector
@@ -175,8 +213,14 @@ def score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
             gc.enable()
 
 
-def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
-                  model: bytes | None, envelope: dict | None) -> MonitorResult:
+def _score_tables(
+    tables: IndicatorTables,
+    *,
+    policy: Policy,
+    as_of: dt.date,
+    model: bytes | None,
+    envelope: dict | None,
+) -> MonitorResult:
     helps = tables.helps(as_of)
     fired = scoring.fired_table(tables, policy)
     fired["suppressed_by"] = scoring.suppress(fired, helps, policy)
@@ -206,10 +250,18 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
         rows = (np.cumsum(positive_code) - 1)[codes[order]]
     flags = scoring.indicator_matrix(live_fired, all_households, policy, rows=rows)
     dims, card = scoring.scorecard(flags, all_households, policy)
-    feats = scoring.features(flags, tables.households, card, policy, tables.income_window,
-                             helps, rows=tables.household_rows(all_households))
-    prob, model_version, model_status = scoring.probability_of(model, feats, policy,
-                                                               envelope=envelope)
+    feats = scoring.features(
+        flags,
+        tables.households,
+        card,
+        policy,
+        tables.income_window,
+        helps,
+        rows=tables.household_rows(all_households),
+    )
+    prob, model_version, model_status = scoring.probability_of(
+        model, feats, policy, envelope=envelope
+    )
     score = scoring.combine(card, prob, policy)
 
     # triggers: the highest raise_to per household
@@ -231,8 +283,7 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     lowest = policy.bands[0].level
     review = set()
     for n, level in enumerate(level_l):
-        if level is not None and all_households[n] not in live and \
-                all_households[n] not in trig_of:
+        if level is not None and all_households[n] not in live and all_households[n] not in trig_of:
             # help review (在保复核): everything that fired is answered by the help held, so
             # it is not warned again for it; only the statistical model still sees hardship.
             # The household stays on the lowest band, for the periodic review of its help.
@@ -251,11 +302,27 @@ def _score_tables(tables: IndicatorTables, *, policy: Policy, as_of: dt.date,
     dim_ids = [d.id for d in policy.dimensions]
     used_model = model_version if prob is not None else None
     columns = _explained_rows(
-        all_households, starts, live_fired, score_l, level_l, np.round(card.to_numpy(), 1),
-        None if prob is None else np.round(prob, 4), np.round(dims.to_numpy(), 1), dim_ids,
-        trig_of, raise_to, ind, facts, tfacts, helps, review, policy=policy, as_of=as_of,
+        all_households,
+        starts,
+        live_fired,
+        score_l,
+        level_l,
+        np.round(card.to_numpy(), 1),
+        None if prob is None else np.round(prob, 4),
+        np.round(dims.to_numpy(), 1),
+        dim_ids,
+        trig_of,
+        raise_to,
+        ind,
+        facts,
+        tfacts,
+        helps,
+        review,
+        policy=policy,
+        as_of=as_of,
         used_model=used_model,
-        rule=policy.combination.rule if prob is not None else "scorecard_only")  # fmt: skip
+        rule=policy.combination.rule if prob is not None else "scorecard_only",
+    )
     out = pd.DataFrame({c: columns[c] for c in HOUSEHOLD_COLUMNS})
     counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
     return MonitorResult(
@@ -282,9 +349,29 @@ def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def _explained_rows(all_households, starts, live_fired, score_l, level_l, card, prob, dims,
-                    dim_ids, trig_of, raise_to, ind, facts, tfacts, helps, review, *, policy,
-                    as_of, used_model, rule) -> dict[str, list]:  # fmt: skip
+def _explained_rows(
+    all_households,
+    starts,
+    live_fired,
+    score_l,
+    level_l,
+    card,
+    prob,
+    dims,
+    dim_ids,
+    trig_of,
+    raise_to,
+    ind,
+    facts,
+    tfacts,
+    helps,
+    review,
+    *,
+    policy,
+    as_of,
+    used_model,
+    rule,
+) -> dict[str, list]:
     """The output columns, a row per household. Households below every band that hold no
     help (most of them) are shown to nobody: their row has the reasons by id and no
     explanation (building one would cost more than the rest of the scoring). The others
@@ -299,8 +386,11 @@ def _explained_rows(all_households, starts, live_fired, score_l, level_l, card, 
     reasons = [ids[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
     suppressed: list[list] = [[] for _ in range(n_rows)]
     explanations: list[dict | None] = [None] * n_rows
-    shown_rows = [n for n, (hukou, level) in enumerate(zip(all_households, level_l, strict=True))
-                  if level is not None or hukou in helps]  # fmt: skip
+    shown_rows = [
+        n
+        for n, (hukou, level) in enumerate(zip(all_households, level_l, strict=True))
+        if level is not None or hukou in helps
+    ]
     if shown_rows:
         v = live_fired["value"]
         values = v.astype(object).where(v.notna(), None).tolist()
@@ -315,11 +405,14 @@ def _explained_rows(all_households, starts, live_fired, score_l, level_l, card, 
         for r in range(starts[n], starts[n + 1]):
             i = ind[ids[r]]
             entry = {
-                "id": i.id, "dimension": i.dimension, "points": i.points,
+                "id": i.id,
+                "dimension": i.dimension,
+                "points": i.points,
                 "value": None if values[r] is None else int(values[r]),
-                "onset": onsets[r], "facts_total": int(totals[r]),
+                "onset": onsets[r],
+                "facts_total": int(totals[r]),
                 "facts": facts.get((hukou, i.id), []),
-            }  # fmt: skip
+            }
             if sups[r] is None:
                 live.append(i.id)
                 shown.append(entry)
@@ -341,21 +434,29 @@ def _explained_rows(all_households, starts, live_fired, score_l, level_l, card, 
             "dimensions": {d: {"points": dim_points[n][d], "cap": caps[d]} for d in dim_ids},
             "indicators": shown,
             "suppressed": hidden,
-            "trigger": None if tid is None else {
-                "id": tid, "raise_to": raise_to[tid], "facts": tfacts.get((hukou, tid), [])},
+            "trigger": None
+            if tid is None
+            else {"id": tid, "raise_to": raise_to[tid], "facts": tfacts.get((hukou, tid), [])},
             "helps": dict(sorted(helps[hukou].items())) if hukou in helps else {},
             "help_review": hukou in review,
-        }  # fmt: skip
+        }
     return {
-        "hukou_no": all_households, "score": score_l, "level": level_l, "scorecard_score": card_l,
-        "model_probability": prob_l, "dimensions": dim_points, "reasons": reasons,
-        "suppressed": suppressed, "trigger": [trig_of.get(h) for h in all_households],
+        "hukou_no": all_households,
+        "score": score_l,
+        "level": level_l,
+        "scorecard_score": card_l,
+        "model_probability": prob_l,
+        "dimensions": dim_points,
+        "reasons": reasons,
+        "suppressed": suppressed,
+        "trigger": [trig_of.get(h) for h in all_households],
         "explanation": explanations,
-    }  # fmt: skip
+    }
 
 
-def _counts(out: pd.DataFrame, dims: np.ndarray, tables: IndicatorTables,
-            policy: Policy) -> dict[str, Any]:  # fmt: skip
+def _counts(
+    out: pd.DataFrame, dims: np.ndarray, tables: IndicatorTables, policy: Policy
+) -> dict[str, Any]:
     is_warned = out["level"].notna().to_numpy()
     warned, warned_dims = out[is_warned], dims[is_warned]
     rows = tables.household_rows(warned["hukou_no"])
@@ -365,14 +466,22 @@ def _counts(out: pd.DataFrame, dims: np.ndarray, tables: IndicatorTables,
         "households_with_indicators": int(len(out)),
         "warnings": int(len(warned)),
         "by_level": {b.level: int((warned["level"] == b.level).sum()) for b in policy.bands},
-        "by_dimension": {d.id: int((warned_dims[:, n] > 0).sum())
-                         for n, d in enumerate(policy.dimensions)},
-        "by_street": {str(k): int(v) for k, v in
-                      pd.Series(street, dtype=object).fillna("").value_counts().sort_index().items()},
-        "indicators_fired": {i: int(n) for i, n in
-                             tables.fired["indicator"].value_counts().sort_index().items()},
+        "by_dimension": {
+            d.id: int((warned_dims[:, n] > 0).sum()) for n, d in enumerate(policy.dimensions)
+        },
+        "by_street": {
+            str(k): int(v)
+            for k, v in pd.Series(street, dtype=object)
+            .fillna("")
+            .value_counts()
+            .sort_index()
+            .items()
+        },
+        "indicators_fired": {
+            i: int(n) for i, n in tables.fired["indicator"].value_counts().sort_index().items()
+        },
         "triggers": int(out["trigger"].notna().sum()),
-    }  # fmt: skip
+    }
     return counts
 
 
@@ -387,8 +496,9 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
       (education spending is not in the feeds), valid 12 months (POLICY §4.1).
     Parameters missing from the policy switch the computed tag off."""
     feed_tags = tables.tags
-    held = {h for h, cats in tables.helps(as_of).items()
-            if {"dibao", "tekun", "dibian"} & set(cats)}  # fmt: skip
+    held = {
+        h for h, cats in tables.helps(as_of).items() if {"dibao", "tekun", "dibian"} & set(cats)
+    }
     hh = tables.households
     w = tables.income_window
     # households where an asset counter-indicator fired (indicators as codes: few distinct)
@@ -411,19 +521,28 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
     # parameters per area code (a handful), then one vectorised pass over the households
     acodes, areas = pd.factorize(hh["area_code"].fillna(""))
     params = {}
-    for name in ("dibao_standard", "dibian_multiplier", "previous_year_disposable_income",
-                 "gangxing_spending_share"):  # fmt: skip
+    for name in (
+        "dibao_standard",
+        "dibian_multiplier",
+        "previous_year_disposable_income",
+        "gangxing_spending_share",
+    ):
         per_area = [param(name, tables.area_lookup.get(a)) for a in areas]
-        params[name] = np.array([np.nan if v is None else float(v) for v in per_area],
-                                dtype=np.float64)[acodes]  # fmt: skip
+        params[name] = np.array(
+            [np.nan if v is None else float(v) for v in per_area], dtype=np.float64
+        )[acodes]
     std, mult = params["dibao_standard"], params["dibian_multiplier"]
     disp, share = params["previous_year_disposable_income"], params["gangxing_spending_share"]
     size = hh["size"].to_numpy(dtype=np.float64)
     income = hh["income"].to_numpy(dtype=np.float64)
     dibian = eligible & (std * size * w <= income) & (income < std * mult * size * w)
     yearly = income * 12 / w
-    gangxing = eligible & ~dibian & (yearly < disp * size) & (
-        hh["medical_spend"].to_numpy(dtype=np.float64) >= share * np.clip(yearly, 1, None))
+    gangxing = (
+        eligible
+        & ~dibian
+        & (yearly < disp * size)
+        & (hh["medical_spend"].to_numpy(dtype=np.float64) >= share * np.clip(yearly, 1, None))
+    )
     # each living member of such a household gets the household's computed tag
     member_rows = tables.household_rows(tables.members["hukou_no"])
     found = member_rows >= 0
@@ -434,10 +553,19 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
         tagged[category] = tables.members[pick]
     out = feed_tags[["person_key", "hukou_no", "category", "valid_from", "valid_to", "source"]]
     gangxing_to = as_of + dt.timedelta(days=GANGXING_VALID_DAYS - 1)
-    add = [m.assign(category=c, valid_from=as_of, valid_to=gangxing_to if c == "gangxing"
-                    else None, source="computed") for c, m in tagged.items() if len(m)]  # fmt: skip
+    add = [
+        m.assign(
+            category=c,
+            valid_from=as_of,
+            valid_to=gangxing_to if c == "gangxing" else None,
+            source="computed",
+        )
+        for c, m in tagged.items()
+        if len(m)
+    ]
     if add:
         out = pd.concat([out, *(a[list(out.columns)] for a in add)], ignore_index=True)
-    out = out.sort_values(["person_key", "category", "valid_from", "source"],
-                          kind="mergesort").reset_index(drop=True)  # fmt: skip
+    out = out.sort_values(
+        ["person_key", "category", "valid_from", "source"], kind="mergesort"
+    ).reset_index(drop=True)
     return out[list(TAG_COLUMNS)]

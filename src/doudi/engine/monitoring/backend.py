@@ -172,8 +172,11 @@ class SparkMonitorBackend(MonitorBackend):
     def register(self, name: str, df: pd.DataFrame) -> None:
         import pyarrow as pa
 
-        df = df.apply(lambda c: c.astype(object).where(c.notna(), None)
-                      if isinstance(c.dtype, pd.ArrowDtype) else c)  # fmt: skip
+        df = df.apply(
+            lambda c: (
+                c.astype(object).where(c.notna(), None) if isinstance(c.dtype, pd.ArrowDtype) else c
+            )
+        )
         table = pa.Table.from_pandas(df, preserve_index=False)
         sdf = self.spark.createDataFrame(df, schema=_spark_schema(table))
         sdf.createOrReplaceTempView(name)
@@ -219,8 +222,9 @@ def _spark_schema(table):
     return T.StructType([T.StructField(f.name, conv(f.type), True) for f in table.schema])
 
 
-def make_monitor_backend(name: str, lake, catalogue, *, spark=None, threads: int = 2, feeds=(),
-                         keyed=None):  # fmt: skip
+def make_monitor_backend(
+    name: str, lake, catalogue, *, spark=None, threads: int = 2, feeds=(), keyed=None
+):
     """``keyed``: the path of a keyed store (:mod:`.keyed`); DuckDB reads the feeds it still
     holds from it, Spark ignores it."""
     if name == "duckdb":

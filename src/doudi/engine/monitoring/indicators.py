@@ -55,21 +55,50 @@ from .policy import Indicator, Policy, Trigger
 # Kinds whose fired result has an onset (the newest fact's date): a household on a help that
 # answers the indicator is still warned when the onset is after the help's start. The other
 # kinds describe a standing state (age, income level, assets) and have no onset.
-DATED_KINDS = frozenset({
-    "income_stopped", "fangfanpin_monitored", "serious_illness", "chronic_disease",
-    "inpatient_stays", "medical_spending_share", "disability", "disabled_elderly_carers",
-    "unemployed_registered", "student_aid", "disaster", "earner_death",
-    "sudden_hospitalisation", "hardship_worker",
-})  # fmt: skip
+DATED_KINDS = frozenset(
+    {
+        "income_stopped",
+        "fangfanpin_monitored",
+        "serious_illness",
+        "chronic_disease",
+        "inpatient_stays",
+        "medical_spending_share",
+        "disability",
+        "disabled_elderly_carers",
+        "unemployed_registered",
+        "student_aid",
+        "disaster",
+        "earner_death",
+        "sudden_hospitalisation",
+        "hardship_worker",
+    }
+)
 
 FEEDS = (
-    "gongan_hukou", "weijian_death", "minzheng_death", "renshe_contribution",
-    "shuiwu_income_tax", "gongjijin_contribution", "renshe_pension", "renshe_unemployment",
-    "shichang_business", "budongchan_property", "gongan_vehicle", "nongye_fangfanpin",
-    "yibao_chronic", "weijian_diagnosis", "yibao_inpatient", "yibao_outpatient",
-    "canlian_disability", "jiaoyu_students", "jiaoyu_aid", "yingji_disaster",
-    "zonggonghui_hardship", "minzheng_recipients", "yibao_enrolment",
-)  # fmt: skip
+    "gongan_hukou",
+    "weijian_death",
+    "minzheng_death",
+    "renshe_contribution",
+    "shuiwu_income_tax",
+    "gongjijin_contribution",
+    "renshe_pension",
+    "renshe_unemployment",
+    "shichang_business",
+    "budongchan_property",
+    "gongan_vehicle",
+    "nongye_fangfanpin",
+    "yibao_chronic",
+    "weijian_diagnosis",
+    "yibao_inpatient",
+    "yibao_outpatient",
+    "canlian_disability",
+    "jiaoyu_students",
+    "jiaoyu_aid",
+    "yingji_disaster",
+    "zonggonghui_hardship",
+    "minzheng_recipients",
+    "yibao_enrolment",
+)
 FACT_COLUMNS = ("hukou_no", "value", "feed", "record_key", "fact_date", "amount", "label")
 CATEGORY_OF = {"低保": "dibao", "特困": "tekun", "低保边缘": "dibian", "临时救助": "temp_assist"}
 # categories a household can hold (tags from the assistance and 防返贫 feeds)
@@ -173,17 +202,20 @@ def _age(birth: str, on: str) -> str:
 # ------------------------------------------------------------------------------- base steps
 
 
-def base_steps(as_of: dt.date, *, override: bool, window: int, wage_window: int,
-               recent: tuple[int, ...]) -> list:  # fmt: skip
+def base_steps(
+    as_of: dt.date, *, override: bool, window: int, wage_window: int, recent: tuple[int, ...]
+) -> list:
     """The base tables, in order: (name, SQL). ``window``: the income window in months;
     ``wage_window``: how many months of wages are read; ``recent``: the windows (months, at
     most ``wage_window``) for which each person's wage months are counted
     (:func:`recent_windows`)."""
     d = _date(as_of)
     asof_int = as_of.year * 10000 + as_of.month * 100 + as_of.day
-    register = _records("gongan_hukou",
-                        "CAST(f.hukou_no AS VARCHAR) AS hukou_no, f.birth_date, f.relation, "
-                        "CAST(f.community_code AS VARCHAR) AS community_code, f.street_name")  # fmt: skip
+    register = _records(
+        "gongan_hukou",
+        "CAST(f.hukou_no AS VARCHAR) AS hukou_no, f.birth_date, f.relation, "
+        "CAST(f.community_code AS VARCHAR) AS community_code, f.street_name",
+    )
     if override:
         # the person's register record in that household first, else any of theirs (age
         # and relation still come from the register)
@@ -209,16 +241,26 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
         f"       count(CASE WHEN month >= '{_month(as_of, n)}' THEN 1 END) AS months_{n},\n"
         f"       max(CASE WHEN month >= '{_month(as_of, n)}' THEN month END) AS last_month_{n},\n"
         f"       max(CASE WHEN month >= '{_month(as_of, n)}' THEN wage END) AS max_wage_{n}"
-        for n in sorted(set(recent)))  # fmt: skip
+        for n in sorted(set(recent))
+    )
     wage_feeds = [  # one wage as each department sees it, from month w0 to month m1
-        ("renshe_contribution", "f.month, f.wage_base AS amount",
-         f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL"),
-        ("shuiwu_income_tax", "f.period AS month, f.income AS amount",
-         f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
-         "AND f.income IS NOT NULL"),
-        ("gongjijin_contribution", "f.month, f.base AS amount",
-         f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL"),
-    ]  # fmt: skip
+        (
+            "renshe_contribution",
+            "f.month, f.wage_base AS amount",
+            f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL",
+        ),
+        (
+            "shuiwu_income_tax",
+            "f.period AS month, f.income AS amount",
+            f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
+            "AND f.income IS NOT NULL",
+        ),
+        (
+            "gongjijin_contribution",
+            "f.month, f.base AS amount",
+            f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL",
+        ),
+    ]
     # One group-by per feed (the feed is a constant, not a grouping key: smaller hash
     # tables). The months' record keys (long text) are not carried along: the income facts
     # take them per person and feed over the income window (m_wage_keys), the few fired
@@ -226,54 +268,77 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
     wage_rows = " UNION ALL ".join(
         f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount "
         f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
-        for feed, cols, where in wage_feeds)  # fmt: skip
+        for feed, cols, where in wage_feeds
+    )
     wage_keys = " UNION ALL ".join(
         f"SELECT person_key, '{feed}' AS feed, max(rk) AS rk "
         f"FROM ({_records(feed, cols, where)}) AS w WHERE month >= '{m0}' GROUP BY person_key"
-        for feed, cols, where in wage_feeds)  # fmt: skip
+        for feed, cols, where in wage_feeds
+    )
     wage_raw = " UNION ALL ".join(
         f"SELECT person_key, '{feed}' AS feed, month, rk FROM ({_records(feed, cols, where)}) AS w"
-        for feed, cols, where in wage_feeds)  # fmt: skip
-    other_rows = " UNION ALL ".join([
-        _records("shuiwu_income_tax",
-                 "'shuiwu_income_tax' AS feed, f.period AS month, f.income AS amount, "
-                 "CAST(f.period || '-01' AS DATE) AS fact_date, f.item AS label",
-                 f"f.item <> '工资薪金所得' AND f.period >= '{m0}' AND f.period <= '{m1}' "
-                 "AND f.income IS NOT NULL"),
-        _records("renshe_pension",
-                 f"'renshe_pension' AS feed, f.start_month AS month, f.monthly_amount * {window}"
-                 " AS amount, CAST(f.start_month || '-01' AS DATE) AS fact_date, "
-                 "f.scheme AS label",
-                 f"f.status = '正常发放' AND f.start_month <= '{m1}' "
-                 "AND f.monthly_amount IS NOT NULL"),
-        _records("renshe_unemployment",
-                 f"'renshe_unemployment' AS feed, '' AS month, f.benefit * {window} AS amount, "
-                 "f.reg_date AS fact_date, 'benefit' AS label",
-                 f"f.benefit IS NOT NULL AND f.benefit > 0 AND f.reg_date <= {d} "
-                 f"AND f.reg_date > {_date(as_of - dt.timedelta(days=730))}"),
-    ])  # fmt: skip
-    deaths = " UNION ALL ".join([
-        _records("weijian_death", "'weijian_death' AS feed, f.death_date",
-                 f"f.death_date <= {d}"),
-        _records("minzheng_death", "'minzheng_death' AS feed, f.death_date",
-                 f"f.death_date <= {d}"),
-    ])  # fmt: skip
+        for feed, cols, where in wage_feeds
+    )
+    other_rows = " UNION ALL ".join(
+        [
+            _records(
+                "shuiwu_income_tax",
+                "'shuiwu_income_tax' AS feed, f.period AS month, f.income AS amount, "
+                "CAST(f.period || '-01' AS DATE) AS fact_date, f.item AS label",
+                f"f.item <> '工资薪金所得' AND f.period >= '{m0}' AND f.period <= '{m1}' "
+                "AND f.income IS NOT NULL",
+            ),
+            _records(
+                "renshe_pension",
+                f"'renshe_pension' AS feed, f.start_month AS month, f.monthly_amount * {window}"
+                " AS amount, CAST(f.start_month || '-01' AS DATE) AS fact_date, "
+                "f.scheme AS label",
+                f"f.status = '正常发放' AND f.start_month <= '{m1}' "
+                "AND f.monthly_amount IS NOT NULL",
+            ),
+            _records(
+                "renshe_unemployment",
+                f"'renshe_unemployment' AS feed, '' AS month, f.benefit * {window} AS amount, "
+                "f.reg_date AS fact_date, 'benefit' AS label",
+                f"f.benefit IS NOT NULL AND f.benefit > 0 AND f.reg_date <= {d} "
+                f"AND f.reg_date > {_date(as_of - dt.timedelta(days=730))}",
+            ),
+        ]
+    )
+    deaths = " UNION ALL ".join(
+        [
+            _records(
+                "weijian_death", "'weijian_death' AS feed, f.death_date", f"f.death_date <= {d}"
+            ),
+            _records(
+                "minzheng_death", "'minzheng_death' AS feed, f.death_date", f"f.death_date <= {d}"
+            ),
+        ]
+    )
     return [
         ("m_register", register),
         ("m_members_raw", members),
-        ("m_deaths", f"""
+        (
+            "m_deaths",
+            f"""
 SELECT person_key, death_date, feed, rk FROM (
   SELECT *, row_number() OVER (PARTITION BY person_key ORDER BY death_date, feed, rk) AS rn
-  FROM ({deaths}) AS x) AS y WHERE rn = 1"""),
-        ("m_members", f"""
+  FROM ({deaths}) AS x) AS y WHERE rn = 1""",
+        ),
+        (
+            "m_members",
+            f"""
 SELECT m.person_key, m.hukou_no, m.record_key, m.relation, m.community_code, m.street_name,
        m.birth_date, d.death_date, d.feed AS death_feed, d.rk AS death_rk,
        d.death_date IS NULL AS alive,
        CASE WHEN m.birth_date IS NULL THEN NULL ELSE
          CAST(floor(({asof_int} - (year(m.birth_date) * 10000 + month(m.birth_date) * 100
                                     + day(m.birth_date))) / 10000) AS BIGINT) END AS age
-FROM m_members_raw AS m LEFT JOIN m_deaths AS d ON d.person_key = m.person_key"""),
-        ("m_hh", """
+FROM m_members_raw AS m LEFT JOIN m_deaths AS d ON d.person_key = m.person_key""",
+        ),
+        (
+            "m_hh",
+            """
 SELECT hukou_no,
        sum(CASE WHEN alive THEN 1 ELSE 0 END) AS size,
        sum(CASE WHEN alive AND age < 18 THEN 1 ELSE 0 END) AS n_minor,
@@ -286,26 +351,35 @@ SELECT hukou_no,
                 min(community_code)) AS area_code,
        coalesce(max(CASE WHEN relation = '户主' THEN street_name END),
                 min(street_name)) AS street
-FROM m_members GROUP BY hukou_no"""),
+FROM m_members GROUP BY hukou_no""",
+        ),
         ("m_wage_raw", wage_raw),  # a view: the wage feeds' rows, read where used
         # one row per person, feed and month: the month's wage as that department saw it
         ("m_wage_rows", wage_rows),
         ("m_wage_keys", wage_keys),
         # the month's wage: the largest of the departments' views of it
-        ("m_wage_months", """
-SELECT person_key, month, max(amount) AS wage FROM m_wage_rows GROUP BY person_key, month"""),
+        (
+            "m_wage_months",
+            """
+SELECT person_key, month, max(amount) AS wage FROM m_wage_rows GROUP BY person_key, month""",
+        ),
         # a person's wage months, summed up once for the steps that need them: the income
         # window's total and months; per recent window the months, the latest and the best;
         # the latest month of all
-        ("m_wage_person", f"""
+        (
+            "m_wage_person",
+            f"""
 SELECT person_key,
        sum(CASE WHEN month >= '{m0}' THEN wage END) AS wage_sum,
        count(CASE WHEN month >= '{m0}' THEN 1 END) AS wage_n,
 {per_window},
        max(month) AS last_month
-FROM m_wage_months GROUP BY person_key"""),
+FROM m_wage_months GROUP BY person_key""",
+        ),
         ("m_other_income", other_rows),
-        ("m_income_facts", f"""
+        (
+            "m_income_facts",
+            f"""
 SELECT w.person_key, w.feed, k.rk, w.fact_date, w.amount, 'wage' AS label FROM (
   SELECT person_key, feed, max(CAST(month || '-01' AS DATE)) AS fact_date,
          CAST(floor(sum(amount) / {window}) AS BIGINT) AS amount
@@ -313,29 +387,46 @@ SELECT w.person_key, w.feed, k.rk, w.fact_date, w.amount, 'wage' AS label FROM (
 JOIN m_wage_keys AS k ON k.person_key = w.person_key AND k.feed = w.feed
 UNION ALL
 SELECT person_key, feed, rk, fact_date, CAST(floor(amount / {window}) AS BIGINT) AS amount,
-       label FROM m_other_income"""),
-        ("m_income", """
+       label FROM m_other_income""",
+        ),
+        (
+            "m_income",
+            """
 SELECT m.hukou_no, sum(coalesce(w.wage_sum, 0)) + sum(coalesce(o.other, 0)) AS income
 FROM m_members AS m
 LEFT JOIN m_wage_person AS w ON w.person_key = m.person_key
 LEFT JOIN (SELECT person_key, sum(amount) AS other FROM m_other_income
            GROUP BY person_key) AS o ON o.person_key = m.person_key
-WHERE m.alive GROUP BY m.hukou_no"""),
+WHERE m.alive GROUP BY m.hukou_no""",
+        ),
         # 12 months' out-of-pocket medical spending of every member, inpatient and outpatient
-        ("m_medical", f"""
+        (
+            "m_medical",
+            f"""
 SELECT m.hukou_no, sum(x.self_pay) AS spend,
        sum(CASE WHEN x.kind = 'in' THEN x.self_pay END) AS inpatient_self_pay,
        count(DISTINCT CASE WHEN x.kind = 'in' THEN x.rk END) AS n_inpatient,
        sum(CASE WHEN x.kind = 'out' THEN x.self_pay END) AS outpatient_self_pay FROM ({
-    _records("yibao_inpatient", "'in' AS kind, f.self_pay",
-             f"f.settle_date <= {d} AND f.settle_date > {_date(as_of - dt.timedelta(days=365))}"
-             " AND f.self_pay IS NOT NULL")}
+                _records(
+                    "yibao_inpatient",
+                    "'in' AS kind, f.self_pay",
+                    f"f.settle_date <= {d} AND f.settle_date > {_date(as_of - dt.timedelta(days=365))}"
+                    " AND f.self_pay IS NOT NULL",
+                )
+            }
   UNION ALL {
-    _records("yibao_outpatient", "'out' AS kind, f.self_pay",
-             f"f.visit_date <= {d} AND f.visit_date > {_date(as_of - dt.timedelta(days=365))}"
-             " AND f.self_pay IS NOT NULL")}) AS x
-JOIN m_members AS m ON m.person_key = x.person_key GROUP BY m.hukou_no"""),
-        ("m_earn", f"""
+                _records(
+                    "yibao_outpatient",
+                    "'out' AS kind, f.self_pay",
+                    f"f.visit_date <= {d} AND f.visit_date > {_date(as_of - dt.timedelta(days=365))}"
+                    " AND f.self_pay IS NOT NULL",
+                )
+            }) AS x
+JOIN m_members AS m ON m.person_key = x.person_key GROUP BY m.hukou_no""",
+        ),
+        (
+            "m_earn",
+            f"""
 SELECT m.hukou_no, max(w.avg_wage) AS best_wage, max(o.pension) AS best_pension
 FROM m_members AS m
 LEFT JOIN (SELECT person_key, CAST(floor(wage_sum / wage_n) AS BIGINT) AS avg_wage
@@ -343,16 +434,22 @@ LEFT JOIN (SELECT person_key, CAST(floor(wage_sum / wage_n) AS BIGINT) AS avg_wa
 LEFT JOIN (SELECT person_key, CAST(floor(max(amount) / {window}) AS BIGINT) AS pension
            FROM m_other_income WHERE feed = 'renshe_pension' GROUP BY person_key) AS o
   ON o.person_key = m.person_key
-WHERE m.alive GROUP BY m.hukou_no"""),
+WHERE m.alive GROUP BY m.hukou_no""",
+        ),
         ("m_profile", profile_sql(as_of)),
-        ("m_household", """
+        (
+            "m_household",
+            """
 SELECT h.*, coalesce(i.income, 0) AS income, coalesce(s.spend, 0) AS medical_spend,
        coalesce(e.best_wage, 0) AS best_wage, coalesce(e.best_pension, 0) AS best_pension,
-       """ + ", ".join(f"p.{c}" for c in PROFILE_COLUMNS) + """
+       """
+            + ", ".join(f"p.{c}" for c in PROFILE_COLUMNS)
+            + """
 FROM m_hh AS h LEFT JOIN m_income AS i ON i.hukou_no = h.hukou_no
 LEFT JOIN m_medical AS s ON s.hukou_no = h.hukou_no
 LEFT JOIN m_earn AS e ON e.hukou_no = h.hukou_no
-LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no"""),
+LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no""",
+        ),
         ("m_tags", _tags_sql(as_of)),
     ]
 
@@ -364,8 +461,11 @@ def recent_windows(policy: Policy, wage_window: int) -> tuple[int, ...]:
     """The windows (months) each person's wage months are counted for in ``m_wage_person``:
     the profile's, and each stopped-income indicator's or trigger's (at most
     ``wage_window``)."""
-    stopped = [min(int(i.params["window_months"]), wage_window)
-               for i in (*policy.indicators, *policy.triggers) if i.kind == "income_stopped"]
+    stopped = [
+        min(int(i.params["window_months"]), wage_window)
+        for i in (*policy.indicators, *policy.triggers)
+        if i.kind == "income_stopped"
+    ]
     return tuple(sorted({PROFILE_MONTHS, *stopped}))
 
 
@@ -375,18 +475,47 @@ def recent_windows(policy: Policy, wage_window: int) -> tuple[int, ...]:
 # schooling, the union's and the disaster office's files, subsidised medical enrolment. Which
 # of them matter, and how much, the model learns from home-visit outcomes.
 PROFILE_COLUMNS = (
-    "n_homes", "max_home_price", "n_vehicles", "max_vehicle_price", "n_business", "n_fund",
-    "max_month_wage", "n_earners_3m", "wage_months", "pension_sum", "pension_min",
-    "n_resident_pension", "inpatient_self_pay", "n_inpatient", "outpatient_self_pay",
-    "n_serious", "days_since_diagnosis", "n_disabled", "min_disability_grade",
-    "days_since_disability", "days_since_unemployment", "max_unemployment_benefit",
-    "n_students", "aid_level", "n_hardship_worker", "max_disaster_loss", "n_subsidised",
+    "n_homes",
+    "max_home_price",
+    "n_vehicles",
+    "max_vehicle_price",
+    "n_business",
+    "n_fund",
+    "max_month_wage",
+    "n_earners_3m",
+    "wage_months",
+    "pension_sum",
+    "pension_min",
+    "n_resident_pension",
+    "inpatient_self_pay",
+    "n_inpatient",
+    "outpatient_self_pay",
+    "n_serious",
+    "days_since_diagnosis",
+    "n_disabled",
+    "min_disability_grade",
+    "days_since_disability",
+    "days_since_unemployment",
+    "max_unemployment_benefit",
+    "n_students",
+    "aid_level",
+    "n_hardship_worker",
+    "max_disaster_loss",
+    "n_subsidised",
     "n_enrolled",
-)  # fmt: skip
+)
 # missing when the household has no such record (not zero)
-PROFILE_MISSING = ("days_since_diagnosis", "days_since_disability", "days_since_unemployment",
-                   "pension_min", "min_disability_grade", "max_unemployment_benefit",
-                   "max_home_price", "max_vehicle_price", "max_disaster_loss")  # fmt: skip
+PROFILE_MISSING = (
+    "days_since_diagnosis",
+    "days_since_disability",
+    "days_since_unemployment",
+    "pension_min",
+    "min_disability_grade",
+    "max_unemployment_benefit",
+    "max_home_price",
+    "max_vehicle_price",
+    "max_disaster_loss",
+)
 AID_LEVELS = {"一般困难": 1, "比较困难": 2, "特别困难": 3}
 
 
@@ -403,87 +532,127 @@ def profile_sql(as_of: dt.date) -> str:
 
     def per_household(rows: str, aggs: str) -> tuple[str, list[str]]:
         """(SQL per household, the columns it gives) from per-person rows of living members."""
-        return (f"SELECT m.hukou_no, {aggs} FROM ({rows}) AS x JOIN m_members AS m "
-                "ON m.person_key = x.person_key WHERE m.alive GROUP BY m.hukou_no",
-                re.findall(r" AS (\w+)(?=,|$)", aggs))
+        return (
+            f"SELECT m.hukou_no, {aggs} FROM ({rows}) AS x JOIN m_members AS m "
+            "ON m.person_key = x.person_key WHERE m.alive GROUP BY m.hukou_no",
+            re.findall(r" AS (\w+)(?=,|$)", aggs),
+        )
 
     parts = {
-        "homes": per_household(_records(
-            "budongchan_property", "f.price",
-            f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})"),
-            "count(DISTINCT rk) AS n_homes, max(price) AS max_home_price"),
-        "vehicles": per_household(_records(
-            "gongan_vehicle", "f.price",
-            f"coalesce(f.status, '') <> '注销' AND (f.register_date IS NULL OR "
-            f"f.register_date <= {d})"),
-            "count(DISTINCT rk) AS n_vehicles, max(price) AS max_vehicle_price"),
-        "business": per_household(_records(
-            "shichang_business", "f.status",
-            f"f.status = '存续' AND f.established <= {d}"),
-            "count(DISTINCT rk) AS n_business"),
+        "homes": per_household(
+            _records(
+                "budongchan_property",
+                "f.price",
+                f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})",
+            ),
+            "count(DISTINCT rk) AS n_homes, max(price) AS max_home_price",
+        ),
+        "vehicles": per_household(
+            _records(
+                "gongan_vehicle",
+                "f.price",
+                f"coalesce(f.status, '') <> '注销' AND (f.register_date IS NULL OR "
+                f"f.register_date <= {d})",
+            ),
+            "count(DISTINCT rk) AS n_vehicles, max(price) AS max_vehicle_price",
+        ),
+        "business": per_household(
+            _records(
+                "shichang_business", "f.status", f"f.status = '存续' AND f.established <= {d}"
+            ),
+            "count(DISTINCT rk) AS n_business",
+        ),
         "fund": per_household(
             "SELECT person_key FROM m_wage_rows WHERE feed = 'gongjijin_contribution' "
             f"AND month >= '{m12}' AND month <= '{m1}'",
-            "count(DISTINCT x.person_key) AS n_fund"),
+            "count(DISTINCT x.person_key) AS n_fund",
+        ),
         "wages": per_household(
             f"SELECT person_key, max_wage_{n} AS wage, months_{n} AS months, last_month_{n} "
             f"AS last_month FROM m_wage_person WHERE months_{n} > 0",
             f"max(wage) AS max_month_wage, count(DISTINCT CASE WHEN last_month >= '{m3}' "
-            "THEN x.person_key END) AS n_earners_3m, sum(months) AS wage_months"),
-        "pensions": per_household(_records(
-            "renshe_pension", "f.monthly_amount, f.scheme",
-            f"f.status = '正常发放' AND f.start_month <= '{m1}' AND f.monthly_amount IS NOT NULL"),
+            "THEN x.person_key END) AS n_earners_3m, sum(months) AS wage_months",
+        ),
+        "pensions": per_household(
+            _records(
+                "renshe_pension",
+                "f.monthly_amount, f.scheme",
+                f"f.status = '正常发放' AND f.start_month <= '{m1}' AND f.monthly_amount IS NOT NULL",
+            ),
             "sum(monthly_amount) AS pension_sum, min(monthly_amount) AS pension_min, "
             "count(DISTINCT CASE WHEN scheme = '城乡居民' THEN x.person_key END) "
-            "AS n_resident_pension"),
+            "AS n_resident_pension",
+        ),
         # the medical step already read both settlement feeds for the same 12 months
-        "medical": ("SELECT hukou_no, inpatient_self_pay, n_inpatient, outpatient_self_pay "
-                    "FROM m_medical", ["inpatient_self_pay", "n_inpatient", "outpatient_self_pay"]),
-        "serious": per_household(_records(
-            "yibao_chronic", "f.category",
-            f"f.category IN ('重特大疾病', '特殊病') AND f.approve_date <= {d} "
-            f"AND (f.valid_until IS NULL OR f.valid_until >= {d})"),
-            "count(DISTINCT x.person_key) AS n_serious"),
-        "diagnosis": per_household(_records(
-            "weijian_diagnosis", "f.diagnosis_date", f"f.diagnosis_date <= {d}"),
-            f"{days('max(diagnosis_date)')} AS days_since_diagnosis"),
-        "disability": per_household(_records(
-            "canlian_disability", "f.disability_grade, f.issue_date",
-            f"f.issue_date IS NULL OR f.issue_date <= {d}"),
+        "medical": (
+            "SELECT hukou_no, inpatient_self_pay, n_inpatient, outpatient_self_pay FROM m_medical",
+            ["inpatient_self_pay", "n_inpatient", "outpatient_self_pay"],
+        ),
+        "serious": per_household(
+            _records(
+                "yibao_chronic",
+                "f.category",
+                f"f.category IN ('重特大疾病', '特殊病') AND f.approve_date <= {d} "
+                f"AND (f.valid_until IS NULL OR f.valid_until >= {d})",
+            ),
+            "count(DISTINCT x.person_key) AS n_serious",
+        ),
+        "diagnosis": per_household(
+            _records("weijian_diagnosis", "f.diagnosis_date", f"f.diagnosis_date <= {d}"),
+            f"{days('max(diagnosis_date)')} AS days_since_diagnosis",
+        ),
+        "disability": per_household(
+            _records(
+                "canlian_disability",
+                "f.disability_grade, f.issue_date",
+                f"f.issue_date IS NULL OR f.issue_date <= {d}",
+            ),
             "count(DISTINCT x.person_key) AS n_disabled, min(disability_grade) AS "
-            f"min_disability_grade, {days('max(issue_date)')} AS days_since_disability"),
-        "unemployment": per_household(_records(
-            "renshe_unemployment", "f.reg_date, f.benefit", f"f.reg_date <= {d}"),
+            f"min_disability_grade, {days('max(issue_date)')} AS days_since_disability",
+        ),
+        "unemployment": per_household(
+            _records("renshe_unemployment", "f.reg_date, f.benefit", f"f.reg_date <= {d}"),
             f"{days('max(reg_date)')} AS days_since_unemployment, max(benefit) AS "
-            "max_unemployment_benefit"),
-        "students": per_household(_records(
-            "jiaoyu_students", "f.stage",
-            f"f.enrol_date IS NULL OR f.enrol_date <= {d}"),
-            "count(DISTINCT x.person_key) AS n_students"),
-        "aid": per_household(_records(
-            "jiaoyu_aid", f"CASE f.difficulty {aid} ELSE 0 END AS level",
-            f"f.grant_date <= {d} AND f.grant_date > {_date(as_of - dt.timedelta(days=730))}"),
-            "max(level) AS aid_level"),
-        "trade_union": per_household(_records(
-            "zonggonghui_hardship", "f.hardship_type", f"f.file_date <= {d}"),
-            "count(DISTINCT rk) AS n_hardship_worker"),
-        "disaster": per_household(_records(
-            "yingji_disaster", "f.loss",
-            f"f.disaster_date <= {d} AND f.disaster_date > {year}"),
-            "max(loss) AS max_disaster_loss"),
-        "enrolment": per_household(_records(
-            "yibao_enrolment", "f.subsidy",
-            f"f.enrol_date IS NULL OR f.enrol_date <= {d}"),
+            "max_unemployment_benefit",
+        ),
+        "students": per_household(
+            _records("jiaoyu_students", "f.stage", f"f.enrol_date IS NULL OR f.enrol_date <= {d}"),
+            "count(DISTINCT x.person_key) AS n_students",
+        ),
+        "aid": per_household(
+            _records(
+                "jiaoyu_aid",
+                f"CASE f.difficulty {aid} ELSE 0 END AS level",
+                f"f.grant_date <= {d} AND f.grant_date > {_date(as_of - dt.timedelta(days=730))}",
+            ),
+            "max(level) AS aid_level",
+        ),
+        "trade_union": per_household(
+            _records("zonggonghui_hardship", "f.hardship_type", f"f.file_date <= {d}"),
+            "count(DISTINCT rk) AS n_hardship_worker",
+        ),
+        "disaster": per_household(
+            _records(
+                "yingji_disaster", "f.loss", f"f.disaster_date <= {d} AND f.disaster_date > {year}"
+            ),
+            "max(loss) AS max_disaster_loss",
+        ),
+        "enrolment": per_household(
+            _records(
+                "yibao_enrolment", "f.subsidy", f"f.enrol_date IS NULL OR f.enrol_date <= {d}"
+            ),
             "count(DISTINCT CASE WHEN coalesce(subsidy, '无') <> '无' THEN x.person_key END) "
-            "AS n_subsidised, count(DISTINCT x.person_key) AS n_enrolled"),
+            "AS n_subsidised, count(DISTINCT x.person_key) AS n_enrolled",
+        ),
     }
-    joins = "\n".join(f"LEFT JOIN ({sql}) AS {name} ON {name}.hukou_no = h.hukou_no"
-                      for name, (sql, _) in parts.items())
+    joins = "\n".join(
+        f"LEFT JOIN ({sql}) AS {name} ON {name}.hukou_no = h.hukou_no"
+        for name, (sql, _) in parts.items()
+    )
     owner = {c: name for name, (_, columns) in parts.items() for c in columns}
     assert sorted(owner) == sorted(PROFILE_COLUMNS), sorted(owner)
     cols = ", ".join(f"{owner[c]}.{c}" for c in PROFILE_COLUMNS)
-    return f"SELECT h.hukou_no, {cols} FROM (SELECT DISTINCT hukou_no FROM m_members) AS h" \
-           f"\n{joins}"
+    return f"SELECT h.hukou_no, {cols} FROM (SELECT DISTINCT hukou_no FROM m_members) AS h\n{joins}"
 
 
 def _tags_sql(as_of: dt.date) -> str:
@@ -496,13 +665,12 @@ def _tags_sql(as_of: dt.date) -> str:
         "  WHEN f.status = '停保' THEN coalesce(f.end_date, f.start_date) "
         "  ELSE f.end_date END AS valid_to",
         f"f.start_date <= {d} AND f.category IS NOT NULL",
-    )  # fmt: skip
+    )
     fangfanpin = _records(
         "nongye_fangfanpin",
-        "'fangfanpin' AS category, f.identified_date AS valid_from, "
-        "CAST(NULL AS DATE) AS valid_to",
+        "'fangfanpin' AS category, f.identified_date AS valid_from, CAST(NULL AS DATE) AS valid_to",
         f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)",
-    )  # fmt: skip
+    )
     return f"""
 SELECT x.person_key, m.hukou_no, x.category, CAST(x.valid_from AS DATE) AS valid_from,
        CAST(x.valid_to AS DATE) AS valid_to, x.source, x.rk AS record_key FROM (
@@ -531,16 +699,18 @@ WHERE m.alive AND ({where}) AND ({fired})"""
 _DISTINCT_OF = {"count(DISTINCT person_key)": "person_key", "count(DISTINCT rk)": "rk"}
 
 
-def _person_facts(rows: str, value: str = "count(DISTINCT person_key)",
-                  having: str = "TRUE") -> str:
+def _person_facts(
+    rows: str, value: str = "count(DISTINCT person_key)", having: str = "TRUE"
+) -> str:
     """Facts from per-person feed rows ``rows`` (person_key, rk, feed, fact_date, amount,
     label) of living members; ``value`` (a distinct count of persons or records, or the sum
     of the amounts) is the household's, and ``having`` filters on it."""
     if value == "sum(amount)":
         rank, measure = "", "sum(y.amount) OVER (PARTITION BY y.hukou_no)"
     else:
-        rank = (f", dense_rank() OVER (PARTITION BY m.hukou_no ORDER BY x.{_DISTINCT_OF[value]})"
-                " AS dr")
+        rank = (
+            f", dense_rank() OVER (PARTITION BY m.hukou_no ORDER BY x.{_DISTINCT_OF[value]}) AS dr"
+        )
         measure = "max(y.dr) OVER (PARTITION BY y.hukou_no)"
     return f"""
 SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
@@ -557,8 +727,9 @@ def _person_count(rows: str, min_count: int) -> str:
     return _person_facts(rows, "count(DISTINCT person_key)", f"value >= {int(min_count)}")
 
 
-def indicator_sql(ind: Indicator | Trigger, as_of: dt.date, *, window: int,
-                  wage_window: int) -> str:
+def indicator_sql(
+    ind: Indicator | Trigger, as_of: dt.date, *, window: int, wage_window: int
+) -> str:
     """The facts of one indicator (or trigger): :data:`FACT_COLUMNS`."""
     p = ind.params
     d = _date(as_of)
@@ -572,22 +743,29 @@ def indicator_sql(ind: Indicator | Trigger, as_of: dt.date, *, window: int,
 SELECT hukou_no, value, 'gongan_hukou' AS feed, record_key, {d} AS fact_date, age AS amount,
        relation AS label FROM (
   SELECT m.*, count(*) OVER (PARTITION BY m.hukou_no) AS value FROM m_members AS m
-  WHERE m.alive AND m.age >= {int(p['min_age'])}) AS x
-WHERE value >= {int(p['min_count'])}"""
+  WHERE m.alive AND m.age >= {int(p["min_age"])}) AS x
+WHERE value >= {int(p["min_count"])}"""
     if k == "elderly_alone":
-        return _member_facts(f"h.size = 1 AND m.age >= {int(p['min_age'])}", "TRUE", "size",
-                             as_of)  # fmt: skip
+        return _member_facts(f"h.size = 1 AND m.age >= {int(p['min_age'])}", "TRUE", "size", as_of)
     if k == "elderly_only":
         a = int(p["min_age"])
         # every living member (at least two) of known age, all aged a or over
-        return _member_facts("TRUE", f"h.size >= 2 AND m.hukou_no IN (SELECT hukou_no FROM "
-                             f"m_members WHERE alive GROUP BY hukou_no HAVING sum(CASE WHEN "
-                             f"age >= {a} THEN 1 ELSE 0 END) = count(*))", "size", as_of)  # fmt: skip
+        return _member_facts(
+            "TRUE",
+            f"h.size >= 2 AND m.hukou_no IN (SELECT hukou_no FROM "
+            f"m_members WHERE alive GROUP BY hukou_no HAVING sum(CASE WHEN "
+            f"age >= {a} THEN 1 ELSE 0 END) = count(*))",
+            "size",
+            as_of,
+        )
     if k == "dependency_ratio":
         pct = round(float(p["min_ratio"]) * 100)
-        return _member_facts("m.age < 18 OR m.age >= 60",
-                             f"h.n_working > 0 AND (h.n_minor + h.n_elderly) * 100 >= "
-                             f"{pct} * h.n_working", "n_working", as_of)  # fmt: skip
+        return _member_facts(
+            "m.age < 18 OR m.age >= 60",
+            f"h.n_working > 0 AND (h.n_minor + h.n_elderly) * 100 >= {pct} * h.n_working",
+            "n_working",
+            as_of,
+        )
     if k == "minors_without_carer":
         return _member_facts("m.age < 18", "h.n_minor > 0 AND h.n_working = 0", "n_minor", as_of)
     if k == "income_below_line":
@@ -627,110 +805,135 @@ SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
                  max_wage_{n} AS last_wage FROM m_wage_person WHERE months_{n} > 0) AS s
         JOIN m_members AS m ON m.person_key = s.person_key
         WHERE m.alive AND m.age >= 18 AND m.age < 60
-          AND s.months >= {int(p['min_prior_months'])} AND s.last_month < '{gap_start}'
+          AND s.months >= {int(p["min_prior_months"])} AND s.last_month < '{gap_start}'
           AND NOT EXISTS (SELECT 1 FROM m_other_income AS o
                           WHERE o.person_key = s.person_key AND o.feed = 'renshe_pension')
        ) AS c
   JOIN m_wage_raw AS r ON r.person_key = c.person_key AND r.month = c.last_month) AS x
 WHERE rn = 1"""
     if k == "business_closed":
-        rows = _records("shichang_business",
-                        "'shichang_business' AS feed, f.established AS fact_date, "
-                        "CAST(NULL AS BIGINT) AS amount, f.status AS label",
-                        f"f.status IN ('注销', '吊销') AND f.established <= {d}")  # fmt: skip
+        rows = _records(
+            "shichang_business",
+            "'shichang_business' AS feed, f.established AS fact_date, "
+            "CAST(NULL AS BIGINT) AS amount, f.status AS label",
+            f"f.status IN ('注销', '吊销') AND f.established <= {d}",
+        )
         return _person_count(rows, 1)
     if k == "assets_property":
-        rows = _records("budongchan_property",
-                        "'budongchan_property' AS feed, f.reg_date AS fact_date, "
-                        "f.price AS amount, f.usage AS label",
-                        f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})")  # fmt: skip
+        rows = _records(
+            "budongchan_property",
+            "'budongchan_property' AS feed, f.reg_date AS fact_date, "
+            "f.price AS amount, f.usage AS label",
+            f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})",
+        )
         return _person_facts(rows, "count(DISTINCT rk)", f"value >= {int(p['min_units'])}")
     if k == "assets_vehicle":
-        rows = _records("gongan_vehicle",
-                        "'gongan_vehicle' AS feed, f.register_date AS fact_date, "
-                        "f.price AS amount, f.vehicle_type AS label",
-                        f"coalesce(f.status, '') <> '注销' AND f.price >= {int(p['min_price_fen'])}"
-                        f" AND (f.register_date IS NULL OR f.register_date <= {d})")  # fmt: skip
+        rows = _records(
+            "gongan_vehicle",
+            "'gongan_vehicle' AS feed, f.register_date AS fact_date, "
+            "f.price AS amount, f.vehicle_type AS label",
+            f"coalesce(f.status, '') <> '注销' AND f.price >= {int(p['min_price_fen'])}"
+            f" AND (f.register_date IS NULL OR f.register_date <= {d})",
+        )
         return _person_facts(rows, "count(DISTINCT rk)")
     if k == "assets_business":
-        rows = _records("shichang_business",
-                        "'shichang_business' AS feed, f.established AS fact_date, "
-                        "f.reg_capital AS amount, f.entity_type AS label",
-                        f"f.status = '存续' AND f.entity_type IN {_in(p['entity_types'])} "
-                        f"AND f.established <= {d}")  # fmt: skip
+        rows = _records(
+            "shichang_business",
+            "'shichang_business' AS feed, f.established AS fact_date, "
+            "f.reg_capital AS amount, f.entity_type AS label",
+            f"f.status = '存续' AND f.entity_type IN {_in(p['entity_types'])} "
+            f"AND f.established <= {d}",
+        )
         return _person_facts(rows, "count(DISTINCT rk)")
     if k == "fangfanpin_monitored":
-        rows = _records("nongye_fangfanpin",
-                        "'nongye_fangfanpin' AS feed, f.identified_date AS fact_date, "
-                        "f.per_capita_income AS amount, f.monitor_type AS label",
-                        f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)")  # fmt: skip
+        rows = _records(
+            "nongye_fangfanpin",
+            "'nongye_fangfanpin' AS feed, f.identified_date AS fact_date, "
+            "f.per_capita_income AS amount, f.monitor_type AS label",
+            f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)",
+        )
         return _person_count(rows, 1)
     if k == "serious_illness":
         rows = (
-            _records("yibao_chronic",
-                     "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
-                     "CAST(NULL AS BIGINT) AS amount, f.category AS label",
-                     f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
-                     f"AND (f.valid_until IS NULL OR f.valid_until >= {d})")
+            _records(
+                "yibao_chronic",
+                "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
+                "CAST(NULL AS BIGINT) AS amount, f.category AS label",
+                f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
+                f"AND (f.valid_until IS NULL OR f.valid_until >= {d})",
+            )
             + " UNION ALL "
-            + _records("weijian_diagnosis",
-                       "'weijian_diagnosis' AS feed, f.diagnosis_date AS fact_date, "
-                       "CAST(NULL AS BIGINT) AS amount, 'diagnosis' AS label",
-                       f"f.diagnosis_date <= {d} AND f.diagnosis_date > "
-                       f"{since(p['diagnosis_within_days'])}")
-        )  # fmt: skip
+            + _records(
+                "weijian_diagnosis",
+                "'weijian_diagnosis' AS feed, f.diagnosis_date AS fact_date, "
+                "CAST(NULL AS BIGINT) AS amount, 'diagnosis' AS label",
+                f"f.diagnosis_date <= {d} AND f.diagnosis_date > "
+                f"{since(p['diagnosis_within_days'])}",
+            )
+        )
         return _person_count(rows, 1)
     if k == "chronic_disease":
-        rows = _records("yibao_chronic",
-                        "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
-                        "CAST(NULL AS BIGINT) AS amount, f.category AS label",
-                        f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
-                        f"AND (f.valid_until IS NULL OR f.valid_until >= {d})")  # fmt: skip
+        rows = _records(
+            "yibao_chronic",
+            "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
+            "CAST(NULL AS BIGINT) AS amount, f.category AS label",
+            f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
+            f"AND (f.valid_until IS NULL OR f.valid_until >= {d})",
+        )
         return _person_count(rows, 1)
     if k == "inpatient_stays":
-        rows = _records("yibao_inpatient",
-                        "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
-                        "f.self_pay AS amount, 'inpatient' AS label",
-                        f"f.settle_date <= {d} AND f.settle_date > {since(p['window_days'])}")  # fmt: skip
+        rows = _records(
+            "yibao_inpatient",
+            "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
+            "f.self_pay AS amount, 'inpatient' AS label",
+            f"f.settle_date <= {d} AND f.settle_date > {since(p['window_days'])}",
+        )
         return _person_facts(rows, "count(DISTINCT rk)", f"value >= {int(p['min_stays'])}")
     if k == "medical_spending_share":
         bp = round(float(p["min_share"]) * 10000)
         days = int(p["window_days"])
         rows = (
-            _records("yibao_inpatient",
-                     "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
-                     "f.self_pay AS amount, 'inpatient' AS label",
-                     f"f.settle_date <= {d} AND f.settle_date > {since(days)} "
-                     "AND f.self_pay > 0")
+            _records(
+                "yibao_inpatient",
+                "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
+                "f.self_pay AS amount, 'inpatient' AS label",
+                f"f.settle_date <= {d} AND f.settle_date > {since(days)} AND f.self_pay > 0",
+            )
             + " UNION ALL "
             + "SELECT person_key, max(rk) AS rk, 'yibao_outpatient' AS feed, "
-              "max(fact_date) AS fact_date, sum(amount) AS amount, 'outpatient' AS label FROM ("
-            + _records("yibao_outpatient",
-                       "f.visit_date AS fact_date, f.self_pay AS amount",
-                       f"f.visit_date <= {d} AND f.visit_date > {since(days)} "
-                       "AND f.self_pay > 0")
+            "max(fact_date) AS fact_date, sum(amount) AS amount, 'outpatient' AS label FROM ("
+            + _records(
+                "yibao_outpatient",
+                "f.visit_date AS fact_date, f.self_pay AS amount",
+                f"f.visit_date <= {d} AND f.visit_date > {since(days)} AND f.self_pay > 0",
+            )
             + ") AS o GROUP BY person_key"
-        )  # fmt: skip
+        )
         # value: spending over the window in fen; fired when it is at least min_spend_fen and
         # at least min_share of the household's income over the same period.
         return f"""
 SELECT y.hukou_no, y.value, y.feed, y.record_key, y.fact_date, y.amount, y.label
 FROM ({_person_facts(rows, "sum(amount)")}) AS y
 JOIN m_household AS h ON h.hukou_no = y.hukou_no
-WHERE y.value >= {int(p['min_spend_fen'])}
+WHERE y.value >= {int(p["min_spend_fen"])}
   AND y.value * {window} * 365 * 10000 >= {bp} * h.income * {days} * 12"""
     if k in ("disability", "disabled_elderly_carers", "severe_disability_without_carer"):
-        rows = _records("canlian_disability",
-                        "'canlian_disability' AS feed, f.issue_date AS fact_date, "
-                        "f.disability_grade AS amount, f.disability_type AS label",
-                        f"f.disability_grade <= {int(p['max_grade'])} AND "
-                        f"(f.issue_date IS NULL OR f.issue_date <= {d})")  # fmt: skip
+        rows = _records(
+            "canlian_disability",
+            "'canlian_disability' AS feed, f.issue_date AS fact_date, "
+            "f.disability_grade AS amount, f.disability_type AS label",
+            f"f.disability_grade <= {int(p['max_grade'])} AND "
+            f"(f.issue_date IS NULL OR f.issue_date <= {d})",
+        )
         if k == "disability":
             return _person_count(rows, int(p["min_members"]))
         c = int(p["carer_min_age"])
         # other living members of the household, by age: carers of working age, older carers
-        cond = ("coalesce(o.young, 0) = 0 AND coalesce(o.old, 0) > 0"
-                if k == "disabled_elderly_carers" else "coalesce(o.young, 0) = 0")  # fmt: skip
+        cond = (
+            "coalesce(o.young, 0) = 0 AND coalesce(o.old, 0) > 0"
+            if k == "disabled_elderly_carers"
+            else "coalesce(o.young, 0) = 0"
+        )
         return f"""
 SELECT m.hukou_no, 1 AS value, x.feed, x.rk AS record_key, CAST(x.fact_date AS DATE)
        AS fact_date, CAST(x.amount AS BIGINT) AS amount, x.label
@@ -745,35 +948,43 @@ LEFT JOIN (SELECT d.person_key,
       GROUP BY d.person_key) AS o ON o.person_key = m.person_key
 WHERE m.alive AND {cond}"""
     if k == "unemployed_registered":
-        rows = _records("renshe_unemployment",
-                        "'renshe_unemployment' AS feed, f.reg_date AS fact_date, "
-                        "f.benefit AS amount, f.reason AS label",
-                        f"f.reg_date <= {d} AND f.reg_date > {since(p['within_days'])}")  # fmt: skip
+        rows = _records(
+            "renshe_unemployment",
+            "'renshe_unemployment' AS feed, f.reg_date AS fact_date, "
+            "f.benefit AS amount, f.reason AS label",
+            f"f.reg_date <= {d} AND f.reg_date > {since(p['within_days'])}",
+        )
         # still unemployed: no wage month after the registration month
-        rows = (f"SELECT u.* FROM ({rows}) AS u JOIN m_members AS m ON m.person_key = u.person_key"
-                " LEFT JOIN m_wage_person AS w ON w.person_key = u.person_key"
-                " WHERE m.age >= 18 AND m.age < 60 AND (w.last_month IS NULL OR"
-                " CAST(w.last_month || '-01' AS DATE) <= u.fact_date)")  # fmt: skip
+        rows = (
+            f"SELECT u.* FROM ({rows}) AS u JOIN m_members AS m ON m.person_key = u.person_key"
+            " LEFT JOIN m_wage_person AS w ON w.person_key = u.person_key"
+            " WHERE m.age >= 18 AND m.age < 60 AND (w.last_month IS NULL OR"
+            " CAST(w.last_month || '-01' AS DATE) <= u.fact_date)"
+        )
         return _person_count(rows, 1)
     if k == "students":
-        rows = _records("jiaoyu_students",
-                        "'jiaoyu_students' AS feed, f.enrol_date AS fact_date, "
-                        "CAST(NULL AS BIGINT) AS amount, f.stage AS label",
-                        f"f.stage IN {_in(p['stages'])} AND "
-                        f"(f.enrol_date IS NULL OR f.enrol_date <= {d})")  # fmt: skip
+        rows = _records(
+            "jiaoyu_students",
+            "'jiaoyu_students' AS feed, f.enrol_date AS fact_date, "
+            "CAST(NULL AS BIGINT) AS amount, f.stage AS label",
+            f"f.stage IN {_in(p['stages'])} AND (f.enrol_date IS NULL OR f.enrol_date <= {d})",
+        )
         return _person_count(rows, int(p["min_count"]))
     if k == "student_aid":
-        rows = _records("jiaoyu_aid",
-                        "'jiaoyu_aid' AS feed, f.grant_date AS fact_date, f.amount, "
-                        "f.difficulty AS label",
-                        f"f.grant_date <= {d} AND f.grant_date > {since(p['window_days'])}")  # fmt: skip
+        rows = _records(
+            "jiaoyu_aid",
+            "'jiaoyu_aid' AS feed, f.grant_date AS fact_date, f.amount, f.difficulty AS label",
+            f"f.grant_date <= {d} AND f.grant_date > {since(p['window_days'])}",
+        )
         return _person_count(rows, 1)
     if k in ("disaster", "disaster_home_lost"):
-        rows = _records("yingji_disaster",
-                        "'yingji_disaster' AS feed, f.disaster_date AS fact_date, f.loss AS amount,"
-                        " f.house_damage AS label",
-                        f"f.disaster_date <= {d} AND f.disaster_date > {since(p['window_days'])} "
-                        f"AND f.house_damage IN {_in(p['house_damage'])}")  # fmt: skip
+        rows = _records(
+            "yingji_disaster",
+            "'yingji_disaster' AS feed, f.disaster_date AS fact_date, f.loss AS amount,"
+            " f.house_damage AS label",
+            f"f.disaster_date <= {d} AND f.disaster_date > {since(p['window_days'])} "
+            f"AND f.house_damage IN {_in(p['house_damage'])}",
+        )
         return _person_count(rows, 1)
     if k in ("earner_death", "earner_death_with_minors"):
         minors = " AND h.n_minor > 0" if k == "earner_death_with_minors" else ""
@@ -787,17 +998,21 @@ LEFT JOIN m_wage_person AS w ON w.person_key = m.person_key
 WHERE NOT m.alive AND m.death_date > {before}{minors}
   AND (({age_at_death} >= 18 AND {age_at_death} < 60) OR w.person_key IS NOT NULL)"""
     if k == "sudden_hospitalisation":
-        rows = _records("yibao_inpatient",
-                        "'yibao_inpatient' AS feed, f.admission_date AS fact_date, "
-                        "f.self_pay AS amount, 'inpatient' AS label",
-                        f"f.admission_date <= {d} AND f.admission_date > "
-                        f"{since(p['window_days'])} AND f.self_pay >= {int(p['min_self_pay_fen'])}")  # fmt: skip
+        rows = _records(
+            "yibao_inpatient",
+            "'yibao_inpatient' AS feed, f.admission_date AS fact_date, "
+            "f.self_pay AS amount, 'inpatient' AS label",
+            f"f.admission_date <= {d} AND f.admission_date > "
+            f"{since(p['window_days'])} AND f.self_pay >= {int(p['min_self_pay_fen'])}",
+        )
         return _person_count(rows, 1)
     if k == "hardship_worker":
-        rows = _records("zonggonghui_hardship",
-                        "'zonggonghui_hardship' AS feed, f.file_date AS fact_date, "
-                        "f.monthly_income AS amount, f.hardship_type AS label",
-                        f"f.file_date <= {d} AND f.hardship_type IN {_in(p['hardship_types'])}")  # fmt: skip
+        rows = _records(
+            "zonggonghui_hardship",
+            "'zonggonghui_hardship' AS feed, f.file_date AS fact_date, "
+            "f.monthly_income AS amount, f.hardship_type AS label",
+            f"f.file_date <= {d} AND f.hardship_type IN {_in(p['hardship_types'])}",
+        )
         return _person_count(rows, 1)
     raise ValueError(f"no computation for kind {k!r}")  # pragma: no cover - policy validates
 
@@ -806,8 +1021,9 @@ WHERE NOT m.alive AND m.death_date > {before}{minors}
 
 
 def income_window(policy: Policy) -> int:
-    windows = [int(i.params["window_months"]) for i in policy.indicators
-               if i.kind == "income_below_line"]  # fmt: skip
+    windows = [
+        int(i.params["window_months"]) for i in policy.indicators if i.kind == "income_below_line"
+    ]
     return max(windows) if windows else DEFAULT_INCOME_WINDOW
 
 
@@ -834,10 +1050,17 @@ def line_table(policy: Policy, area_codes: dict[str, str], as_of: dt.date) -> pd
     return frame
 
 
-def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy: Policy,
-                       as_of: dt.date, households: pd.DataFrame | None = None,
-                       timings: dict | None = None, step_timings: dict | None = None,
-                       lazy_facts: bool = False) -> IndicatorTables:  # fmt: skip
+def compute_indicators(
+    backend: MonitorBackend,
+    persons: pd.DataFrame,
+    *,
+    policy: Policy,
+    as_of: dt.date,
+    households: pd.DataFrame | None = None,
+    timings: dict | None = None,
+    step_timings: dict | None = None,
+    lazy_facts: bool = False,
+) -> IndicatorTables:
     """Run every step on ``backend``; return the fired facts, triggers, households and tags.
 
     ``lazy_facts``: the indicator facts are not fetched now (most households are below every
@@ -853,21 +1076,38 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
     if set(FEEDS) - stored:
         backend.register("m_persons", persons_frame(persons))
     for feed in FEEDS:
-        backend.view(f"k_{feed}", f"SELECT * FROM keyed.{feed}" if feed in stored
-                     else keyed_relation_sql(feed, backend.record_keys[feed]))  # fmt: skip
+        backend.view(
+            f"k_{feed}",
+            f"SELECT * FROM keyed.{feed}"
+            if feed in stored
+            else keyed_relation_sql(feed, backend.record_keys[feed]),
+        )
     if households is not None:
-        backend.register("m_hh_override", pd.DataFrame({
-            "person_key": households["person_key"].astype("int64").to_numpy(),
-            "hukou_no": households["hukou_no"].astype(object).where(
-                households["hukou_no"].notna(), None).to_numpy(),
-        }))  # fmt: skip
+        backend.register(
+            "m_hh_override",
+            pd.DataFrame(
+                {
+                    "person_key": households["person_key"].astype("int64").to_numpy(),
+                    "hukou_no": households["hukou_no"]
+                    .astype(object)
+                    .where(households["hukou_no"].notna(), None)
+                    .to_numpy(),
+                }
+            ),
+        )
     window = income_window(policy)
     lookup: dict[str, str] = {}
-    wage_window = max([window, 12] + [int(i.params["window_months"]) for i in policy.indicators
-                                      if i.kind == "income_stopped"])  # fmt: skip
-    for name, sql in base_steps(as_of, override=households is not None, window=window,
-                                wage_window=wage_window,
-                                recent=recent_windows(policy, wage_window)):  # fmt: skip
+    wage_window = max(
+        [window, 12]
+        + [int(i.params["window_months"]) for i in policy.indicators if i.kind == "income_stopped"]
+    )
+    for name, sql in base_steps(
+        as_of,
+        override=households is not None,
+        window=window,
+        wage_window=wage_window,
+        recent=recent_windows(policy, wage_window),
+    ):
         if name == "m_household":
             codes = backend.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
             lookup = _area_codes(codes)
@@ -881,19 +1121,30 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
             step_timings[name] = round(time.perf_counter() - ts, 3)
     timings["base"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    facts, fired = _run_facts(backend, "m_facts", "indicator", policy.indicators, as_of,
-                              window, wage_window, fetch=not lazy_facts)  # fmt: skip
-    trig, _ = _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of,
-                         window, wage_window)  # fmt: skip
+    facts, fired = _run_facts(
+        backend,
+        "m_facts",
+        "indicator",
+        policy.indicators,
+        as_of,
+        window,
+        wage_window,
+        fetch=not lazy_facts,
+    )
+    trig, _ = _run_facts(
+        backend, "m_trigger_facts", "trigger", policy.triggers, as_of, window, wage_window
+    )
     timings["indicators"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     # sorted by the backend (text sorts by code point in DuckDB, Spark and Python alike)
     hh = backend.fetch_arrays("SELECT * FROM m_household ORDER BY hukou_no")
     tags = backend.fetch("SELECT * FROM m_tags")
-    members = backend.fetch_arrays("SELECT person_key, hukou_no FROM m_members WHERE alive "
-                                   "ORDER BY hukou_no, person_key")  # fmt: skip
-    members = pd.DataFrame({"person_key": ints(members["person_key"]),
-                            "hukou_no": texts(members["hukou_no"])})
+    members = backend.fetch_arrays(
+        "SELECT person_key, hukou_no FROM m_members WHERE alive ORDER BY hukou_no, person_key"
+    )
+    members = pd.DataFrame(
+        {"person_key": ints(members["person_key"]), "hukou_no": texts(members["hukou_no"])}
+    )
     timings["fetch"] = round(time.perf_counter() - t, 3)
     return IndicatorTables(
         facts=facts,
@@ -904,20 +1155,24 @@ def compute_indicators(backend: MonitorBackend, persons: pd.DataFrame, *, policy
         income_window=window,
         members=members.reset_index(drop=True),
         area_lookup=lookup,
-        fetch_facts=(lambda hs, lists=False: _fetch_facts(backend, "m_facts", "indicator", hs,
-                                                          lists=lists))
-        if lazy_facts else None,
+        fetch_facts=(
+            lambda hs, lists=False: _fetch_facts(backend, "m_facts", "indicator", hs, lists=lists)
+        )
+        if lazy_facts
+        else None,
     )
 
 
 def persons_frame(persons: pd.DataFrame) -> pd.DataFrame:
     """``source``, ``record_key``, ``person_key`` of identity resolution, as a backend takes
     them fastest."""
-    return pd.DataFrame({
-        "source": _strings(persons["source"]),
-        "record_key": _strings(persons["record_key"]),
-        "person_key": persons["person_key"].astype("int64").to_numpy(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "source": _strings(persons["source"]),
+            "record_key": _strings(persons["record_key"]),
+            "person_key": persons["person_key"].astype("int64").to_numpy(),
+        }
+    )
 
 
 def _strings(series: pd.Series):
@@ -941,42 +1196,61 @@ def _area_codes(codes) -> dict[str, str]:
     return out
 
 
-def _run_facts(backend: MonitorBackend, table: str, key: str, items, as_of: dt.date,
-               window: int, wage_window: int,
-               fetch: bool = True) -> tuple[pd.DataFrame | None, pd.DataFrame]:  # fmt: skip
+def _run_facts(
+    backend: MonitorBackend,
+    table: str,
+    key: str,
+    items,
+    as_of: dt.date,
+    window: int,
+    wage_window: int,
+    fetch: bool = True,
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """Facts of every indicator (or trigger) in one table; returns the distinct facts and
     the per-household summary (value, onset = newest fact date, fact count)."""
-    parts = [f"SELECT '{i.id}' AS {key}, {', '.join(FACT_COLUMNS)} FROM ("
-             f"{indicator_sql(i, as_of, window=window, wage_window=wage_window)}) AS s"
-             for i in items]  # fmt: skip
+    parts = [
+        f"SELECT '{i.id}' AS {key}, {', '.join(FACT_COLUMNS)} FROM ("
+        f"{indicator_sql(i, as_of, window=window, wage_window=wage_window)}) AS s"
+        for i in items
+    ]
     if not parts:
-        parts = [f"SELECT CAST(NULL AS VARCHAR) AS {key}, CAST(NULL AS VARCHAR) AS hukou_no, "
-                 "CAST(NULL AS BIGINT) AS value, CAST(NULL AS VARCHAR) AS feed, "
-                 "CAST(NULL AS VARCHAR) AS record_key, CAST(NULL AS DATE) AS fact_date, "
-                 "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"]
+        parts = [
+            f"SELECT CAST(NULL AS VARCHAR) AS {key}, CAST(NULL AS VARCHAR) AS hukou_no, "
+            "CAST(NULL AS BIGINT) AS value, CAST(NULL AS VARCHAR) AS feed, "
+            "CAST(NULL AS VARCHAR) AS record_key, CAST(NULL AS DATE) AS fact_date, "
+            "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"
+        ]
     backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
     facts = _fetch_facts(backend, table, key) if fetch else None
     summary = backend.fetch_arrays(
         f"SELECT hukou_no, {key}, max(value) AS value, CAST(max(fact_date) AS VARCHAR) AS onset,"
         f" count(*) AS facts FROM {table} GROUP BY hukou_no, {key} ORDER BY hukou_no, {key}"
-    )  # fmt: skip
+    )
     return facts, _normalise_summary(summary, key)
 
 
-def _fetch_facts(backend: MonitorBackend, table: str, key: str,
-                 households: list[str] | None = None, *,
-                 lists: bool = False) -> pd.DataFrame | dict[str, list]:  # fmt: skip
+def _fetch_facts(
+    backend: MonitorBackend,
+    table: str,
+    key: str,
+    households: list[str] | None = None,
+    *,
+    lists: bool = False,
+) -> pd.DataFrame | dict[str, list]:
     """The facts of ``table`` (of ``households`` only, when given), ordered; ``lists``: as
     columns of Python values."""
-    order = (f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
-             "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST")  # fmt: skip
+    order = (
+        f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
+        "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST"
+    )
     where = ""
     if households is not None:
-        backend.register(f"{table}_of", pd.DataFrame({"h_of": pd.Series(households,
-                                                                         dtype=object)}))
+        backend.register(f"{table}_of", pd.DataFrame({"h_of": pd.Series(households, dtype=object)}))
         where = f"WHERE hukou_no IN (SELECT h_of FROM {table}_of)"
-    sql = (f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
-           f"fact_date, amount, label FROM {table} {where} ORDER BY {order}")  # fmt: skip
+    sql = (
+        f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
+        f"fact_date, amount, label FROM {table} {where} ORDER BY {order}"
+    )
     if lists:
         return backend.fetch_lists(sql, ints=("value", "amount"))
     return _normalise_facts(backend.fetch(sql), key)
@@ -1016,27 +1290,32 @@ def texts(a) -> np.ndarray:
 
 def _normalise_facts(df: pd.DataFrame, key: str) -> pd.DataFrame:
     """Stable types, whichever backend produced the rows (already ordered by SQL)."""
-    return pd.DataFrame({
-        "hukou_no": df["hukou_no"].astype(str),
-        key: df[key].astype(str),
-        "value": pd.to_numeric(df["value"]).astype("Int64"),
-        "feed": objects(df["feed"]),
-        "record_key": objects(df["record_key"]),
-        "fact_date": objects(df["fact_date"]),
-        "amount": pd.to_numeric(df["amount"]).astype("Int64"),
-        "label": objects(df["label"]),
-    }).reset_index(drop=True)  # fmt: skip
+    return pd.DataFrame(
+        {
+            "hukou_no": df["hukou_no"].astype(str),
+            key: df[key].astype(str),
+            "value": pd.to_numeric(df["value"]).astype("Int64"),
+            "feed": objects(df["feed"]),
+            "record_key": objects(df["record_key"]),
+            "fact_date": objects(df["fact_date"]),
+            "amount": pd.to_numeric(df["amount"]).astype("Int64"),
+            "label": objects(df["label"]),
+        }
+    ).reset_index(drop=True)
 
 
 def _normalise_summary(cols: dict, key: str) -> pd.DataFrame:
     """Stable types from :meth:`~.backend.MonitorBackend.fetch_arrays` columns."""
-    return pd.DataFrame({
-        "hukou_no": texts(cols["hukou_no"]),
-        key: texts(cols[key]),
-        "value": ints(cols["value"], nullable=True),
-        "onset": objects(cols["onset"]),
-        "facts": ints(cols["facts"]),
-    }, copy=False)  # fmt: skip
+    return pd.DataFrame(
+        {
+            "hukou_no": texts(cols["hukou_no"]),
+            key: texts(cols[key]),
+            "value": ints(cols["value"], nullable=True),
+            "onset": objects(cols["onset"]),
+            "facts": ints(cols["facts"]),
+        },
+        copy=False,
+    )
 
 
 def _normalise_households(cols: dict) -> pd.DataFrame:
@@ -1053,8 +1332,18 @@ def _normalise_households(cols: dict) -> pd.DataFrame:
         return a if order is None else a[order]
 
     out: dict[str, object] = {"hukou_no": ordered(hukou)}
-    for c in ("size", "n_minor", "n_working", "n_elderly", "n_80", "n_deceased", "income",
-              "medical_spend", "best_wage", "best_pension"):  # fmt: skip
+    for c in (
+        "size",
+        "n_minor",
+        "n_working",
+        "n_elderly",
+        "n_80",
+        "n_deceased",
+        "income",
+        "medical_spend",
+        "best_wage",
+        "best_pension",
+    ):
         out[c] = ordered(ints(cols[c]))
     out["head_age"] = ordered(ints(cols["head_age"], nullable=True))
     for c in ("area_code", "street"):
@@ -1065,18 +1354,23 @@ def _normalise_households(cols: dict) -> pd.DataFrame:
 
 
 def _normalise_tags(df: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({
-        "person_key": pd.to_numeric(df["person_key"]).astype("int64"),
-        "hukou_no": df["hukou_no"].astype(object).where(df["hukou_no"].notna(), None),
-        "category": df["category"].astype(str),
-        "valid_from": pd.to_datetime(df["valid_from"]).dt.date,
-        "valid_to": pd.to_datetime(df["valid_to"]).dt.date.astype(object).where(
-            df["valid_to"].notna(), None),
-        "source": df["source"].astype(str),
-        "record_key": df["record_key"].astype(str),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "person_key": pd.to_numeric(df["person_key"]).astype("int64"),
+            "hukou_no": df["hukou_no"].astype(object).where(df["hukou_no"].notna(), None),
+            "category": df["category"].astype(str),
+            "valid_from": pd.to_datetime(df["valid_from"]).dt.date,
+            "valid_to": pd.to_datetime(df["valid_to"])
+            .dt.date.astype(object)
+            .where(df["valid_to"].notna(), None),
+            "source": df["source"].astype(str),
+            "record_key": df["record_key"].astype(str),
+        }
+    )
     temp = out["category"] == "temp_assist"
-    out.loc[temp, "valid_to"] = [d + dt.timedelta(days=TEMP_ASSIST_VALID_DAYS)
-                                 for d in out.loc[temp, "valid_from"]]  # fmt: skip
-    return out.sort_values(["person_key", "category", "valid_from", "source", "record_key"],
-                           kind="mergesort").reset_index(drop=True)  # fmt: skip
+    out.loc[temp, "valid_to"] = [
+        d + dt.timedelta(days=TEMP_ASSIST_VALID_DAYS) for d in out.loc[temp, "valid_from"]
+    ]
+    return out.sort_values(
+        ["person_key", "category", "valid_from", "source", "record_key"], kind="mergesort"
+    ).reset_index(drop=True)

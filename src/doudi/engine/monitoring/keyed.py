@@ -62,8 +62,9 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def build(lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEEDS,
-          threads: int = 2) -> dict[str, int]:  # fmt: skip
+def build(
+    lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEEDS, threads: int = 2
+) -> dict[str, int]:
     """Write the store for ``persons`` (``source``, ``record_key``, ``person_key``) and the
     lake's current deliveries to ``path`` (replaced whole, only once complete). Returns the
     rows stored per feed."""
@@ -82,17 +83,23 @@ def build(lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEE
         con.unregister("persons_df")
         con.execute(f"ATTACH {_quote(tmp)} AS keyed")
         count, key_sum = persons_fingerprint(persons)
-        con.execute(f"CREATE TABLE keyed.{MANIFEST} (feed VARCHAR, files VARCHAR, "
-                    "persons BIGINT, person_key_sum VARCHAR, format VARCHAR)")
+        con.execute(
+            f"CREATE TABLE keyed.{MANIFEST} (feed VARCHAR, files VARCHAR, "
+            "persons BIGINT, person_key_sum VARCHAR, format VARCHAR)"
+        )
         for feed in feeds:
             drop = _identifying(con, by_id[feed])
             exclude = f" EXCLUDE ({', '.join(drop)})" if drop else ""
-            con.execute(f"CREATE TABLE keyed.{feed} AS SELECT *{exclude} FROM "
-                        f"({keyed_relation_sql(feed, by_id[feed].record_key)}) AS k")
+            con.execute(
+                f"CREATE TABLE keyed.{feed} AS SELECT *{exclude} FROM "
+                f"({keyed_relation_sql(feed, by_id[feed].record_key)}) AS k"
+            )
             rows[feed] = con.execute(f"SELECT count(*) FROM keyed.{feed}").fetchone()[0]
             files = json.dumps([p.name for p in lake.files(feed)])
-            con.execute(f"INSERT INTO keyed.{MANIFEST} VALUES (?, ?, ?, ?, ?)",
-                        [feed, files, count, key_sum, FORMAT])
+            con.execute(
+                f"INSERT INTO keyed.{MANIFEST} VALUES (?, ?, ?, ?, ?)",
+                [feed, files, count, key_sum, FORMAT],
+            )
         con.execute("DETACH keyed")
     except BaseException:
         con.close()

@@ -40,10 +40,20 @@ from .indicators import HELP_CATEGORIES, PROFILE_COLUMNS
 FORMAT = "doudi-monitor-model/1"
 SEED = 20261129
 FEATURES = (
-    "income_per_head", "best_wage", "best_pension", "medical_spend", "size", "n_minor",
-    "n_working", "n_elderly", "n_deceased", "head_age",
-    *PROFILE_COLUMNS, *(f"holds_{c}" for c in HELP_CATEGORIES), "scorecard",
-)  # fmt: skip
+    "income_per_head",
+    "best_wage",
+    "best_pension",
+    "medical_spend",
+    "size",
+    "n_minor",
+    "n_working",
+    "n_elderly",
+    "n_deceased",
+    "head_age",
+    *PROFILE_COLUMNS,
+    *(f"holds_{c}" for c in HELP_CATEGORIES),
+    "scorecard",
+)
 
 
 class ModelError(ValueError):
@@ -58,9 +68,13 @@ def _estimator():
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
-        max_iter=200, learning_rate=0.08, max_leaf_nodes=15, min_samples_leaf=20,
-        l2_regularization=1.0, random_state=SEED,
-    )  # fmt: skip
+        max_iter=200,
+        learning_rate=0.08,
+        max_leaf_nodes=15,
+        min_samples_leaf=20,
+        l2_regularization=1.0,
+        random_state=SEED,
+    )
 
 
 def _xy(features: pd.DataFrame, outcomes) -> tuple[pd.DataFrame, np.ndarray]:
@@ -89,12 +103,17 @@ def train(features: pd.DataFrame, outcomes, *, min_outcomes: int = 1) -> tuple[b
 
     x, y = _xy(features, outcomes)
     n, pos = int(len(y)), int(y.sum())
-    evaluation: dict = {"outcomes": n, "confirmed": pos, "min_outcomes": int(min_outcomes),
-                        "features": list(x.columns)}  # fmt: skip
+    evaluation: dict = {
+        "outcomes": n,
+        "confirmed": pos,
+        "min_outcomes": int(min_outcomes),
+        "features": list(x.columns),
+    }
     if n < min_outcomes or pos == 0 or pos == n:
         evaluation["status"] = "off"
-        evaluation["reason"] = (f"{n} outcomes, {min_outcomes} needed" if n < min_outcomes
-                                else "outcomes all the same")  # fmt: skip
+        evaluation["reason"] = (
+            f"{n} outcomes, {min_outcomes} needed" if n < min_outcomes else "outcomes all the same"
+        )
         return None, evaluation
     folds = min(5, pos, n - pos)
     if folds >= 2:
@@ -102,13 +121,15 @@ def train(features: pd.DataFrame, outcomes, *, min_outcomes: int = 1) -> tuple[b
         p = cross_val_predict(_estimator(), x.to_numpy(), y, cv=cv, method="predict_proba")[:, 1]
         pred = p >= 0.5
         tp = int((pred & (y == 1)).sum())
-        evaluation.update({
-            "cv_folds": folds,
-            "roc_auc": round(float(roc_auc_score(y, p)), 4),
-            "average_precision": round(float(average_precision_score(y, p)), 4),
-            "precision_at_0_5": round(tp / max(int(pred.sum()), 1), 4),
-            "recall_at_0_5": round(tp / pos, 4),
-        })  # fmt: skip
+        evaluation.update(
+            {
+                "cv_folds": folds,
+                "roc_auc": round(float(roc_auc_score(y, p)), 4),
+                "average_precision": round(float(average_precision_score(y, p)), 4),
+                "precision_at_0_5": round(tp / max(int(pred.sum()), 1), 4),
+                "recall_at_0_5": round(tp / pos, 4),
+            }
+        )
     est = _estimator().fit(x.to_numpy(), y)  # by position: predict() orders the columns
     evaluation["status"] = "on"
     envelope = {

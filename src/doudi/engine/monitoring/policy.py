@@ -172,8 +172,16 @@ class Policy:
         errors: list[str] = []
         if not isinstance(d, dict):
             raise PolicyError(["policy: must be a mapping"])
-        known = {"dimensions", "indicators", "bands", "triggers", "suppression",
-                 "area_parameters", "combination", "model"}  # fmt: skip
+        known = {
+            "dimensions",
+            "indicators",
+            "bands",
+            "triggers",
+            "suppression",
+            "area_parameters",
+            "combination",
+            "model",
+        }
         for key in sorted(set(d) - known):
             errors.append(f"policy: unknown key {key!r}")
         dims = _dimensions(d.get("dimensions"), errors)
@@ -190,8 +198,9 @@ class Policy:
             for pname, typ in INDICATOR_KINDS.get(ind.kind, {}).items():
                 v = ind.params.get(pname)
                 if typ == RATE and isinstance(v, str) and v.strip() and v not in names:
-                    errors.append(f"indicator {ind.id!r}: param {pname!r} names no area "
-                                  f"parameter {v!r}")  # fmt: skip
+                    errors.append(
+                        f"indicator {ind.id!r}: param {pname!r} names no area parameter {v!r}"
+                    )
         for needed in ("dibao_standard",):
             if params and needed not in names:
                 errors.append(f"area_parameters: {needed!r} is required")
@@ -237,9 +246,10 @@ class Policy:
         area code prefix wins, then the latest ``effective_from`` on or before ``on``. Raises
         ``KeyError`` when none is in force."""
         candidates = [
-            p for p in self.area_parameters
+            p
+            for p in self.area_parameters
             if p.name == name and area_code.startswith(p.area_code) and p.effective_from <= on
-        ]  # fmt: skip
+        ]
         if not candidates:
             raise KeyError(f"no area parameter {name!r} in force for {area_code} on {on}")
         return max(candidates, key=lambda p: (len(p.area_code), p.effective_from))
@@ -277,8 +287,11 @@ def _str_field(item: dict, key: str, where: str, errors: list[str]) -> str:
 
 def _list_of_dicts(value: Any, section: str, errors: list[str], *, allow_empty=False) -> list:
     if not isinstance(value, list) or (not value and not allow_empty):
-        errors.append(f"{section}: must be a non-empty list" if not allow_empty
-                      else f"{section}: must be a list")  # fmt: skip
+        errors.append(
+            f"{section}: must be a non-empty list"
+            if not allow_empty
+            else f"{section}: must be a list"
+        )
         return []
     out = []
     for n, item in enumerate(value):
@@ -297,8 +310,9 @@ def _unique(ids: list[str], section: str, errors: list[str]) -> None:
         seen.add(i)
 
 
-def _check_params(kind: str, params: Any, spec: dict[str, str], where: str,
-                  errors: list[str]) -> dict:  # fmt: skip
+def _check_params(
+    kind: str, params: Any, spec: dict[str, str], where: str, errors: list[str]
+) -> dict:
     if not isinstance(params, dict):
         errors.append(f"{where}: params must be a mapping")
         return {}
@@ -317,9 +331,12 @@ def _check_params(kind: str, params: Any, spec: dict[str, str], where: str,
             or (typ == LIST and isinstance(v, list) and v and all(isinstance(x, str) for x in v))
         )
         if not ok:
-            what = {INT: "a whole number ≥ 0", FLOAT: "a number ≥ 0",
-                    LIST: "a non-empty list of strings",
-                    RATE: "a number ≥ 0 or an area parameter name"}[typ]  # fmt: skip
+            what = {
+                INT: "a whole number ≥ 0",
+                FLOAT: "a number ≥ 0",
+                LIST: "a non-empty list of strings",
+                RATE: "a number ≥ 0 or an area parameter name",
+            }[typ]
             errors.append(f"{where}: param {name!r} must be {what}")
     return dict(params)
 
@@ -330,14 +347,21 @@ def _dimensions(value, errors) -> list[Dimension]:
         where = f"dimensions[{n}]"
         did = _str_field(item, "id", where, errors)
         if did and did not in DIMENSIONS:
-            errors.append(f"{where}: unknown dimension {did!r} (expected one of "
-                          f"{', '.join(DIMENSIONS)})")  # fmt: skip
+            errors.append(
+                f"{where}: unknown dimension {did!r} (expected one of {', '.join(DIMENSIONS)})"
+            )
         cap = item.get("cap")
         if not _is_number(cap) or not 0 < cap <= 100:
             errors.append(f"{where}: cap must be a number in (0, 100]")
             cap = 0
-        out.append(Dimension(did, _str_field(item, "label_zh", where, errors),
-                             _str_field(item, "label_en", where, errors), float(cap)))  # fmt: skip
+        out.append(
+            Dimension(
+                did,
+                _str_field(item, "label_zh", where, errors),
+                _str_field(item, "label_en", where, errors),
+                float(cap),
+            )
+        )
     _unique([x.id for x in out], "dimensions", errors)
     missing = [x for x in DIMENSIONS if x not in {d.id for d in out}]
     if value and missing:
@@ -358,15 +382,24 @@ def _indicators(value, dim_ids: set[str], errors) -> list[Indicator]:
         if kind and kind not in INDICATOR_KINDS:
             errors.append(f"{where}: unknown kind {kind!r}")
         elif kind:
-            params = _check_params(kind, item.get("params", {}), INDICATOR_KINDS[kind], where,
-                                   errors)  # fmt: skip
+            params = _check_params(
+                kind, item.get("params", {}), INDICATOR_KINDS[kind], where, errors
+            )
         pts = item.get("points")
         if not _is_number(pts) or not -100 <= pts <= 100:
             errors.append(f"{where}: points must be a number in [-100, 100]")
             pts = 0
-        out.append(Indicator(iid, dim, kind, params, float(pts),
-                             _str_field(item, "label_zh", where, errors),
-                             _str_field(item, "label_en", where, errors)))  # fmt: skip
+        out.append(
+            Indicator(
+                iid,
+                dim,
+                kind,
+                params,
+                float(pts),
+                _str_field(item, "label_zh", where, errors),
+                _str_field(item, "label_en", where, errors),
+            )
+        )
     _unique([x.id for x in out], "indicators", errors)
     return out
 
@@ -380,8 +413,14 @@ def _bands(value, errors) -> list[Band]:
         if not _is_number(ms) or not 0 < ms <= 100:
             errors.append(f"{where}: min_score must be a number in (0, 100]")
             ms = 0
-        out.append(Band(level, _str_field(item, "label_zh", where, errors),
-                        _str_field(item, "label_en", where, errors), float(ms)))  # fmt: skip
+        out.append(
+            Band(
+                level,
+                _str_field(item, "label_zh", where, errors),
+                _str_field(item, "label_en", where, errors),
+                float(ms),
+            )
+        )
     _unique([b.level for b in out], "bands", errors)
     scores = [b.min_score for b in out]
     if any(a >= b for a, b in zip(scores, scores[1:], strict=False)):
@@ -399,14 +438,20 @@ def _triggers(value, levels: set[str], errors) -> list[Trigger]:
         if kind and kind not in TRIGGER_KINDS:
             errors.append(f"{where}: unknown kind {kind!r}")
         elif kind:
-            params = _check_params(kind, item.get("params", {}), TRIGGER_KINDS[kind], where,
-                                   errors)  # fmt: skip
+            params = _check_params(kind, item.get("params", {}), TRIGGER_KINDS[kind], where, errors)
         raise_to = _str_field(item, "raise_to", where, errors)
         if raise_to and raise_to not in levels:
             errors.append(f"{where}: raise_to {raise_to!r} is not a band level")
-        out.append(Trigger(tid, kind, params, raise_to,
-                           _str_field(item, "label_zh", where, errors),
-                           _str_field(item, "label_en", where, errors)))  # fmt: skip
+        out.append(
+            Trigger(
+                tid,
+                kind,
+                params,
+                raise_to,
+                _str_field(item, "label_zh", where, errors),
+                _str_field(item, "label_en", where, errors),
+            )
+        )
     _unique([t.id for t in out], "triggers", errors)
     return out
 
@@ -419,10 +464,14 @@ def _suppression(value, answerable: set[str], errors) -> list[Suppression]:
         if cat and cat not in CATEGORIES:
             errors.append(f"{where}: unknown category {cat!r}")
         answers = item.get("answers")
-        if not isinstance(answers, list) or not answers or not all(
-            isinstance(a, str) for a in answers
+        if (
+            not isinstance(answers, list)
+            or not answers
+            or not all(isinstance(a, str) for a in answers)
         ):
-            errors.append(f"{where}: answers must be a non-empty list of dimension or indicator ids")
+            errors.append(
+                f"{where}: answers must be a non-empty list of dimension or indicator ids"
+            )
             answers = []
         for a in answers:
             if isinstance(a, str) and a not in answerable:
@@ -459,12 +508,14 @@ def _area_parameters(value, errors) -> list[AreaParameter]:
         if day is None:
             errors.append(f"{where}: effective_from must be a date (YYYY-MM-DD)")
             day = dt.date.min
-        out.append(AreaParameter(name, code, v, unit, day,
-                                 _str_field(item, "source", where, errors)))  # fmt: skip
+        out.append(
+            AreaParameter(name, code, v, unit, day, _str_field(item, "source", where, errors))
+        )
     keys = [(p.name, p.area_code, p.effective_from) for p in out]
     for k in sorted({k for k in keys if keys.count(k) > 1}):
-        errors.append(f"area_parameters: {k[0]!r} for {k[1]} from {k[2].isoformat()} "
-                      "is given twice")  # fmt: skip
+        errors.append(
+            f"area_parameters: {k[0]!r} for {k[1]} from {k[2].isoformat()} is given twice"
+        )
     return out
 
 

@@ -46,8 +46,9 @@ def _age(birth: pd.Series, on) -> pd.Series:
     return np.floor((oi - bi) / 10000)
 
 
-def reference_indicators(lake, catalogue, persons: pd.DataFrame, *, policy: Policy,
-                         as_of: dt.date) -> dict[str, pd.Series]:  # fmt: skip
+def reference_indicators(
+    lake, catalogue, persons: pd.DataFrame, *, policy: Policy, as_of: dt.date
+) -> dict[str, pd.Series]:
     """indicator or trigger id → Series hukou_no → value, for the fired households."""
     con = lake.connect(catalogue)
     try:
@@ -59,35 +60,45 @@ def reference_indicators(lake, catalogue, persons: pd.DataFrame, *, policy: Poli
 
 def _compute(con, persons, policy, as_of):
     ts = pd.Timestamp(as_of)
-    persons = persons.assign(source=persons["source"].astype(str),
-                             record_key=persons["record_key"].astype(str))  # fmt: skip
+    persons = persons.assign(
+        source=persons["source"].astype(str), record_key=persons["record_key"].astype(str)
+    )
     reg = _feed(con, "gongan_hukou", persons, "person_no")
     reg["is_head"] = (reg["relation"] != "户主").astype(int)
     reg = reg.sort_values(["person_key", "is_head", "hukou_no", "rk"])
     mem = reg.drop_duplicates("person_key")[
-        ["person_key", "hukou_no", "rk", "birth_date", "relation", "community_code"]].copy()
-    deaths = pd.concat([
-        _feed(con, "weijian_death", persons, "cert_no")[["person_key", "death_date", "rk"]]
-        .assign(feed="weijian_death"),
-        _feed(con, "minzheng_death", persons, "cremation_no")[["person_key", "death_date", "rk"]]
-        .assign(feed="minzheng_death"),
-    ])  # fmt: skip
+        ["person_key", "hukou_no", "rk", "birth_date", "relation", "community_code"]
+    ].copy()
+    deaths = pd.concat(
+        [
+            _feed(con, "weijian_death", persons, "cert_no")[
+                ["person_key", "death_date", "rk"]
+            ].assign(feed="weijian_death"),
+            _feed(con, "minzheng_death", persons, "cremation_no")[
+                ["person_key", "death_date", "rk"]
+            ].assign(feed="minzheng_death"),
+        ]
+    )
     deaths = deaths[pd.to_datetime(deaths["death_date"]) <= ts]
     deaths = deaths.sort_values(["person_key", "death_date", "feed", "rk"]).drop_duplicates(
-        "person_key")  # fmt: skip
+        "person_key"
+    )
     mem = mem.merge(deaths[["person_key", "death_date"]], on="person_key", how="left")
     mem["alive"] = mem["death_date"].isna()
     mem["age"] = _age(mem["birth_date"], as_of)
     live = mem[mem["alive"]]
     hh = pd.DataFrame({"size": live.groupby("hukou_no").size()})
     hh = hh.reindex(sorted(mem["hukou_no"].unique()), fill_value=0)
-    for name, mask in (("n_minor", live["age"] < 18),
-                       ("n_working", (live["age"] >= 18) & (live["age"] < 60)),
-                       ("n_elderly", live["age"] >= 60)):  # fmt: skip
+    for name, mask in (
+        ("n_minor", live["age"] < 18),
+        ("n_working", (live["age"] >= 18) & (live["age"] < 60)),
+        ("n_elderly", live["age"] >= 60),
+    ):
         hh[name] = live[mask].groupby("hukou_no").size().reindex(hh.index, fill_value=0)
     heads = mem[mem["relation"] == "户主"].groupby("hukou_no")["community_code"].max()
     hh["area_code"] = heads.reindex(hh.index).fillna(
-        mem.groupby("hukou_no")["community_code"].min().reindex(hh.index))
+        mem.groupby("hukou_no")["community_code"].min().reindex(hh.index)
+    )
     hukou_of = mem.set_index("person_key")["hukou_no"]
     alive_of = mem.set_index("person_key")["alive"]
     age_of = mem.set_index("person_key")["age"]
@@ -98,49 +109,96 @@ def _compute(con, persons, policy, as_of):
     contrib = _feed(con, "renshe_contribution", persons, "serial")
     tax = _feed(con, "shuiwu_income_tax", persons, "detail_no")
     fund = _feed(con, "gongjijin_contribution", persons, "serial")
-    wage_rows = pd.concat([
-        contrib[contrib["wage_base"].notna()][["person_key", "month", "wage_base"]]
-        .rename(columns={"wage_base": "amount"}).assign(feed="c"),
-        tax[(tax["item"] == "工资薪金所得") & tax["income"].notna()][
-            ["person_key", "period", "income"]].rename(
-            columns={"period": "month", "income": "amount"}).assign(feed="t"),
-        fund[fund["base"].notna()][["person_key", "month", "base"]]
-        .rename(columns={"base": "amount"}).assign(feed="f"),
-    ])  # fmt: skip
-    wage_window = max([window, 12] + [int(i.params["window_months"]) for i in policy.indicators
-                                      if i.kind == "income_stopped"])  # fmt: skip
-    wage_rows = wage_rows[(wage_rows["month"] >= _month(as_of, wage_window))
-                          & (wage_rows["month"] <= m1)]  # fmt: skip
-    wage_months = (wage_rows.groupby(["person_key", "month", "feed"])["amount"].sum()
-                   .groupby(["person_key", "month"]).max().rename("wage").reset_index())  # fmt: skip
+    wage_rows = pd.concat(
+        [
+            contrib[contrib["wage_base"].notna()][["person_key", "month", "wage_base"]]
+            .rename(columns={"wage_base": "amount"})
+            .assign(feed="c"),
+            tax[(tax["item"] == "工资薪金所得") & tax["income"].notna()][
+                ["person_key", "period", "income"]
+            ]
+            .rename(columns={"period": "month", "income": "amount"})
+            .assign(feed="t"),
+            fund[fund["base"].notna()][["person_key", "month", "base"]]
+            .rename(columns={"base": "amount"})
+            .assign(feed="f"),
+        ]
+    )
+    wage_window = max(
+        [window, 12]
+        + [int(i.params["window_months"]) for i in policy.indicators if i.kind == "income_stopped"]
+    )
+    wage_rows = wage_rows[
+        (wage_rows["month"] >= _month(as_of, wage_window)) & (wage_rows["month"] <= m1)
+    ]
+    wage_months = (
+        wage_rows.groupby(["person_key", "month", "feed"])["amount"]
+        .sum()
+        .groupby(["person_key", "month"])
+        .max()
+        .rename("wage")
+        .reset_index()
+    )
     in_window = wage_months[(wage_months["month"] >= m0) & (wage_months["month"] <= m1)]
     wage_sum = in_window.groupby("person_key")["wage"].sum()
-    other_tax = tax[(tax["item"] != "工资薪金所得") & (tax["period"] >= m0)
-                    & (tax["period"] <= m1) & tax["income"].notna()]  # fmt: skip
+    other_tax = tax[
+        (tax["item"] != "工资薪金所得")
+        & (tax["period"] >= m0)
+        & (tax["period"] <= m1)
+        & tax["income"].notna()
+    ]
     pension = _feed(con, "renshe_pension", persons, "pension_no")
-    pension = pension[(pension["status"] == "正常发放") & (pension["start_month"] <= m1)
-                      & pension["monthly_amount"].notna()]  # fmt: skip
+    pension = pension[
+        (pension["status"] == "正常发放")
+        & (pension["start_month"] <= m1)
+        & pension["monthly_amount"].notna()
+    ]
     unemp = _feed(con, "renshe_unemployment", persons, "reg_no")
     ud = pd.to_datetime(unemp["reg_date"])
-    benefit = unemp[unemp["benefit"].notna() & (unemp["benefit"] > 0) & (ud <= ts)
-                    & (ud > ts - dt.timedelta(days=730))]  # fmt: skip
-    other = pd.concat([
-        other_tax.groupby("person_key")["income"].sum(),
-        (pension.groupby("person_key")["monthly_amount"].sum() * window),
-        (benefit.groupby("person_key")["benefit"].sum() * window),
-    ], axis=1).fillna(0).sum(axis=1)  # fmt: skip
+    benefit = unemp[
+        unemp["benefit"].notna()
+        & (unemp["benefit"] > 0)
+        & (ud <= ts)
+        & (ud > ts - dt.timedelta(days=730))
+    ]
+    other = (
+        pd.concat(
+            [
+                other_tax.groupby("person_key")["income"].sum(),
+                (pension.groupby("person_key")["monthly_amount"].sum() * window),
+                (benefit.groupby("person_key")["benefit"].sum() * window),
+            ],
+            axis=1,
+        )
+        .fillna(0)
+        .sum(axis=1)
+    )
     person_income = pd.concat([wage_sum, other], axis=1).fillna(0).sum(axis=1)
     person_income = person_income[person_income.index.isin(live["person_key"])]
-    hh["income"] = person_income.groupby(hukou_of.reindex(person_income.index)).sum() \
+    hh["income"] = (
+        person_income.groupby(hukou_of.reindex(person_income.index))
+        .sum()
         .reindex(hh.index, fill_value=0)
-    avg_wage = np.floor(in_window.groupby("person_key")["wage"].sum()
-                        / in_window.groupby("person_key").size())  # fmt: skip
+    )
+    avg_wage = np.floor(
+        in_window.groupby("person_key")["wage"].sum() / in_window.groupby("person_key").size()
+    )
     best_pension = pension.groupby("person_key")["monthly_amount"].max()
     alive_keys = live["person_key"]
-    hh["best_wage"] = avg_wage[avg_wage.index.isin(alive_keys)].groupby(
-        hukou_of).max().reindex(hh.index).fillna(0)  # fmt: skip
-    hh["best_pension"] = best_pension[best_pension.index.isin(alive_keys)].groupby(
-        hukou_of).max().reindex(hh.index).fillna(0)  # fmt: skip
+    hh["best_wage"] = (
+        avg_wage[avg_wage.index.isin(alive_keys)]
+        .groupby(hukou_of)
+        .max()
+        .reindex(hh.index)
+        .fillna(0)
+    )
+    hh["best_pension"] = (
+        best_pension[best_pension.index.isin(alive_keys)]
+        .groupby(hukou_of)
+        .max()
+        .reindex(hh.index)
+        .fillna(0)
+    )
     inpat = _feed(con, "yibao_inpatient", persons, "setl_id")
     outpat = _feed(con, "yibao_outpatient", persons, "setl_id")
 
@@ -156,8 +214,7 @@ def _compute(con, persons, policy, as_of):
         keys = frame["person_key"]
         if living:
             frame = frame[keys.map(alive_of).astype("boolean").fillna(False).astype(bool)]
-        return frame.assign(hukou_no=frame["person_key"].map(hukou_of)).dropna(
-            subset=["hukou_no"])  # fmt: skip
+        return frame.assign(hukou_no=frame["person_key"].map(hukou_of)).dropna(subset=["hukou_no"])
 
     out: dict[str, pd.Series] = {}
     d = pd.Timestamp(as_of)
@@ -176,8 +233,9 @@ def _compute(con, persons, policy, as_of):
             s = s[s >= 2]
         elif k == "dependency_ratio":
             pct = round(float(p["min_ratio"]) * 100)
-            m = (hh["n_working"] > 0) & ((hh["n_minor"] + hh["n_elderly"]) * 100
-                                         >= pct * hh["n_working"])  # fmt: skip
+            m = (hh["n_working"] > 0) & (
+                (hh["n_minor"] + hh["n_elderly"]) * 100 >= pct * hh["n_working"]
+            )
             s = hh["n_working"][m]
         elif k == "minors_without_carer":
             s = hh["n_minor"][(hh["n_minor"] > 0) & (hh["n_working"] == 0)]
@@ -192,18 +250,41 @@ def _compute(con, persons, policy, as_of):
                 s = np.maximum(hh["best_wage"], hh["best_pension"])[m]
         elif k == "income_stopped":
             w0 = _month(as_of, int(p["window_months"]))
-            wm = wage_months[wage_months["month"] >= w0].groupby("person_key").agg(
-                last_month=("month", "max"), months=("month", "size"), last=("wage", "max"))
+            wm = (
+                wage_months[wage_months["month"] >= w0]
+                .groupby("person_key")
+                .agg(last_month=("month", "max"), months=("month", "size"), last=("wage", "max"))
+            )
             pens = set(pension["person_key"])
             a = wm.index.map(age_of)
-            m = (wm.index.map(alive_of) == True) & (a >= 18) & (a < 60) & (  # noqa: E712
-                wm["months"] >= p["min_prior_months"]) & (
-                wm["last_month"] < _month(as_of, int(p["gap_months"]))) & ~wm.index.isin(pens)
+            m = (
+                (wm.index.map(alive_of) == True)  # noqa: E712 (element-wise)
+                & (a >= 18)
+                & (a < 60)
+                & (wm["months"] >= p["min_prior_months"])
+                & (wm["last_month"] < _month(as_of, int(p["gap_months"])))
+                & ~wm.index.isin(pens)
+            )
             sel = wm[m]
             s = sel["last"].groupby(sel.index.map(hukou_of)).max()
         else:
-            s = _event_kind(k, p, con, persons, per_household, mem, live, hh, ts, d, in_days,
-                            inpat, outpat, wage_months, window)  # fmt: skip
+            s = _event_kind(
+                k,
+                p,
+                con,
+                persons,
+                per_household,
+                mem,
+                live,
+                hh,
+                ts,
+                d,
+                in_days,
+                inpat,
+                outpat,
+                wage_months,
+                window,
+            )
         s = pd.Series(s).astype("int64")
         s.index = s.index.astype(str)
         out[ind.id] = s.sort_index()
@@ -215,8 +296,23 @@ def _count_persons(frame: pd.DataFrame, min_count: int = 1, by="person_key") -> 
     return g[g >= min_count]
 
 
-def _event_kind(k, p, con, persons, per_household, mem, live, hh, ts, d, in_days, inpat, outpat,
-                wage_months, window):  # fmt: skip
+def _event_kind(
+    k,
+    p,
+    con,
+    persons,
+    per_household,
+    mem,
+    live,
+    hh,
+    ts,
+    d,
+    in_days,
+    inpat,
+    outpat,
+    wage_months,
+    window,
+):
     def f(feed, key):
         return _feed(con, feed, persons, key)
 
@@ -226,33 +322,46 @@ def _event_kind(k, p, con, persons, per_household, mem, live, hh, ts, d, in_days
         return _count_persons(per_household(b))
     if k == "assets_property":
         b = f("budongchan_property", "unit_no")
-        b = b[(b["usage"] == "住宅") & (b["reg_date"].isna()
-                                       | (pd.to_datetime(b["reg_date"]) <= ts))]  # fmt: skip
+        b = b[
+            (b["usage"] == "住宅") & (b["reg_date"].isna() | (pd.to_datetime(b["reg_date"]) <= ts))
+        ]
         return _count_persons(per_household(b), p["min_units"], by="rk")
     if k == "assets_vehicle":
         v = f("gongan_vehicle", "record_no")
-        v = v[(v["status"].fillna("") != "注销") & (v["price"] >= p["min_price_fen"])
-              & (v["register_date"].isna() | (pd.to_datetime(v["register_date"]) <= ts))]  # fmt: skip
+        v = v[
+            (v["status"].fillna("") != "注销")
+            & (v["price"] >= p["min_price_fen"])
+            & (v["register_date"].isna() | (pd.to_datetime(v["register_date"]) <= ts))
+        ]
         return _count_persons(per_household(v), by="rk")
     if k == "assets_business":
         b = f("shichang_business", "uscc")
-        b = b[(b["status"] == "存续") & b["entity_type"].isin(p["entity_types"])
-              & (pd.to_datetime(b["established"]) <= ts)]  # fmt: skip
+        b = b[
+            (b["status"] == "存续")
+            & b["entity_type"].isin(p["entity_types"])
+            & (pd.to_datetime(b["established"]) <= ts)
+        ]
         return _count_persons(per_household(b), by="rk")
     if k == "fangfanpin_monitored":
         x = f("nongye_fangfanpin", "member_no")
-        x = x[(pd.to_datetime(x["identified_date"]) <= ts) & ~x["risk_cleared"].fillna(False)
-              .astype(bool)]  # fmt: skip
+        x = x[
+            (pd.to_datetime(x["identified_date"]) <= ts)
+            & ~x["risk_cleared"].fillna(False).astype(bool)
+        ]
         return _count_persons(per_household(x))
     if k in ("serious_illness", "chronic_disease"):
         c = f("yibao_chronic", "reg_no")
-        c = c[c["category"].isin(p["categories"]) & (pd.to_datetime(c["approve_date"]) <= ts)
-              & (c["valid_until"].isna() | (pd.to_datetime(c["valid_until"]) >= ts))]  # fmt: skip
+        c = c[
+            c["category"].isin(p["categories"])
+            & (pd.to_datetime(c["approve_date"]) <= ts)
+            & (c["valid_until"].isna() | (pd.to_datetime(c["valid_until"]) >= ts))
+        ]
         parts = [c[["person_key"]]]
         if k == "serious_illness":
             dx = f("weijian_diagnosis", "report_no")
-            parts.append(dx[in_days(dx["diagnosis_date"], p["diagnosis_within_days"])][
-                ["person_key"]])  # fmt: skip
+            parts.append(
+                dx[in_days(dx["diagnosis_date"], p["diagnosis_within_days"])][["person_key"]]
+            )
         return _count_persons(per_household(pd.concat(parts)))
     if k == "inpatient_stays":
         x = inpat[in_days(inpat["settle_date"], p["window_days"])]
@@ -261,22 +370,28 @@ def _event_kind(k, p, con, persons, per_household, mem, live, hh, ts, d, in_days
         days = int(p["window_days"])
         a = inpat[in_days(inpat["settle_date"], days) & (inpat["self_pay"] > 0)]
         b = outpat[in_days(outpat["visit_date"], days) & (outpat["self_pay"] > 0)]
-        spend = per_household(pd.concat([a[["person_key", "self_pay"]],
-                                         b[["person_key", "self_pay"]]]))  # fmt: skip
+        spend = per_household(
+            pd.concat([a[["person_key", "self_pay"]], b[["person_key", "self_pay"]]])
+        )
         s = spend.groupby("hukou_no")["self_pay"].sum()
         bp = round(float(p["min_share"]) * 10000)
         inc = hh["income"].reindex(s.index)
         return s[(s >= p["min_spend_fen"]) & (s * window * 365 * 10000 >= bp * inc * days * 12)]
     if k in ("disability", "disabled_elderly_carers", "severe_disability_without_carer"):
         x = f("canlian_disability", "cert_no")
-        x = x[(x["disability_grade"] <= p["max_grade"])
-              & (x["issue_date"].isna() | (pd.to_datetime(x["issue_date"]) <= ts))]  # fmt: skip
+        x = x[
+            (x["disability_grade"] <= p["max_grade"])
+            & (x["issue_date"].isna() | (pd.to_datetime(x["issue_date"]) <= ts))
+        ]
         x = per_household(x)
         if k == "disability":
             return _count_persons(x, p["min_members"])
         c = p["carer_min_age"]
-        pairs = x[["person_key", "hukou_no"]].drop_duplicates().merge(
-            live[["person_key", "hukou_no", "age"]], on="hukou_no", suffixes=("", "_o"))
+        pairs = (
+            x[["person_key", "hukou_no"]]
+            .drop_duplicates()
+            .merge(live[["person_key", "hukou_no", "age"]], on="hukou_no", suffixes=("", "_o"))
+        )
         pairs = pairs[pairs["person_key"] != pairs["person_key_o"]]
         young = ((pairs["age"] >= 18) & (pairs["age"] < c)).groupby(pairs["person_key"]).sum()
         old = (pairs["age"] >= c).groupby(pairs["person_key"]).sum()
@@ -293,26 +408,32 @@ def _event_kind(k, p, con, persons, per_household, mem, live, hh, ts, d, in_days
         a = u["person_key"].map(mem.set_index("person_key")["age"])
         last = wage_months.groupby("person_key")["month"].max()
         lm = u["person_key"].map(last)
-        still = lm.isna() | (pd.to_datetime(lm.fillna("1900-01") + "-01")
-                             <= pd.to_datetime(u["reg_date"]))  # fmt: skip
+        still = lm.isna() | (
+            pd.to_datetime(lm.fillna("1900-01") + "-01") <= pd.to_datetime(u["reg_date"])
+        )
         return _count_persons(u[(a >= 18) & (a < 60) & still])
     if k == "students":
         x = f("jiaoyu_students", "student_no")
-        x = x[x["stage"].isin(p["stages"]) & (x["enrol_date"].isna()
-                                              | (pd.to_datetime(x["enrol_date"]) <= ts))]  # fmt: skip
+        x = x[
+            x["stage"].isin(p["stages"])
+            & (x["enrol_date"].isna() | (pd.to_datetime(x["enrol_date"]) <= ts))
+        ]
         return _count_persons(per_household(x), p["min_count"])
     if k == "student_aid":
         x = f("jiaoyu_aid", "aid_no")
         return _count_persons(per_household(x[in_days(x["grant_date"], p["window_days"])]))
     if k in ("disaster", "disaster_home_lost"):
         x = f("yingji_disaster", "record_no")
-        x = x[in_days(x["disaster_date"], p["window_days"]) & x["house_damage"].isin(
-            p["house_damage"])]  # fmt: skip
+        x = x[
+            in_days(x["disaster_date"], p["window_days"])
+            & x["house_damage"].isin(p["house_damage"])
+        ]
         return _count_persons(per_household(x))
     if k in ("earner_death", "earner_death_with_minors"):
         dead = mem[~mem["alive"]].copy()
-        dead = dead[pd.to_datetime(dead["death_date"]) > ts - dt.timedelta(days=int(
-            p["window_days"]))]  # fmt: skip
+        dead = dead[
+            pd.to_datetime(dead["death_date"]) > ts - dt.timedelta(days=int(p["window_days"]))
+        ]
         a = _age(dead["birth_date"], dead["death_date"])
         earned = dead["person_key"].isin(set(wage_months["person_key"]))
         dead = dead[((a >= 18) & (a < 60)) | earned]
@@ -320,19 +441,21 @@ def _event_kind(k, p, con, persons, per_household, mem, live, hh, ts, d, in_days
             dead = dead[dead["hukou_no"].map(hh["n_minor"]) > 0]
         return pd.Series(1, index=sorted(set(dead["hukou_no"])))
     if k == "sudden_hospitalisation":
-        x = inpat[in_days(inpat["admission_date"], p["window_days"])
-                  & (inpat["self_pay"] >= p["min_self_pay_fen"])]  # fmt: skip
+        x = inpat[
+            in_days(inpat["admission_date"], p["window_days"])
+            & (inpat["self_pay"] >= p["min_self_pay_fen"])
+        ]
         return _count_persons(per_household(x))
     if k == "hardship_worker":
         x = f("zonggonghui_hardship", "file_no")
-        x = x[(pd.to_datetime(x["file_date"]) <= ts) & x["hardship_type"].isin(
-            p["hardship_types"])]  # fmt: skip
+        x = x[(pd.to_datetime(x["file_date"]) <= ts) & x["hardship_type"].isin(p["hardship_types"])]
         return _count_persons(per_household(x))
     raise ValueError(f"no reference for kind {k!r}")  # pragma: no cover
 
 
-def compare_with_sql(lake, catalogue, persons: pd.DataFrame, *, policy: Policy,
-                     as_of: dt.date) -> dict[str, dict]:  # fmt: skip
+def compare_with_sql(
+    lake, catalogue, persons: pd.DataFrame, *, policy: Policy, as_of: dt.date
+) -> dict[str, dict]:
     """indicator id → {"only_sql", "only_pandas", "value_differs"} (households), for the
     indicators where the two implementations disagree; ``{}`` when they agree."""
     from .backend import make_monitor_backend
@@ -344,9 +467,13 @@ def compare_with_sql(lake, catalogue, persons: pd.DataFrame, *, policy: Policy,
     finally:
         backend.close()
     ref = reference_indicators(lake, catalogue, persons, policy=policy, as_of=as_of)
-    sql = {**{i: g.set_index("hukou_no")["value"] for i, g in tables.fired.groupby("indicator")},
-           **{t: pd.Series(1, index=sorted(set(g["hukou_no"])))
-              for t, g in tables.triggers.groupby("trigger")}}  # fmt: skip
+    sql = {
+        **{i: g.set_index("hukou_no")["value"] for i, g in tables.fired.groupby("indicator")},
+        **{
+            t: pd.Series(1, index=sorted(set(g["hukou_no"])))
+            for t, g in tables.triggers.groupby("trigger")
+        },
+    }
     out = {}
     for ind in [*policy.indicators, *policy.triggers]:
         a = sql.get(ind.id, pd.Series(dtype="int64"))
@@ -357,7 +484,10 @@ def compare_with_sql(lake, catalogue, persons: pd.DataFrame, *, policy: Policy,
         is_indicator = ind in policy.indicators  # triggers: which households only
         differs = [h for h in common if int(a[h]) != int(b[h])] if is_indicator else []
         if only_sql or only_pd or differs:
-            out[ind.id] = {"only_sql": only_sql[:10], "only_pandas": only_pd[:10],
-                           "value_differs": differs[:10],
-                           "counts": (len(only_sql), len(only_pd), len(differs))}  # fmt: skip
+            out[ind.id] = {
+                "only_sql": only_sql[:10],
+                "only_pandas": only_pd[:10],
+                "value_differs": differs[:10],
+                "counts": (len(only_sql), len(only_pd), len(differs)),
+            }
     return out

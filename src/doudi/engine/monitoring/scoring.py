@@ -82,9 +82,13 @@ def suppress(fired: pd.DataFrame, helps: dict, policy: Policy) -> pd.Series:
     if helps and rules:
         mask = fired["hukou_no"].isin(list(helps)).to_numpy()
     held = fired[mask]  # only households holding a help can be suppressed
-    for pos, hukou, ind, onset in zip(np.flatnonzero(mask), held["hukou_no"].tolist(),
-                                      held["indicator"].tolist(), held["onset"].tolist(),
-                                      strict=True):  # fmt: skip
+    for pos, hukou, ind, onset in zip(
+        np.flatnonzero(mask),
+        held["hukou_no"].tolist(),
+        held["indicator"].tolist(),
+        held["onset"].tolist(),
+        strict=True,
+    ):
         hit = None
         for cat, start in sorted(helps[hukou].items()):
             answers = rules.get(cat)
@@ -98,8 +102,9 @@ def suppress(fired: pd.DataFrame, helps: dict, policy: Policy) -> pd.Series:
     return pd.Series(out, index=fired.index, dtype=object)
 
 
-def indicator_matrix(fired: pd.DataFrame, households: list[str], policy: Policy, *,
-                     rows: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+def indicator_matrix(
+    fired: pd.DataFrame, households: list[str], policy: Policy, *, rows: np.ndarray | None = None
+) -> np.ndarray:
     """0/1 matrix households × policy indicators of the unsuppressed fired rows (``rows``:
     each fired row's position in ``households``, when the caller has them)."""
     live = (fired["suppressed_by"].isna() & fired["indicator"].notna()).to_numpy()
@@ -112,8 +117,9 @@ def indicator_matrix(fired: pd.DataFrame, households: list[str], policy: Policy,
     return m
 
 
-def scorecard(flags: np.ndarray, households: list[str],
-              policy: Policy) -> tuple[pd.DataFrame, pd.Series]:  # fmt: skip
+def scorecard(
+    flags: np.ndarray, households: list[str], policy: Policy
+) -> tuple[pd.DataFrame, pd.Series]:
     """Dimension contributions (households × dimensions) and the scorecard score."""
     dims = [d.id for d in policy.dimensions]
     weights = np.zeros((len(policy.indicators), len(dims)))
@@ -127,15 +133,21 @@ def scorecard(flags: np.ndarray, households: list[str],
     return table, score
 
 
-def features(flags: np.ndarray, households_table: pd.DataFrame, score: pd.Series,
-             policy: Policy, window: int, helps: dict, *,
-             rows: np.ndarray | None = None) -> pd.DataFrame:  # fmt: skip
+def features(
+    flags: np.ndarray,
+    households_table: pd.DataFrame,
+    score: pd.Series,
+    policy: Policy,
+    window: int,
+    helps: dict,
+    *,
+    rows: np.ndarray | None = None,
+) -> pd.DataFrame:
     """The statistical model's features for the households of ``score`` (index hukou_no):
     the household's facts and profile, the help categories it holds (``helps``), the
     scorecard score and one 0/1 column per indicator (suppressed ones count as not fired).
     ``rows``: each household's row in ``households_table`` (-1: none), when known."""
-    pos = pd.Index(households_table["hukou_no"]).get_indexer(score.index) if rows is None \
-        else rows
+    pos = pd.Index(households_table["hukou_no"]).get_indexer(score.index) if rows is None else rows
     if (pos < 0).any():  # a household missing from the table has no facts: all missing
         h = households_table.set_index("hukou_no").reindex(score.index).reset_index(drop=True)
         pos = np.arange(len(score))
@@ -147,9 +159,18 @@ def features(flags: np.ndarray, households_table: pd.DataFrame, score: pd.Series
 
     size = column("size")
     cols: dict[str, np.ndarray] = {
-        "income_per_head": column("income") / (np.clip(size, 1, None) * window) * (size > 0)}
-    for c in ("best_wage", "best_pension", "medical_spend", "size", "n_minor", "n_working",
-              "n_elderly", "n_deceased"):  # fmt: skip
+        "income_per_head": column("income") / (np.clip(size, 1, None) * window) * (size > 0)
+    }
+    for c in (
+        "best_wage",
+        "best_pension",
+        "medical_spend",
+        "size",
+        "n_minor",
+        "n_working",
+        "n_elderly",
+        "n_deceased",
+    ):
         cols[c] = column(c)
     cols["head_age"] = column("head_age", -1.0)
     for c in PROFILE_COLUMNS:  # missing (no such record): -1, a value of its own for the trees
@@ -175,8 +196,12 @@ def levels_of(scores: np.ndarray, policy: Policy) -> list[str | None]:
     """Per score, the highest band whose ``min_score`` it reaches (``None``: below every
     band)."""
     levels = [b.level for b in policy.bands]  # validated: increasing min_score
-    band = np.searchsorted(np.array([b.min_score for b in policy.bands], dtype=np.float64),
-                           scores, side="right") - 1  # fmt: skip
+    band = (
+        np.searchsorted(
+            np.array([b.min_score for b in policy.bands], dtype=np.float64), scores, side="right"
+        )
+        - 1
+    )
     return [levels[n] if n >= 0 else None for n in band.tolist()]
 
 
@@ -187,14 +212,16 @@ def raise_level(level: str | None, to: str, policy: Policy) -> str:
     return level
 
 
-def combine(scorecard_score: pd.Series, probability: np.ndarray | None,
-            policy: Policy) -> pd.Series:  # fmt: skip
+def combine(
+    scorecard_score: pd.Series, probability: np.ndarray | None, policy: Policy
+) -> pd.Series:
     c = policy.combination
     if probability is None or c.rule == "scorecard_only":
         combined = scorecard_score.astype(float)
     else:
-        combined = (1 - c.model_weight) * scorecard_score.astype(float) + \
-            c.model_weight * 100.0 * pd.Series(probability, index=scorecard_score.index)
+        combined = (1 - c.model_weight) * scorecard_score.astype(
+            float
+        ) + c.model_weight * 100.0 * pd.Series(probability, index=scorecard_score.index)
     # round half up on the decimal, identically on every platform
     return pd.Series(np.floor(combined.to_numpy() * 10 + 0.5 + 1e-9) / 10, index=combined.index)
 
@@ -203,23 +230,38 @@ def explain_facts(facts, key: str) -> dict[tuple[str, str], list]:
     """(hukou_no, indicator or trigger) → its facts, JSON-ready, at most :data:`MAX_FACTS`.
     ``facts``: a frame, or columns as lists (missing values ``None``)."""
     if isinstance(facts, pd.DataFrame):
-        facts = {c: facts[c].astype(object).where(facts[c].notna(), None).tolist()
-                 for c in ("hukou_no", key, "feed", "record_key", "fact_date", "amount",
-                           "label")}  # fmt: skip
+        facts = {
+            c: facts[c].astype(object).where(facts[c].notna(), None).tolist()
+            for c in ("hukou_no", key, "feed", "record_key", "fact_date", "amount", "label")
+        }
     out: dict[tuple[str, str], list] = {}
     for hukou, k, feed, rk, day, amount, label in zip(
-        facts["hukou_no"], facts[key], facts["feed"], facts["record_key"], facts["fact_date"],
-        facts["amount"], facts["label"], strict=True,
+        facts["hukou_no"],
+        facts[key],
+        facts["feed"],
+        facts["record_key"],
+        facts["fact_date"],
+        facts["amount"],
+        facts["label"],
+        strict=True,
     ):
         lst = out.setdefault((hukou, k), [])
         if feed is not None and len(lst) < MAX_FACTS:
-            lst.append({"feed": feed, "record_key": rk, "date": day,
-                        "amount": None if amount is None else int(amount), "label": label})
+            lst.append(
+                {
+                    "feed": feed,
+                    "record_key": rk,
+                    "date": day,
+                    "amount": None if amount is None else int(amount),
+                    "label": label,
+                }
+            )
     return out
 
 
-def probability_of(model: bytes | None, feats: pd.DataFrame, policy: Policy, *,
-                   envelope: dict | None = None):  # fmt: skip
+def probability_of(
+    model: bytes | None, feats: pd.DataFrame, policy: Policy, *, envelope: dict | None = None
+):
     """(probability array or None, model version or None, model status). ``envelope``:
     ``model`` already loaded (:func:`.model.load`)."""
     if model is None:

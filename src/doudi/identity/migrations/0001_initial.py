@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,57 +14,117 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LinkRun',
+            name="LinkRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='running', max_length=16)),
-                ('backend', models.CharField(default='duckdb', max_length=16)),
-                ('threshold', models.FloatField()),
-                ('records', models.PositiveBigIntegerField(default=0)),
-                ('persons', models.PositiveBigIntegerField(default=0)),
-                ('review_count', models.PositiveIntegerField(default=0)),
-                ('model', models.JSONField(blank=True, default=dict)),
-                ('timings', models.JSONField(blank=True, default=dict)),
-                ('persons_path', models.CharField(blank=True, default='', max_length=500)),
-                ('is_current', models.BooleanField(default=False)),
-                ('error', models.CharField(blank=True, default='', max_length=200)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                ("backend", models.CharField(default="duckdb", max_length=16)),
+                ("threshold", models.FloatField()),
+                ("records", models.PositiveBigIntegerField(default=0)),
+                ("persons", models.PositiveBigIntegerField(default=0)),
+                ("review_count", models.PositiveIntegerField(default=0)),
+                ("model", models.JSONField(blank=True, default=dict)),
+                ("timings", models.JSONField(blank=True, default=dict)),
+                ("persons_path", models.CharField(blank=True, default="", max_length=500)),
+                ("is_current", models.BooleanField(default=False)),
+                ("error", models.CharField(blank=True, default="", max_length=200)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewItem',
+            name="ReviewItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unique_id_l', models.CharField(max_length=200)),
-                ('unique_id_r', models.CharField(max_length=200)),
-                ('match_probability', models.FloatField(null=True)),
-                ('reason', models.CharField(max_length=32)),
-                ('weights', models.JSONField(default=dict)),
-                ('state', models.CharField(choices=[('open', 'Open'), ('decided', 'Decided')], default='open', max_length=16)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_items', to='identity.linkrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unique_id_l", models.CharField(max_length=200)),
+                ("unique_id_r", models.CharField(max_length=200)),
+                ("match_probability", models.FloatField(null=True)),
+                ("reason", models.CharField(max_length=32)),
+                ("weights", models.JSONField(default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("decided", "Decided")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_items",
+                        to="identity.linkrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', '-match_probability', 'id'],
+                "ordering": ["run", "-match_probability", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewDecision',
+            name="ReviewDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unique_id_l', models.CharField(max_length=200)),
-                ('unique_id_r', models.CharField(max_length=200)),
-                ('same', models.BooleanField()),
-                ('reason', models.CharField(max_length=500)),
-                ('decided_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unique_id_l", models.CharField(max_length=200)),
+                ("unique_id_r", models.CharField(max_length=200)),
+                ("same", models.BooleanField()),
+                ("reason", models.CharField(max_length=500)),
+                ("decided_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('unique_id_l', 'unique_id_r'), name='one_decision_per_pair')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("unique_id_l", "unique_id_r"), name="one_decision_per_pair"
+                    )
+                ],
             },
         ),
     ]

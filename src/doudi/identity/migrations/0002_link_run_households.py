@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0001_initial'),
+        ("identity", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='linkrun',
-            name='households',
+            model_name="linkrun",
+            name="households",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

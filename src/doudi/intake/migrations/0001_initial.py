@@ -8,7 +8,6 @@ import doudi.privacy.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,52 +16,132 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='IngestRun',
+            name="IngestRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('feed_id', models.CharField(blank=True, db_index=True, default='', max_length=64, verbose_name='feed')),
-                ('department', models.CharField(blank=True, default='', max_length=32, verbose_name='department')),
-                ('source_name', models.CharField(max_length=255, verbose_name='file')),
-                ('content_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('channel', models.CharField(choices=[('cli', 'Command line'), ('upload', 'Upload page'), ('api', 'Push API'), ('resubmit', 'Corrected rows')], max_length=16)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('ingested', 'Ingested'), ('duplicate', 'Already delivered'), ('failed', 'Failed'), ('interrupted', 'Interrupted')], default='queued', max_length=16)),
-                ('rows_read', models.PositiveBigIntegerField(default=0)),
-                ('accepted', models.PositiveBigIntegerField(default=0)),
-                ('quarantined', models.PositiveBigIntegerField(default=0)),
-                ('written', models.PositiveBigIntegerField(default=0)),
-                ('duplicates', models.PositiveBigIntegerField(default=0)),
-                ('flags', models.JSONField(blank=True, default=dict)),
-                ('error_code', models.CharField(blank=True, default='', max_length=32)),
-                ('error_message', models.CharField(blank=True, default='', max_length=500)),
-                ('upload_path', models.CharField(blank=True, default='', max_length=500)),
-                ('pid', models.IntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "feed_id",
+                    models.CharField(
+                        blank=True, db_index=True, default="", max_length=64, verbose_name="feed"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        blank=True, default="", max_length=32, verbose_name="department"
+                    ),
+                ),
+                ("source_name", models.CharField(max_length=255, verbose_name="file")),
+                (
+                    "content_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("cli", "Command line"),
+                            ("upload", "Upload page"),
+                            ("api", "Push API"),
+                            ("resubmit", "Corrected rows"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("ingested", "Ingested"),
+                            ("duplicate", "Already delivered"),
+                            ("failed", "Failed"),
+                            ("interrupted", "Interrupted"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("rows_read", models.PositiveBigIntegerField(default=0)),
+                ("accepted", models.PositiveBigIntegerField(default=0)),
+                ("quarantined", models.PositiveBigIntegerField(default=0)),
+                ("written", models.PositiveBigIntegerField(default=0)),
+                ("duplicates", models.PositiveBigIntegerField(default=0)),
+                ("flags", models.JSONField(blank=True, default=dict)),
+                ("error_code", models.CharField(blank=True, default="", max_length=32)),
+                ("error_message", models.CharField(blank=True, default="", max_length=500)),
+                ("upload_path", models.CharField(blank=True, default="", max_length=500)),
+                ("pid", models.IntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "delivered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='QuarantinedRow',
+            name="QuarantinedRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('feed_id', models.CharField(db_index=True, max_length=64)),
-                ('line', models.IntegerField(blank=True, null=True)),
-                ('sheet', models.CharField(blank=True, default='', max_length=64)),
-                ('field', models.CharField(blank=True, default='', max_length=64)),
-                ('reason_code', models.CharField(db_index=True, max_length=32)),
-                ('reason_zh', models.CharField(max_length=255)),
-                ('reason_en', models.CharField(max_length=255)),
-                ('raw', doudi.privacy.fields.EncryptedTextField()),
-                ('state', models.CharField(choices=[('open', 'Open'), ('resubmitted', 'Corrected and resubmitted')], default='open', max_length=16)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='resolves', to='intake.ingestrun')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quarantine', to='intake.ingestrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("feed_id", models.CharField(db_index=True, max_length=64)),
+                ("line", models.IntegerField(blank=True, null=True)),
+                ("sheet", models.CharField(blank=True, default="", max_length=64)),
+                ("field", models.CharField(blank=True, default="", max_length=64)),
+                ("reason_code", models.CharField(db_index=True, max_length=32)),
+                ("reason_zh", models.CharField(max_length=255)),
+                ("reason_en", models.CharField(max_length=255)),
+                ("raw", doudi.privacy.fields.EncryptedTextField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resubmitted", "Corrected and resubmitted")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resolves",
+                        to="intake.ingestrun",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quarantine",
+                        to="intake.ingestrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'line', 'id'],
+                "ordering": ["run", "line", "id"],
             },
         ),
     ]

@@ -6,122 +6,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(unique=True)),
-                ('document', models.JSONField()),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('reason', models.CharField(max_length=500, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(unique=True)),
+                ("document", models.JSONField()),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                ("reason", models.CharField(max_length=500, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringRun',
+            name="MonitoringRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('as_of', models.DateField()),
-                ('model_version', models.CharField(blank=True, default='', max_length=64)),
-                ('backend', models.CharField(default='duckdb', max_length=16)),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('timings', models.JSONField(blank=True, default=dict)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('stage', models.CharField(blank=True, default='', max_length=32)),
-                ('is_current', models.BooleanField(default=False)),
-                ('error', models.CharField(blank=True, default='', max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('policy_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='monitoring.policyversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("as_of", models.DateField()),
+                ("model_version", models.CharField(blank=True, default="", max_length=64)),
+                ("backend", models.CharField(default="duckdb", max_length=16)),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                ("timings", models.JSONField(blank=True, default=dict)),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("stage", models.CharField(blank=True, default="", max_length=32)),
+                ("is_current", models.BooleanField(default=False)),
+                ("error", models.CharField(blank=True, default="", max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "policy_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="runs",
+                        to="monitoring.policyversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Warning',
+            name="Warning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=16)),
-                ('level', models.CharField(max_length=32)),
-                ('level_rank', models.PositiveSmallIntegerField(default=0)),
-                ('score', models.FloatField()),
-                ('scorecard_score', models.FloatField(blank=True, null=True)),
-                ('model_probability', models.FloatField(blank=True, null=True)),
-                ('trigger', models.CharField(blank=True, default='', max_length=64)),
-                ('reasons', models.JSONField(default=list)),
-                ('suppressed', models.JSONField(blank=True, default=list)),
-                ('dimensions', models.JSONField(default=dict)),
-                ('explanation', models.JSONField(default=dict)),
-                ('reason_index', models.CharField(blank=True, default='', max_length=1000)),
-                ('dimension_index', models.CharField(blank=True, default='', max_length=300)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('first_run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.monitoringrun')),
-                ('household', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='warning', to='registry.household')),
-                ('policy_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.policyversion')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.monitoringrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("level", models.CharField(max_length=32)),
+                ("level_rank", models.PositiveSmallIntegerField(default=0)),
+                ("score", models.FloatField()),
+                ("scorecard_score", models.FloatField(blank=True, null=True)),
+                ("model_probability", models.FloatField(blank=True, null=True)),
+                ("trigger", models.CharField(blank=True, default="", max_length=64)),
+                ("reasons", models.JSONField(default=list)),
+                ("suppressed", models.JSONField(blank=True, default=list)),
+                ("dimensions", models.JSONField(default=dict)),
+                ("explanation", models.JSONField(default=dict)),
+                ("reason_index", models.CharField(blank=True, default="", max_length=1000)),
+                ("dimension_index", models.CharField(blank=True, default="", max_length=300)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "first_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="monitoring.monitoringrun",
+                    ),
+                ),
+                (
+                    "household",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warning",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "policy_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="monitoring.policyversion",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="monitoring.monitoringrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-level_rank', '-score', 'id'],
+                "ordering": ["-level_rank", "-score", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WarningChange',
+            name="WarningChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('new', 'New'), ('escalated', 'Escalated'), ('eased', 'Eased'), ('resolved', 'Resolved'), ('reopened', 'Reopened')], max_length=16)),
-                ('from_level', models.CharField(blank=True, default='', max_length=32)),
-                ('to_level', models.CharField(blank=True, default='', max_length=32)),
-                ('from_score', models.FloatField(blank=True, null=True)),
-                ('to_score', models.FloatField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='monitoring.monitoringrun')),
-                ('warning', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='monitoring.warning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("escalated", "Escalated"),
+                            ("eased", "Eased"),
+                            ("resolved", "Resolved"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("from_level", models.CharField(blank=True, default="", max_length=32)),
+                ("to_level", models.CharField(blank=True, default="", max_length=32)),
+                ("from_score", models.FloatField(blank=True, null=True)),
+                ("to_score", models.FloatField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="monitoring.monitoringrun",
+                    ),
+                ),
+                (
+                    "warning",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="monitoring.warning",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-run_id', 'id'],
+                "ordering": ["-run_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitOutcome',
+            name="VisitOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='visited on')),
-                ('hardship_confirmed', models.BooleanField(verbose_name='hardship confirmed')),
-                ('note', models.CharField(blank=True, default='', max_length=500, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visit_outcomes', to='registry.household')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="visited on")),
+                ("hardship_confirmed", models.BooleanField(verbose_name="hardship confirmed")),
+                (
+                    "note",
+                    models.CharField(blank=True, default="", max_length=500, verbose_name="note"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visit_outcomes",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-visited_on', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('household', 'visited_on'), name='one_outcome_per_household_and_day')],
+                "ordering": ["-visited_on", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("household", "visited_on"), name="one_outcome_per_household_and_day"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(fields=['status', 'level_rank', 'score'], name='monitoring__status_f9a472_idx'),
+            model_name="warning",
+            index=models.Index(
+                fields=["status", "level_rank", "score"], name="monitoring__status_f9a472_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warningchange',
-            constraint=models.UniqueConstraint(fields=('warning', 'run'), name='one_change_per_warning_and_run'),
+            model_name="warningchange",
+            constraint=models.UniqueConstraint(
+                fields=("warning", "run"), name="one_change_per_warning_and_run"
+            ),
         ),
     ]

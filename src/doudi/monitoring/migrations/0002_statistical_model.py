@@ -5,25 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0001_monitoring_initial'),
+        ("monitoring", "0001_monitoring_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatisticalModel',
+            name="StatisticalModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=64, unique=True)),
-                ('data', models.BinaryField()),
-                ('evaluation', models.JSONField(default=dict)),
-                ('outcomes', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('trained_after', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.monitoringrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=64, unique=True)),
+                ("data", models.BinaryField()),
+                ("evaluation", models.JSONField(default=dict)),
+                ("outcomes", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "trained_after",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="monitoring.monitoringrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
     ]

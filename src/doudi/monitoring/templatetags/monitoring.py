@@ -31,11 +31,21 @@ def monitoring_home(context):
     if user is None or not access.reads_warnings(user):
         return {"show": False}
     run = selectors.current_run()
-    policy = selectors.PolicyIndex(run.policy_version.document if run and run.policy_version
-                                   else {})
-    counts = (access.warnings_for(user).filter(status=Warning.Status.OPEN)
-              .values("level", "level_rank").annotate(n=Count("id")).order_by("-level_rank"))
-    return {"show": True, "run": run, "district": access.reads_district(user),
-            "can_edit": access.edits_policy(user),
-            "levels": [(policy.level_label(c["level"]), c["n"]) for c in counts],
-            "total": sum(c["n"] for c in counts)}
+    policy = selectors.PolicyIndex(
+        run.policy_version.document if run and run.policy_version else {}
+    )
+    counts = (
+        access.warnings_for(user)
+        .filter(status=Warning.Status.OPEN)
+        .values("level", "level_rank")
+        .annotate(n=Count("id"))
+        .order_by("-level_rank")
+    )
+    return {
+        "show": True,
+        "run": run,
+        "district": access.reads_district(user),
+        "can_edit": access.edits_policy(user),
+        "levels": [(policy.level_label(c["level"]), c["n"]) for c in counts],
+        "total": sum(c["n"] for c in counts),
+    }

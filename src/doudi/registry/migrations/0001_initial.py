@@ -7,72 +7,172 @@ import doudi.privacy.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=64, verbose_name='name')),
-                ('id_number', doudi.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='ID number')),
-                ('id_index', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('id_masked', models.CharField(blank=True, default='', max_length=18)),
-                ('id_area_unknown', models.BooleanField(default=False)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female')], max_length=1, verbose_name='sex')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('phone', models.CharField(blank=True, default='', max_length=32, verbose_name='phone')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=64, verbose_name="name")),
+                (
+                    "id_number",
+                    doudi.privacy.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="ID number"
+                    ),
+                ),
+                ("id_index", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("id_masked", models.CharField(blank=True, default="", max_length=18)),
+                ("id_area_unknown", models.BooleanField(default=False)),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Male"), ("F", "Female")],
+                        max_length=1,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "birth_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, default="", max_length=32, verbose_name="phone"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True)),
-                ('name', models.CharField(max_length=64)),
-                ('level', models.CharField(choices=[('district', 'District'), ('street', 'Street'), ('community', 'Community')], max_length=16)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True)),
+                ("name", models.CharField(max_length=64)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("district", "District"),
+                            ("street", "Street"),
+                            ("community", "Community"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hukou_no', models.CharField(max_length=32, unique=True, verbose_name='household register number')),
-                ('address', models.CharField(max_length=255, verbose_name='address')),
-                ('source_feed', models.CharField(default='gongan_hukou', max_length=64)),
-                ('source_as_of', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='registry.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hukou_no",
+                    models.CharField(
+                        max_length=32, unique=True, verbose_name="household register number"
+                    ),
+                ),
+                ("address", models.CharField(max_length=255, verbose_name="address")),
+                ("source_feed", models.CharField(default="gongan_hukou", max_length=64)),
+                ("source_as_of", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="registry.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['hukou_no'],
+                "ordering": ["hukou_no"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('head', 'Head of household'), ('spouse', 'Spouse'), ('child', 'Child'), ('parent', 'Parent'), ('grandchild', 'Grandchild'), ('child_in_law', 'Son- or daughter-in-law'), ('sibling', 'Sibling'), ('other', 'Other relative')], max_length=16, verbose_name='relation to head')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='registry.household')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("head", "Head of household"),
+                            ("spouse", "Spouse"),
+                            ("child", "Child"),
+                            ("parent", "Parent"),
+                            ("grandchild", "Grandchild"),
+                            ("child_in_law", "Son- or daughter-in-law"),
+                            ("sibling", "Sibling"),
+                            ("other", "Other relative"),
+                        ],
+                        max_length=16,
+                        verbose_name="relation to head",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['household', 'id'],
+                "ordering": ["household", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['community', 'hukou_no'], name='registry_ho_communi_6a4afc_idx'),
+            model_name="household",
+            index=models.Index(
+                fields=["community", "hukou_no"], name="registry_ho_communi_6a4afc_idx"
+            ),
         ),
     ]

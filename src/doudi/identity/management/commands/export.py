@@ -7,8 +7,10 @@ from doudi.identity.actions import persons_export_rows
 
 
 class Command(BaseCommand):
-    help = ("Export results: `doudi export persons --out FILE.csv` (feed,record_key,person_key); "
-            "`doudi export warnings --out FILE.csv` (hukou_no,score,level,reasons).")
+    help = (
+        "Export results: `doudi export persons --out FILE.csv` (feed,record_key,person_key); "
+        "`doudi export warnings --out FILE.csv` (hukou_no,score,level,reasons)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)

@@ -8,10 +8,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
-        parser.add_argument("--threshold", type=float, default=None,
-                            help="match probability threshold (default: settings)")
-        parser.add_argument("--retrain", action="store_true",
-                            help="estimate the model again instead of reusing the current one")
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=None,
+            help="match probability threshold (default: settings)",
+        )
+        parser.add_argument(
+            "--retrain",
+            action="store_true",
+            help="estimate the model again instead of reusing the current one",
+        )
 
     def handle(self, *args, backend: str, threshold: float | None, retrain: bool, **options):
         if threshold is not None and not 0 < threshold < 1:
@@ -20,8 +27,11 @@ class Command(BaseCommand):
         try:
             run = link_run(backend=backend, threshold=threshold, retrain=retrain)
         except Exception as exc:
-            raise CommandError(f"linking failed ({type(exc).__name__}); "
-                               "the previous persons stay in force") from None
+            raise CommandError(
+                f"linking failed ({type(exc).__name__}); the previous persons stay in force"
+            ) from None
         seconds = sum(run.timings.values()) if run.timings else 0
-        self.stdout.write(f"run {run.pk}: {run.records} records → {run.persons} persons, "
-                          f"{run.review_count} pairs for review ({seconds:.1f} s)")
+        self.stdout.write(
+            f"run {run.pk}: {run.records} records → {run.persons} persons, "
+            f"{run.review_count} pairs for review ({seconds:.1f} s)"
+        )

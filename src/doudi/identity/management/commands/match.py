@@ -10,39 +10,60 @@ from django.utils.translation import gettext as _
 from doudi.identity.matching import NoLinkRun, person_match_as_operator
 
 OPTIONS = {  # option → record field
-    "name": "name", "id": "id_number", "birth_date": "birth_date", "sex": "sex",
-    "phone": "phone", "address": "address", "community": "community",
+    "name": "name",
+    "id": "id_number",
+    "birth_date": "birth_date",
+    "sex": "sex",
+    "phone": "phone",
+    "address": "address",
+    "community": "community",
 }
 
 
 def _labels() -> dict[str, str]:
-    return {"name": _("name"), "birth_date": _("date of birth"), "sex": _("sex"),
-            "id_number": _("ID number"), "phone": _("phone"),
-            "place": _("address / community")}
+    return {
+        "name": _("name"),
+        "birth_date": _("date of birth"),
+        "sex": _("sex"),
+        "id_number": _("ID number"),
+        "phone": _("phone"),
+        "place": _("address / community"),
+    }
 
 
 def _basis(basis: str) -> str:
-    return {"id": _("resident ID"), "profile": _("identical record"),
-            "model": _("probabilistic model")}[basis]
+    return {
+        "id": _("resident ID"),
+        "profile": _("identical record"),
+        "model": _("probabilistic model"),
+    }[basis]
 
 
 def _refused(reason: str) -> str:
-    return {"different_ids": _("holds a different resident ID"),
-            "id_conflict": _("ID conflict: name, sex or birth date disagree")}[reason]
+    return {
+        "different_ids": _("holds a different resident ID"),
+        "id_conflict": _("ID conflict: name, sex or birth date disagree"),
+    }[reason]
 
 
 def render(result: dict) -> str:
     """The result as plain text, one candidate a line."""
     lines = []
     if result["person_key"] is not None:
-        lines.append(_("Matched: person %(key)s (basis: %(basis)s, probability %(p).3f)") % {
-            "key": result["person_key"], "basis": _basis(result["basis"]),
-            "p": result["match_probability"]})
+        lines.append(
+            _("Matched: person %(key)s (basis: %(basis)s, probability %(p).3f)")
+            % {
+                "key": result["person_key"],
+                "basis": _basis(result["basis"]),
+                "p": result["match_probability"],
+            }
+        )
     else:
-        lines.append(_("No match: a new person (threshold %(t).2f)") % {
-            "t": result["threshold"]})
-    lines.append(_("Link run %(run)s; candidates: %(n)s") % {
-        "run": result["run"], "n": len(result["candidates"])})
+        lines.append(_("No match: a new person (threshold %(t).2f)") % {"t": result["threshold"]})
+    lines.append(
+        _("Link run %(run)s; candidates: %(n)s")
+        % {"run": result["run"], "n": len(result["candidates"])}
+    )
     labels = _labels()
     for c in result["candidates"]:
         weights = "  ".join(
@@ -50,7 +71,10 @@ def render(result: dict) -> str:
             for k, v in c["weights"].items()
         )
         line = _("  person %(key)s  probability %(p).3f  |  %(weights)s") % {
-            "key": c["person_key"], "p": c["match_probability"], "weights": weights}
+            "key": c["person_key"],
+            "p": c["match_probability"],
+            "weights": weights,
+        }
         if c["refused"]:
             line += "  [" + _("refused: %(reason)s") % {"reason": _refused(c["refused"])} + "]"
         lines.append(line)
@@ -73,8 +97,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         record = {field: options[opt] for opt, field in OPTIONS.items() if options.get(opt)}
         if not record:
-            raise CommandError("give at least one of --name --id --birth-date --sex --phone "
-                               "--address --community")
+            raise CommandError(
+                "give at least one of --name --id --birth-date --sex --phone --address --community"
+            )
         try:
             result = person_match_as_operator(record=record)
         except (NoLinkRun, ValueError) as exc:

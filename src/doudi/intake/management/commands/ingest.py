@@ -31,8 +31,9 @@ class Command(BaseCommand):
         report = []
         for path in files:
             with progress_bar(unit="行", desc=path.name[:30], leave=False) as bar:
-                run = ingest_path(path=path, feed_id=feed,
-                                  progress=lambda done: bar.update(done - bar.n))
+                run = ingest_path(
+                    path=path, feed_id=feed, progress=lambda done: bar.update(done - bar.n)
+                )
             report.append(_summary(path, run))
             if not json:
                 self.stdout.write(_line(report[-1]))
@@ -66,9 +67,11 @@ def _summary(path: Path, run: IngestRun) -> dict:
 
 
 def _line(s: dict) -> str:
-    text = (f"{s['file']}: {s['feed'] or '?'} {s['status']} read={s['rows_read']} "
-            f"accepted={s['accepted']} quarantined={s['quarantined']} written={s['written']} "
-            f"duplicates={s['duplicates']} ({s['seconds']} s)")
+    text = (
+        f"{s['file']}: {s['feed'] or '?'} {s['status']} read={s['rows_read']} "
+        f"accepted={s['accepted']} quarantined={s['quarantined']} written={s['written']} "
+        f"duplicates={s['duplicates']} ({s['seconds']} s)"
+    )
     if s["error"]:
         text += f" — {s['error']}: {s['message']}"
     return text

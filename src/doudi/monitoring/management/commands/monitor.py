@@ -26,17 +26,23 @@ class Command(BaseCommand):
     help = "Run monitoring and update warnings (or: schedule, outcomes-import FILE.csv)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", default=None,
-                            help="score as of this date (default: today, Asia/Shanghai)")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            default=None,
+            help="score as of this date (default: today, Asia/Shanghai)",
+        )
         parser.add_argument("--backend", choices=BACKENDS, default=None)
         sub = parser.add_subparsers(dest="what", required=False)
         sub.add_parser("schedule", help="enqueue the daily run at 02:00 Asia/Shanghai")
-        outcomes = sub.add_parser("outcomes-import",
-                                  help="hukou_no,visited_on,hardship_confirmed rows")
+        outcomes = sub.add_parser(
+            "outcomes-import", help="hukou_no,visited_on,hardship_confirmed rows"
+        )
         outcomes.add_argument("file", type=Path)
 
-    def handle(self, *args, as_of: str | None, backend: str | None, what: str | None = None,
-               **options):
+    def handle(
+        self, *args, as_of: str | None, backend: str | None, what: str | None = None, **options
+    ):
         if what == "schedule":
             return self._schedule()
         if what == "outcomes-import":
@@ -44,25 +50,42 @@ class Command(BaseCommand):
         day = _date(as_of) if as_of else None
         with progress_bar(total=100, unit="%", desc="monitor") as bar:
             try:
-                run = monitoring_run(actor=None, as_of=day, backend=backend,
-                                     progress=lambda percent, stage: bar.update(percent - bar.n))
+                run = monitoring_run(
+                    actor=None,
+                    as_of=day,
+                    backend=backend,
+                    progress=lambda percent, stage: bar.update(percent - bar.n),
+                )
             except RunFailed as exc:
-                raise CommandError(f"monitoring failed ({exc.run.error}); "
-                                   "the previous warnings stay in force") from None
+                raise CommandError(
+                    f"monitoring failed ({exc.run.error}); the previous warnings stay in force"
+                ) from None
         counts = run.counts
         levels = ", ".join(f"{level}={n}" for level, n in counts.get("levels", {}).items())
         changes = counts.get("changes", {})
         self.stdout.write(
             f"run {run.pk} as of {run.as_of} (policy v{run.policy_version.number}, "
             f"{run.backend}): {counts.get('households_scored', 0)} households scored, "
-            f"{counts.get('warned', 0)} warned ({levels or 'none'})")
-        self.stdout.write("changes: " + ", ".join(
-            f"{kind}={changes.get(kind, 0)}" for kind in (
-                WarningChange.Kind.NEW, WarningChange.Kind.ESCALATED, WarningChange.Kind.EASED,
-                WarningChange.Kind.RESOLVED, WarningChange.Kind.REOPENED)))
+            f"{counts.get('warned', 0)} warned ({levels or 'none'})"
+        )
+        self.stdout.write(
+            "changes: "
+            + ", ".join(
+                f"{kind}={changes.get(kind, 0)}"
+                for kind in (
+                    WarningChange.Kind.NEW,
+                    WarningChange.Kind.ESCALATED,
+                    WarningChange.Kind.EASED,
+                    WarningChange.Kind.RESOLVED,
+                    WarningChange.Kind.REOPENED,
+                )
+            )
+        )
         if counts.get("unregistered"):
-            self.stdout.write(f"not in the register: {counts['unregistered']} warned households "
-                              "(no warning made; load the household register)")
+            self.stdout.write(
+                f"not in the register: {counts['unregistered']} warned households "
+                "(no warning made; load the household register)"
+            )
 
     def _schedule(self):
         from doudi.monitoring.tasks import daily_schedule_ensure
@@ -82,7 +105,8 @@ class Command(BaseCommand):
             raise CommandError(exc.messages[0]) from None
         for problem in report.problems:
             self.stderr.write(problem)
-        self.stdout.write(f"recorded {report.recorded} visit outcomes, "
-                          f"{len(report.problems)} rows with problems")
+        self.stdout.write(
+            f"recorded {report.recorded} visit outcomes, {len(report.problems)} rows with problems"
+        )
         if report.problems:
             raise CommandError(f"{len(report.problems)} rows were not recorded")

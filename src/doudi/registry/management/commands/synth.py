@@ -22,8 +22,12 @@ class Command(BaseCommand):
         if households < 1:
             raise CommandError("--households must be at least 1")
         with progress_bar(total=households, unit="户", desc="synth") as bar:
-            summary = generate(out, households=households, seed=seed,
-                               progress=lambda done, total: bar.update(done - bar.n))
+            summary = generate(
+                out,
+                households=households,
+                seed=seed,
+                progress=lambda done, total: bar.update(done - bar.n),
+            )
         self.stdout.write(
             f"wrote {summary.households} households, {summary.persons} people to {out} "
             f"in {summary.seconds:.1f} s"

@@ -28,11 +28,15 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261129)
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
         parser.add_argument("--no-serve", action="store_true", help="build only, do not serve")
-        parser.add_argument("--rebuild", action="store_true",
-                            help="load the demo district again even if households exist")
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="load the demo district again even if households exist",
+        )
 
-    def handle(self, *args, households: int, seed: int, addr: str, no_serve: bool,
-               rebuild: bool, **options):
+    def handle(
+        self, *args, households: int, seed: int, addr: str, no_serve: bool, rebuild: bool, **options
+    ):
         if not settings.DOUDI_DEMO:
             raise CommandError("doudi demo runs with the local settings only (DOUDI_DEMO)")
         from doudi.synth import generate
@@ -43,8 +47,12 @@ class Command(BaseCommand):
             out = settings.VAR_DIR / "demo"
             self.stdout.write(f"building a demo district of {households} households in {out} …")
             with progress_bar(total=households, unit="户", desc="synth") as bar:
-                summary = generate(out, households=households, seed=seed,
-                                   progress=lambda done, total: bar.update(done - bar.n))
+                summary = generate(
+                    out,
+                    households=households,
+                    seed=seed,
+                    progress=lambda done, total: bar.update(done - bar.n),
+                )
             for path in summary.paths:
                 if "gongan_hukou" in str(path):
                     report = register_import(path=path)

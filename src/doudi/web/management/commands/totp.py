@@ -19,4 +19,6 @@ class Command(BaseCommand):
         device = user_totp_device(user=user) if user else None
         if device is None:
             raise CommandError(f"{username} has no confirmed TOTP device")
-        self.stdout.write(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
+        self.stdout.write(
+            f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+        )
