@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCALE := src/doudi/locale
 
-.PHONY: demo test test-slow test-postgres install messages lint browser clean
+.PHONY: demo test test-slow test-postgres install messages translations lint browser clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -17,6 +17,12 @@ install: $(STAMP) messages
 # Compile translations (pure Python: Babel, no gettext needed).
 messages: $(STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -d $(LOCALE) -D django --statistics 2>&1 | tail -n 1
+
+# Refresh the zh_Hans catalogue from the code and scripts/zh/*.py (needs GNU gettext's xgettext).
+translations: $(STAMP)
+	cd src/doudi && ../../$(VENV)/bin/doudi makemessages -l zh_Hans --no-location --no-obsolete
+	$(PY) scripts/translations_zh.py
+	$(MAKE) messages
 
 demo: install
 	$(VENV)/bin/doudi demo
