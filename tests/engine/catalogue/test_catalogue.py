@@ -17,7 +17,7 @@ from doudi.engine.catalogue import (
 from doudi.engine.catalogue.__main__ import main as catalogue_main
 from doudi.engine.catalogue.__main__ import render
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FEED_IDS = {
     "gongan_hukou",
     "gongan_vehicle",
