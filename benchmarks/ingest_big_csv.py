@@ -123,7 +123,7 @@ STREETS = ["积玉桥街", "杨园街", "徐家棚街", "中华路街", "黄鹤�
 
 def generate(path: Path, rows: int, encoding: str, seed: int = 7) -> None:
     """Stream ``rows`` rows to ``path``; about 1% of them carry a problem."""
-    from doudi.registry import idnumber
+    from doudi.engine import idnumber
 
     rnd = random.Random(seed)
     base = dt.date(1930, 1, 1)

@@ -21,7 +21,7 @@ from django_otp.oath import totp
 from doudi.accounts.actions import totp_device_enrol
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
-from doudi.registry import idnumber
+from doudi.engine import idnumber
 from doudi.registry.models import Household, Jurisdiction, Membership, Person
 from doudi.registry.selectors import id_index_of
 

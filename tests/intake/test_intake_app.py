@@ -16,9 +16,9 @@ from django.core.management.base import CommandError
 from rest_framework.authtoken.models import Token
 
 from doudi.audit.models import AuditEntry
+from doudi.engine import idnumber
 from doudi.intake.models import IngestRun, QuarantinedRow
 from doudi.intake.selectors import lake
-from doudi.registry import idnumber
 
 pytestmark = pytest.mark.django_db
 

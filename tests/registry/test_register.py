@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from doudi.audit.models import AuditEntry
-from doudi.registry import idnumber
+from doudi.engine import idnumber
 from doudi.registry.actions import jurisdictions_load, register_import
 from doudi.registry.models import Household, Jurisdiction, Membership, Person
 

@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 from python_calamine import CalamineWorkbook
 
+from doudi.engine import idnumber
 from doudi.engine.catalogue import load_catalogue, normalise_header
-from doudi.registry import idnumber
 from doudi.synth import communities, generate
 from doudi.synth.areas import RETIRED
 from doudi.synth.names import SURNAMES, all_given_characters

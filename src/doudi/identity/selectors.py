@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from doudi.engine.catalogue import Feed
+from doudi.engine.idnumber import mask
 from doudi.intake.selectors import catalogue, lake
-from doudi.registry.idnumber import mask
 
 SHOWN = (
     "name",

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
-from doudi.registry import idnumber
+from doudi.engine import idnumber
 from doudi.registry.models import Household, Jurisdiction, Membership, Person
 from doudi.registry.selectors import id_index_of
 

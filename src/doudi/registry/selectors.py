@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from doudi.engine import idnumber
 from doudi.privacy import crypto
-from doudi.registry import idnumber
 from doudi.registry.access import households_for
 from doudi.registry.models import Household, Membership
 

@@ -77,7 +77,7 @@ PROVINCE_WEIGHTS = {
 @cache
 def area_codes() -> tuple[tuple[str, str], ...]:
     """(code, name) of every county-level unit in the shipped 2023 list."""
-    text = (resources.files("doudi.registry") / "data" / "cn_areas.csv").read_text(encoding="utf-8")
+    text = (resources.files("doudi.engine") / "data" / "cn_areas.csv").read_text(encoding="utf-8")
     return tuple((row["code"], row["name"]) for row in csv.DictReader(io.StringIO(text)))
 
 

@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from doudi.registry import idnumber
+from doudi.engine import idnumber
 from doudi.synth import communities as communities_mod
 from doudi.synth.formats import Layout
 from doudi.synth.population import (

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from doudi.registry import idnumber
+from doudi.engine import idnumber
 from doudi.synth import communities as communities_mod
 from doudi.synth.areas import AreaSampler
 from doudi.synth.communities import Community, Street

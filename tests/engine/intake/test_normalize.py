@@ -8,10 +8,10 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
+from doudi.engine import idnumber
 from doudi.engine.catalogue import Field
 from doudi.engine.intake import normalize as N
 from doudi.engine.intake import validate as V
-from doudi.registry import idnumber
 
 D = dt.date
 

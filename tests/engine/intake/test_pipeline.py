@@ -18,12 +18,12 @@ import pyarrow.parquet as pq
 import pytest
 import xlsxwriter
 
+from doudi.engine import idnumber
 from doudi.engine.catalogue import load_catalogue
 from doudi.engine.intake import pipeline
 from doudi.engine.intake.pipeline import ingest_file, ingest_records
 from doudi.engine.intake.validate import FLAGS, REASONS
 from doudi.engine.lake import Lake
-from doudi.registry import idnumber
 
 COMMON = """
 department = "测试局"

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from doudi.registry import idnumber
+from doudi.engine import idnumber
 
 WANG = idnumber.make("420106", dt.date(1932, 3, 5), 11)
 LI = idnumber.make("420106", dt.date(1933, 7, 21), 22)

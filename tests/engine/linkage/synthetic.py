@@ -16,7 +16,7 @@ import random
 
 import pandas as pd
 
-from doudi.registry import idnumber
+from doudi.engine import idnumber
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红鹏飞云海波宁欣怡梓涵浩然宇轩子晨博文思雨佳琪俊志"

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 
 from doudi.engine.catalogue import load_catalogue
+from doudi.engine.idnumber import make
 from doudi.engine.intake.pipeline import ingest_file, ingest_records
 from doudi.engine.lake import Lake
 from doudi.engine.linkage.district import link_district
 from doudi.engine.linkage.households import COLUMNS, address_sql, attach_households
-from doudi.registry.idnumber import make
 from doudi.synth import generate
 
 H1, H2, H3, H4, H5, H6 = (f"10000000{i}" for i in range(1, 7))

@@ -9,13 +9,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from doudi.engine import idnumber
 from doudi.engine.catalogue import load_catalogue
 from doudi.engine.intake.pipeline import ingest_file
 from doudi.engine.lake import Lake
 from doudi.engine.linkage.district import link_district, records_from_lake
 from doudi.engine.linkage.incremental import PersonIndex, rule_key
 from doudi.engine.linkage.schema import name_pinyin
-from doudi.registry import idnumber
 from doudi.synth import generate
 
 # Same-pinyin replacements for common characters (王建国 → 汪建国).

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from doudi.engine.catalogue import load_catalogue
+from doudi.engine.idnumber import make
 from doudi.engine.intake.pipeline import ingest_records
 from doudi.engine.lake import Lake
 from doudi.engine.monitoring import Policy, default_policy, monitor
-from doudi.registry.idnumber import make
 
 AS_OF = dt.date(2026, 11, 1)
 COMMUNITY = "420106001001"

@@ -40,7 +40,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from doudi.registry import idnumber  # noqa: F401 - also used as N.idnumber
+from doudi.engine import idnumber  # noqa: F401 - also used as N.idnumber
 
 
 class Invalid(ValueError):

@@ -46,7 +46,7 @@ from typing import Literal
 import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
-from doudi.registry import idnumber
+from doudi.engine import idnumber
 
 Kind = Literal["chinese", "febrl"]
 

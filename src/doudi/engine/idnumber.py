@@ -111,7 +111,7 @@ def _parse_date(digits: str) -> dt.date:
 @cache
 def known_area_codes() -> frozenset[str]:
     """County-level codes from the 2023 division list shipped with doudi."""
-    ref = resources.files("doudi.registry") / "data" / "cn_areas.csv"
+    ref = resources.files("doudi.engine") / "data" / "cn_areas.csv"
     with ref.open(encoding="utf-8") as fh:
         return frozenset(row["code"] for row in csv.DictReader(fh))
 

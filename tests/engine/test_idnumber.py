@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
-from doudi.registry.idnumber import (
+from doudi.engine.idnumber import (
     PROVINCE_CODES,
     InvalidIDNumber,
     ResidentID,
