@@ -32,6 +32,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from doudi.engine.catalogue import Feed
+
 MANIFEST = "_manifest.json"
 ROW_GROUP_ROWS = 128 * 1024
 COMPRESSION = "zstd"
@@ -59,6 +61,25 @@ def _ident(s: str) -> str:
 
 def _parquet_list(paths) -> str:
     return "[" + ", ".join(_sql_str(p) for p in paths) + "]"
+
+
+def arrow_type(field_type: str) -> pa.DataType:
+    return {
+        "date": pa.date32(),
+        "money": pa.int64(),
+        "integer": pa.int64(),
+        "boolean": pa.bool_(),
+    }.get(field_type, pa.string())
+
+
+def feed_schema(feed: Feed) -> pa.Schema:
+    """The lake schema: canonical fields, then id_number_raw/id_flag (person-level feeds),
+    then _line and _sheet."""
+    cols = [pa.field(f.name, arrow_type(f.type)) for f in feed.fields]
+    if feed.person_level:
+        cols += [pa.field("id_number_raw", pa.string()), pa.field("id_flag", pa.string())]
+    cols += [pa.field("_line", pa.int64()), pa.field("_sheet", pa.string())]
+    return pa.schema(cols)
 
 
 class Lake:
@@ -109,8 +130,6 @@ class Lake:
     def connect(self, catalogue=None, *, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
         """A DuckDB connection with one view per feed (snapshot: the current file; events: all
         deliveries). With a catalogue, feeds without deliveries get an empty typed view."""
-        from doudi.engine.intake.validate import feed_schema
-
         con = duckdb.connect(database)
         done = set()
         for feed_id in self.feed_ids():

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from doudi.audit.actions import audit_record
+from doudi.common.csv_export import csv_download
 from doudi.intake import actions
 from doudi.intake.access import (
     access_quarantined_row,
@@ -27,7 +28,6 @@ from doudi.intake.forms import UploadForm
 from doudi.intake.models import IngestRun, QuarantinedRow
 from doudi.intake.selectors import feed_freshness
 from doudi.intake.tasks import ingest_uploaded_file
-from doudi.web.csv_export import csv_download
 
 
 def _require_feeds(user):

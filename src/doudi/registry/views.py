@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from doudi.audit.actions import audit_record
+from doudi.common.csv_export import csv_download
 from doudi.registry import actions, selectors
 from doudi.registry.access import access_household, access_person
 from doudi.registry.forms import AddressForm, RevealForm
-from doudi.web.csv_export import csv_download
 
 EXPORT_HEADER = ["户号", "社区", "街道", "住址", "户主姓名", "户主身份证号码（脱敏）", "人数"]
 

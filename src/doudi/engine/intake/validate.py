@@ -31,6 +31,7 @@ from doudi.engine.catalogue import Feed, Field, normalise_header
 from doudi.engine.intake import normalize as N
 from doudi.engine.intake.readers import Batch, IntakeError
 from doudi.engine.intake.results import QuarantinedRow, Reason
+from doudi.engine.lake import arrow_type, feed_schema
 
 REASONS: dict[str, tuple[str, str]] = {
     "missing_required": ("必填项为空", "required value is missing"),
@@ -87,25 +88,6 @@ def reason(code: str, field: Field | None = None) -> Reason:
             zh, en = f"{field.label}：{zh}", f"{field.name}: {en}"
         r = _reason_cache[key] = Reason(code, zh, en)
     return r
-
-
-def arrow_type(field_type: str) -> pa.DataType:
-    return {
-        "date": pa.date32(),
-        "money": pa.int64(),
-        "integer": pa.int64(),
-        "boolean": pa.bool_(),
-    }.get(field_type, pa.string())
-
-
-def feed_schema(feed: Feed) -> pa.Schema:
-    """The lake schema: canonical fields, then id_number_raw/id_flag (person-level feeds),
-    then _line and _sheet."""
-    cols = [pa.field(f.name, arrow_type(f.type)) for f in feed.fields]
-    if feed.person_level:
-        cols += [pa.field("id_number_raw", pa.string()), pa.field("id_flag", pa.string())]
-    cols += [pa.field("_line", pa.int64()), pa.field("_sheet", pa.string())]
-    return pa.schema(cols)
 
 
 _EMPTY = object()  # an empty cell

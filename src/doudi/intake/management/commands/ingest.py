@@ -7,9 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi.common.progress import progress_bar
 from doudi.intake.actions import expand_paths, ingest_path, runs_mark_interrupted
 from doudi.intake.models import IngestRun
-from doudi.web.progress import progress_bar
 
 
 class Command(BaseCommand):

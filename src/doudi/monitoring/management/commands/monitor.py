@@ -10,9 +10,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi.common.progress import progress_bar
 from doudi.monitoring.actions import BACKENDS, RunFailed, monitoring_run, visit_outcomes_import
 from doudi.monitoring.models import WarningChange
-from doudi.web.progress import progress_bar
 
 
 def _date(text: str) -> dt.date:

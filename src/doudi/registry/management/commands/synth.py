@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from doudi.web.progress import progress_bar
+from doudi.common.progress import progress_bar
 
 
 class Command(BaseCommand):

@@ -11,13 +11,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.accounts.demo import DEMO_PASSWORD, demo_accounts_ensure
+from doudi.common.progress import progress_bar
 from doudi.identity.actions import link_run
 from doudi.intake.actions import expand_paths, ingest_path
 from doudi.monitoring.actions import monitoring_run
 from doudi.monitoring.tasks import daily_schedule_ensure
 from doudi.registry.actions import jurisdictions_load, register_import
 from doudi.registry.models import Household
-from doudi.web.progress import progress_bar
 
 
 class Command(BaseCommand):

@@ -1,9 +1,12 @@
+"""`doudi export`: one command for the results of several apps, so it sits in `web`, above them."""
+
 import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.identity.actions import persons_export_rows
+from doudi.monitoring.selectors import warnings_export_rows
 
 
 class Command(BaseCommand):
@@ -32,8 +35,6 @@ class Command(BaseCommand):
         self.stdout.write(f"wrote {len(rows)} rows to {out}")
 
     def _warnings(self, out: Path):
-        from doudi.monitoring.selectors import warnings_export_rows
-
         rows = warnings_export_rows()
         with open(out, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
