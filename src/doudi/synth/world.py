@@ -4,7 +4,7 @@ Several feeds must agree about the same person (the employer in the contribution
 returns, the provident fund and the union's hardship file; the month contributions stopped and
 the unemployment registration; a death in the cremation and the death-certificate feeds), so
 these facts are drawn here, once, from ``random.Random(f"{seed}:world")``, before any feed is
-written. Each feed then draws its own details from its own generator (see ``feeds.py``).
+written. Each feed then draws its own details from its own generator (see ``feeds/``, a module per department).
 
 The shapes follow the hidden truth (``Household.hardship``/``causes`` and the hidden attributes
 of ``Person``): illness-hardship people are recently diagnosed and spend heavily in hospital;

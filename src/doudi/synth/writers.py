@@ -1,7 +1,7 @@
 """Write a :class:`~doudi.synth.population.Population` to files.
 
 Every feed of the catalogue (``doudi.engine.catalogue``) is written under
-``feeds/<feed_id>/`` in its department's native shape (``feeds.py``, ``formats.py``), with
+``feeds/<feed_id>/`` in its department's native shape (``feeds/``, ``formats.py``), with
 noise (``noise.py``). The household register (``gongan_hukou``) keeps its historical path and
 headers, plus 人员编号, and stays clean: it is the base the other feeds are matched against.
 Ground truth goes only under ``truth/`` (UTF-8, no BOM, ``\n``):
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from doudi.engine.catalogue import Catalogue, Feed, load_catalogue
-from doudi.synth.feeds import SPECS, FeedSpec
+from doudi.synth.feeds.layouts import SPECS, FeedSpec
 from doudi.synth.formats import Renderer, open_sink
 from doudi.synth.noise import FeedNoise
 from doudi.synth.population import Population
