@@ -466,11 +466,12 @@ def test_python_and_arrow_csv_modes_give_the_same_lake(tmp_path, catalogue, monk
 
 
 def _reader_factory(fast):
-    from doudi.engine.intake import readers
+    from doudi.engine.intake.readers import open_reader
+    from doudi.engine.intake.readers.csv_reader import CSVReader
 
     def factory(path, fmt, **kw):
-        reader = readers.open_reader(path, fmt, **kw)
-        if isinstance(reader, readers.CSVReader):
+        reader = open_reader(path, fmt, **kw)
+        if isinstance(reader, CSVReader):
             reader.fast = fast
         return reader
 

@@ -11,18 +11,11 @@ import pyarrow.parquet as pq
 import pytest
 import xlsxwriter
 
-from doudi.engine.intake.readers import (
-    CSVReader,
-    IntakeError,
-    JSONLReader,
-    ParquetReader,
-    XlsxLimits,
-    XLSXReader,
-    check_zip,
-    detect_format,
-    iter_records,
-    scan_encoding,
-)
+from doudi.engine.intake.readers.base import IntakeError, XlsxLimits, detect_format
+from doudi.engine.intake.readers.csv_reader import CSVReader, scan_encoding
+from doudi.engine.intake.readers.json_reader import JSONLReader, iter_records
+from doudi.engine.intake.readers.parquet_reader import ParquetReader
+from doudi.engine.intake.readers.xlsx_reader import XLSXReader, check_zip
 
 HEADER = "编号,姓名,金额"
 

@@ -24,15 +24,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from doudi.engine.catalogue import Catalogue, Feed, load_catalogue, normalise_header
-from doudi.engine.intake.readers import (
-    Batch,
-    IntakeError,
-    XlsxLimits,
-    detect_format,
-    iter_records,
-    open_reader,
-    scan_csv,
-)
+from doudi.engine.intake.readers import open_reader
+from doudi.engine.intake.readers.base import Batch, IntakeError, XlsxLimits, detect_format
+from doudi.engine.intake.readers.csv_reader import scan_csv
+from doudi.engine.intake.readers.json_reader import iter_records
 from doudi.engine.intake.results import FileResult, Reason
 from doudi.engine.intake.validate import Validator
 from doudi.engine.lake import Lake

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from doudi.engine.catalogue import Feed, Field, normalise_header
 from doudi.engine.intake import normalize as N
-from doudi.engine.intake.readers import Batch, IntakeError
+from doudi.engine.intake.readers.base import Batch, IntakeError
 from doudi.engine.intake.results import QuarantinedRow, Reason
 from doudi.engine.lake import arrow_type, feed_schema
 
