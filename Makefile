@@ -40,9 +40,12 @@ test-postgres: install browser
 browser:
 	@scripts/ensure-chromium
 
+# ruff (lint and format), mypy --strict on the engine, and the import contracts (pyproject.toml)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var

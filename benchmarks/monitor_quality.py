@@ -107,9 +107,8 @@ def evaluate(district: Path, persons: pd.DataFrame, *, visits: int, visit_seed: 
     from doudi.engine.lake import Lake
     from doudi.engine.monitoring import Policy, default_policy, score_tables
     from doudi.engine.monitoring.backend import make_monitor_backend
-    from doudi.engine.monitoring.indicators import compute_indicators
+    from doudi.engine.monitoring.indicators import compute_indicators, household_helps
     from doudi.engine.monitoring.model import train
-    from doudi.engine.monitoring.scoring import household_helps
 
     policy = Policy.from_dict(default_policy())
     backend = make_monitor_backend("duckdb", Lake(district / "lake"), load_catalogue())

@@ -26,7 +26,9 @@ import json
 import os
 import queue
 import threading
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -35,6 +37,8 @@ import pyarrow.parquet as pq
 from doudi.engine.catalogue import Feed
 
 MANIFEST = "_manifest.json"
+# a feed's manifest: {"feed", "semantics", "deliveries": [{"hash", "file", "rows"}], "current"}
+Manifest = dict[str, Any]
 ROW_GROUP_ROWS = 128 * 1024
 COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 1
@@ -51,7 +55,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _sql_str(s: str) -> str:
+def _sql_str(s: str | os.PathLike[str]) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
@@ -59,7 +63,7 @@ def _ident(s: str) -> str:
     return '"' + str(s).replace('"', '""') + '"'
 
 
-def _parquet_list(paths) -> str:
+def _parquet_list(paths: Iterable[str | os.PathLike[str]]) -> str:
     return "[" + ", ".join(_sql_str(p) for p in paths) + "]"
 
 
@@ -83,7 +87,7 @@ def feed_schema(feed: Feed) -> pa.Schema:
 
 
 class Lake:
-    def __init__(self, root: str | os.PathLike):
+    def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
 
     def __repr__(self) -> str:
@@ -94,10 +98,11 @@ class Lake:
     def feed_dir(self, feed_id: str) -> Path:
         return self.root / feed_id
 
-    def manifest(self, feed_id: str) -> dict | None:
+    def manifest(self, feed_id: str) -> Manifest | None:
         path = self.feed_dir(feed_id) / MANIFEST
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            manifest: Manifest = json.loads(path.read_text(encoding="utf-8"))
+            return manifest
         except FileNotFoundError:
             return None
 
@@ -113,7 +118,7 @@ class Lake:
     def files(self, feed_id: str) -> list[Path]:
         """The Parquet files a view of the feed reads."""
         m = self.manifest(feed_id)
-        if not m:
+        if m is None or not m:
             return []
         d = self.feed_dir(feed_id)
         if m["semantics"] == "snapshot":
@@ -125,9 +130,11 @@ class Lake:
 
     def has_delivery(self, feed_id: str, content_hash: str) -> bool:
         m = self.manifest(feed_id)
-        return bool(m) and any(e["hash"] == content_hash for e in m["deliveries"])
+        return m is not None and any(e["hash"] == content_hash for e in m["deliveries"])
 
-    def connect(self, catalogue=None, *, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    def connect(
+        self, catalogue: Iterable[Feed] | None = None, *, database: str = ":memory:"
+    ) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection with one view per feed (snapshot: the current file; events: all
         deliveries). With a catalogue, feeds without deliveries get an empty typed view."""
         con = duckdb.connect(database)
@@ -154,10 +161,10 @@ class Lake:
                 )
         return con
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         """A plain description of the lake for tests: manifests, the files on disk, and per
         listed file its row count and a checksum of its rows (content and order)."""
-        out: dict = {}
+        out: dict[str, Any] = {}
         if not self.root.is_dir():
             return out
         con = duckdb.connect()
@@ -166,13 +173,15 @@ class Lake:
                 p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")
             ):
                 m = self.manifest(d.name)
-                files = {}
+                files: dict[str, dict[str, Any]] = {}
                 for e in (m or {}).get("deliveries", []):
                     path = d / e["file"]
-                    rows, checksum = con.execute(
+                    row = con.execute(
                         "SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM "
                         f"read_parquet({_sql_str(path)}, file_row_number = true) t"
                     ).fetchone()
+                    assert row is not None  # an aggregate gives one row
+                    rows, checksum = row
                     files[e["file"]] = {"rows": rows, "checksum": checksum}
                 on_disk = sorted(p.name for p in d.iterdir())
                 out[d.name] = {"manifest": m, "files": files, "on_disk": on_disk}
@@ -183,7 +192,7 @@ class Lake:
     # ------------------------------------------------------------------ writing
 
     def delivery(
-        self, feed, content_hash: str, schema: pa.Schema, *, supplement: bool = False
+        self, feed: Feed, content_hash: str, schema: pa.Schema, *, supplement: bool = False
     ) -> Delivery:
         """``supplement``: for a snapshot feed, add these rows to the current snapshot (corrected
         quarantined rows) instead of replacing it."""
@@ -213,8 +222,14 @@ class Delivery:
     """
 
     def __init__(
-        self, lake: Lake, feed, content_hash: str, schema: pa.Schema, *, supplement: bool = False
-    ):
+        self,
+        lake: Lake,
+        feed: Feed,
+        content_hash: str,
+        schema: pa.Schema,
+        *,
+        supplement: bool = False,
+    ) -> None:
         self.lake = lake
         self.supplement = supplement and feed.semantics == "snapshot"
         self.feed = feed
@@ -226,7 +241,7 @@ class Delivery:
         self._lock_fd: int | None = None
         self._writer: pq.ParquetWriter | None = None
         self._thread: threading.Thread | None = None
-        self._queue: queue.Queue | None = None
+        self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._buffer: list[pa.Table] = []
         self._buffered = 0
@@ -235,6 +250,7 @@ class Delivery:
         self.committed = False
         self._published = False
         self._made_dir = False
+        self.manifest: Manifest | None = None
 
     def __enter__(self) -> Delivery:
         locks = self.lake.root / ".locks"
@@ -242,7 +258,7 @@ class Delivery:
         self._lock_fd = os.open(locks / f"{self.feed.id}.lock", os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         self.manifest = self.lake.manifest(self.feed.id)
-        self.duplicate = bool(self.manifest) and any(
+        self.duplicate = self.manifest is not None and any(
             e["hash"] == self.hash for e in self.manifest["deliveries"]
         )
         if not self.duplicate and self.dir.is_dir():
@@ -254,7 +270,7 @@ class Delivery:
             self.dir.mkdir(parents=True)
             self._made_dir = True
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         try:
             if not self.committed:
                 self.abort()
@@ -299,7 +315,6 @@ class Delivery:
         self.rows += table.num_rows
         if self._thread is None:
             self._ensure_dir()
-            self._queue = queue.Queue(maxsize=2)
             self._thread = threading.Thread(
                 target=self._write_loop, name="lake-writer", daemon=True
             )
@@ -371,7 +386,7 @@ class Delivery:
     def _publish(self, written: int) -> None:
         """Write the new manifest (temporary file, fsync, rename): the commit point."""
         _fsync_dir(self.dir)
-        m = self.manifest or {
+        m: Manifest = self.manifest or {
             "feed": self.feed.id,
             "semantics": self.feed.semantics,
             "deliveries": [],

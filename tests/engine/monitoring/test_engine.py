@@ -535,7 +535,7 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
 ):
     from doudi.engine.monitoring import keyed
     from doudi.engine.monitoring.backend import DuckDBMonitorBackend
-    from doudi.engine.monitoring.indicators import FEEDS
+    from doudi.engine.monitoring.feeds import FEEDS
 
     fixture_lake, catalogue, persons = lake_and_persons
     lake = Lake(shutil.copytree(fixture_lake.root, tmp_path / "lake"))  # this test adds to it

@@ -16,10 +16,12 @@ Field types: ``string``, ``name`` (a person's name), ``id_number`` (resident ID,
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 FIELD_TYPES = frozenset(
     "string name id_number date month money integer decimal enum phone code boolean".split()
@@ -94,7 +96,7 @@ def normalise_header(header: str) -> str:
     return "".join(unicodedata.normalize("NFKC", str(header)).split()).lower()
 
 
-def _parse_field(feed_id: str, raw: dict) -> Field:
+def _parse_field(feed_id: str, raw: dict[str, Any]) -> Field:
     try:
         f = Field(
             name=raw["name"],
@@ -173,7 +175,7 @@ class Catalogue:
     def __getitem__(self, feed_id: str) -> Feed:
         return self.feeds[feed_id]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Feed]:
         return iter(sorted(self.feeds.values(), key=lambda f: f.id))
 
     def __len__(self) -> int:

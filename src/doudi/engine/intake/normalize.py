@@ -39,8 +39,9 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from doudi.engine import idnumber  # noqa: F401 - also used as N.idnumber
+from doudi.engine import idnumber
 
 
 class Invalid(ValueError):
@@ -57,7 +58,7 @@ class Invalid(ValueError):
 FORMULA_START = frozenset("=+-@\t\r")
 
 
-def is_empty(value) -> bool:
+def is_empty(value: Any) -> bool:
     if value is None:
         return True
     if type(value) is str:
@@ -71,7 +72,7 @@ def nfkc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
-def as_text(value) -> str:
+def as_text(value: Any) -> str:
     """A cell as text, as a person would read it (used for raw values and text fields)."""
     if value is None:
         return ""
@@ -92,7 +93,7 @@ def as_text(value) -> str:
     return str(value)
 
 
-def text(value) -> str:
+def text(value: Any) -> str:
     """string / enum: NFKC, trimmed, inner whitespace collapsed to one space."""
     s = nfkc(as_text(value))
     parts = s.split()
@@ -102,7 +103,7 @@ def text(value) -> str:
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\u00b7\u2022\u30fb\s]+$")
 
 
-def name(value) -> str:
+def name(value: Any) -> str:
     s = nfkc(as_text(value))
     parts = s.split()
     if len(parts) == 1:
@@ -112,11 +113,11 @@ def name(value) -> str:
     return " ".join(parts)
 
 
-def code(value) -> str:
+def code(value: Any) -> str:
     return "".join(nfkc(as_text(value)).split())
 
 
-def is_formula(raw, normalised: str) -> bool:
+def is_formula(raw: Any, normalised: str) -> bool:
     """A text cell that a spreadsheet would run as a formula (CSV/formula injection)."""
     if type(raw) is not str:
         return False
@@ -147,7 +148,7 @@ def _mkdate(y: int, m: int, d: int) -> dt.date:
         raise Invalid("bad_date", "no such date") from None
 
 
-def excel_serial(n) -> dt.date:
+def excel_serial(n: Any) -> dt.date:
     """Excel's 1900 date system: 1 = 1900-01-01, 60 = the non-existent 1900-02-29."""
     try:
         days = int(n)
@@ -159,7 +160,7 @@ def excel_serial(n) -> dt.date:
     return _mkdate(*(base + dt.timedelta(days=days)).timetuple()[:3])
 
 
-def _number_date(n) -> dt.date:
+def _number_date(n: Any) -> dt.date:
     if 19000101 <= n <= 21001231 and float(n).is_integer():
         n = int(n)
         return _mkdate(n // 10000, n // 100 % 100, n % 100)
@@ -168,7 +169,7 @@ def _number_date(n) -> dt.date:
     return excel_serial(n)
 
 
-def parse_date(value) -> dt.date:
+def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return _mkdate(value.year, value.month, value.day)
     if isinstance(value, dt.date):
@@ -199,7 +200,7 @@ def _mkmonth(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}"
 
 
-def parse_month(value) -> str:
+def parse_month(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return _mkmonth(value.year, value.month)
     if isinstance(value, bool):
@@ -247,7 +248,7 @@ def _float_fen(value: float, code: str) -> int:
     return int(q * 100)
 
 
-def parse_money(value) -> int:
+def parse_money(value: Any) -> int:
     """元 → integer fen, exact (see the module docstring)."""
     if isinstance(value, bool):
         raise Invalid("bad_money", "boolean")
@@ -312,13 +313,14 @@ _RE_GRADE = re.compile(
 )
 
 
-def parse_integer(value) -> int:
+def parse_integer(value: Any) -> int:
     if isinstance(value, bool):
         raise Invalid("bad_integer", "boolean")
     if isinstance(value, int):
         n = value
     elif isinstance(value, (float, Decimal)):
-        if value != value or not float(value).is_integer() or abs(value) > INT64_MAX:
+        too_big = abs(value) > INT64_MAX if isinstance(value, float) else abs(value) > INT64_MAX
+        if value != value or not float(value).is_integer() or too_big:
             raise Invalid("bad_integer", "not a whole number")
         n = int(value)
     else:
@@ -342,7 +344,7 @@ def parse_integer(value) -> int:
 _RE_DECIMAL = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.(\d+))?")
 
 
-def parse_decimal(value) -> str:
+def parse_decimal(value: Any) -> str:
     """Exact decimal text: ``"1,234.50"`` → ``"1234.50"``; floats via their shortest repr."""
     if isinstance(value, bool):
         raise Invalid("bad_decimal", "boolean")
@@ -394,7 +396,7 @@ _BOOLEANS = {
 }
 
 
-def parse_boolean(value) -> bool:
+def parse_boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float, Decimal)):
@@ -417,7 +419,7 @@ _RE_MOBILE = re.compile(r"1[3-9]\d{9}")
 _RE_LANDLINE = re.compile(r"0\d{9,11}")
 
 
-def parse_phone(value) -> str:
+def parse_phone(value: Any) -> str:
     """A mobile number (11 digits) or a landline with its area code; else ``phone_invalid``."""
     if isinstance(value, bool):
         raise Invalid("phone_invalid")
@@ -480,7 +482,7 @@ def _birth_ok(key: str, today: dt.date) -> bool:
 _TODAY = [dt.date.today()]
 
 
-def fast_id(s) -> str | None:
+def fast_id(s: str) -> str | None:
     """The common case — a clean, valid 18-character number with a known area code — checked
     without the general parser; None when :func:`parse_id` must decide.
 
@@ -510,24 +512,26 @@ def _load_areas() -> frozenset[str]:
     return _AREAS[0]
 
 
-class IDResult(tuple):
+class IDResult(tuple[str | None, tuple[str, ...]]):
     """(number or None, flags tuple)."""
 
     __slots__ = ()
 
-    def __new__(cls, number, flags=()):
+    def __new__(cls, number: str | None, flags: tuple[str, ...] = ()) -> IDResult:
         return tuple.__new__(cls, (number, flags))
 
     @property
-    def number(self):
+    def number(self) -> str | None:
         return self[0]
 
     @property
-    def flags(self):
+    def flags(self) -> tuple[str, ...]:
         return self[1]
 
 
-def parse_id(value, *, today: dt.date | None = None, areas=None) -> IDResult:
+def parse_id(
+    value: Any, *, today: dt.date | None = None, areas: frozenset[str] | None = None
+) -> IDResult:
     """Validate an ID cell. Never raises: a bad number gives (None, (flag,)).
 
     Flags: ``id_missing``, ``id_format`` (also an unknown province), ``id_birth_date``,

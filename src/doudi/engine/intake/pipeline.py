@@ -22,6 +22,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from doudi.engine.catalogue import Catalogue, Feed, load_catalogue, normalise_header
 from doudi.engine.intake.readers import open_reader
@@ -42,7 +43,7 @@ def _catalogue(catalogue: Catalogue | None) -> Catalogue:
     return load_catalogue() if catalogue is None else catalogue
 
 
-def _lake(lake: Lake | str | os.PathLike) -> Lake:
+def _lake(lake: Lake | str | os.PathLike[str]) -> Lake:
     return lake if isinstance(lake, Lake) else Lake(lake)
 
 
@@ -54,7 +55,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _score(feed: Feed, cells) -> tuple[int, bool]:
+def _score(feed: Feed, cells: list[str]) -> tuple[int, bool]:
     """(distinct fields a header row maps to, whether it maps the record key)."""
     hm = feed.header_map()
     fields = {hm.get(normalise_header(c)) for c in cells if c}
@@ -111,9 +112,9 @@ def resolve_feed(
 
 
 def ingest_file(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
-    lake: Lake | str | os.PathLike,
+    lake: Lake | str | os.PathLike[str],
     catalogue: Catalogue | None = None,
     feed_id: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -174,17 +175,17 @@ def ingest_file(
     return result
 
 
-def canonical_json(records: list) -> bytes:
+def canonical_json(records: list[Any]) -> bytes:
     return json.dumps(
         records, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
     ).encode("utf-8")
 
 
 def ingest_records(
-    records: list[dict],
+    records: list[dict[str, Any]],
     *,
     feed_id: str,
-    lake: Lake | str | os.PathLike,
+    lake: Lake | str | os.PathLike[str],
     catalogue: Catalogue | None = None,
     source: str = "push",
     supplement: bool = False,
@@ -259,7 +260,7 @@ def _run(
     feed: Feed,
     lake: Lake,
     result: FileResult,
-    progress,
+    progress: Callable[[int], None] | None,
     *,
     supplement: bool = False,
 ) -> None:

@@ -22,11 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from doudi.engine import idnumber
 from doudi.engine.catalogue import Feed, Field, normalise_header
 from doudi.engine.intake import normalize as N
 from doudi.engine.intake.readers.base import Batch, IntakeError
@@ -90,6 +94,8 @@ def reason(code: str, field: Field | None = None) -> Reason:
     return r
 
 
+# row -> (the field, or None for the row as a whole; the reason code) of its first error
+Errors = dict[int, tuple[Field | None, str]]
 _EMPTY = object()  # an empty cell
 _MISS = object()
 
@@ -103,7 +109,10 @@ class _Bad:
         self.code = code
 
 
-def _make_check(f: Field):
+Check = Callable[[Any], Any]  # a cell -> its canonical value
+
+
+def _make_check(f: Field) -> Check:
     """One function per field: a non-empty cell → canonical value, raising normalize.Invalid."""
     t = f.type
     if t in TEXT_TYPES:
@@ -115,7 +124,7 @@ def _make_check(f: Field):
         as_text = N.as_text
         kind = t
 
-        def check(cell):
+        def check(cell: Any) -> Any:
             s = cell if type(cell) is str else as_text(cell)
             v = s if s.isascii() else nfkc("NFKC", s)
             parts = v.split()
@@ -154,9 +163,9 @@ def _make_check(f: Field):
         hi = None if f.max is None else Decimal(str(f.max)) * scale
         if lo is None and hi is None:
             return parse
-        as_number = N.decimal_value if t == "decimal" else (lambda v: v)
+        as_number: Callable[[Any], Any] = N.decimal_value if t == "decimal" else (lambda v: v)
 
-        def check(cell):
+        def check(cell: Any) -> Any:
             v = parse(cell)
             n = as_number(v)
             if (lo is not None and n < lo) or (hi is not None and n > hi):
@@ -167,7 +176,7 @@ def _make_check(f: Field):
     raise ValueError(f"no normaliser for {t}")  # id_number is handled by the validator
 
 
-def _make_fast(f: Field):
+def _make_fast(f: Field) -> Callable[[str], Any] | None:
     """A fast path for the commonest clean text form of a field: cell → value, or _MISS when
     the general normaliser must decide. It must return exactly what the general path would
     (the tests compare both)."""
@@ -177,22 +186,23 @@ def _make_fast(f: Field):
         choices = {N.text(c): c for c in f.choices} if t == "enum" else None
         is_normalized = unicodedata.is_normalized
 
-        def fast(s):
+        def fast(s: str) -> Any:
             # No whitespace, no punctuation (so no formula character), already NFKC.
             if not s.isalnum() or not (s.isascii() or is_normalized("NFKC", s)):
                 return _MISS
+            v: Any = s
             if choices is not None:
-                s = choices.get(s, _MISS)
-                if s is _MISS:
+                v = choices.get(s, _MISS)
+                if v is _MISS:
                     return _MISS
-            if maxlen is not None and len(s) > maxlen:
+            if maxlen is not None and len(v) > maxlen:
                 return _MISS
-            return s
+            return v
 
         return fast
     if t == "phone":
 
-        def fast(s):
+        def fast(s: str) -> Any:
             if len(s) == 11 and s[0] == "1" and s[1] in "3456789" and s.isdigit() and s.isascii():
                 return s
             return _MISS
@@ -204,7 +214,7 @@ def _make_fast(f: Field):
         fromiso = dt.date.fromisoformat
         lo_y, hi_y = N.MIN_YEAR, N.MAX_YEAR
 
-        def fast(s):
+        def fast(s: str) -> Any:
             if len(s) == 10 and s[4] == "-" and s[7] == "-":
                 try:
                     d = fromiso(s)
@@ -217,7 +227,7 @@ def _make_fast(f: Field):
         return fast
     if t == "money":
 
-        def fast(s):
+        def fast(s: str) -> Any:
             if not s.isascii():
                 return _MISS
             whole, dot, frac = s.partition(".")
@@ -236,7 +246,7 @@ def _make_fast(f: Field):
         return fast
     if t == "integer":
 
-        def fast(s):
+        def fast(s: str) -> Any:
             if len(s) <= 18 and s.isdigit() and s.isascii():
                 n = int(s)
                 if (lo is None or n >= lo) and (hi is None or n <= hi):
@@ -247,7 +257,7 @@ def _make_fast(f: Field):
     return None
 
 
-def _make_cell(f: Field, bad: dict):
+def _make_cell(f: Field, bad: dict[Any, Any]) -> Callable[[Any], Any]:
     """cell → canonical value or None; an empty or bad cell is recorded in ``bad`` (keyed by
     :func:`_key`) as _EMPTY or _Bad(code). One call per cell, never raises."""
     check = _make_check(f)
@@ -256,7 +266,7 @@ def _make_cell(f: Field, bad: dict):
 
     if fast is None:
 
-        def cell_fn(cell):
+        def cell_fn(cell: Any) -> Any:
             if type(cell) is str:
                 if not cell or cell.isspace():
                     bad[cell] = _EMPTY
@@ -271,7 +281,7 @@ def _make_cell(f: Field, bad: dict):
                 return None
     else:
 
-        def cell_fn(cell):
+        def cell_fn(cell: Any) -> Any:
             if type(cell) is str:
                 v = fast(cell)
                 if v is not _MISS:
@@ -291,14 +301,15 @@ def _make_cell(f: Field, bad: dict):
     return cell_fn
 
 
-def _py_cells(col) -> list | tuple:
+def _py_cells(col: Any) -> list[Any] | tuple[Any, ...]:
     """A column as Python values (Parquet columns arrive as Arrow arrays); nested values and
     bytes become text."""
     if isinstance(col, (pa.Array, pa.ChunkedArray)):
         values = col.to_pylist()
         t = col.type
         if not (pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t)):
-            return values
+            cells: list[Any] = values
+            return cells
         out = []
         for v in values:
             if isinstance(v, bytes):
@@ -307,13 +318,14 @@ def _py_cells(col) -> list | tuple:
                 v = json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
             out.append(v)
         return out
-    return col
+    given: list[Any] | tuple[Any, ...] = col
+    return given
 
 
 _STRING_TYPES = (pa.string(), pa.large_string())
 
 
-def _as_string_array(col):
+def _as_string_array(col: Any) -> Any:
     """A column of text cells as an Arrow string array, or None when it holds other types."""
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()
@@ -338,7 +350,7 @@ def _as_string_array(col):
         return None
 
 
-def _key(cell):
+def _key(cell: Any) -> Any:
     """A dict key for a raw cell: text as itself; other values with their type, so that
     True, 1 and 1.0 (equal in Python) stay apart."""
     return cell if type(cell) is str else (type(cell), cell)
@@ -347,13 +359,13 @@ def _key(cell):
 # ID numbers in bulk: the checks of normalize.fast_id as Arrow kernels (the digits as one
 # int64, the MOD 11-2 weighted sum from 3-digit chunks via lookup tables, birth dates against
 # the set of every valid date up to today). Cells that fail go through idnumber.parse.
-_ID_TABLES: list = []
+_ID_TABLES: list[Any] = []
 _ID_DATES: dict[dt.date, pa.Array] = {}
 
 
-def _id_tables() -> list:
+def _id_tables() -> list[Any]:
     if not _ID_TABLES:
-        weights = N.idnumber.WEIGHTS
+        weights = idnumber.WEIGHTS
         for k in range(6):  # chunk k: digits 3k..3k+2 counted from the right of 17
             table = []
             for c in range(1000):
@@ -364,15 +376,15 @@ def _id_tables() -> list:
                         total += (c // 10**j) % 10 * weights[pos]
                 table.append(total % 11)
             _ID_TABLES.append(pa.array(table, pa.int64()))
-        _ID_TABLES.append(pa.array(list(N.idnumber.CHECK_CHARS), pa.string()))
-        _ID_TABLES.append(pa.array(sorted(N.idnumber.known_area_codes()), pa.string()))
+        _ID_TABLES.append(pa.array(list(idnumber.CHECK_CHARS), pa.string()))
+        _ID_TABLES.append(pa.array(sorted(idnumber.known_area_codes()), pa.string()))
     return _ID_TABLES
 
 
 def _valid_birth_dates(today: dt.date) -> pa.Array:
     arr = _ID_DATES.get(today)
     if arr is None:
-        d, out, one = N.idnumber.EARLIEST_BIRTH, [], dt.timedelta(days=1)
+        d, out, one = idnumber.EARLIEST_BIRTH, [], dt.timedelta(days=1)
         while d <= today:
             out.append(d.year * 10000 + d.month * 100 + d.day)
             d += one
@@ -437,20 +449,20 @@ class Validator:
         self.types = {f.name: arrow_type(f.type) for f in feed.fields}
         self.key = feed.record_key
         # Per field: a never-raising cell function, and the dict it records bad cells in.
-        self.bad: dict[str, dict] = {f.name: {} for f in feed.fields}
+        self.bad: dict[str, dict[Any, Any]] = {f.name: {} for f in feed.fields}
         self.cells = {
             f.name: _make_cell(f, self.bad[f.name]) for f in feed.fields if f.type != "id_number"
         }
-        self.caches: dict[str, dict] = {f.name: {} for f in feed.fields}
-        self.bad_cache: dict[str, dict] = {f.name: {} for f in feed.fields}
+        self.caches: dict[str, dict[Any, Any]] = {f.name: {} for f in feed.fields}
+        self.bad_cache: dict[str, dict[Any, Any]] = {f.name: {} for f in feed.fields}
         # Per field: normalise each distinct raw value once (dates, amounts, enums and most
         # text repeat). A field whose values barely repeat (IDs, phones, record numbers) turns
         # the cache off after one large batch.
         self.cached: dict[str, bool] = {f.name: True for f in feed.fields}
         self.required = {f.name for f in feed.fields if f.required} | {self.key}
         self.bindings: dict[tuple[str, ...], Binding] = {}
-        self.seen: dict = {}  # record key → hash of the first accepted row's content
-        self._duck = None
+        self.seen: dict[Any, int] = {}  # record key → hash of the first accepted row's content
+        self._duck: duckdb.DuckDBPyConnection | None = None
         # counters
         self.rows_read = 0
         self.accepted = 0
@@ -469,7 +481,7 @@ class Validator:
 
     # ------------------------------------------------------------------ headers
 
-    def header_score(self, cells) -> int:
+    def header_score(self, cells: list[str]) -> int:
         """How well a row of cells reads as this feed's header (the record key counts 2)."""
         fields = {self.header_map.get(normalise_header(c)) for c in cells if c}
         fields.discard(None)
@@ -514,7 +526,7 @@ class Validator:
 
     # ------------------------------------------------------------------ one column
 
-    def _column(self, f: Field, col, n: int, errs: dict, flags: dict) -> pa.Array:
+    def _column(self, f: Field, col: Any, n: int, errs: Errors, flags: dict[int, list[str]]) -> Any:
         """Normalise one column into an Arrow array of the field's lake type (null where empty
         or bad); record the first error of each row in ``errs``, phone flags in ``flags``.
 
@@ -592,7 +604,7 @@ class Validator:
         return values
 
     @staticmethod
-    def _simple(f: Field, arr):
+    def _simple(f: Field, arr: Any) -> Any:
         """Cells whose canonical value is their raw text, found by Arrow kernels (the same
         cells the Python fast paths accept as they are), or None for other field types."""
         t = f.type
@@ -606,7 +618,7 @@ class Validator:
             return None
         return pc.fill_null(ok, False)
 
-    def _error(self, f: Field, i: int, r, errs: dict, flags: dict) -> None:
+    def _error(self, f: Field, i: int, r: Any, errs: Errors, flags: dict[int, list[str]]) -> None:
         """Record what an empty or bad cell means for its row."""
         if r is _EMPTY:
             if f.name in self.required and i not in errs:
@@ -618,7 +630,9 @@ class Validator:
         elif i not in errs:
             errs[i] = (f, r.code)
 
-    def _id_column(self, f: Field, col, n: int, errs: dict, id_flags: dict):
+    def _id_column(
+        self, f: Field, col: Any, n: int, errs: Errors, id_flags: dict[int, tuple[str, ...]]
+    ) -> tuple[Any, Any]:
         """The ID column: (Arrow values, Arrow raw texts or None); flags into ``id_flags``."""
         required = f.name in self.required
         today = self.today
@@ -632,7 +646,7 @@ class Validator:
             values = pc.if_else(ok, arr, pa.scalar(None, pa.string()))
         else:
             cells = _py_cells(col)
-            rest = range(n)
+            rest = list(range(n))
             values = None
         numbers: dict[int, str] = {}
         raws: dict[int, str] = {}
@@ -662,7 +676,7 @@ class Validator:
             )
         raw_arr = None
         if raws:
-            raw_list = [None] * n
+            raw_list: list[str | None] = [None] * n
             for i, r in raws.items():
                 raw_list[i] = r
             raw_arr = pa.array(raw_list, pa.string())
@@ -678,7 +692,7 @@ class Validator:
         n = len(batch)
         self.rows_read += n + len(batch.problems)
         cols = batch.column_lists() if n else [[] for _ in batch.header]
-        errs: dict[int, tuple[Field | None, str]] = {}
+        errs: Errors = {}
         flags: dict[int, list[str]] = {}
         id_flags: dict[int, tuple[str, ...]] = {}
         values: dict[str, pa.Array] = {}
@@ -696,16 +710,16 @@ class Validator:
                     ]
                 cols[j] = merged
         for f in feed.fields:
-            j = b.index.get(f.name)
-            if j is None or n == 0:
+            at = b.index.get(f.name)
+            if at is None or n == 0:
                 values[f.name] = pa.nulls(n, self.types[f.name])
-                if f.type == "id_number" and j is None:
+                if f.type == "id_number" and at is None:
                     id_flags.update((i, ("id_missing",)) for i in range(n))
                 continue
             if f.type == "id_number":
-                values[f.name], id_raw = self._id_column(f, cols[j], n, errs, id_flags)
+                values[f.name], id_raw = self._id_column(f, cols[at], n, errs, id_flags)
             else:
-                values[f.name] = self._column(f, cols[j], n, errs, flags)
+                values[f.name] = self._column(f, cols[at], n, errs, flags)
         if id_raw is None:
             id_raw = pa.nulls(n, pa.string())
 
@@ -729,7 +743,7 @@ class Validator:
                 arrays.append(id_raw)
             elif name == "id_flag":
                 if id_flags:
-                    flag_col = [None] * n
+                    flag_col: list[str | None] = [None] * n
                     for i, fl in id_flags.items():
                         flag_col[i] = ",".join(fl)
                     arrays.append(pa.array(flag_col, pa.string()))
@@ -759,7 +773,7 @@ class Validator:
             table = table.filter(pa.array(mask, pa.bool_()))
         return table
 
-    def _record_quarantine(self, batch: Batch, errs: dict) -> None:
+    def _record_quarantine(self, batch: Batch, errs: Errors) -> None:
         q = []
         if errs:
             idx = list(errs)
@@ -781,11 +795,17 @@ class Validator:
                 self.quarantine_not_listed += 1
         self.quarantined += len(q)
 
-    def _identity(self, n: int, values: dict, errs: dict, id_flags: dict) -> None:
+    def _identity(
+        self,
+        n: int,
+        values: dict[str, Any],
+        errs: Errors,
+        id_flags: dict[int, tuple[str, ...]],
+    ) -> None:
         """A person-level row needs a valid ID, or a name with a birth date, a phone, or an
         ID-shaped number that fails only its check (a typo: still linkable within one edit)."""
 
-        def valid(name):
+        def valid(name: str) -> Any:
             a = values.get(name)
             return pa.array([False] * n, pa.bool_()) if a is None else pc.is_valid(a)
 
@@ -802,10 +822,8 @@ class Validator:
             if i not in errs:
                 errs[i] = (None, "no_identity")
 
-    def _content_hashes(self, n: int, values: dict, id_raw) -> list[int]:
+    def _content_hashes(self, n: int, values: dict[str, Any], id_raw: Any) -> list[int]:
         """A 64-bit hash of each row's canonical content (DuckDB's hash over the columns)."""
-        import duckdb
-
         if self._duck is None:
             self._duck = duckdb.connect()
         cols = {f"c{j}": values[f.name] for j, f in enumerate(self.feed.fields)}
@@ -817,9 +835,12 @@ class Validator:
             out = self._duck.sql(f"SELECT hash({args}) FROM _batch").to_arrow_table()
         finally:
             self._duck.unregister("_batch")
-        return out.column(0).to_pylist()
+        hashes: list[int] = out.column(0).to_pylist()
+        return hashes
 
-    def _dedupe(self, n: int, values: dict, id_raw, errs: dict) -> list[int] | None:
+    def _dedupe(
+        self, n: int, values: dict[str, Any], id_raw: Any, errs: Errors
+    ) -> list[int] | None:
         """Exact duplicates of an earlier accepted row (same key, same content) are counted
         and not written; the same key with different content is ``duplicate_key_conflict``.
         Returns the rows to keep, or None for "every row without an error"."""

@@ -18,6 +18,9 @@ from typing import Any, Literal
 
 import pandas as pd
 import sqlglot
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from doudi.engine.frames import frame_none_for_missing
 
 BackendName = Literal["duckdb", "spark"]
 
@@ -41,16 +44,23 @@ class Backend:
         )
         return self.dialect_sql(sql)
 
-    def table(self, template: str, **tables: str):
+    def table(self, template: str, **tables: str) -> SplinkDataFrame:
         """Run a SQL step and keep its result as a backend table (a SplinkDataFrame)."""
-        return self.db_api.query_sql(self.render(template, **tables), output_type="splink_df")
+        result: SplinkDataFrame = self.db_api.query_sql(
+            self.render(template, **tables), output_type="splink_df"
+        )
+        return result
 
     def frame(self, template: str, **tables: str) -> pd.DataFrame:
         """Run a SQL step and fetch its (small) result to pandas."""
-        return self.db_api.query_sql(self.render(template, **tables), output_type="pandas")
+        result: pd.DataFrame = self.db_api.query_sql(
+            self.render(template, **tables), output_type="pandas"
+        )
+        return result
 
-    def register(self, df: pd.DataFrame, name: str):
-        return self.db_api.register(df, table_name=name)
+    def register(self, df: pd.DataFrame, name: str) -> SplinkDataFrame:
+        registered: SplinkDataFrame = self.db_api.register(df, table_name=name)
+        return registered
 
     def close(self) -> None:  # pragma: no cover - overridden
         pass
@@ -59,7 +69,7 @@ class Backend:
 class DuckDBBackend(Backend):
     name: BackendName = "duckdb"
 
-    def __init__(self, *, threads: int = 2, memory_limit: str | None = None):
+    def __init__(self, *, threads: int = 2, memory_limit: str | None = None) -> None:
         import duckdb
         from splink import DuckDBAPI
 
@@ -73,7 +83,7 @@ class DuckDBBackend(Backend):
         self.connection.close()
 
 
-def local_spark_session(*, cores: int = 2, driver_memory: str = "4g"):
+def local_spark_session(*, cores: int = 2, driver_memory: str = "4g") -> Any:
     """A local-mode Spark session with Splink's similarity UDF jar (shipped in its wheel)."""
     from pyspark.sql import SparkSession
     from splink.internals.spark.jar_location import similarity_jar_location
@@ -97,19 +107,19 @@ def local_spark_session(*, cores: int = 2, driver_memory: str = "4g"):
 class SparkBackend(Backend):
     name: BackendName = "spark"
 
-    def __init__(self, *, spark=None, cores: int = 2):
+    def __init__(self, *, spark: Any = None, cores: int = 2) -> None:
         from splink import SparkAPI
 
         self.spark = spark or local_spark_session(cores=cores)
         # Splink breaks long lineages with checkpoints, which need a directory.
         if self.spark.sparkContext.getCheckpointDir() is None:
             self.spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="doudi-spark-"))
-        self.db_api = SparkAPI(spark_session=self.spark)
+        self.db_api = SparkAPI(spark_session=self.spark)  # type: ignore[no-untyped-call]
 
     def dialect_sql(self, sql: str) -> str:
         return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
 
-    def register(self, df: pd.DataFrame, name: str):
+    def register(self, df: pd.DataFrame, name: str) -> SplinkDataFrame:
         # Spark infers types from pandas object columns poorly when a column is all null;
         # give it an explicit all-string schema (booleans kept).
         from pyspark.sql.types import BooleanType, StringType, StructField, StructType
@@ -118,15 +128,16 @@ class SparkBackend(Backend):
             StructField(c, BooleanType() if df[c].dtype == bool else StringType(), True)
             for c in df.columns
         ]
-        rows = df.astype(object).where(df.notna(), None).values.tolist()
+        rows = frame_none_for_missing(df).values.tolist()
         sdf = self.spark.createDataFrame(rows, schema=StructType(fields))
         # A Spark session outlives one linkage (getOrCreate): drop the previous run's view.
         self.spark.catalog.dropTempView(name)
-        return self.db_api.register(sdf, table_name=name)
+        registered: SplinkDataFrame = self.db_api.register(sdf, table_name=name)
+        return registered
 
 
 def make_backend(
-    name: BackendName, *, threads: int = 2, spark=None, memory_limit: str | None = None
+    name: BackendName, *, threads: int = 2, spark: Any = None, memory_limit: str | None = None
 ) -> Backend:
     if name == "duckdb":
         return DuckDBBackend(threads=threads, memory_limit=memory_limit)

@@ -26,6 +26,10 @@ than all pairs keeps the step linear in the number of records.
 
 from __future__ import annotations
 
+from typing import Any
+
+from splink.internals.splink_dataframe import SplinkDataFrame
+
 from .backends import Backend
 
 NAME_TOLERANCE_JW = 0.80
@@ -90,7 +94,7 @@ FROM checked
 """
 
 
-def id_group_pairs(backend: Backend, records_table: str):
+def id_group_pairs(backend: Backend, records_table: str) -> SplinkDataFrame:
     """Each record of a shared-ID group against its reference, with the three checks.
 
     Returns a backend table: ``unique_id_l`` (the record), ``unique_id_r`` (the reference),
@@ -100,7 +104,7 @@ def id_group_pairs(backend: Backend, records_table: str):
     return backend.table(template, records=records_table)
 
 
-def reasons(row) -> str:
+def reasons(row: Any) -> str:
     """``"birth_date,name"`` — the checks a conflict pair failed, in a fixed order."""
     failed = [
         field

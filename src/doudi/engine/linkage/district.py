@@ -53,6 +53,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from doudi.engine.catalogue import Feed
+from doudi.engine.lake import Lake
+
 from .pipeline import DEFAULT_THRESHOLD, link
 from .schema import prepare
 
@@ -112,12 +115,12 @@ def _lit(s: str) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
-def person_feeds(catalogue) -> list:
+def person_feeds(catalogue: Iterable[Feed]) -> list[Feed]:
     """Feeds describing persons: person-level and carrying an ID number field."""
     return [f for f in catalogue if f.person_level and "id_number" in f.field_names]
 
 
-def records_sql(con: duckdb.DuckDBPyConnection, catalogue) -> str:
+def records_sql(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Feed]) -> str:
     """One SELECT (UNION ALL) over the feed views of ``con`` giving :data:`RECORD_COLUMNS`."""
     selects = []
     for feed in person_feeds(catalogue):
@@ -152,7 +155,7 @@ def records_sql(con: duckdb.DuckDBPyConnection, catalogue) -> str:
     return "\nUNION ALL\n".join(selects)
 
 
-def records_from_lake(lake, catalogue) -> pa.Table:
+def records_from_lake(lake: Lake, catalogue: Iterable[Feed]) -> pa.Table:
     """Every record of every person-level feed of ``lake``, one row each (Arrow table).
 
     Columns :data:`RECORD_COLUMNS`: ``unique_id`` = ``"<feed>:<record_key>"``, ``source`` = the
@@ -195,7 +198,7 @@ class DistrictLinkage:
     ignored_decisions: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
-def _normalise_decisions(decisions: Iterable) -> dict[tuple[str, str], bool]:
+def _normalise_decisions(decisions: Iterable[Decision]) -> dict[tuple[str, str], bool]:
     out: dict[tuple[str, str], bool] = {}
     for d in decisions:
         a, b, same = (d["unique_id_l"], d["unique_id_r"], d["same"]) if isinstance(d, dict) else d
@@ -205,6 +208,9 @@ def _normalise_decisions(decisions: Iterable) -> dict[tuple[str, str], bool]:
         out[(a, b) if a < b else (b, a)] = bool(same)  # the last decision on a pair wins
     return out
 
+
+# a reviewer's decision on a pair: {unique_id_l, unique_id_r, same} or that tuple
+Decision = dict[str, Any] | tuple[str, str, bool]
 
 PROFILE_SQL = """
 CREATE TABLE district_records AS
@@ -217,12 +223,12 @@ LEFT JOIN decided AS d ON d.unique_id = r.unique_id
 
 
 def link_district(
-    lake,
-    catalogue,
+    lake: Lake,
+    catalogue: Iterable[Feed],
     *,
     backend: str = "duckdb",
     threshold: float = DEFAULT_THRESHOLD,
-    decisions: Iterable = (),
+    decisions: Iterable[Decision] = (),
     previous_keys: pd.DataFrame | None = None,
     threads: int = 2,
     model: dict[str, Any] | None = None,
@@ -261,7 +267,7 @@ def link_district(
         if uids:
             con.executemany("INSERT INTO decided VALUES (?)", [(u,) for u in uids])
         con.execute(PROFILE_SQL.format(records=records_sql(con, catalogue)))
-        n_records = con.execute("SELECT count(*) FROM district_records").fetchone()[0]
+        [(n_records,)] = con.execute("SELECT count(*) FROM district_records").fetchall()
         profiles = con.execute(
             "SELECT profile AS unique_id, min(source) AS source, any_value(name) AS name, "
             "any_value(coalesce(id_number, id_near)) AS id_number, "
@@ -358,7 +364,11 @@ FROM district_records AS r JOIN district_profile_clusters AS c ON c.profile = r.
 """
 
 
-def _record_keys(con, profile_clusters: pd.DataFrame, previous_keys) -> pd.DataFrame:
+def _record_keys(
+    con: duckdb.DuckDBPyConnection,
+    profile_clusters: pd.DataFrame,
+    previous_keys: pd.DataFrame | None,
+) -> pd.DataFrame:
     """``unique_id``, ``source``, ``record_key``, ``person_key`` per record, as :mod:`.keys`.
 
     Every record takes its profile's cluster; keys follow :func:`~.keys.assign_keys` at record
@@ -373,7 +383,7 @@ def _record_keys(con, profile_clusters: pd.DataFrame, previous_keys) -> pd.DataF
     smallest = con.execute(
         "SELECT cluster_id, min(unique_id) AS smallest FROM district_keyed GROUP BY cluster_id"
     ).df()
-    assigned: dict = {}
+    assigned: dict[int, int] = {}
     floor = 0
     if previous_keys is not None and len(previous_keys):
         col = "person_key" if "person_key" in previous_keys.columns else "cluster_key"
@@ -423,7 +433,8 @@ def _record_keys(con, profile_clusters: pd.DataFrame, previous_keys) -> pd.DataF
     ).df()
     con.unregister("district_cluster_keys_df")
     persons["person_key"] = persons["person_key"].astype(np.int64)
-    return persons
+    out: pd.DataFrame = persons
+    return out
 
 
 def apply_decisions(

@@ -59,7 +59,7 @@ def cluster_pairs(
         for x, y in combinations(rows, 2):
             if cross_source_only and x.source == y.source:
                 continue
-            out.add(_pair(x.unique_id, y.unique_id))
+            out.add(_pair(str(x.unique_id), str(y.unique_id)))
     return out
 
 

@@ -59,9 +59,15 @@ are skipped.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
+
+from doudi.engine.catalogue import Feed
+from doudi.engine.frames import none_for_missing
+from doudi.engine.lake import Lake
 
 from .district import _ident, _lit, person_feeds
 
@@ -144,7 +150,7 @@ class HouseholdAttachment:
         return self.households[self.households["basis"] == "review"].reset_index(drop=True)
 
 
-def _fields(catalogue, feed_id: str, *names: str):
+def _fields(catalogue: Iterable[Feed], feed_id: str, *names: str) -> Feed | None:
     feeds = {f.id: f for f in catalogue}
     feed = feeds.get(feed_id)
     if feed is None or not all(n in feed.field_names for n in names):
@@ -152,7 +158,7 @@ def _fields(catalogue, feed_id: str, *names: str):
     return feed
 
 
-def _records(feed, cols: str, where: str = "TRUE") -> str:
+def _records(feed: Feed, cols: str, where: str = "TRUE") -> str:
     """``uid``, ``person_key`` plus ``cols`` for the records of ``feed`` (joined to persons)."""
     key = _ident(feed.record_key)
     return (
@@ -167,8 +173,8 @@ def _empty(cols: str) -> str:
 
 
 def attach_households(
-    lake,
-    catalogue,
+    lake: Lake,
+    catalogue: Iterable[Feed],
     persons: pd.DataFrame,
     *,
     threads: int = 2,
@@ -213,7 +219,7 @@ def attach_households(
         con.close()
     out["person_key"] = out["person_key"].astype("int64")
     for col in COLUMNS[1:]:
-        out[col] = out[col].astype(object).where(out[col].notna(), None)
+        out[col] = none_for_missing(out[col])
     counts = {b: int((out["basis"] == b).sum()) for b in BASES}
     for r in REASONS:
         counts[f"review.{r}"] = int((out["reason"] == r).sum())
@@ -221,7 +227,7 @@ def attach_households(
     return HouseholdAttachment(households=out, counts=counts, timings=timings)
 
 
-def _stage(con, catalogue) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Feed]) -> None:
     """Temp tables ``hh_register``, ``hh_known``, ``hh_relationship``, ``hh_address``."""
     reg = _fields(catalogue, REGISTER_FEED, REGISTER_HOUSEHOLD)
     if reg is None:
@@ -333,7 +339,7 @@ def _stage(con, catalogue) -> None:
     )
 
 
-def _lookups(con, catalogue) -> None:
+def _lookups(con: duckdb.DuckDBPyConnection, catalogue: Iterable[Feed]) -> None:
     """``hh_ids`` (id_number → person_key) and ``hh_phones`` (own phone → person_key), over
     every person-level feed, for the IDs and phones the link feeds name."""
     targets_id, targets_phone = [], []

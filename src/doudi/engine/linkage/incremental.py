@@ -51,9 +51,10 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import pandas as pd
@@ -62,7 +63,9 @@ import sqlglot
 from splink import DuckDBAPI, Linker
 from sqlglot import exp
 
+from doudi.engine.catalogue import Feed
 from doudi.engine.intake.normalize import parse_id
+from doudi.engine.lake import Lake
 
 from . import model as model_lib
 from .deterministic import ID_GROUP_PAIRS_SQL, NAME_TOLERANCE_JW
@@ -154,7 +157,9 @@ def _lit(s: str) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+def _rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[tuple[Any, ...]]:
     """Run ``sql`` and fetch every row (DuckDB refuses new work on a connection while a result
     is unfinished)."""
     result = con.execute(sql, params) if params is not None else con.execute(sql)
@@ -274,8 +279,8 @@ class PersonIndex:
     @classmethod
     def build(
         cls,
-        lake,
-        catalogue,
+        lake: Lake,
+        catalogue: Iterable[Feed],
         *,
         persons: pd.DataFrame | pa.Table | str | Path,
         model: dict[str, Any],
@@ -317,8 +322,8 @@ class PersonIndex:
                 r["blocking_rule"] if isinstance(r, dict) else str(r)
                 for r in model.get("blocking_rules_to_generate_predictions", [])
             ]
-            keys = [rule_key(r, model.get("sql_dialect", "duckdb")) for r in rules]
-            keys = None if any(k is None for k in keys) else keys
+            found = [rule_key(r, model.get("sql_dialect", "duckdb")) for r in rules]
+            keys = None if any(k is None for k in found) else [k for k in found if k is not None]
             cls._prepare(con, keys or [], int(n), chunk_size)
             stats.timings["prepare"] = round(time.perf_counter() - t, 3)
 
@@ -347,7 +352,11 @@ class PersonIndex:
         return cls(con, linker, db_api, keys=keys, threshold=threshold, stats=stats)
 
     @staticmethod
-    def _stage(con: duckdb.DuckDBPyConnection, catalogue, persons) -> None:
+    def _stage(
+        con: duckdb.DuckDBPyConnection,
+        catalogue: Iterable[Feed],
+        persons: pd.DataFrame | pa.Table | str | Path,
+    ) -> None:
         """``idx_raw``: one row per profile — identical raw comparison columns and the same
         person (so a record a review decision split off stays apart from its look-alikes) —
         as ``link_district`` builds its profiles; ``rn`` numbers them for chunking."""
@@ -570,7 +579,7 @@ class PersonIndex:
                 weights={c: float(getattr(r, f"mw_{c}")) for c in self._comparisons},
                 refused=refused.get(int(r.person_key), ""),
             )
-            for r in best.itertuples(index=False)
+            for r in cast(Iterable[Any], best.itertuples(index=False))
         ]
 
 

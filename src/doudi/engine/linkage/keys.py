@@ -42,7 +42,7 @@ def assign_keys(
         .drop_duplicates("c")
     )
     smallest = pd.Series(firsts["u"].to_numpy(), index=firsts["c"].to_numpy())
-    assigned: dict = {}
+    assigned: dict[int, int] = {}
     if previous is not None and len(previous):
         prev = pd.Series(
             previous["cluster_key"].astype("int64").to_numpy(),

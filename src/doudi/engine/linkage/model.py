@@ -47,6 +47,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 Flavour = Literal["chinese", "parts"]
 LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
@@ -67,7 +68,9 @@ def _exact(col: str, *, tf: bool = False) -> cll.ExactMatchLevel:
     return cll.ExactMatchLevel(col, term_frequency_adjustments=tf)
 
 
-def _comparison(col: str, levels: list, name: str | None = None) -> ComparisonCreator:
+def _comparison(
+    col: str, levels: list[ComparisonLevelCreator], name: str | None = None
+) -> ComparisonCreator:
     return cl.CustomComparison(
         output_column_name=name or col,
         comparison_levels=[cll.NullLevel(col), *levels, cll.ElseLevel()],
@@ -91,7 +94,7 @@ def within_one_edit_sql(col: str) -> str:
     )
 
 
-def _within_one_edit(col: str, *, guard: str | None = None) -> cll.CustomLevel:
+def _within_one_edit(col: str, *, guard: str | None = None) -> ComparisonLevelCreator:
     sql = within_one_edit_sql(col)
     if guard:
         sql = f"{guard} AND {sql}"
@@ -166,7 +169,7 @@ def _place(cols: set[str]) -> ComparisonCreator:
     null = (
         cll.And(*[cll.NullLevel(c) for c in parts]) if len(parts) > 1 else cll.NullLevel(parts[0])
     )
-    levels: list = [null.configure(is_null_level=True)]
+    levels: list[ComparisonLevelCreator] = [null.configure(is_null_level=True)]
     if "address" in parts:
         levels += [_exact("address", tf=True), cll.JaroWinklerLevel("address", 0.9)]
     if "community" in parts:
@@ -280,9 +283,9 @@ def settings(
         link_type=link_type,
         unique_id_column_name="unique_id",
         source_dataset_column_name="source",
-        comparisons=comparisons_ if comparisons_ is not None else comparisons(records),
+        comparisons=list(comparisons_ if comparisons_ is not None else comparisons(records)),
         blocking_rules_to_generate_predictions=(
-            blocking_rules if blocking_rules is not None else prediction_rules(records)
+            list(blocking_rules if blocking_rules is not None else prediction_rules(records))
         ),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=retain_intermediate,

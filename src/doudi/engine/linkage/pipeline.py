@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 from splink import Linker
 from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
 
 from . import deterministic
 from . import model as model_lib
@@ -212,9 +214,9 @@ def link(
     u_max_pairs: float = 3e6,
     threads: int = 2,
     spark: Any = None,
-    comparisons: list | None = None,
-    prediction_rules: list | None = None,
-    training_rules: list | None = None,
+    comparisons: list[ComparisonCreator] | None = None,
+    prediction_rules: list[BlockingRuleCreator] | None = None,
+    training_rules: list[BlockingRuleCreator] | None = None,
     explain: bool = False,
     memory_limit: str | None = None,
     train_sample: int | None = None,
@@ -326,7 +328,9 @@ def id_exact_weight(fitted: dict[str, Any]) -> float:
     return 0.0
 
 
-def _train(linker: Linker, *, rules: list, seed: int, u_max_pairs: float) -> None:
+def _train(
+    linker: Linker, *, rules: list[BlockingRuleCreator], seed: int, u_max_pairs: float
+) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     for rule in rules:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
@@ -346,12 +350,12 @@ def _run(
     conflict_policy: ConflictPolicy,
     seed: int,
     u_max_pairs: float,
-    comparisons: list | None,
-    prediction_rules: list | None,
-    training_rules: list | None,
+    comparisons: list[ComparisonCreator] | None,
+    prediction_rules: list[BlockingRuleCreator] | None,
+    training_rules: list[BlockingRuleCreator] | None,
     explain: bool = False,
     train_sample: int | None = None,
-):
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any], float, int]:
     rec = be.register(records, "doudi_linkage_records")
     rec_name = rec.physical_name
 
@@ -469,7 +473,9 @@ def _run(
     return clusters, pairs, conflicts, review, fitted, lam, resplit
 
 
-def _explain(be: Backend, review: pd.DataFrame, predictions: str, fitted: dict) -> pd.DataFrame:
+def _explain(
+    be: Backend, review: pd.DataFrame, predictions: str, fitted: dict[str, Any]
+) -> pd.DataFrame:
     """Per-comparison match weights of the review pairs, from the scored predictions."""
     names = [c["output_column_name"] for c in fitted.get("comparisons", [])]
     if review.empty or not names:

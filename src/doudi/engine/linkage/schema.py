@@ -41,12 +41,13 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
 from doudi.engine import idnumber
+from doudi.engine.frames import none_for_missing
 
 Kind = Literal["chinese", "febrl"]
 
@@ -113,7 +114,7 @@ _RE_DIGITS = re.compile(r"[0-9]+")
 _RE_DATE = re.compile(r"(\d{4})\D?(\d{1,2})\D?(\d{1,2})")
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     """NFKC-folded, trimmed text, or None for null / empty."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return None
@@ -157,7 +158,7 @@ def chinese_pinyin(name: str) -> str:
     return _latin(" ".join([_surname_pinyin(surname), *_given_pinyin(given)]))
 
 
-def clean_name(value) -> str | None:
+def clean_name(value: object) -> str | None:
     text = _text(value)
     if text is None:
         return None
@@ -177,7 +178,7 @@ def name_sorted(pinyin: str | None) -> str | None:
     return None if pinyin is None else " ".join(sorted(pinyin.split()))
 
 
-def birth_date(value) -> str | None:
+def birth_date(value: object) -> str | None:
     """``YYYY-MM-DD`` from a date, ``YYYYMMDD``, ``YYYY-M-D``, ``YYYY/MM/DD`` or ``YYYY年M月D日``.
 
     Well-shaped but impossible dates (month 13, 30 February) are kept as written.
@@ -209,13 +210,13 @@ _SEX = {
 }
 
 
-def sex(value) -> str | None:
+def sex(value: object) -> str | None:
     """``"M"`` / ``"F"`` from M/F, male/female, 男/女 or the GB/T 2261.1 codes 1/2."""
     text = _text(value)
     return None if text is None else _SEX.get(text.lower())
 
 
-def phone(value) -> str | None:
+def phone(value: object) -> str | None:
     text = _text(value)
     if text is None:
         return None
@@ -226,7 +227,7 @@ def phone(value) -> str | None:
     return digits or None
 
 
-def address(value) -> str | None:
+def address(value: object) -> str | None:
     text = _text(value)
     if text is None:
         return None
@@ -235,13 +236,13 @@ def address(value) -> str | None:
     return _latin(text) or None
 
 
-def plain(value) -> str | None:
+def plain(value: object) -> str | None:
     """Text lower-cased with single spaces (codes, postcodes, Latin place names)."""
     text = _text(value)
     return None if text is None else (_RE_SPACE.sub(" ", text).lower() or None)
 
 
-def _resident_id(value) -> tuple[str | None, idnumber.ResidentID | None]:
+def _resident_id(value: object) -> tuple[str | None, idnumber.ResidentID | None]:
     raw = _text(value)
     if raw is None:
         return None, None
@@ -253,16 +254,16 @@ def _resident_id(value) -> tuple[str | None, idnumber.ResidentID | None]:
     return rid.number, rid
 
 
-def _by_unique(series: pd.Series, fn: Callable) -> pd.Series:
+def _by_unique(series: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     """Apply ``fn`` once per distinct value: names and places repeat a lot."""
-    values = series.astype(object).where(series.notna(), None)
+    values = none_for_missing(series)
     cache = {v: fn(v) for v in pd.unique(values.dropna())}
     return values.map(lambda v: None if v is None else cache[v]).astype(object)
 
 
 def _column(df: pd.DataFrame, name: str) -> pd.Series:
     if name in df.columns:
-        return df[name].astype(object).where(df[name].notna(), None)
+        return none_for_missing(df[name])
     return pd.Series([None] * len(df), index=df.index, dtype=object)
 
 
@@ -370,7 +371,7 @@ def prepare(
     out["name_sorted"] = out["name_pinyin"].map(name_sorted)
     out = out[list(COLUMNS)]
     for c in STRING_COLUMNS:
-        out[c] = out[c].astype(object).where(out[c].notna(), None)
+        out[c] = none_for_missing(out[c])
     for c in BOOL_COLUMNS:
         out[c] = out[c].astype(bool)
     return out

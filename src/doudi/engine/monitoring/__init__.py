@@ -17,18 +17,25 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from doudi.engine.catalogue import Catalogue
+from doudi.engine.frames import none_for_missing
+from doudi.engine.lake import Lake
+
 from . import scoring
 from .backend import make_monitor_backend
-from .indicators import FEEDS, IndicatorTables, compute_indicators
-from .policy import Policy, PolicyError, default_policy
+from .feeds import FEEDS
+from .indicators import IndicatorTables, compute_indicators
+from .policy import Indicator, Policy, PolicyError, default_policy
 
 __all__ = ["monitor", "MonitorResult", "Policy", "PolicyError", "default_policy"]
 
@@ -77,8 +84,8 @@ class MonitorResult:
 
 
 def monitor(
-    lake,
-    catalogue,
+    lake: Lake,
+    catalogue: Catalogue,
     persons: pd.DataFrame,
     *,
     policy: Policy,
@@ -86,9 +93,9 @@ def monitor(
     households: pd.DataFrame | None = None,
     backend: str = "duckdb",
     model: bytes | None = None,
-    spark=None,
+    spark: Any = None,
     progress: Callable[[int, int], None] | None = None,
-    keyed=None,
+    keyed: str | os.PathLike[str] | None = None,
 ) -> MonitorResult:
     """Compute indicators, scores and warnings for every household of the lake, as of
     ``as_of``.
@@ -126,7 +133,18 @@ def monitor(
 
 
 def _monitor(
-    lake, catalogue, persons, *, policy, as_of, households, backend, model, spark, progress, keyed
+    lake: Lake,
+    catalogue: Catalogue,
+    persons: pd.DataFrame,
+    *,
+    policy: Policy,
+    as_of: dt.date,
+    households: pd.DataFrame | None,
+    backend: str,
+    model: bytes | None,
+    spark: Any,
+    progress: Callable[[int, int], None] | None,
+    keyed: str | os.PathLike[str] | None,
 ) -> MonitorResult:
     t0 = time.perf_counter()
     total = 4  # steps: connect, indicators, scores, tags
@@ -174,7 +192,7 @@ def _monitor(
     return result
 
 
-def _load_model(model: bytes | None):
+def _load_model(model: bytes | None) -> Future[dict[str, Any]] | None:
     """The model's envelope (:func:`.model.load`), loaded in a thread: unpickling it imports
     scikit-learn (about a second the first time in a process), which then happens while the
     SQL runs and leaves the interpreter free. ``None`` without a model; a model that does not
@@ -198,7 +216,7 @@ def score_tables(
     policy: Policy,
     as_of: dt.date,
     model: bytes | None = None,
-    envelope: dict | None = None,
+    envelope: dict[str, Any] | None = None,
 ) -> MonitorResult:
     """Scorecard, suppression, triggers, model and explanations from computed indicators.
     ``envelope``: ``model`` already loaded (:func:`.model.load`)."""
@@ -219,7 +237,7 @@ def _score_tables(
     policy: Policy,
     as_of: dt.date,
     model: bytes | None,
-    envelope: dict | None,
+    envelope: dict[str, Any] | None,
 ) -> MonitorResult:
     helps = tables.helps(as_of)
     fired = scoring.fired_table(tables, policy)
@@ -350,28 +368,28 @@ def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _explained_rows(
-    all_households,
-    starts,
-    live_fired,
-    score_l,
-    level_l,
-    card,
-    prob,
-    dims,
-    dim_ids,
-    trig_of,
-    raise_to,
-    ind,
-    facts,
-    tfacts,
-    helps,
-    review,
+    all_households: Any,
+    starts: Any,
+    live_fired: pd.DataFrame,
+    score_l: list[float],
+    level_l: list[str | None],
+    card: Any,
+    prob: Any,
+    dims: Any,
+    dim_ids: list[str],
+    trig_of: Any,
+    raise_to: Any,
+    ind: dict[str, Indicator],
+    facts: Any,
+    tfacts: Any,
+    helps: dict[str, dict[str, str]],
+    review: Any,
     *,
-    policy,
-    as_of,
-    used_model,
-    rule,
-) -> dict[str, list]:
+    policy: Policy,
+    as_of: dt.date,
+    used_model: str | None,
+    rule: str,
+) -> dict[str, list[Any]]:
     """The output columns, a row per household. Households below every band that hold no
     help (most of them) are shown to nobody: their row has the reasons by id and no
     explanation (building one would cost more than the rest of the scoring). The others
@@ -384,8 +402,8 @@ def _explained_rows(
     dim_points = [dict(zip(dim_ids, r, strict=True)) for r in dim_rows]
     # nothing is suppressed without a help: below every band, the reasons are what fired
     reasons = [ids[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
-    suppressed: list[list] = [[] for _ in range(n_rows)]
-    explanations: list[dict | None] = [None] * n_rows
+    suppressed: list[list[Any]] = [[] for _ in range(n_rows)]
+    explanations: list[dict[str, Any] | None] = [None] * n_rows
     shown_rows = [
         n
         for n, (hukou, level) in enumerate(zip(all_households, level_l, strict=True))
@@ -393,7 +411,7 @@ def _explained_rows(
     ]
     if shown_rows:
         v = live_fired["value"]
-        values = v.astype(object).where(v.notna(), None).tolist()
+        values = none_for_missing(v).tolist()
         onsets, totals = live_fired["onset"].tolist(), live_fired["facts"].tolist()
         sups = live_fired["suppressed_by"].tolist()
     as_of_iso = as_of.isoformat()
@@ -460,7 +478,7 @@ def _counts(
     is_warned = out["level"].notna().to_numpy()
     warned, warned_dims = out[is_warned], dims[is_warned]
     rows = tables.household_rows(warned["hukou_no"])
-    street = np.append(tables.households["street"].to_numpy(dtype=object), None)[rows]
+    street = np.append(tables.households["street"].to_numpy(dtype=object), [None])[rows]
     counts: dict[str, Any] = {
         "households": int(len(tables.households)),
         "households_with_indicators": int(len(out)),
@@ -512,7 +530,7 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
     held_rows = tables.household_rows(sorted(held))
     eligible[held_rows[held_rows >= 0]] = False
 
-    def param(name: str, code: str | None):
+    def param(name: str, code: str | None) -> int | float | None:
         try:
             return None if code is None else policy.parameter(name, area_code=code, on=as_of)
         except KeyError:

@@ -10,8 +10,16 @@ decides a fired indicator is on integers, so both backends fire exactly the same
 
 from __future__ import annotations
 
+import os
+from collections.abc import Collection, Iterable
+from typing import Any
+
 import pandas as pd
 import sqlglot
+
+from doudi.engine.catalogue import Catalogue
+from doudi.engine.frames import none_for_missing
+from doudi.engine.lake import Lake
 
 
 class MonitorBackend:
@@ -36,21 +44,21 @@ class MonitorBackend:
     def fetch(self, sql: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def fetch_lists(self, sql: str, ints=()) -> dict[str, list]:
+    def fetch_lists(self, sql: str, ints: Collection[str] = ()) -> dict[str, list[Any]]:
         """A result as columns of Python values, ``None`` where missing (``ints``: the
         integer columns, which pandas may have widened to floats)."""
         df = self.fetch(sql)
         out = {}
         for c in df.columns:
             col = pd.to_numeric(df[c]).astype("Int64") if c in ints else df[c]
-            out[c] = col.astype(object).where(col.notna(), None).tolist()
+            out[str(c)] = none_for_missing(col).tolist()
         return out
 
-    def fetch_arrays(self, sql: str) -> dict:
+    def fetch_arrays(self, sql: str) -> dict[str, Any]:
         """A result as one array per column (numpy, masked where missing, or pandas), for
         the engine's own normalising (:func:`.indicators.ints`): no frame in between."""
         df = self.fetch(sql)
-        return {c: df[c] for c in df.columns}
+        return {str(c): df[c] for c in df.columns}
 
     def register(self, name: str, df: pd.DataFrame) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -65,7 +73,14 @@ class MonitorBackend:
 class DuckDBMonitorBackend(MonitorBackend):
     name = "duckdb"
 
-    def __init__(self, lake, catalogue, *, threads: int = 2, keyed=None):
+    def __init__(
+        self,
+        lake: Lake,
+        catalogue: Catalogue,
+        *,
+        threads: int = 2,
+        keyed: str | os.PathLike[str] | None = None,
+    ) -> None:
         from . import keyed as keyed_mod
 
         self.con = lake.connect(catalogue)
@@ -96,14 +111,16 @@ class DuckDBMonitorBackend(MonitorBackend):
         return {feed for feed, built_for in self._keyed.items() if built_for == fingerprint}
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).df()
+        frame: pd.DataFrame = self.con.execute(sql).df()
+        return frame
 
-    def fetch_lists(self, sql: str, ints=()) -> dict[str, list]:
+    def fetch_lists(self, sql: str, ints: Collection[str] = ()) -> dict[str, list[Any]]:
         # numpy arrays (masked where missing) turn into Python values fastest
         return {c: a.tolist() for c, a in self.con.execute(sql).fetchnumpy().items()}
 
-    def fetch_arrays(self, sql: str) -> dict:
-        return self.con.execute(sql).fetchnumpy()
+    def fetch_arrays(self, sql: str) -> dict[str, Any]:
+        arrays: dict[str, Any] = self.con.execute(sql).fetchnumpy()
+        return arrays
 
     def register(self, name: str, df: pd.DataFrame) -> None:
         self.con.register(f"{name}_df", df)
@@ -123,13 +140,21 @@ class SparkMonitorBackend(MonitorBackend):
 
     name = "spark"
 
-    def __init__(self, lake, catalogue, *, spark=None, threads: int = 2, feeds=()):
+    def __init__(
+        self,
+        lake: Lake,
+        catalogue: Catalogue,
+        *,
+        spark: Any = None,
+        threads: int = 2,
+        feeds: Iterable[str] = (),
+    ) -> None:
         from doudi.engine.linkage.backends import local_spark_session
 
         self.spark = spark or local_spark_session(cores=threads)
         self.record_keys = {feed.id: feed.record_key for feed in catalogue}
         self._tables: list[str] = []
-        self._cached: list = []
+        self._cached: list[Any] = []
         self._broadcast = None
         if spark is None:
             # A local session shares one driver's memory with whatever ran before it (a
@@ -167,16 +192,13 @@ class SparkMonitorBackend(MonitorBackend):
         self._tables.append(name)
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.spark.sql(self._sql(sql)).toPandas()
+        frame: pd.DataFrame = self.spark.sql(self._sql(sql)).toPandas()
+        return frame
 
     def register(self, name: str, df: pd.DataFrame) -> None:
         import pyarrow as pa
 
-        df = df.apply(
-            lambda c: (
-                c.astype(object).where(c.notna(), None) if isinstance(c.dtype, pd.ArrowDtype) else c
-            )
-        )
+        df = df.apply(lambda c: none_for_missing(c) if isinstance(c.dtype, pd.ArrowDtype) else c)
         table = pa.Table.from_pandas(df, preserve_index=False)
         sdf = self.spark.createDataFrame(df, schema=_spark_schema(table))
         sdf.createOrReplaceTempView(name)
@@ -195,18 +217,18 @@ class SparkMonitorBackend(MonitorBackend):
             self.spark.conf.set("spark.sql.autoBroadcastJoinThreshold", self._broadcast)
 
 
-def _arrow(relation):
+def _arrow(relation: Any) -> Any:
     """A DuckDB relation as an Arrow table (``to_arrow_table`` from DuckDB 1.4 on, its
     older name before)."""
     to_table = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
     return to_table()
 
 
-def _spark_schema(table):
+def _spark_schema(table: Any) -> Any:
     import pyarrow as pa
     from pyspark.sql import types as T
 
-    def conv(t):
+    def conv(t: Any) -> Any:
         if pa.types.is_boolean(t):
             return T.BooleanType()
         if pa.types.is_integer(t):
@@ -223,8 +245,15 @@ def _spark_schema(table):
 
 
 def make_monitor_backend(
-    name: str, lake, catalogue, *, spark=None, threads: int = 2, feeds=(), keyed=None
-):
+    name: str,
+    lake: Lake,
+    catalogue: Catalogue,
+    *,
+    spark: Any = None,
+    threads: int = 2,
+    feeds: Iterable[str] = (),
+    keyed: str | os.PathLike[str] | None = None,
+) -> MonitorBackend:
     """``keyed``: the path of a keyed store (:mod:`.keyed`); DuckDB reads the feeds it still
     holds from it, Spark ignores it."""
     if name == "duckdb":

@@ -43,13 +43,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from doudi.engine.frames import none_for_missing
+
 from .backend import MonitorBackend
+from .feeds import FEEDS, keyed_relation_sql, persons_frame
 from .policy import Indicator, Policy, Trigger
 
 # Kinds whose fired result has an onset (the newest fact's date): a household on a help that
@@ -74,31 +78,6 @@ DATED_KINDS = frozenset(
     }
 )
 
-FEEDS = (
-    "gongan_hukou",
-    "weijian_death",
-    "minzheng_death",
-    "renshe_contribution",
-    "shuiwu_income_tax",
-    "gongjijin_contribution",
-    "renshe_pension",
-    "renshe_unemployment",
-    "shichang_business",
-    "budongchan_property",
-    "gongan_vehicle",
-    "nongye_fangfanpin",
-    "yibao_chronic",
-    "weijian_diagnosis",
-    "yibao_inpatient",
-    "yibao_outpatient",
-    "canlian_disability",
-    "jiaoyu_students",
-    "jiaoyu_aid",
-    "yingji_disaster",
-    "zonggonghui_hardship",
-    "minzheng_recipients",
-    "yibao_enrolment",
-)
 FACT_COLUMNS = ("hukou_no", "value", "feed", "record_key", "fact_date", "amount", "label")
 CATEGORY_OF = {"低保": "dibao", "特困": "tekun", "低保边缘": "dibian", "临时救助": "temp_assist"}
 # categories a household can hold (tags from the assistance and 防返贫 feeds)
@@ -111,7 +90,7 @@ TEMP_ASSIST_VALID_DAYS = 365  # a 临时救助 counts as "recent help" for a yea
 
 @dataclass
 class IndicatorTables:
-    facts: pd.DataFrame
+    facts: pd.DataFrame | None  # None with ``lazy_facts`` (see ``fetch_facts``)
     fired: pd.DataFrame  # hukou_no, indicator, value, onset (ISO date or None), facts (count)
     triggers: pd.DataFrame
     households: pd.DataFrame
@@ -119,45 +98,67 @@ class IndicatorTables:
     income_window: int
     members: pd.DataFrame  # living members: person_key, hukou_no
     area_lookup: dict[str, str]  # a household's area code ('' if none) -> parameter area code
-    # with ``lazy_facts``: ``facts`` is None and this fetches the facts of the given
-    # households (same rows and order) while the backend is still open; ``lists=True``:
-    # as :meth:`fact_lists_of` gives them
-    fetch_facts: Callable[..., pd.DataFrame | dict[str, list]] | None = None
+    # with ``lazy_facts``: ``facts`` is None and these fetch the facts of the given
+    # households (same rows and order) while the backend is still open — as a frame, or as
+    # :meth:`fact_lists_of` gives them
+    fetch_facts: Callable[[list[str]], pd.DataFrame] | None = None
+    fetch_fact_lists: Callable[[list[str]], dict[str, list[Any]]] | None = None
 
     def helps(self, as_of: dt.date) -> dict[str, dict[str, str]]:
-        """:func:`.scoring.household_helps` of these tags, computed once per date (scores and
-        person tags both need it)."""
-        from .scoring import household_helps
-
-        cache = self.__dict__.setdefault("_helps", {})
+        """:func:`household_helps` of these tags, computed once per date (scores and person
+        tags both need it)."""
+        cache: dict[dt.date, dict[str, dict[str, str]]] = self.__dict__.setdefault("_helps", {})
         if as_of not in cache:
             cache[as_of] = household_helps(self.tags, as_of)
         return cache[as_of]
 
-    def household_rows(self, hukou) -> np.ndarray:
+    def household_rows(self, hukou: Any) -> np.ndarray[Any, Any]:
         """The row of each of ``hukou`` in ``households`` (-1 where it has none), by one
         hash table of the households built once for the run."""
-        index = self.__dict__.get("_household_index")
+        index: pd.Index | None = self.__dict__.get("_household_index")
         if index is None:
             index = self.__dict__["_household_index"] = pd.Index(self.households["hukou_no"])
-        return index.get_indexer(hukou)
+        rows: np.ndarray[Any, Any] = index.get_indexer(hukou)
+        return rows
 
-    def facts_of(self, households) -> pd.DataFrame:
+    def facts_of(self, households: Iterable[str]) -> pd.DataFrame:
         """The indicator facts of ``households`` only."""
         if self.facts is None:
+            assert self.fetch_facts is not None, "no facts: computed without lazy_facts"
             return self.fetch_facts(sorted(households))
         return self.facts[self.facts["hukou_no"].isin(list(households))]
 
-    def fact_lists_of(self, households) -> dict[str, list]:
+    def fact_lists_of(self, households: Iterable[str]) -> dict[str, list[Any]]:
         """:meth:`facts_of` as columns of Python values (``None`` where missing), which the
         explanations are built from: no frame in between."""
         if self.facts is None:
-            return self.fetch_facts(sorted(households), lists=True)
+            assert self.fetch_fact_lists is not None, "no facts: computed without lazy_facts"
+            return self.fetch_fact_lists(sorted(households))
         f = self.facts_of(households)
-        return {c: f[c].astype(object).where(f[c].notna(), None).tolist() for c in f.columns}
+        return {str(c): none_for_missing(f[c]).tolist() for c in f.columns}
 
 
-def _lit(s) -> str:
+HELP_SOURCES = ("minzheng_recipients", "nongye_fangfanpin")
+
+
+def household_helps(tags: pd.DataFrame, as_of: dt.date) -> dict[str, dict[str, str]]:
+    """hukou_no → {category: help start (ISO date)} for tags from assistance feeds valid on
+    ``as_of``."""
+    if tags.empty:
+        return {}
+    t = tags[tags["source"].isin(HELP_SOURCES) & tags["hukou_no"].notna()]
+    valid = (t["valid_from"] <= as_of) & t["valid_to"].map(lambda v: v is None or v >= as_of)
+    t = t[valid]
+    out: dict[str, dict[str, str]] = {}
+    for hukou, cat, start in zip(t["hukou_no"], t["category"], t["valid_from"], strict=True):
+        d = out.setdefault(hukou, {})
+        iso = start.isoformat()
+        if cat not in d or iso < d[cat]:
+            d[cat] = iso
+    return out
+
+
+def _lit(s: object) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
@@ -165,7 +166,7 @@ def _date(d: dt.date) -> str:
     return f"DATE '{d.isoformat()}'"
 
 
-def _in(values) -> str:
+def _in(values: Iterable[object]) -> str:
     return "(" + ", ".join(_lit(v) for v in values) + ")"
 
 
@@ -181,16 +182,6 @@ def _records(feed: str, cols: str, where: str = "TRUE") -> str:
     return f"SELECT f.person_key, f.rk, {cols} FROM k_{feed} AS f WHERE ({where})"
 
 
-def keyed_relation_sql(feed: str, key: str) -> str:
-    """The feed's records joined to their persons on (source, record key — ``key``, the
-    catalogue's record key of the feed): ``person_key``, ``rk`` (the record key as text) and
-    every column of the feed."""
-    return (
-        f"SELECT p.person_key, CAST(f.{key} AS VARCHAR) AS rk, f.* FROM {feed} AS f "
-        f"JOIN m_persons AS p ON p.source = '{feed}' AND p.record_key = CAST(f.{key} AS VARCHAR)"
-    )
-
-
 def _age(birth: str, on: str) -> str:
     """Whole years between two date expressions, integer arithmetic only."""
     return (
@@ -204,7 +195,7 @@ def _age(birth: str, on: str) -> str:
 
 def base_steps(
     as_of: dt.date, *, override: bool, window: int, wage_window: int, recent: tuple[int, ...]
-) -> list:
+) -> list[tuple[str, str]]:
     """The base tables, in order: (name, SQL). ``window``: the income window in months;
     ``wage_window``: how many months of wages are read; ``recent``: the windows (months, at
     most ``wage_window``) for which each person's wage months are counted
@@ -461,9 +452,10 @@ def recent_windows(policy: Policy, wage_window: int) -> tuple[int, ...]:
     """The windows (months) each person's wage months are counted for in ``m_wage_person``:
     the profile's, and each stopped-income indicator's or trigger's (at most
     ``wage_window``)."""
+    items: list[Indicator | Trigger] = [*policy.indicators, *policy.triggers]
     stopped = [
         min(int(i.params["window_months"]), wage_window)
-        for i in (*policy.indicators, *policy.triggers)
+        for i in items
         if i.kind == "income_stopped"
     ]
     return tuple(sorted({PROFILE_MONTHS, *stopped}))
@@ -1035,7 +1027,7 @@ def line_table(policy: Policy, area_codes: dict[str, str], as_of: dt.date) -> pd
     rows = []
     for key in sorted(area_codes):
         code = area_codes[key]
-        row: dict = {"area_code": key}
+        row: dict[str, Any] = {"area_code": key}
         for ind in inds:
             standard = int(policy.parameter("dibao_standard", area_code=code, on=as_of))
             mult = ind.params["multiplier"]
@@ -1057,8 +1049,8 @@ def compute_indicators(
     policy: Policy,
     as_of: dt.date,
     households: pd.DataFrame | None = None,
-    timings: dict | None = None,
-    step_timings: dict | None = None,
+    timings: dict[str, float] | None = None,
+    step_timings: dict[str, float] | None = None,
     lazy_facts: bool = False,
 ) -> IndicatorTables:
     """Run every step on ``backend``; return the fired facts, triggers, households and tags.
@@ -1088,10 +1080,7 @@ def compute_indicators(
             pd.DataFrame(
                 {
                     "person_key": households["person_key"].astype("int64").to_numpy(),
-                    "hukou_no": households["hukou_no"]
-                    .astype(object)
-                    .where(households["hukou_no"].notna(), None)
-                    .to_numpy(),
+                    "hukou_no": none_for_missing(households["hukou_no"]).to_numpy(),
                 }
             ),
         )
@@ -1121,29 +1110,22 @@ def compute_indicators(
             step_timings[name] = round(time.perf_counter() - ts, 3)
     timings["base"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    facts, fired = _run_facts(
-        backend,
-        "m_facts",
-        "indicator",
-        policy.indicators,
-        as_of,
-        window,
-        wage_window,
-        fetch=not lazy_facts,
+    fired = _run_facts(
+        backend, "m_facts", "indicator", policy.indicators, as_of, window, wage_window
     )
-    trig, _ = _run_facts(
-        backend, "m_trigger_facts", "trigger", policy.triggers, as_of, window, wage_window
-    )
+    facts = None if lazy_facts else _fetch_facts(backend, "m_facts", "indicator")
+    _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of, window, wage_window)
+    trig = _fetch_facts(backend, "m_trigger_facts", "trigger")
     timings["indicators"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     # sorted by the backend (text sorts by code point in DuckDB, Spark and Python alike)
     hh = backend.fetch_arrays("SELECT * FROM m_household ORDER BY hukou_no")
     tags = backend.fetch("SELECT * FROM m_tags")
-    members = backend.fetch_arrays(
+    member_cols = backend.fetch_arrays(
         "SELECT person_key, hukou_no FROM m_members WHERE alive ORDER BY hukou_no, person_key"
     )
     members = pd.DataFrame(
-        {"person_key": ints(members["person_key"]), "hukou_no": texts(members["hukou_no"])}
+        {"person_key": ints(member_cols["person_key"]), "hukou_no": texts(member_cols["hukou_no"])}
     )
     timings["fetch"] = round(time.perf_counter() - t, 3)
     return IndicatorTables(
@@ -1155,36 +1137,16 @@ def compute_indicators(
         income_window=window,
         members=members.reset_index(drop=True),
         area_lookup=lookup,
-        fetch_facts=(
-            lambda hs, lists=False: _fetch_facts(backend, "m_facts", "indicator", hs, lists=lists)
-        )
+        fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
+        if lazy_facts
+        else None,
+        fetch_fact_lists=(lambda hs: _fetch_fact_lists(backend, "m_facts", "indicator", hs))
         if lazy_facts
         else None,
     )
 
 
-def persons_frame(persons: pd.DataFrame) -> pd.DataFrame:
-    """``source``, ``record_key``, ``person_key`` of identity resolution, as a backend takes
-    them fastest."""
-    return pd.DataFrame(
-        {
-            "source": _strings(persons["source"]),
-            "record_key": _strings(persons["record_key"]),
-            "person_key": persons["person_key"].astype("int64").to_numpy(),
-        }
-    )
-
-
-def _strings(series: pd.Series):
-    """A string column as the backend takes it fastest: Arrow-backed strings as they are
-    (DuckDB reads them without a copy — read the persons file with
-    ``dtype_backend="pyarrow"``), anything else as Python strings."""
-    if isinstance(series.dtype, pd.ArrowDtype):
-        return series.reset_index(drop=True)
-    return series.astype(str).to_numpy()
-
-
-def _area_codes(codes) -> dict[str, str]:
+def _area_codes(codes: Iterable[Any]) -> dict[str, str]:
     """Area code of a household's lines -> the code its parameters are looked up by. A
     household without a community code (key ``''``) takes the most common 6-digit county code
     of the others — the district the lake belongs to."""
@@ -1192,7 +1154,7 @@ def _area_codes(codes) -> dict[str, str]:
     out = {c: c for c in present}
     counties = pd.Series([c[:6] for c in present])
     if len(counties):
-        out[""] = counties.value_counts().sort_index().idxmax()
+        out[""] = str(counties.value_counts().sort_index().idxmax())
     return out
 
 
@@ -1200,14 +1162,13 @@ def _run_facts(
     backend: MonitorBackend,
     table: str,
     key: str,
-    items,
+    items: Sequence[Indicator | Trigger],
     as_of: dt.date,
     window: int,
     wage_window: int,
-    fetch: bool = True,
-) -> tuple[pd.DataFrame | None, pd.DataFrame]:
-    """Facts of every indicator (or trigger) in one table; returns the distinct facts and
-    the per-household summary (value, onset = newest fact date, fact count)."""
+) -> pd.DataFrame:
+    """Facts of every indicator (or trigger) in one table ``table``; returns the
+    per-household summary (value, onset = newest fact date, fact count)."""
     parts = [
         f"SELECT '{i.id}' AS {key}, {', '.join(FACT_COLUMNS)} FROM ("
         f"{indicator_sql(i, as_of, window=window, wage_window=wage_window)}) AS s"
@@ -1221,24 +1182,29 @@ def _run_facts(
             "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"
         ]
     backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
-    facts = _fetch_facts(backend, table, key) if fetch else None
     summary = backend.fetch_arrays(
         f"SELECT hukou_no, {key}, max(value) AS value, CAST(max(fact_date) AS VARCHAR) AS onset,"
         f" count(*) AS facts FROM {table} GROUP BY hukou_no, {key} ORDER BY hukou_no, {key}"
     )
-    return facts, _normalise_summary(summary, key)
+    return _normalise_summary(summary, key)
 
 
 def _fetch_facts(
-    backend: MonitorBackend,
-    table: str,
-    key: str,
-    households: list[str] | None = None,
-    *,
-    lists: bool = False,
-) -> pd.DataFrame | dict[str, list]:
-    """The facts of ``table`` (of ``households`` only, when given), ordered; ``lists``: as
-    columns of Python values."""
+    backend: MonitorBackend, table: str, key: str, households: list[str] | None = None
+) -> pd.DataFrame:
+    """The facts of ``table`` (of ``households`` only, when given), ordered."""
+    return _normalise_facts(backend.fetch(_facts_sql(backend, table, key, households)), key)
+
+
+def _fetch_fact_lists(
+    backend: MonitorBackend, table: str, key: str, households: list[str]
+) -> dict[str, list[Any]]:
+    """:func:`_fetch_facts` as columns of Python values."""
+    sql = _facts_sql(backend, table, key, households)
+    return backend.fetch_lists(sql, ints=("value", "amount"))
+
+
+def _facts_sql(backend: MonitorBackend, table: str, key: str, households: list[str] | None) -> str:
     order = (
         f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
         "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST"
@@ -1247,16 +1213,13 @@ def _fetch_facts(
     if households is not None:
         backend.register(f"{table}_of", pd.DataFrame({"h_of": pd.Series(households, dtype=object)}))
         where = f"WHERE hukou_no IN (SELECT h_of FROM {table}_of)"
-    sql = (
+    return (
         f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
         f"fact_date, amount, label FROM {table} {where} ORDER BY {order}"
     )
-    if lists:
-        return backend.fetch_lists(sql, ints=("value", "amount"))
-    return _normalise_facts(backend.fetch(sql), key)
 
 
-def ints(a, *, nullable: bool = False):
+def ints(a: Any, *, nullable: bool = False) -> Any:
     """An integer column as a backend gives it (numpy, masked where missing, or pandas):
     int64 with missing as 0, or (``nullable``) pandas' Int64 keeping them missing. Sums come
     as floats or 128-bit integers: whole numbers either way."""
@@ -1269,17 +1232,17 @@ def ints(a, *, nullable: bool = False):
     return pd.arrays.IntegerArray(data, mask) if nullable else data
 
 
-def objects(a) -> np.ndarray:
+def objects(a: Any) -> np.ndarray[Any, Any]:
     """A column of values as an object array, ``None`` where missing."""
     if isinstance(a, np.ma.MaskedArray):
         out = np.array(a.data, dtype=object)
         out[np.ma.getmaskarray(a)] = None
         return out
-    s = pd.Series(a, copy=False)
-    return s.astype(object).where(s.notna(), None).to_numpy()
+    values: np.ndarray[Any, Any] = none_for_missing(pd.Series(a, copy=False)).to_numpy()
+    return values
 
 
-def texts(a) -> np.ndarray:
+def texts(a: Any) -> np.ndarray[Any, Any]:
     """A text column as an object array of ``str`` (a missing value as its text, as
     ``astype(str)`` gives it)."""
     out = objects(a)
@@ -1304,7 +1267,7 @@ def _normalise_facts(df: pd.DataFrame, key: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _normalise_summary(cols: dict, key: str) -> pd.DataFrame:
+def _normalise_summary(cols: dict[str, Any], key: str) -> pd.DataFrame:
     """Stable types from :meth:`~.backend.MonitorBackend.fetch_arrays` columns."""
     return pd.DataFrame(
         {
@@ -1318,7 +1281,7 @@ def _normalise_summary(cols: dict, key: str) -> pd.DataFrame:
     )
 
 
-def _normalise_households(cols: dict) -> pd.DataFrame:
+def _normalise_households(cols: dict[str, Any]) -> pd.DataFrame:
     """Stable types from :meth:`~.backend.MonitorBackend.fetch_arrays` columns, sorted by
     hukou_no (each column taken in order once: sorting the built frame would copy every
     column again)."""
@@ -1328,7 +1291,7 @@ def _normalise_households(cols: dict) -> pd.DataFrame:
     else:
         order = np.argsort(hukou, kind="stable")
 
-    def ordered(a):
+    def ordered(a: Any) -> Any:
         return a if order is None else a[order]
 
     out: dict[str, object] = {"hukou_no": ordered(hukou)}
@@ -1357,12 +1320,12 @@ def _normalise_tags(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "person_key": pd.to_numeric(df["person_key"]).astype("int64"),
-            "hukou_no": df["hukou_no"].astype(object).where(df["hukou_no"].notna(), None),
+            "hukou_no": none_for_missing(df["hukou_no"]),
             "category": df["category"].astype(str),
             "valid_from": pd.to_datetime(df["valid_from"]).dt.date,
-            "valid_to": pd.to_datetime(df["valid_to"])
-            .dt.date.astype(object)
-            .where(df["valid_to"].notna(), None),
+            "valid_to": none_for_missing(
+                pd.to_datetime(df["valid_to"]).dt.date, present=df["valid_to"].notna()
+            ),
             "source": df["source"].astype(str),
             "record_key": df["record_key"].astype(str),
         }

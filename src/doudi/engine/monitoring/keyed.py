@@ -5,10 +5,10 @@ Every monitoring run reads the feeds joined to their persons on (source, record 
 of text keys over millions of rows (the monthly wage feeds alone hold 2.4 million on a
 130,000-household district), the same join each day. It changes only when the persons change
 (a new link run) or a feed gets a new delivery. So the link run stores it: :func:`build`
-writes a DuckDB file with one table per feed of :data:`~.indicators.FEEDS` — ``person_key``,
+writes a DuckDB file with one table per feed of :data:`~.feeds.FEEDS` — ``person_key``,
 ``rk`` (the record key as text) and the feed's columns but those that identify a person
 (:data:`IDENTIFYING`: ID numbers, names, phone numbers, which no monitoring step reads) — the
-rows :func:`~.indicators.keyed_relation_sql` gives — and a manifest of what it was built from:
+rows :func:`~.feeds.keyed_relation_sql` gives — and a manifest of what it was built from:
 
 - per feed, the lake's files (deliveries are named by their content hash, so equal names are
   equal contents);
@@ -29,12 +29,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from .indicators import FEEDS, keyed_relation_sql, persons_frame
+from doudi.engine.catalogue import Catalogue, Feed
+from doudi.engine.lake import Lake
+
+from .feeds import FEEDS, keyed_relation_sql, persons_frame
 
 FORMAT = "doudi-keyed-feeds/2"  # 2: without the identifying columns
 MANIFEST = "keyed_manifest"
@@ -52,7 +57,7 @@ def persons_fingerprint(persons: pd.DataFrame) -> tuple[int, str]:
     return len(keys), str(int((keys * weights).sum(dtype=np.uint64)))
 
 
-def _identifying(con, feed) -> list[str]:
+def _identifying(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[str]:
     """The columns of ``feed``'s lake view that identify a person."""
     names = {f.name for f in feed.fields if f.type in IDENTIFYING} | {RAW_ID}
     return [c for (c, *_) in con.execute(f"DESCRIBE {feed.id}").fetchall() if c in names]
@@ -63,7 +68,13 @@ def _quote(path: Path) -> str:
 
 
 def build(
-    lake, catalogue, persons: pd.DataFrame, path: str | Path, *, feeds=FEEDS, threads: int = 2
+    lake: Lake,
+    catalogue: Catalogue,
+    persons: pd.DataFrame,
+    path: str | Path,
+    *,
+    feeds: Iterable[str] = FEEDS,
+    threads: int = 2,
 ) -> dict[str, int]:
     """Write the store for ``persons`` (``source``, ``record_key``, ``person_key``) and the
     lake's current deliveries to ``path`` (replaced whole, only once complete). Returns the
@@ -94,7 +105,7 @@ def build(
                 f"CREATE TABLE keyed.{feed} AS SELECT *{exclude} FROM "
                 f"({keyed_relation_sql(feed, by_id[feed].record_key)}) AS k"
             )
-            rows[feed] = con.execute(f"SELECT count(*) FROM keyed.{feed}").fetchone()[0]
+            [(rows[feed],)] = con.execute(f"SELECT count(*) FROM keyed.{feed}").fetchall()
             files = json.dumps([p.name for p in lake.files(feed)])
             con.execute(
                 f"INSERT INTO keyed.{MANIFEST} VALUES (?, ?, ?, ?, ?)",
@@ -111,12 +122,12 @@ def build(
     return rows
 
 
-def attach(con, lake, path: str | Path) -> dict[str, tuple[int, str]]:
+def attach(
+    con: duckdb.DuckDBPyConnection, lake: Lake, path: str | os.PathLike[str]
+) -> dict[str, tuple[int, str]]:
     """Attach the store at ``path`` to ``con`` as ``keyed`` (read-only). Returns, per feed
     whose stored files are still the lake's current ones, the persons fingerprint it was
     built for; empty when there is no readable store."""
-    import duckdb
-
     path = Path(path)
     if not path.exists():
         return {}

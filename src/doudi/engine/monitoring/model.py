@@ -31,6 +31,7 @@ import base64
 import hashlib
 import json
 import pickle
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,11 +61,15 @@ class ModelError(ValueError):
     pass
 
 
+# home-visit outcomes: a Series hukou_no -> confirmed, or a frame with those columns
+Outcomes = pd.Series | pd.DataFrame | dict[str, bool]
+
+
 def model_version(model: bytes) -> str:
     return hashlib.sha256(model).hexdigest()[:16]
 
 
-def _estimator():
+def _estimator() -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
@@ -77,7 +82,7 @@ def _estimator():
     )
 
 
-def _xy(features: pd.DataFrame, outcomes) -> tuple[pd.DataFrame, np.ndarray]:
+def _xy(features: pd.DataFrame, outcomes: Outcomes) -> tuple[pd.DataFrame, np.ndarray[Any, Any]]:
     if isinstance(outcomes, pd.DataFrame):
         outcomes = outcomes.set_index("hukou_no")["confirmed"]
     outcomes = pd.Series(outcomes)
@@ -92,7 +97,9 @@ def _xy(features: pd.DataFrame, outcomes) -> tuple[pd.DataFrame, np.ndarray]:
     return x, y
 
 
-def train(features: pd.DataFrame, outcomes, *, min_outcomes: int = 1) -> tuple[bytes | None, dict]:
+def train(
+    features: pd.DataFrame, outcomes: Outcomes, *, min_outcomes: int = 1
+) -> tuple[bytes | None, dict[str, Any]]:
     """Train on the households of ``features`` (indexed or keyed by ``hukou_no``) that have an
     outcome (``outcomes``: a Series hukou_no → confirmed, or a frame with those columns).
 
@@ -103,7 +110,7 @@ def train(features: pd.DataFrame, outcomes, *, min_outcomes: int = 1) -> tuple[b
 
     x, y = _xy(features, outcomes)
     n, pos = int(len(y)), int(y.sum())
-    evaluation: dict = {
+    evaluation: dict[str, Any] = {
         "outcomes": n,
         "confirmed": pos,
         "min_outcomes": int(min_outcomes),
@@ -143,10 +150,10 @@ def train(features: pd.DataFrame, outcomes, *, min_outcomes: int = 1) -> tuple[b
     return data, evaluation
 
 
-def load(model: bytes) -> dict:
+def load(model: bytes) -> dict[str, Any]:
     """The envelope of a model made by :func:`train` (estimator unpickled)."""
     try:
-        envelope = json.loads(model.decode("utf-8"))
+        envelope: dict[str, Any] = json.loads(model.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError("not a monitoring model") from exc
     if envelope.get("format") != FORMAT:
@@ -155,7 +162,7 @@ def load(model: bytes) -> dict:
     return envelope
 
 
-def predict(envelope: dict, features: pd.DataFrame) -> np.ndarray:
+def predict(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any, Any]:
     """Probability of confirmed hardship per row of ``features`` (columns by name; a feature
     the run lacks counts as 0)."""
     cols = envelope["features"]
@@ -165,4 +172,5 @@ def predict(envelope: dict, features: pd.DataFrame) -> np.ndarray:
         x = features.reindex(columns=cols, fill_value=0).to_numpy(dtype=np.float64)
     if not len(x):
         return np.zeros(0)
-    return envelope["estimator"].predict_proba(x)[:, 1]
+    probabilities: np.ndarray[Any, Any] = envelope["estimator"].predict_proba(x)[:, 1]
+    return probabilities

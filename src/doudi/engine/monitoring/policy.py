@@ -214,7 +214,8 @@ class Policy:
 
     def to_dict(self) -> dict[str, Any]:
         """The policy document (JSON-serialisable: dates as ISO strings)."""
-        return json.loads(json.dumps(self._doc or self._as_doc()))
+        doc: dict[str, Any] = json.loads(json.dumps(self._doc or self._as_doc()))
+        return doc
 
     def _as_doc(self) -> dict[str, Any]:
         out = {
@@ -277,7 +278,7 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _str_field(item: dict, key: str, where: str, errors: list[str]) -> str:
+def _str_field(item: dict[str, Any], key: str, where: str, errors: list[str]) -> str:
     v = item.get(key)
     if not isinstance(v, str) or not v.strip():
         errors.append(f"{where}: {key} must be a non-empty string")
@@ -285,7 +286,9 @@ def _str_field(item: dict, key: str, where: str, errors: list[str]) -> str:
     return v
 
 
-def _list_of_dicts(value: Any, section: str, errors: list[str], *, allow_empty=False) -> list:
+def _list_of_dicts(
+    value: Any, section: str, errors: list[str], *, allow_empty: bool = False
+) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(value, list) or (not value and not allow_empty):
         errors.append(
             f"{section}: must be a non-empty list"
@@ -312,7 +315,7 @@ def _unique(ids: list[str], section: str, errors: list[str]) -> None:
 
 def _check_params(
     kind: str, params: Any, spec: dict[str, str], where: str, errors: list[str]
-) -> dict:
+) -> dict[str, Any]:
     if not isinstance(params, dict):
         errors.append(f"{where}: params must be a mapping")
         return {}
@@ -341,7 +344,7 @@ def _check_params(
     return dict(params)
 
 
-def _dimensions(value, errors) -> list[Dimension]:
+def _dimensions(value: Any, errors: list[str]) -> list[Dimension]:
     out = []
     for n, item in _list_of_dicts(value, "dimensions", errors):
         where = f"dimensions[{n}]"
@@ -350,7 +353,7 @@ def _dimensions(value, errors) -> list[Dimension]:
             errors.append(
                 f"{where}: unknown dimension {did!r} (expected one of {', '.join(DIMENSIONS)})"
             )
-        cap = item.get("cap")
+        cap: Any = item.get("cap")
         if not _is_number(cap) or not 0 < cap <= 100:
             errors.append(f"{where}: cap must be a number in (0, 100]")
             cap = 0
@@ -369,7 +372,7 @@ def _dimensions(value, errors) -> list[Dimension]:
     return out
 
 
-def _indicators(value, dim_ids: set[str], errors) -> list[Indicator]:
+def _indicators(value: Any, dim_ids: set[str], errors: list[str]) -> list[Indicator]:
     out = []
     for n, item in _list_of_dicts(value, "indicators", errors):
         iid = _str_field(item, "id", f"indicators[{n}]", errors)
@@ -378,14 +381,14 @@ def _indicators(value, dim_ids: set[str], errors) -> list[Indicator]:
         if dim and dim not in dim_ids:
             errors.append(f"{where}: unknown dimension {dim!r}")
         kind = _str_field(item, "kind", where, errors)
-        params: dict = {}
+        params: dict[str, Any] = {}
         if kind and kind not in INDICATOR_KINDS:
             errors.append(f"{where}: unknown kind {kind!r}")
         elif kind:
             params = _check_params(
                 kind, item.get("params", {}), INDICATOR_KINDS[kind], where, errors
             )
-        pts = item.get("points")
+        pts: Any = item.get("points")
         if not _is_number(pts) or not -100 <= pts <= 100:
             errors.append(f"{where}: points must be a number in [-100, 100]")
             pts = 0
@@ -404,12 +407,12 @@ def _indicators(value, dim_ids: set[str], errors) -> list[Indicator]:
     return out
 
 
-def _bands(value, errors) -> list[Band]:
+def _bands(value: Any, errors: list[str]) -> list[Band]:
     out = []
     for n, item in _list_of_dicts(value, "bands", errors):
         where = f"bands[{n}]"
         level = _str_field(item, "level", where, errors)
-        ms = item.get("min_score")
+        ms: Any = item.get("min_score")
         if not _is_number(ms) or not 0 < ms <= 100:
             errors.append(f"{where}: min_score must be a number in (0, 100]")
             ms = 0
@@ -428,13 +431,13 @@ def _bands(value, errors) -> list[Band]:
     return out
 
 
-def _triggers(value, levels: set[str], errors) -> list[Trigger]:
+def _triggers(value: Any, levels: set[str], errors: list[str]) -> list[Trigger]:
     out = []
     for n, item in _list_of_dicts(value, "triggers", errors, allow_empty=True):
         tid = _str_field(item, "id", f"triggers[{n}]", errors)
         where = f"trigger {tid!r}" if tid else f"triggers[{n}]"
         kind = _str_field(item, "kind", where, errors)
-        params: dict = {}
+        params: dict[str, Any] = {}
         if kind and kind not in TRIGGER_KINDS:
             errors.append(f"{where}: unknown kind {kind!r}")
         elif kind:
@@ -456,7 +459,7 @@ def _triggers(value, levels: set[str], errors) -> list[Trigger]:
     return out
 
 
-def _suppression(value, answerable: set[str], errors) -> list[Suppression]:
+def _suppression(value: Any, answerable: set[str], errors: list[str]) -> list[Suppression]:
     out = []
     for n, item in _list_of_dicts(value, "suppression", errors, allow_empty=True):
         where = f"suppression[{n}]"
@@ -480,7 +483,7 @@ def _suppression(value, answerable: set[str], errors) -> list[Suppression]:
     return out
 
 
-def _area_parameters(value, errors) -> list[AreaParameter]:
+def _area_parameters(value: Any, errors: list[str]) -> list[AreaParameter]:
     out = []
     for n, item in _list_of_dicts(value, "area_parameters", errors):
         where = f"area_parameters[{n}]"
@@ -489,7 +492,7 @@ def _area_parameters(value, errors) -> list[AreaParameter]:
         if not isinstance(code, str) or not code.isdigit() or len(code) not in (2, 4, 6, 9, 12):
             errors.append(f"{where}: area_code must be 2, 4, 6, 9 or 12 digits")
             code = ""
-        v = item.get("value")
+        v: Any = item.get("value")
         if not _is_number(v) or v < 0:
             errors.append(f"{where}: value must be a number ≥ 0")
             v = 0
@@ -519,14 +522,14 @@ def _area_parameters(value, errors) -> list[AreaParameter]:
     return out
 
 
-def _combination(value, errors) -> Combination:
+def _combination(value: Any, errors: list[str]) -> Combination:
     if not isinstance(value, dict):
         errors.append("combination: must be a mapping")
         return Combination("scorecard_only", 0.0, "")
     rule = value.get("rule")
     if rule not in COMBINATION_RULES:
         errors.append(f"combination: rule must be one of {', '.join(COMBINATION_RULES)}")
-    w = value.get("model_weight")
+    w: Any = value.get("model_weight")
     if not _is_number(w) or not 0 <= w <= 1:
         errors.append("combination: model_weight must be a number in [0, 1]")
         w = 0.0
@@ -534,7 +537,7 @@ def _combination(value, errors) -> Combination:
     return Combination(str(rule), float(w), desc)
 
 
-def _model(value, errors) -> ModelSettings:
+def _model(value: Any, errors: list[str]) -> ModelSettings:
     if not isinstance(value, dict):
         errors.append("model: must be a mapping")
         return ModelSettings(0)

@@ -10,17 +10,25 @@ indicator and trigger. Membership comes from the register (no ``households`` ove
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, cast
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from doudi.engine.catalogue import Catalogue
+from doudi.engine.lake import Lake
+
 from .indicators import LINE_KINDS, _area_codes, _month, income_window, line_table
-from .policy import Policy
+from .policy import Indicator, Policy, Trigger
 
-_CACHE: dict = {}
+_CACHE: dict[int, dict[str, pd.DataFrame]] = {}
 
 
-def _feed(con, feed: str, persons: pd.DataFrame, key: str) -> pd.DataFrame:
+def _feed(
+    con: duckdb.DuckDBPyConnection, feed: str, persons: pd.DataFrame, key: str
+) -> pd.DataFrame:
     """A feed's rows with their ``person_key`` (read once per run)."""
     cache = _CACHE.setdefault(id(con), {})
     if feed not in cache:
@@ -28,14 +36,16 @@ def _feed(con, feed: str, persons: pd.DataFrame, key: str) -> pd.DataFrame:
     return cache[feed]
 
 
-def _read(con, feed: str, persons: pd.DataFrame, key: str) -> pd.DataFrame:
-    df = con.execute(f'SELECT * FROM "{feed}"').df()
+def _read(
+    con: duckdb.DuckDBPyConnection, feed: str, persons: pd.DataFrame, key: str
+) -> pd.DataFrame:
+    df: pd.DataFrame = con.execute(f'SELECT * FROM "{feed}"').df()
     df["rk"] = df[key].astype(str)
     p = persons[persons["source"] == feed][["record_key", "person_key"]]
     return df.merge(p, left_on="rk", right_on="record_key", how="inner")
 
 
-def _age(birth: pd.Series, on) -> pd.Series:
+def _age(birth: pd.Series, on: Any) -> Any:
     b = pd.to_datetime(birth)
     if isinstance(on, pd.Series):
         o = pd.to_datetime(on)
@@ -47,7 +57,7 @@ def _age(birth: pd.Series, on) -> pd.Series:
 
 
 def reference_indicators(
-    lake, catalogue, persons: pd.DataFrame, *, policy: Policy, as_of: dt.date
+    lake: Lake, catalogue: Catalogue, persons: pd.DataFrame, *, policy: Policy, as_of: dt.date
 ) -> dict[str, pd.Series]:
     """indicator or trigger id → Series hukou_no → value, for the fired households."""
     con = lake.connect(catalogue)
@@ -58,7 +68,9 @@ def reference_indicators(
         con.close()
 
 
-def _compute(con, persons, policy, as_of):
+def _compute(
+    con: duckdb.DuckDBPyConnection, persons: pd.DataFrame, policy: Policy, as_of: dt.date
+) -> dict[str, pd.Series]:
     ts = pd.Timestamp(as_of)
     persons = persons.assign(
         source=persons["source"].astype(str), record_key=persons["record_key"].astype(str)
@@ -202,7 +214,7 @@ def _compute(con, persons, policy, as_of):
     inpat = _feed(con, "yibao_inpatient", persons, "setl_id")
     outpat = _feed(con, "yibao_outpatient", persons, "setl_id")
 
-    def in_days(dates, days):
+    def in_days(dates: Any, days: Any) -> Any:
         d = pd.to_datetime(dates)
         return (d <= ts) & (d > ts - dt.timedelta(days=int(days)))
 
@@ -210,7 +222,7 @@ def _compute(con, persons, policy, as_of):
     lines = line_table(policy, lookup, as_of).set_index("area_code")
     hh_area = hh["area_code"].fillna("")
 
-    def per_household(frame: pd.DataFrame, living=True) -> pd.Series:
+    def per_household(frame: pd.DataFrame, living: bool = True) -> pd.DataFrame:
         keys = frame["person_key"]
         if living:
             frame = frame[keys.map(alive_of).astype("boolean").fillna(False).astype(bool)]
@@ -218,9 +230,10 @@ def _compute(con, persons, policy, as_of):
 
     out: dict[str, pd.Series] = {}
     d = pd.Timestamp(as_of)
-    for ind in [*policy.indicators, *policy.triggers]:
+    items: list[Indicator | Trigger] = [*policy.indicators, *policy.triggers]
+    for ind in items:
         p, k = ind.params, ind.kind
-        s: pd.Series
+        s: Any
         if k == "members_aged":
             g = live[live["age"] >= p["min_age"]].groupby("hukou_no").size()
             s = g[g >= p["min_count"]]
@@ -256,9 +269,9 @@ def _compute(con, persons, policy, as_of):
                 .agg(last_month=("month", "max"), months=("month", "size"), last=("wage", "max"))
             )
             pens = set(pension["person_key"])
-            a = wm.index.map(age_of)
+            a = wm.index.map(cast(Any, age_of))
             m = (
-                (wm.index.map(alive_of) == True)  # noqa: E712 (element-wise)
+                (wm.index.map(cast(Any, alive_of)) == True)  # noqa: E712 (element-wise)
                 & (a >= 18)
                 & (a < 60)
                 & (wm["months"] >= p["min_prior_months"])
@@ -291,29 +304,29 @@ def _compute(con, persons, policy, as_of):
     return out
 
 
-def _count_persons(frame: pd.DataFrame, min_count: int = 1, by="person_key") -> pd.Series:
+def _count_persons(frame: pd.DataFrame, min_count: int = 1, by: str = "person_key") -> Any:
     g = frame.groupby("hukou_no")[by].nunique()
     return g[g >= min_count]
 
 
 def _event_kind(
-    k,
-    p,
-    con,
-    persons,
-    per_household,
-    mem,
-    live,
-    hh,
-    ts,
-    d,
-    in_days,
-    inpat,
-    outpat,
-    wage_months,
-    window,
-):
-    def f(feed, key):
+    k: str,
+    p: dict[str, Any],
+    con: duckdb.DuckDBPyConnection,
+    persons: pd.DataFrame,
+    per_household: Callable[..., pd.DataFrame],
+    mem: pd.DataFrame,
+    live: pd.DataFrame,
+    hh: pd.DataFrame,
+    ts: pd.Timestamp,
+    d: pd.Timestamp,
+    in_days: Callable[[Any, Any], Any],
+    inpat: pd.DataFrame,
+    outpat: pd.DataFrame,
+    wage_months: pd.DataFrame,
+    window: int,
+) -> Any:
+    def f(feed: str, key: str) -> pd.DataFrame:
         return _feed(con, feed, persons, key)
 
     if k == "business_closed":
@@ -395,11 +408,11 @@ def _event_kind(
         pairs = pairs[pairs["person_key"] != pairs["person_key_o"]]
         young = ((pairs["age"] >= 18) & (pairs["age"] < c)).groupby(pairs["person_key"]).sum()
         old = (pairs["age"] >= c).groupby(pairs["person_key"]).sum()
-        d = x[["person_key", "hukou_no"]].drop_duplicates()
-        y = d["person_key"].map(young).fillna(0)
-        o = d["person_key"].map(old).fillna(0)
+        disabled = x[["person_key", "hukou_no"]].drop_duplicates()
+        y = disabled["person_key"].map(young).fillna(0)
+        o = disabled["person_key"].map(old).fillna(0)
         m = (y == 0) & ((o > 0) if k == "disabled_elderly_carers" else True)
-        keep = d.loc[m, "hukou_no"]
+        keep = disabled.loc[m, "hukou_no"]
         return pd.Series(1, index=sorted(set(keep)))
     if k == "unemployed_registered":
         u = f("renshe_unemployment", "reg_no")
@@ -454,8 +467,8 @@ def _event_kind(
 
 
 def compare_with_sql(
-    lake, catalogue, persons: pd.DataFrame, *, policy: Policy, as_of: dt.date
-) -> dict[str, dict]:
+    lake: Lake, catalogue: Catalogue, persons: pd.DataFrame, *, policy: Policy, as_of: dt.date
+) -> dict[str, dict[str, Any]]:
     """indicator id → {"only_sql", "only_pandas", "value_differs"} (households), for the
     indicators where the two implementations disagree; ``{}`` when they agree."""
     from .backend import make_monitor_backend
@@ -475,7 +488,8 @@ def compare_with_sql(
         },
     }
     out = {}
-    for ind in [*policy.indicators, *policy.triggers]:
+    items: list[Indicator | Trigger] = [*policy.indicators, *policy.triggers]
+    for ind in items:
         a = sql.get(ind.id, pd.Series(dtype="int64"))
         b = ref.get(ind.id, pd.Series(dtype="int64"))
         only_sql = sorted(set(a.index) - set(b.index))

@@ -32,34 +32,26 @@ enough, never an escalation.
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from doudi.engine.frames import none_for_missing
+
 from . import model as model_mod
-from .indicators import DATED_KINDS, HELP_CATEGORIES, PROFILE_COLUMNS, IndicatorTables
+from .indicators import (
+    DATED_KINDS,
+    HELP_CATEGORIES,
+    PROFILE_COLUMNS,
+    IndicatorTables,
+)
 from .policy import Policy
 
-FEED_SOURCES = ("minzheng_recipients", "nongye_fangfanpin")
+# hukou_no -> {help category: the help's start, ISO date}
+Helps = dict[str, dict[str, str]]
+
 MAX_FACTS = 20  # facts listed per indicator in an explanation (the count is always given)
-
-
-def household_helps(tags: pd.DataFrame, as_of: dt.date) -> dict[str, dict[str, str]]:
-    """hukou_no → {category: help start (ISO date)} for tags from assistance feeds valid on
-    ``as_of``."""
-    if tags.empty:
-        return {}
-    t = tags[tags["source"].isin(FEED_SOURCES) & tags["hukou_no"].notna()]
-    valid = (t["valid_from"] <= as_of) & t["valid_to"].map(lambda v: v is None or v >= as_of)
-    t = t[valid]
-    out: dict[str, dict[str, dt.date]] = {}
-    for hukou, cat, start in zip(t["hukou_no"], t["category"], t["valid_from"], strict=True):
-        d = out.setdefault(hukou, {})
-        iso = start.isoformat()
-        if cat not in d or iso < d[cat]:
-            d[cat] = iso
-    return out
 
 
 def fired_table(tables: IndicatorTables, policy: Policy) -> pd.DataFrame:
@@ -67,11 +59,11 @@ def fired_table(tables: IndicatorTables, policy: Policy) -> pd.DataFrame:
     dated kinds only), fact count."""
     dated_ids = [i.id for i in policy.indicators if i.kind in DATED_KINDS]
     out = tables.fired.copy()
-    out["onset"] = out["onset"].where(out["indicator"].isin(dated_ids), None)
+    out["onset"] = none_for_missing(out["onset"], present=out["indicator"].isin(dated_ids))
     return out
 
 
-def suppress(fired: pd.DataFrame, helps: dict, policy: Policy) -> pd.Series:
+def suppress(fired: pd.DataFrame, helps: Helps, policy: Policy) -> pd.Series:
     """For each fired row, the suppressing ``(category, help_start)`` or ``None``."""
     dim_of = {i.id: i.dimension for i in policy.indicators}
     rules: dict[str, set[str]] = {}
@@ -111,7 +103,7 @@ def indicator_matrix(
     col = {i.id: n for n, i in enumerate(policy.indicators)}
     m = np.zeros((len(households), len(col)), dtype=np.float64)
     if rows is None:
-        rows = pd.Index(households).get_indexer(fired["hukou_no"])
+        rows = pd.Index(households).get_indexer(pd.Index(fired["hukou_no"]))
     cols = fired["indicator"][live].map(col).to_numpy(dtype=np.int64)
     m[np.asarray(rows)[live], cols] = 1.0
     return m
@@ -139,23 +131,28 @@ def features(
     score: pd.Series,
     policy: Policy,
     window: int,
-    helps: dict,
+    helps: Helps,
     *,
-    rows: np.ndarray | None = None,
+    rows: np.ndarray[Any, Any] | None = None,
 ) -> pd.DataFrame:
     """The statistical model's features for the households of ``score`` (index hukou_no):
     the household's facts and profile, the help categories it holds (``helps``), the
     scorecard score and one 0/1 column per indicator (suppressed ones count as not fired).
     ``rows``: each household's row in ``households_table`` (-1: none), when known."""
-    pos = pd.Index(households_table["hukou_no"]).get_indexer(score.index) if rows is None else rows
+    pos: np.ndarray[Any, Any] = (
+        pd.Index(households_table["hukou_no"]).get_indexer(score.index) if rows is None else rows
+    )
     if (pos < 0).any():  # a household missing from the table has no facts: all missing
         h = households_table.set_index("hukou_no").reindex(score.index).reset_index(drop=True)
         pos = np.arange(len(score))
     else:
         h = households_table
 
-    def column(c: str, missing: float = 0.0) -> np.ndarray:
-        return pd.to_numeric(h[c]).to_numpy(dtype=np.float64, na_value=missing)[pos]
+    def column(c: str, missing: float = 0.0) -> np.ndarray[Any, Any]:
+        values: np.ndarray[Any, Any] = pd.to_numeric(h[c]).to_numpy(
+            dtype=np.float64, na_value=missing
+        )[pos]
+        return values
 
     size = column("size")
     cols: dict[str, np.ndarray] = {
@@ -226,15 +223,17 @@ def combine(
     return pd.Series(np.floor(combined.to_numpy() * 10 + 0.5 + 1e-9) / 10, index=combined.index)
 
 
-def explain_facts(facts, key: str) -> dict[tuple[str, str], list]:
+def explain_facts(
+    facts: pd.DataFrame | dict[str, list[Any]], key: str
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """(hukou_no, indicator or trigger) → its facts, JSON-ready, at most :data:`MAX_FACTS`.
     ``facts``: a frame, or columns as lists (missing values ``None``)."""
     if isinstance(facts, pd.DataFrame):
         facts = {
-            c: facts[c].astype(object).where(facts[c].notna(), None).tolist()
+            c: none_for_missing(facts[c]).tolist()
             for c in ("hukou_no", key, "feed", "record_key", "fact_date", "amount", "label")
         }
-    out: dict[tuple[str, str], list] = {}
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for hukou, k, feed, rk, day, amount, label in zip(
         facts["hukou_no"],
         facts[key],
@@ -260,8 +259,12 @@ def explain_facts(facts, key: str) -> dict[tuple[str, str], list]:
 
 
 def probability_of(
-    model: bytes | None, feats: pd.DataFrame, policy: Policy, *, envelope: dict | None = None
-):
+    model: bytes | None,
+    feats: pd.DataFrame,
+    policy: Policy,
+    *,
+    envelope: dict[str, Any] | None = None,
+) -> tuple[np.ndarray[Any, Any] | None, str | None, str]:
     """(probability array or None, model version or None, model status). ``envelope``:
     ``model`` already loaded (:func:`.model.load`)."""
     if model is None:

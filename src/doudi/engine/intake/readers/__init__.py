@@ -22,7 +22,14 @@ One module per format (``csv_reader``, ``xlsx_reader``, ``json_reader``,
 
 from __future__ import annotations
 
-from doudi.engine.intake.readers.base import BATCH_SIZE, HeaderScore, IntakeError, XlsxLimits
+from doudi.engine.intake.readers.base import (
+    BATCH_SIZE,
+    HeaderScore,
+    IntakeError,
+    PathArg,
+    Reader,
+    XlsxLimits,
+)
 from doudi.engine.intake.readers.csv_reader import CSVReader, CSVScan
 from doudi.engine.intake.readers.json_reader import JSONArrayReader, JSONLReader
 from doudi.engine.intake.readers.parquet_reader import ParquetReader
@@ -30,14 +37,14 @@ from doudi.engine.intake.readers.xlsx_reader import XLSXReader
 
 
 def open_reader(
-    path,
+    path: PathArg,
     fmt: str,
     *,
     header_score: HeaderScore | None = None,
     batch_size: int = BATCH_SIZE,
     xlsx_limits: XlsxLimits | None = None,
     scan: CSVScan | None = None,
-):
+) -> Reader:
     if fmt == "csv":
         return CSVReader(path, header_score=header_score, batch_size=batch_size, scan=scan)
     if fmt in ("xlsx", "xls"):

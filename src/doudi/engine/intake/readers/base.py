@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from doudi.engine.intake.normalize import as_text
 from doudi.engine.intake.results import Reason
@@ -48,6 +50,9 @@ FILE_ERRORS = {
 class IntakeError(Exception):
     """A file-level refusal; ``reason.code`` is one of :data:`FILE_ERRORS`."""
 
+    # the file's content hash, when the refusal came after it was computed
+    sha256: str | None = None
+
     def __init__(self, code: str, zh_detail: str = "", en_detail: str = ""):
         zh, en = FILE_ERRORS[code]
         if zh_detail:
@@ -82,8 +87,8 @@ class Batch:
     sheet: str | None
     header: tuple[str, ...]
     lines: list[int]
-    rows: list[list] | None = None  # row-major cells, each len(header) …
-    columns: list | None = None  # … or column-major: Arrow arrays (CSV fast mode, Parquet)
+    rows: list[list[Any]] | None = None  # row-major cells, each len(header) …
+    columns: list[Any] | None = None  # … or column-major: Arrow arrays (CSV fast mode, Parquet)
     problems: list[RowProblem] = field(default_factory=list)
     text: bool = False  # every cell is a str (CSV)
     merge_keys: bool = False  # JSON: several keys may name one field (first non-empty wins)
@@ -91,17 +96,17 @@ class Batch:
     def __len__(self) -> int:
         return len(self.lines)
 
-    def column_lists(self) -> list:
+    def column_lists(self) -> list[Any]:
         if self.columns is None:
             self.columns = (
                 list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.header]
             )
         return self.columns
 
-    def row(self, i: int) -> list:
+    def row(self, i: int) -> list[Any]:
         if self.rows is not None:
             return self.rows[i]
-        return [col[i].as_py() if hasattr(col, "type") else col[i] for col in self.columns]
+        return [col[i].as_py() if hasattr(col, "type") else col[i] for col in self.column_lists()]
 
     def raw(self, i: int) -> dict[str, str]:
         return raw_dict(self.header, self.row(i))
@@ -111,7 +116,7 @@ class Batch:
         if self.rows is not None or not idx:
             return [self.raw(i) for i in idx]
         cols = []
-        for col in self.columns:
+        for col in self.column_lists():
             if hasattr(col, "type"):
                 import pyarrow as pa
 
@@ -120,12 +125,12 @@ class Batch:
                 cols.append([col[i] for i in idx])
         return [raw_dict(self.header, cells) for cells in zip(*cols, strict=True)]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[tuple[int, str | None], dict[str, Any]]]:
         for i, line in enumerate(self.lines):
             yield (line, self.sheet), dict(zip(self.header, self.row(i), strict=False))
 
 
-def raw_dict(header, cells) -> dict[str, str]:
+def raw_dict(header: Sequence[str], cells: Iterable[Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for j, cell in enumerate(cells):
         key = header[j] if j < len(header) and header[j] else f"_col{j + 1}"
@@ -145,6 +150,20 @@ def detect_format(path: str | Path) -> str | None:
 
 
 HeaderScore = Callable[[list[str]], int]
+PathArg = str | os.PathLike[str]
+# per table (sheet name, or None): its first non-blank rows as text, where a header may be
+Peek = list[tuple[str | None, list[list[str]]]]
+
+
+class Reader(Protocol):
+    """What every format's reader offers the pipeline."""
+
+    encoding: str | None
+    skipped_sheets: list[str]
+
+    def peek(self) -> Peek: ...
+
+    def __iter__(self) -> Iterator[Batch]: ...
 
 
 def pick_header(rows: list[list[str]], score: HeaderScore | None) -> tuple[int, int]:
@@ -159,5 +178,5 @@ def pick_header(rows: list[list[str]], score: HeaderScore | None) -> tuple[int, 
     return best, best_score
 
 
-def header_text(cells) -> tuple[str, ...]:
+def header_text(cells: Iterable[Any]) -> tuple[str, ...]:
     return tuple(as_text(c).strip().lstrip("\ufeff") for c in cells)

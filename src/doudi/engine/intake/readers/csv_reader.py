@@ -12,10 +12,11 @@ import itertools
 import queue
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from doudi.engine.intake.readers.base import (
     BATCH_SIZE,
@@ -23,6 +24,8 @@ from doudi.engine.intake.readers.base import (
     Batch,
     HeaderScore,
     IntakeError,
+    PathArg,
+    Peek,
     RowProblem,
     header_text,
     pick_header,
@@ -58,7 +61,14 @@ class _Lines:
     encoding can read is a file-level ``bad_encoding`` error naming the line.
     """
 
-    def __init__(self, fh, *, encoding: str | None = None, skip: int = 0, bom: bool = True):
+    def __init__(
+        self,
+        fh: io.BufferedReader,
+        *,
+        encoding: str | None = None,
+        skip: int = 0,
+        bom: bool = True,
+    ) -> None:
         self.fh = fh
         self.pending: list[str] = []  # pushed-back lines, last first
         self.rec: list[str] = []
@@ -78,6 +88,7 @@ class _Lines:
             self.encoding = "utf-8"
         if encoding is not None:  # already established by a full scan of the file
             self.encoding, self.declared = encoding, True
+        self._src: Iterator[Any]  # decoded str (UTF-16) or raw bytes lines
         if self.encoding == "utf-16":
             self._src = io.TextIOWrapper(fh, encoding="utf-16", errors="strict", newline="\n")
         else:
@@ -86,7 +97,7 @@ class _Lines:
             for _ in itertools.islice(self._src, skip):
                 self.file_line += 1
 
-    def __iter__(self):
+    def __iter__(self) -> _Lines:
         return self
 
     def push_back(self, lines: list[str]) -> None:
@@ -111,10 +122,11 @@ class _Lines:
             ) from None
         self.file_line += 1
         if self.encoding == "utf-16":
-            return raw
+            decoded: str = raw
+            return decoded
         if self.encoding == "utf-8":
             try:
-                text = raw.decode("utf-8")
+                text: str = raw.decode("utf-8")
             except UnicodeDecodeError:
                 return self._not_utf8(raw)
             if not self.saw_non_ascii and not raw.isascii():
@@ -122,7 +134,8 @@ class _Lines:
             return text
         # GB18030 mode
         if raw.isascii():
-            return raw.decode("ascii")
+            ascii_text: str = raw.decode("ascii")
+            return ascii_text
         if not self.declared:
             try:
                 as_utf8 = raw.decode("utf-8")
@@ -137,13 +150,14 @@ class _Lines:
                         "GBK/GB18030",
                     )
         try:
-            return raw.decode("gb18030")
+            gb_text: str = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise IntakeError(
                 "bad_encoding",
                 f"第{self.file_line}行既不是UTF-8也不是GBK/GB18030编码",
                 f"line {self.file_line} is neither UTF-8 nor GBK/GB18030",
             ) from None
+        return gb_text
 
     def _not_utf8(self, raw: bytes) -> str:
         if self.declared or self.saw_non_ascii:
@@ -179,7 +193,7 @@ class CSVScan:
     quote: bool  # the file contains a double quote
 
 
-def scan_csv(path) -> CSVScan:
+def scan_csv(path: PathArg) -> CSVScan:
     """One streamed pass over a text file before any row is parsed: its SHA-256 (computed in
     a second thread — hashlib releases the GIL) and its encoding. A file in neither UTF-8 nor
     GB18030, or mixing them, raises ``bad_encoding`` naming the first offending line (the
@@ -239,7 +253,7 @@ _UTF8_LINE = re.compile(
 )
 
 
-def _scan_gb18030(path) -> None:
+def _scan_gb18030(path: PathArg) -> None:
     """A file that is not UTF-8: GB18030, or an error naming the first offending line — the
     rules of :class:`_Lines`, checked a chunk at a time in C; only a chunk holding a problem
     (or the switch from ASCII to GB18030) is walked line by line."""
@@ -282,7 +296,7 @@ def _scan_gb18030(path) -> None:
             lines_before += chunk.count(b"\n")
 
 
-def scan_encoding(path) -> tuple[str, bool, bool]:
+def scan_encoding(path: PathArg) -> tuple[str, bool, bool]:
     scan = scan_csv(path)
     return scan.encoding, scan.bare_cr, scan.quote
 
@@ -297,9 +311,9 @@ class _Prefetch:
 
     _END = object()
 
-    def __init__(self, produce):
+    def __init__(self, produce: Callable[[], Any]) -> None:
         self._produce = produce
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=2)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="csv-prefetch", daemon=True)
         self._thread.start()
@@ -321,7 +335,7 @@ class _Prefetch:
             if item is self._END or isinstance(item, BaseException):
                 return
 
-    def next(self):
+    def next(self) -> Any:
         item = self._queue.get()
         if item is self._END:
             raise StopIteration
@@ -352,13 +366,13 @@ class CSVReader:
 
     def __init__(
         self,
-        path,
+        path: PathArg,
         *,
         header_score: HeaderScore | None = None,
         batch_size: int = BATCH_SIZE,
         fast: bool = True,
         scan: CSVScan | None = None,
-    ):
+    ) -> None:
         self.path = Path(path)
         self.scan = scan
         self.header_score = header_score
@@ -370,16 +384,16 @@ class CSVReader:
         self._quoted = True
         self.skipped_sheets: list[str] = []
 
-    def peek(self) -> list[tuple[str | None, list[list[str]]]]:
+    def peek(self) -> Peek:
         with open(self.path, "rb") as fh:
             records, _, _ = self._head(_Lines(fh))
             return [(None, [cells for _, cells, _ in records])]
 
     @staticmethod
-    def _head(src: _Lines):
+    def _head(src: _Lines) -> tuple[list[tuple[int, list[str], int]], list[str], str]:
         """The first non-blank records, for header detection: (start line, cells, n lines),
         every line consumed so far, and the delimiter."""
-        sample = []
+        sample: list[str] = []
         for _ in range(HEADER_SEARCH_ROWS):
             try:
                 sample.append(next(src))
@@ -387,9 +401,10 @@ class CSVReader:
                 break
         src.push_back(sample)
         delimiter = _sniff_delimiter(sample)
-        consumed = src.rec = []
+        consumed: list[str] = []
+        src.rec = consumed
         reader = csv.reader(src, delimiter=delimiter)
-        records = []
+        records: list[tuple[int, list[str], int]] = []
         while len(records) < HEADER_SEARCH_ROWS:
             before = len(consumed)
             try:
@@ -428,9 +443,10 @@ class CSVReader:
             and len(header) > 1
         ):
             self.mode = "fast"
-            resume = yield from self._fast(header, delimiter, end, encoding)
-            if resume is None:
+            fast_end = yield from self._fast(header, delimiter, end, encoding)
+            if fast_end is None:
                 return
+            resume = fast_end
             self.mode = "fast+python"
         else:
             self.mode = "python"
@@ -440,7 +456,9 @@ class CSVReader:
 
     # ---------------------------------------------------------------- fast mode (Arrow)
 
-    def _fast(self, header, delimiter, end, encoding):
+    def _fast(
+        self, header: tuple[str, ...], delimiter: str, end: int, encoding: str
+    ) -> Generator[Batch, None, int | None]:
         """Yield batches parsed by Arrow; return None when done, or the first line the
         Python mode must continue from."""
         import pyarrow as pa
@@ -450,7 +468,7 @@ class CSVReader:
         names = [f"c{j}" for j in range(ncols)]
         invalid: dict[int, str] = {}
 
-        def handler(row):
+        def handler(row: Any) -> str:
             if row.number is None or "\n" in row.text or "\r" in row.text:
                 return "error"  # e.g. an unclosed quote swallowed lines: Python mode
             invalid[row.number] = row.text
@@ -497,7 +515,7 @@ class CSVReader:
         finally:
             batches.close()
         # invalid rows after the last data row
-        problems = []
+        problems: list[RowProblem] = []
         for x in sorted(invalid):
             cells = self._cells(invalid[x], delimiter)
             if len(cells) > ncols and not any(c.strip() for c in cells[ncols:]):
@@ -530,14 +548,21 @@ class CSVReader:
         )
         return None
 
-    def _fast_batch(self, rb, header, delimiter, invalid, next_line):
+    def _fast_batch(
+        self,
+        rb: Any,
+        header: tuple[str, ...],
+        delimiter: str,
+        invalid: dict[int, str],
+        next_line: int,
+    ) -> Generator[Batch, None, int | tuple[int]]:
         """Deliver one Arrow batch; returns the next line, or (line,) to fall back there."""
         import pyarrow.compute as pc
 
         ncols = len(header)
         if True:  # (kept as a block: the body was the fast loop's)
             cols = rb.columns
-            k = rb.num_rows
+            k: int = rb.num_rows
             if self._quoted:  # a value spanning lines: let the Python mode read it exactly
                 for c in cols:
                     data = c.buffers()[2]
@@ -549,7 +574,7 @@ class CSVReader:
             if not pend or pend[0] >= next_line + k:
                 lines = list(range(next_line, next_line + k))
                 last = next_line + k - 1
-                used = []
+                used: list[int] = []
             else:
                 lines, used, j, line = [], [], 0, next_line
                 for _ in range(k):
@@ -560,7 +585,7 @@ class CSVReader:
                     lines.append(line)
                     line += 1
                 last = line - 1
-            problems = []
+            problems: list[RowProblem] = []
             for x in used:
                 cells = self._cells(invalid[x], delimiter)
                 if len(cells) > ncols and not any(c.strip() for c in cells[ncols:]):
@@ -596,7 +621,9 @@ class CSVReader:
 
     # ---------------------------------------------------------------- Python mode
 
-    def _rows(self, src: _Lines, header, delimiter, phys) -> Iterator[Batch]:
+    def _rows(
+        self, src: _Lines, header: tuple[str, ...], delimiter: str, phys: int
+    ) -> Iterator[Batch]:
         ncols = len(header)
         bs = self.batch_size
         reader = csv.reader(src, delimiter=delimiter)
@@ -605,7 +632,8 @@ class CSVReader:
         problems: list[RowProblem] = []
         yielded = False
         while True:
-            src.rec = rec = []
+            rec: list[str] = []
+            src.rec = rec
             try:
                 cells = next(reader)
             except StopIteration:
@@ -670,7 +698,9 @@ class CSVReader:
             yield Batch(None, header, lines, rows, problems=problems, text=True)
 
     @staticmethod
-    def _broken(line: str, header, start: int, detail: str, delimiter: str = ",") -> RowProblem:
+    def _broken(
+        line: str, header: tuple[str, ...], start: int, detail: str, delimiter: str = ","
+    ) -> RowProblem:
         text = line.rstrip("\r\n")
         try:
             cells = next(csv.reader([text], delimiter=delimiter))

@@ -6,24 +6,31 @@ import codecs
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from doudi.engine.intake.readers.base import (
     BATCH_SIZE,
     MAX_RAW_TEXT,
     Batch,
+    HeaderScore,
     IntakeError,
+    PathArg,
+    Peek,
     RowProblem,
 )
 
 
-def _jsonable_cell(v):
+def _jsonable_cell(v: Any) -> Any:
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
     return v
 
 
 def records_to_batch(
-    records: list, lines: list[int], problems: list[RowProblem], sheet: str | None = None
+    records: list[dict[str, Any]],
+    lines: list[int],
+    problems: list[RowProblem],
+    sheet: str | None = None,
 ) -> Batch:
     keys: dict[str, None] = {}
     for r in records:
@@ -41,13 +48,19 @@ def _bad_json(line: int, text: str, detail: str) -> RowProblem:
 
 
 class JSONLReader:
-    def __init__(self, path, *, header_score=None, batch_size: int = BATCH_SIZE):
+    def __init__(
+        self,
+        path: PathArg,
+        *,
+        header_score: HeaderScore | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
-        self.encoding = "utf-8"
+        self.encoding: str | None = "utf-8"
         self.skipped_sheets: list[str] = []
 
-    def peek(self):
+    def peek(self) -> Peek:
         keys: dict[str, None] = {}
         with open(self.path, "rb") as fh:
             for i, raw in enumerate(fh):
@@ -63,7 +76,9 @@ class JSONLReader:
         return [(None, [list(keys)])]
 
     def __iter__(self) -> Iterator[Batch]:
-        records, lines, problems = [], [], []
+        records: list[dict[str, Any]] = []
+        lines: list[int] = []
+        problems: list[RowProblem] = []
         yielded = False
         with open(self.path, "rb") as fh:
             for n, raw in enumerate(fh, start=1):
@@ -112,12 +127,12 @@ class JSONArrayReader(JSONLReader):
             head = fh.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
         return head[:1]
 
-    def peek(self):
+    def peek(self) -> Peek:
         if self._first_char() != b"[":
             return super().peek()
         return [(None, [list(records_to_batch(self._load()[:1000], [], []).header)])]
 
-    def _load(self) -> list:
+    def _load(self) -> list[Any]:
         try:
             with open(self.path, "rb") as fh:
                 data = json.loads(fh.read().lstrip(codecs.BOM_UTF8))
@@ -135,9 +150,11 @@ class JSONArrayReader(JSONLReader):
         yield from iter_records(data, self.batch_size)
 
 
-def iter_records(data: list, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
+def iter_records(data: list[Any], batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
     """Batches of in-memory records (a pushed JSON batch); line = 1-based record number."""
-    records, lines, problems = [], [], []
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    problems: list[RowProblem] = []
     yielded = False
     for n, obj in enumerate(data, start=1):
         if isinstance(obj, dict):

@@ -4,18 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from doudi.engine.intake.readers.base import BATCH_SIZE, Batch, IntakeError
+from doudi.engine.intake.readers.base import (
+    BATCH_SIZE,
+    Batch,
+    HeaderScore,
+    IntakeError,
+    PathArg,
+    Peek,
+)
 
 
 class ParquetReader:
-    def __init__(self, path, *, header_score=None, batch_size: int = BATCH_SIZE):
+    def __init__(
+        self,
+        path: PathArg,
+        *,
+        header_score: HeaderScore | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
-        self.encoding = None
+        self.encoding: str | None = None
         self.skipped_sheets: list[str] = []
 
-    def _open(self):
+    def _open(self) -> Any:
         import pyarrow.parquet as pq
 
         try:
@@ -25,7 +39,7 @@ class ParquetReader:
                 "unreadable", "Parquet文件已损坏", f"corrupt Parquet ({exc})"
             ) from None
 
-    def peek(self):
+    def peek(self) -> Peek:
         return [(None, [list(self._open().schema_arrow.names)])]
 
     def __iter__(self) -> Iterator[Batch]:

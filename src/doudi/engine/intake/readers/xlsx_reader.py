@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from doudi.engine.intake.readers.base import (
     BATCH_SIZE,
@@ -13,13 +14,14 @@ from doudi.engine.intake.readers.base import (
     Batch,
     HeaderScore,
     IntakeError,
+    PathArg,
     XlsxLimits,
     header_text,
     pick_header,
 )
 
 
-def check_zip(path, limits: XlsxLimits) -> None:
+def check_zip(path: PathArg, limits: XlsxLimits) -> None:
     """Refuse a zip bomb or a corrupt/truncated archive before calamine inflates it."""
     if not zipfile.is_zipfile(path):
         raise IntakeError(
@@ -74,7 +76,7 @@ def check_zip(path, limits: XlsxLimits) -> None:
         raise IntakeError("unreadable", "XLSX文件已损坏", f"corrupt XLSX ({exc})") from None
 
 
-def _blank(row) -> bool:
+def _blank(row: list[Any]) -> bool:
     return row.count("") + row.count(None) == len(row)
 
 
@@ -83,26 +85,26 @@ class XLSXReader:
 
     def __init__(
         self,
-        path,
+        path: PathArg,
         *,
         header_score: HeaderScore | None = None,
         batch_size: int = BATCH_SIZE,
         min_sheet_score: int = 2,
         limits: XlsxLimits | None = None,
         zipped: bool = True,
-    ):
+    ) -> None:
         self.path = Path(path)
         self.header_score = header_score
         self.batch_size = batch_size
         self.min_sheet_score = min_sheet_score
         self.limits = limits or XlsxLimits()
         self.zipped = zipped
-        self.encoding = None
+        self.encoding: str | None = None
         self.skipped_sheets: list[str] = []
         self.sheets: list[str] = []
         self._checked = False
 
-    def _open(self):
+    def _open(self) -> Any:
         if self.zipped and not self._checked:
             check_zip(self.path, self.limits)
             self._checked = True
@@ -115,7 +117,7 @@ class XLSXReader:
                 "unreadable", "无法打开工作簿", f"cannot open workbook ({exc})"
             ) from None
 
-    def _sheets(self, wb):
+    def _sheets(self, wb: Any) -> Iterator[tuple[str, Any]]:
         from python_calamine import SheetTypeEnum
 
         for meta in wb.sheets_metadata:
@@ -133,7 +135,7 @@ class XLSXReader:
             yield meta.name, rows
 
     @staticmethod
-    def _head(rows) -> list[tuple[int, list]]:
+    def _head(rows: Iterable[list[Any]]) -> list[tuple[int, list[Any]]]:
         head = []
         for i, row in enumerate(rows):
             if not _blank(row):
@@ -183,9 +185,16 @@ class XLSXReader:
         finally:
             wb.close()
 
-    def _sheet_rows(self, name, header, buffered, last_line, rows) -> Iterator[Batch]:
+    def _sheet_rows(
+        self,
+        name: str,
+        header: tuple[str, ...],
+        buffered: list[tuple[int, list[Any]]],
+        last_line: int,
+        rows: Iterable[list[Any]],
+    ) -> Iterator[Batch]:
         bs = self.batch_size
-        out: list = [r for _, r in buffered]
+        out: list[list[Any]] = [r for _, r in buffered]
         lines: list[int] = [line for line, _ in buffered]
         yielded = False
         line = last_line  # `rows` continues after the last sampled row
