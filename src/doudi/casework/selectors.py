@@ -100,6 +100,9 @@ class QueueFilters:
             sort=sort if sort in SORTS else "overdue",
         )
 
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(k, getattr(self, k)) for k in FILTER_KEYS]
+
     def query(self) -> str:
         from urllib.parse import urlencode
 

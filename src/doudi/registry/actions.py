@@ -245,6 +245,33 @@ def person_reveal_id(*, actor, person: Person, reason: str, request=None) -> str
     return person.id_number
 
 
+def person_reveal_phone(*, actor, person: Person, reason: str, request=None) -> str:
+    """Return a person's full phone number to a permitted user who gives a reason (one tap
+    on a work-queue row); audit it. The caller loads ``person`` through the access layer."""
+    reason = (reason or "").strip()
+    if not actor.can.reveals_ids:
+        audit_record(
+            actor=actor,
+            action="person.reveal_phone",
+            object_type="person",
+            object_id=person.pk,
+            outcome=AuditEntry.Outcome.DENIED,
+            request=request,
+        )
+        raise PermissionDenied("role may not reveal phone numbers")
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError("请填写查看完整电话号码的理由（至少4个字）")
+    audit_record(
+        actor=actor,
+        action="person.reveal_phone",
+        object_type="person",
+        object_id=person.pk,
+        detail={"reason": reason[:500]},
+        request=request,
+    )
+    return person.phone
+
+
 @transaction.atomic
 def household_update_address(*, actor, household: Household, address: str, request=None) -> bool:
     """Correct a household's address. Returns False when nothing changed."""

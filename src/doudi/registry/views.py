@@ -126,3 +126,22 @@ def person_reveal_id(request, person_id: int):
             context["error"] = exc.messages[0]
     status = 200 if "revealed" in context else 400
     return render(request, "registry/_reveal.html", context, status=status)
+
+
+@require_POST
+def person_reveal_phone(request, person_id: int):
+    person = access_person(request.user, person_id)
+    form = RevealForm(request.POST)
+    context = {"person": person, "form": form}
+    if form.is_valid():
+        try:
+            context["revealed"] = actions.person_reveal_phone(
+                actor=request.user,
+                person=person,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
+    status = 200 if "revealed" in context else 400
+    return render(request, "registry/_reveal_phone.html", context, status=status)
