@@ -88,8 +88,8 @@ def _denied(actor, action: str, object_type: str, object_id="", request=None) ->
     )
 
 
-def _event(task: Task, kind: str, actor=None, **detail) -> None:
-    TaskEvent.objects.create(task=task, kind=kind, actor=actor, detail=detail)
+def _event(task: Task, event: str, actor=None, **detail) -> None:
+    TaskEvent.objects.create(task=task, kind=event, actor=actor, detail=detail)
 
 
 def notify(*, users, kind: str, text: str, url: str = "") -> int:
@@ -476,7 +476,7 @@ def tasks_escalate_overdue(*, on: dt.date | None = None) -> int:
     """Tasks past their due date with no visit yet go to the street reviewer (once)."""
     on = on or today()
     overdue = list(
-        Task.objects.select_for_update()
+        Task.objects.select_for_update(of=("self",))
         .filter(
             closed_at__isnull=True,
             visited_at__isnull=True,
@@ -484,6 +484,7 @@ def tasks_escalate_overdue(*, on: dt.date | None = None) -> int:
             due_on__lt=on,
         )
         .select_related("household", "community__parent", "assignee")
+        .order_by("due_on", "household__hukou_no")
     )
     now = _now()
     for task in overdue:
@@ -1233,7 +1234,7 @@ def assist_paperwork_chase(*, on: dt.date | None = None) -> dict[str, int]:
     on = on or today()
     calendar = WorkCalendar()
     open_grants = list(
-        AssistGrant.objects.select_for_update()
+        AssistGrant.objects.select_for_update(of=("self",))
         .filter(paperwork_completed_at__isnull=True, paperwork_due_on__isnull=False)
         .select_related("street", "granted_by")
     )
