@@ -28,7 +28,7 @@ ZH = {
     "disposition": "处置方式", "details": "情况说明", "decision": "决定",
     "Social-work organisation": "社工机构", "Social worker": "社工", "Volunteer": "志愿者",
     "kind": "类别", "skills": "服务技能", "open referrals at most": "最多同时承接转介数",
-    "available": "可接单", "Waiting for the provider": "待服务方答复", "Declined": "已拒绝",
+    "available": "可接单", "Waiting for the provider": "待服务方答复", "Accepted by the provider": "服务方已接受", "Declined": "已拒绝",
     "need": "需求", "date": "日期", "length (minutes)": "时长（分钟）", "what was done": "服务内容",
     "recipient": "受助人", "household register place": "户籍地", "amount": "金额",
     "New assignment": "新分派", "Overdue": "逾期", "Escalated to you": "上报给您",

@@ -12,14 +12,15 @@ import pytest
 from doudi.audit.models import AuditEntry
 from doudi.casework import actions
 from doudi.casework.models import AssistGrant, Notification, PolicyParameter, Task
-from doudi.monitoring.selectors import today
 from doudi.workdays.selectors import add_working_days
+
+from .conftest import RUN_DAY
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limit(cast, district):
+def limit(cast, district, fixed_today):
     # the street's own limit, newer and more specific than the district-wide placeholder
     return actions.policy_parameter_create(
         actor=cast["dave"],
@@ -50,7 +51,7 @@ def test_within_the_limit_the_grant_is_recorded_at_once(limit, cast, clients, wa
         "420106001",
         task.household,
     )
-    assert grant.paperwork_due_on == add_working_days(today(), 10)
+    assert grant.paperwork_due_on == add_working_days(RUN_DAY, 10) == dt.date(2026, 5, 19)
     assert Task.objects.get(pk=task.pk).first_help_at == grant.granted_at
     entry = AuditEntry.objects.get(action="casework.assist_grant", outcome="success")
     assert entry.detail["amount_fen"] == 150000 and entry.detail["limit_fen"] == 200000
@@ -110,7 +111,7 @@ def test_missing_paperwork_is_reminded_then_escalated_after_its_deadline(limit, 
     from doudi.workdays.selectors import WorkCalendar
 
     calendar = WorkCalendar()
-    two_before = today()
+    two_before = RUN_DAY
     while calendar.between(two_before, due) > 2:
         two_before += dt.timedelta(days=1)
     assert actions.assist_paperwork_chase(on=two_before) == {"reminded": 0, "escalated": 0}
@@ -152,7 +153,9 @@ def test_the_case_cannot_close_until_the_paperwork_is_complete(limit, cast, clie
     assert grant.paperwork_note == "受助人签字、街道盖章已补齐" and grant.closed_at is not None
     assert [
         e.action
-        for e in AuditEntry.objects.filter(object_type="assist_grant", action__startswith="casework")
+        for e in AuditEntry.objects.filter(
+            object_type="assist_grant", action__startswith="casework"
+        )
     ] == ["casework.assist_grant", "casework.assist_paperwork", "casework.assist_close"]
 
 

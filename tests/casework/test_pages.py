@@ -33,7 +33,9 @@ def test_the_provider_home_lists_referrals_to_answer(warned, providers, cast, cl
     task = warned["100000001"]
     Task.objects.filter(pk=task.pk).update(status="visited", outcome="confirmed")
     task.refresh_from_db()
-    actions.referral_create(actor=cast["alice"], task=task, provider=providers["tutor"], need="tutoring")
+    actions.referral_create(
+        actor=cast["alice"], task=task, provider=providers["tutor"], need="tutoring"
+    )
     html = clients["peggy"].get("/").content.decode()
     assert '<span class="num" data-testid="todo-proposed">1</span>' in html
     assert "王建国" not in html  # the provider sees the referral, not the register

@@ -83,12 +83,18 @@ def test_the_phone_is_revealed_with_a_reason_and_audited(warned, clients, househ
         str(head.pk),
         {"reason": "预约入户核查"},
     )
-    assert clients["alice"].post(
-        f"/households/persons/{head.pk}/reveal-phone/", {"reason": "看"}
-    ).status_code == 400
-    assert clients["bob"].post(
-        f"/households/persons/{head.pk}/reveal-phone/", {"reason": "预约入户核查"}
-    ).status_code == 404
+    assert (
+        clients["alice"]
+        .post(f"/households/persons/{head.pk}/reveal-phone/", {"reason": "看"})
+        .status_code
+        == 400
+    )
+    assert (
+        clients["bob"]
+        .post(f"/households/persons/{head.pk}/reveal-phone/", {"reason": "预约入户核查"})
+        .status_code
+        == 404
+    )
     assert AuditEntry.objects.filter(action="person.reveal_phone").count() == 1
 
 
@@ -134,7 +140,7 @@ def test_exports_hold_exactly_the_filtered_rows_and_are_injection_safe(warned, c
     from python_calamine import CalamineWorkbook
 
     household = warned["100000002"].household
-    evil = make_person(name="=HYPERLINK(\"http://x\")", birth=warned["run"].as_of.replace(1980))
+    evil = make_person(name='=HYPERLINK("http://x")', birth=warned["run"].as_of.replace(1980))
     household.members.filter(relation="head").update(relation="spouse")
     household.members.create(person=evil, relation="head")
     dave = clients["dave"]
@@ -142,13 +148,13 @@ def test_exports_hold_exactly_the_filtered_rows_and_are_injection_safe(warned, c
     rows = _csv(response)
     assert rows[0][:4] == ["户号", "户主姓名", "户主身份证号码（脱敏）", "住址"]
     assert [r[0] for r in rows[1:]] == ["100000004", "100000002"]
-    assert rows[2][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[2][1] == '\'=HYPERLINK("http://x")'
     assert rows[2][4] == "138****8000" and "13800138000" not in str(rows)
     xlsx = dave.get("/casework/export.xlsx?reason=income_below_dibian&sort=level")
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0)
     table = sheet.to_python()
     assert [r[0] for r in table[1:]] == ["100000004", "100000002"]
-    assert table[2][1] == "'=HYPERLINK(\"http://x\")"
+    assert table[2][1] == '\'=HYPERLINK("http://x")'
     entries = AuditEntry.objects.filter(action="casework.queue_export").order_by("seq")
     assert [(e.detail["format"], e.detail["rows"]) for e in entries] == [("csv", 2), ("xlsx", 2)]
     # an officer's export never holds another community's rows

@@ -42,12 +42,17 @@ def test_dispositions_of_confirmed_hardship(confirmed, cast, clients):
     task.refresh_from_db()
     first = Disposition.objects.order_by("id").first()
     assert task.disposed_at == first.created_at
-    clients["alice"].post(f"/casework/dispositions/{first.pk}/acknowledge/", {"note": "医保局王科长签收"})
+    clients["alice"].post(
+        f"/casework/dispositions/{first.pk}/acknowledge/", {"note": "医保局王科长签收"}
+    )
     first.refresh_from_db()
     assert first.acknowledged_note == "医保局王科长签收" and first.acknowledged_at is not None
-    assert clients["bob"].post(
-        f"/casework/dispositions/{first.pk}/acknowledge/", {"note": "x"}
-    ).status_code == 404
+    assert (
+        clients["bob"]
+        .post(f"/casework/dispositions/{first.pk}/acknowledge/", {"note": "x"})
+        .status_code
+        == 404
+    )
 
 
 def test_providers_match_by_skill_area_and_free_capacity(confirmed, providers, cast):
@@ -97,16 +102,23 @@ def test_referral_accepted_by_the_provider_then_sessions_and_rating(
         {"held_on": today().isoformat(), "minutes": "90", "summary": "辅导数学作业"},
     )
     session = ServiceSession.objects.get()
-    assert (session.minutes, session.summary, session.logged_by) == (90, "辅导数学作业", cast["peggy"])
+    assert (session.minutes, session.summary, session.logged_by) == (
+        90,
+        "辅导数学作业",
+        cast["peggy"],
+    )
     assert Task.objects.get(pk=task.pk).first_help_at == session.created_at
     assert selectors.volunteer_hours()[providers["tutor"].pk] == actions.Decimal("1.5")
     clients["peggy"].post(f"/casework/referrals/{referral.pk}/complete/")
-    clients["alice"].post(f"/casework/referrals/{referral.pk}/rate/", {"rating": "5", "note": "满意"})
+    clients["alice"].post(
+        f"/casework/referrals/{referral.pk}/rate/", {"rating": "5", "note": "满意"}
+    )
     referral.refresh_from_db()
     assert (referral.status, referral.rating, referral.rating_note) == ("completed", 5, "满意")
-    assert [e.action for e in AuditEntry.objects.filter(object_type="referral").exclude(
-        action="referral.view"
-    )] == [
+    assert [
+        e.action
+        for e in AuditEntry.objects.filter(object_type="referral").exclude(action="referral.view")
+    ] == [
         "casework.referral_create",
         "casework.referral_respond",
         "casework.session_log",
@@ -117,7 +129,9 @@ def test_referral_accepted_by_the_provider_then_sessions_and_rating(
 
 def test_a_future_session_is_refused(confirmed, providers, cast):
     referral = actions.referral_create(
-        actor=cast["alice"], task=confirmed["100000001"], provider=providers["tutor"],
+        actor=cast["alice"],
+        task=confirmed["100000001"],
+        provider=providers["tutor"],
         need="tutoring",
     )
     actions.referral_respond(actor=cast["peggy"], referral=referral, accept=True)
@@ -139,11 +153,15 @@ def test_a_provider_sees_only_their_own_referrals(confirmed, providers, cast, cl
     from tests.conftest import PASSWORD, sign_in
 
     mine = actions.referral_create(
-        actor=cast["alice"], task=confirmed["100000001"], provider=providers["tutor"],
+        actor=cast["alice"],
+        task=confirmed["100000001"],
+        provider=providers["tutor"],
         need="tutoring",
     )
     theirs = actions.referral_create(
-        actor=cast["dave"], task=confirmed["100000004"], provider=providers["counsel"],
+        actor=cast["dave"],
+        task=confirmed["100000004"],
+        provider=providers["counsel"],
         need="psychological_comfort",
     )
     assert clients["peggy"].get(f"/casework/referrals/{mine.pk}/").status_code == 200

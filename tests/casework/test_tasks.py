@@ -113,7 +113,10 @@ def test_bulk_assignment_is_balanced_by_open_load(warned, cast, district):
     )
     extra = [
         actions.task_create(
-            actor=cast["alice"], household=warned[h].household, origin="walk_in", note="来电求助困难"
+            actor=cast["alice"],
+            household=warned[h].household,
+            origin="walk_in",
+            note="来电求助困难",
         )
         for h in ("100000001", "100000002")
     ]
@@ -167,7 +170,7 @@ def test_anonymous_is_sent_to_sign_in(warned):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_walk_in_task_by_hand(warned, cast, clients):
+def test_walk_in_task_by_hand(warned, cast, clients, fixed_today):
     household = warned["100000002"].household
     response = clients["alice"].post(
         f"/casework/households/{household.pk}/tasks/",
@@ -175,10 +178,11 @@ def test_walk_in_task_by_hand(warned, cast, clients):
     )
     task = Task.objects.get(origin="walk_in")
     assert response["Location"] == f"/casework/tasks/{task.pk}/"
-    assert (task.household, task.note, task.due_on) == (
+    assert (task.household, task.note, task.accepted_on, task.due_on) == (
         household,
         "户主到社区反映失业",
-        actions.WorkCalendar().add(task.accepted_on, 3),
+        RUN_DAY,
+        dt.date(2026, 5, 9),
     )
     other = warned["100000003"].household  # community B
     assert (

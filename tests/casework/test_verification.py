@@ -64,9 +64,7 @@ def drawn() -> list[tuple[str, str, int, int, Decimal]]:
     )
 
 
-def test_draws_are_reproducible_from_the_seed_and_leave_out_warned_households(
-    frame, cast, clients
-):
+def test_draws_are_reproducible_from_the_seed_and_leave_out_warned_households(frame, cast, clients):
     draw = actions.verification_draw(actor=cast["dave"], month=MONTH, seed=20260601)
     first = drawn()
     assert (draw.seed, draw.frame_size, draw.draws, draw.share) == (
@@ -78,9 +76,9 @@ def test_draws_are_reproducible_from_the_seed_and_leave_out_warned_households(
     assert draw.strata["420106001001"] == {"capacity": 30, "stratum": 10, "draws": 3}
     assert draw.strata["420106002001"] == {"capacity": 20, "stratum": 5, "draws": 2}
     assert draw.strata["420106001002"] == {"capacity": 40, "stratum": 0, "draws": 0}
-    assert [row[2:] for row in first] == [
-        (10, 3, Decimal("0.3000000000"))
-    ] * 3 + [(5, 2, Decimal("0.4000000000"))] * 2
+    assert [row[2:] for row in first] == [(10, 3, Decimal("0.3000000000"))] * 3 + [
+        (5, 2, Decimal("0.4000000000"))
+    ] * 2
     warned_households = set(Warning.objects.values_list("household__hukou_no", flat=True))
     assert warned_households.isdisjoint(row[0] for row in first)
     entry = AuditEntry.objects.get(action="casework.verification_draw")
@@ -123,14 +121,16 @@ def _random_task(household, community, probability, outcome):
     )
 
 
-def test_the_miss_rate_is_the_weighted_share_with_a_wilson_interval(
-    frame, district, clients, cast
-):
+def test_the_miss_rate_is_the_weighted_share_with_a_wilson_interval(frame, district, clients, cast):
     a, c = frame["A"], frame["C"]
     for n, household in enumerate(a):  # weight 10 each, 2 confirmed
-        _random_task(household, district["A"], Decimal("0.1"), "confirmed" if n < 2 else "not_confirmed")
+        _random_task(
+            household, district["A"], Decimal("0.1"), "confirmed" if n < 2 else "not_confirmed"
+        )
     for n, household in enumerate(c):  # weight 5 each, 1 confirmed
-        _random_task(household, district["C"], Decimal("0.2"), "confirmed" if n < 1 else "not_confirmed")
+        _random_task(
+            household, district["C"], Decimal("0.2"), "confirmed" if n < 1 else "not_confirmed"
+        )
     _random_task(  # could not reach: no verdict, not counted
         make_household(hukou_no="599999999", community=district["C"], members=[]),
         district["C"],

@@ -64,9 +64,12 @@ def test_a_draft_is_saved_on_the_server_as_typed(visit, clients):
     assert response.json() == {"saved_at": visit.draft_saved_at.isoformat()}
     page = clients["alice"].get(f"/casework/visits/{visit.pk}/").content.decode()
     assert 'value="张敏"' in page and "未完" in page
-    assert clients["bob"].post(
-        f"/casework/visits/{visit.pk}/draft/", "{}", content_type="application/json"
-    ).status_code == 404
+    assert (
+        clients["bob"]
+        .post(f"/casework/visits/{visit.pk}/draft/", "{}", content_type="application/json")
+        .status_code
+        == 404
+    )
 
 
 def test_completing_records_the_visit_and_the_models_label(visit, clients, cast):
@@ -94,7 +97,11 @@ def test_completing_records_the_visit_and_the_models_label(visit, clients, cast)
         "confirmed",
     )
     task = Task.objects.get(pk=visit.task_id)
-    assert (task.status, task.outcome, task.visited_at is not None) == ("visited", "confirmed", True)
+    assert (task.status, task.outcome, task.visited_at is not None) == (
+        "visited",
+        "confirmed",
+        True,
+    )
     label = VisitOutcome.objects.get()
     assert (label.household, label.visited_on, label.hardship_confirmed, label.recorded_by) == (
         household,

@@ -129,9 +129,7 @@ def test_bad_lines_are_refused_naming_the_line_and_nothing_is_saved(cast):
     assert "放假日期第2行“十月一日 国庆节”不是日期" in html
     assert "十月一日 国庆节" in html  # what was typed is still in the form
     assert not HolidayYear.objects.filter(year=2027).exists()
-    response = grace.post(
-        "/workdays/2027/edit/", {**YEAR_2027, "workdays": "2027-09-27 周一"}
-    )
+    response = grace.post("/workdays/2027/edit/", {**YEAR_2027, "workdays": "2027-09-27 周一"})
     assert "2027-09-27 是工作日，调休上班日须是周六或周日" in response.content.decode()
     assert not HolidayYear.objects.filter(year=2027).exists()
 

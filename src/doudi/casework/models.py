@@ -352,7 +352,7 @@ class Referral(models.Model):
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Waiting for the provider")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", _("Accepted by the provider")
         DECLINED = "declined", _("Declined")
         COMPLETED = "completed", _("Completed")
 
