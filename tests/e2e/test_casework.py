@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from doudi.casework.models import Attachment, Provider, Referral, ServiceSession, Task, Visit
@@ -18,27 +17,18 @@ from tests.casework.conftest import png_bytes
 from tests.conftest import PASSWORD
 from tests.e2e.a11y import PHONE, assert_page_ok
 from tests.e2e.pages import sign_out, submit_login
-from tests.monitoring.conftest import ILLNESS, POOR, FakeEngine
+from tests.monitoring.conftest import ILLNESS, POOR, fake_engine  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def scene(monkeypatch, households, cast, district):
-    fake = FakeEngine(
-        households=[
-            ("100000001", 82.0, "urgent", ["serious_illness", "medical_spending_share"], ILLNESS),
-            ("100000002", 45.5, "watch", ["income_below_dibian"], POOR),
-            ("100000003", 60.0, "warning", ["income_below_dibao"], POOR),
-        ]
-    )
-    monkeypatch.setattr(actions, "_engine", lambda: fake)
-    monkeypatch.setattr(
-        actions,
-        "_persons",
-        lambda: pd.DataFrame(columns=["unique_id", "source", "record_key", "person_key"]),
-    )
-    monkeypatch.setattr(actions, "_households", lambda: None)
+def scene(fake_engine, households, cast, district):  # noqa: F811
+    fake_engine.households = [
+        ("100000001", 82.0, "urgent", ["serious_illness", "medical_spending_share"], ILLNESS),
+        ("100000002", 45.5, "watch", ["income_below_dibian"], POOR),
+        ("100000003", 60.0, "warning", ["income_below_dibao"], POOR),
+    ]
     actions.monitoring_run(actor=None)
     tutor = Provider.objects.create(
         kind=Provider.Kind.VOLUNTEER,

@@ -735,17 +735,7 @@ def household_profile(request, household_id: int):
             else today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
         )
         members.append({"m": m, "age": age})
-    changes = []
-    if warning is not None:
-        policy = monitoring_selectors.PolicyIndex(warning.policy_version.document)
-        changes = [
-            {
-                "change": c,
-                "from": policy.level_label(c.from_level) if c.from_level else "",
-                "to": policy.level_label(c.to_level) if c.to_level else "",
-            }
-            for c in warning.changes.select_related("run").order_by("-run_id")[:20]
-        ]
+    changes = monitoring_selectors.warning_history(warning=warning) if warning else []
     return render(
         request,
         "casework/household.html",

@@ -274,3 +274,16 @@ def explanation_view(*, warning: Warning) -> dict:
         "helps": evidence.helps_view(x.get("helps")),
         "policy": policy,
     }
+
+
+def warning_history(*, warning: Warning, limit: int = 20) -> list[dict]:
+    """The warning's latest changes, newest first, with level labels of its policy version."""
+    policy = PolicyIndex(warning.policy_version.document)
+    return [
+        {
+            "change": c,
+            "from": policy.level_label(c.from_level) if c.from_level else "",
+            "to": policy.level_label(c.to_level) if c.to_level else "",
+        }
+        for c in warning.changes.select_related("run").order_by("-run_id")[:limit]
+    ]
