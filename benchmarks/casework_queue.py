@@ -96,7 +96,9 @@ def main() -> None:
         [WarningChange(warning=w, run=run, kind="new") for w in Warning.objects.all()],
         batch_size=5000,
     )
-    print(f"setup: {len(ids)} households, {len(warned)} warnings in {time.perf_counter() - t:.1f} s")
+    print(
+        f"setup: {len(ids)} households, {len(warned)} warnings in {time.perf_counter() - t:.1f} s"
+    )
 
     t = time.perf_counter()
     actions.casework_after_monitoring_run(run=run)

@@ -43,7 +43,7 @@ def scene(fake_engine, households, cast, district):  # noqa: F811
 
 def phone(browser):
     context = browser.new_context(locale="en-US", viewport=PHONE, service_workers="allow")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)  # a loaded CI machine: the draft round trips wait
     return context
 
 
