@@ -9,6 +9,8 @@ urlpatterns = [
     path("intake/", include("doudi.intake.urls")),
     path("identity/", include("doudi.identity.urls")),
     path("monitoring/", include("doudi.monitoring.urls")),
+    path("casework/", include("doudi.casework.urls")),
+    path("workdays/", include("doudi.workdays.urls")),
     path("api/v1/", include("doudi.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -92,7 +92,12 @@ def test_language_switch(page, live_server, households, cast):
 
     sign_in(page, live_server, "alice")
     assert page.locator("h1").inner_text() == "和平社区 — community assistance work"
-    assert page.locator(".top nav a").all_inner_texts() == ["Home", "Households", "Warnings"]
+    assert page.locator(".top nav a").all_inner_texts() == [
+        "Home",
+        "Work queue",
+        "Households",
+        "Warnings",
+    ]
 
     with page.expect_navigation():
         page.select_option("#language", "zh-hans")

@@ -73,7 +73,7 @@ def test_bureau_runs_monitoring_filters_and_reads_an_explanation(
         first = indicators.first.inner_text()
         assert "重特大疾病或特殊病（认定或近两年确诊）" in first
         assert "健康状况" in first
-        assert "医保" in first and "2026-03-02" in first and "自付 23,000 元" in first
+        assert "医保" in first and "2026年3月2日" in first and "自付 23,000 元" in first
         assert "v1" in page.get_by_test_id("policy-version").inner_text()
         assert page.evaluate(NO_OVERFLOW) <= 390
     finally:

@@ -84,7 +84,7 @@ def test_detail_explains_in_chinese(warned, clients):
         "重特大疾病或特殊病（认定或近两年确诊）",
         "健康状况",
         "医保 · ",
-        "2026-03-02",
+        "2026年3月2日",
         "自付 23,000 元",
         "预警",
         "v1",
@@ -150,7 +150,7 @@ def test_list_query_count_is_pinned(warned, clients, district):
     with CaptureQueriesContext(connection) as many:
         response = dave.get("/monitoring/")
     assert len(response.context["rows"]) == 14
-    assert len(many) == len(few) == 13, [q["sql"] for q in many.captured_queries]
+    assert len(many) == len(few) == 14, [q["sql"] for q in many.captured_queries]
 
 
 def test_summary_counts_by_street_and_level_with_an_svg_chart(warned, clients):

@@ -45,7 +45,7 @@ def _linked(small_district, settings, tmp_path):
     link_run()
 
 
-def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
+def test_new_home_visit_outcomes_retrain_the_model_before_the_next_run_scores(
     small_district, settings, tmp_path, cast, clients
 ):
     import pandas as pd
@@ -70,11 +70,12 @@ def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
     )
     first = monitoring_run(actor=None, as_of=AS_OF)
     assert first.model_version == "" and not StatisticalModel.objects.exists()
+    assert first.counts["model"]["retrained"] is False
     # Home visits to the warned households, as caseworkers would record them (the truth).
     truth = pd.read_csv(small_district / "district" / "truth" / "households.csv", dtype=str)
     hardship = dict(zip(truth["hukou_no"], truth["hardship"] == "1", strict=True))
     visited = list(Warning.objects.select_related("household").order_by("household__hukou_no"))
-    assert len(visited) >= 30
+    assert len(visited) >= 31
     for warning in visited[:29]:
         visit_outcome_record(
             actor=None,
@@ -83,8 +84,9 @@ def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
             hardship_confirmed=hardship[warning.household.hukou_no],
         )
     assert len({hardship[w.household.hukou_no] for w in visited[:29]}) == 2
-    monitoring_run(actor=None, as_of=AS_OF)
+    below = monitoring_run(actor=None, as_of=AS_OF)
     assert not StatisticalModel.objects.exists()  # 29 outcomes: still off
+    assert (below.model_version, below.counts["model"]["retrained"]) == ("", False)
     warning = visited[29]
     visit_outcome_record(
         actor=None,
@@ -92,24 +94,47 @@ def test_home_visit_outcomes_train_the_statistical_model_used_from_the_next_run(
         visited_on=AS_OF,
         hardship_confirmed=hardship[warning.household.hukou_no],
     )
+    # The next run retrains on all 30 labels first and scores with the new version.
     second = monitoring_run(actor=None, as_of=AS_OF)
     model = StatisticalModel.objects.get()
     assert (model.outcomes, model.trained_after_id) == (30, second.pk)
     assert model.evaluation["status"] == "on" and model.evaluation["version"] == model.version
-    assert second.model_version == ""  # trained after the run, used from the next one
-    assert AuditEntry.objects.filter(action="monitoring.model_train").count() == 1
-    third = monitoring_run(actor=None, as_of=AS_OF)
-    assert third.model_version == model.version
+    assert second.model_version == model.version
+    report = second.counts["model"]
+    assert (report["retrained"], report["version"], report["previous_version"]) == (
+        True,
+        model.version,
+        "",
+    )
+    assert (report["outcomes"], report["roc_auc"]) == (30, model.evaluation["roc_auc"])
     probabilities = list(
         Warning.objects.filter(status="open").values_list("model_probability", flat=True)
     )
     assert probabilities and all(p is not None for p in probabilities)
-    assert StatisticalModel.objects.count() == 1  # the same outcomes: the same model
-    page = clients["dave"].get(f"/monitoring/runs/{third.pk}/").content.decode()
+    assert AuditEntry.objects.filter(action="monitoring.model_train").count() == 1
+    page = clients["dave"].get(f"/monitoring/runs/{second.pk}/").content.decode()
     assert (
         f"{model.version} · 基于 30 户入户核查结果训练（其中 {model.evaluation['confirmed']} "
         f"户确认困难）；交叉验证 ROC AUC {model.evaluation['roc_auc']}"
     ) in page
+    assert f"用 30 户入户核查结果重新训练：版本 {model.version}（此前：无）" in page
+    # The same labels: no retraining, the same model.
+    third = monitoring_run(actor=None, as_of=AS_OF)
+    assert (third.model_version, third.counts["model"]["retrained"]) == (model.version, False)
+    assert StatisticalModel.objects.count() == 1
+    # One more outcome: retrained again before scoring, a new version.
+    warning = visited[30]
+    visit_outcome_record(
+        actor=None,
+        household=warning.household,
+        visited_on=AS_OF,
+        hardship_confirmed=hardship[warning.household.hukou_no],
+    )
+    fourth = monitoring_run(actor=None, as_of=AS_OF)
+    newest = StatisticalModel.objects.order_by("-id").first()
+    assert newest.outcomes == 31 and newest.version != model.version
+    assert fourth.model_version == newest.version
+    assert fourth.counts["model"]["previous_version"] == model.version
 
 
 def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, clients):

@@ -48,6 +48,19 @@ class Capabilities:
     # Edits the monitoring policy (indicators, points, caps, bands, area parameters) and starts
     # monitoring runs — the district bureau's 低保中心 (DESIGN.md §1: "monitoring runs, policy").
     edits_policy: bool = False
+    # Works casework tasks inside the user's jurisdiction: home visits, outcomes, dispositions,
+    # service referrals (casework).
+    works_cases: bool = False
+    # Assigns casework tasks to the community officers of the task's community.
+    assigns_tasks: bool = False
+    # Grants assist-first aid (先行救助) up to the delegated limit (street reviewers).
+    grants_assist_first: bool = False
+    # Sets casework's dated policy parameters and draws the random verification visits.
+    edits_casework_policy: bool = False
+    # Delivers services (tutoring, counselling, care) on the referrals made to them.
+    provides_services: bool = False
+    # Enters the official holiday calendar (a year's holidays and make-up working days).
+    edits_calendar: bool = False
     # Must sign in with a second factor (TOTP).
     requires_2fa: bool = False
     # Which jurisdiction level the account must be bound to (None: no binding needed).
@@ -56,12 +69,23 @@ class Capabilities:
 
 CAPABILITIES: dict[str, Capabilities] = {
     Role.COMMUNITY_OFFICER: Capabilities(
-        reads_registry=True, edits_registry=True, reveals_ids=True, jurisdiction_level="community"
+        reads_registry=True,
+        edits_registry=True,
+        reveals_ids=True,
+        works_cases=True,
+        assigns_tasks=True,
+        jurisdiction_level="community",
     ),
-    # Sees only their own assignments, which casework will introduce.
-    Role.SERVICE_PROVIDER: Capabilities(jurisdiction_level="community"),
+    # Sees only the referrals made to them (casework), nothing else of the register.
+    Role.SERVICE_PROVIDER: Capabilities(provides_services=True, jurisdiction_level="community"),
     Role.STREET_REVIEWER: Capabilities(
-        reads_registry=True, edits_registry=True, reveals_ids=True, jurisdiction_level="street"
+        reads_registry=True,
+        edits_registry=True,
+        reveals_ids=True,
+        works_cases=True,
+        assigns_tasks=True,
+        grants_assist_first=True,
+        jurisdiction_level="street",
     ),
     Role.DISTRICT_BUREAU: Capabilities(
         reads_registry=True,
@@ -70,6 +94,9 @@ CAPABILITIES: dict[str, Capabilities] = {
         reads_all_feeds=True,
         reviews_identity=True,
         edits_policy=True,
+        works_cases=True,
+        assigns_tasks=True,
+        edits_casework_policy=True,
         requires_2fa=True,
         jurisdiction_level="district",
     ),
@@ -82,7 +109,7 @@ CAPABILITIES: dict[str, Capabilities] = {
     ),
     Role.DATA_OFFICER: Capabilities(delivers_feeds=True),
     Role.APPLICANT: Capabilities(),
-    Role.ADMINISTRATOR: Capabilities(manages_users=True, requires_2fa=True),
+    Role.ADMINISTRATOR: Capabilities(manages_users=True, edits_calendar=True, requires_2fa=True),
     Role.SECURITY_OFFICER: Capabilities(manages_security=True, requires_2fa=True),
 }
 

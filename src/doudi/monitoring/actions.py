@@ -206,10 +206,11 @@ class _Progress:
 
     def __init__(self, run: MonitoringRun, callback: Callable[[int, str], None] | None):
         self.run, self.callback, self.last = run, callback, -1
+        self.start, self.span = 0, 90  # the engine's share; a retraining pass halves it
 
     def __call__(self, done: int, total: int) -> None:
         """The engine's ``progress(done, total)``; the last 10 % is loading the warnings."""
-        self.set(int(90 * done / total) if total else 0, "engine")
+        self.set(self.start + (int(self.span * done / total) if total else 0), "engine")
 
     def set(self, percent: int, stage: str = "") -> None:
         if percent == self.last and not stage:
@@ -277,22 +278,55 @@ def monitoring_run_execute(
         engine = _engine()
         policy = engine.Policy.from_dict(version.document)
         meter.set(0, "engine")
-        current_model = StatisticalModel.objects.first()
-        result = engine_monitor(
-            lake(),
-            catalogue(),
-            _persons(),
-            policy=policy,
-            as_of=run.as_of,
-            households=_households(),
-            keyed=_keyed(),
-            backend=run.backend,
-            progress=meter,
-            model=bytes(current_model.data) if current_model else None,
-        )
+        inputs = {
+            "lake": lake(),
+            "catalogue": catalogue(),
+            "persons": _persons(),
+            "households": _households(),
+            "keyed": _keyed(),
+        }
+
+        def score(model: StatisticalModel | None):
+            return engine_monitor(
+                inputs["lake"],
+                inputs["catalogue"],
+                inputs["persons"],
+                policy=policy,
+                as_of=run.as_of,
+                households=inputs["households"],
+                keyed=inputs["keyed"],
+                backend=run.backend,
+                progress=meter,
+                model=bytes(model.data) if model else None,
+            )
+
+        current_model, report = StatisticalModel.objects.first(), None
+        labels = _labels()
+        if _labels_changed(labels, min_outcomes=policy.model.min_outcomes):
+            # Outcomes newer than the model: retrain on all of them first, with this run's
+            # features (an engine pass without the model), and score with the new version.
+            meter.span = 45
+            features = getattr(score(None), "features", None)
+            meter.start = 45
+            trained = statistical_model_train(
+                run=run, features=features, min_outcomes=policy.model.min_outcomes, labels=labels
+            )
+            report = _model_report(
+                trained,
+                previous=current_model,
+                labels=labels,
+                min_outcomes=policy.model.min_outcomes,
+            )
+            current_model = trained or current_model
+        result = score(current_model)
         meter.set(90, "load")
         with transaction.atomic():
             counts = warnings_apply(run=run, result=result.households, version=version)
+            counts["model"] = report or {
+                "retrained": False,
+                "labels": _fingerprint(labels, policy.model.min_outcomes),
+                "outcomes": len(labels),
+            }
             run.counts = counts
             run.timings = {
                 str(k): round(float(v), 3)
@@ -319,9 +353,6 @@ def monitoring_run_execute(
             detail={"error": run.error, "as_of": run.as_of.isoformat()},
         )
         raise RunFailed(run) from exc
-    statistical_model_train(
-        run=run, features=getattr(result, "features", None), min_outcomes=policy.model.min_outcomes
-    )
     meter.set(100, "done")
     run.refresh_from_db()
     audit_record(
@@ -344,25 +375,93 @@ def monitoring_run_execute(
         run.counts.get("warned"),
         run.counts.get("changes"),
     )
+    post_run_hooks(run=run)
     return run
 
 
-def statistical_model_train(
-    *, run: MonitoringRun, features, min_outcomes: int
-) -> StatisticalModel | None:
-    """Train the statistical model on every household's latest home-visit outcome, with the
-    features of ``run``; the model is used from the next run on. Below ``min_outcomes``
-    outcomes (or when every visit found the same) nothing is trained and the model stays off.
+def post_run_hooks(*, run: MonitoringRun) -> None:
+    """Call each function named in ``settings.DOUDI_MONITORING_POST_RUN`` (dotted paths) with
+    ``run=run`` after a successful run — how apps above monitoring (casework: tasks from the
+    new warnings) act on a run without monitoring importing them. A failing hook is logged
+    and does not undo the run."""
+    from django.utils.module_loading import import_string
 
-    A training failure is logged and leaves the previous model in use: the run's warnings
-    are already loaded and stand on their own."""
-    if features is None or not len(features):
-        return None
+    for path in getattr(settings, "DOUDI_MONITORING_POST_RUN", ()):
+        try:
+            import_string(path)(run=run)
+        except Exception as exc:
+            log.error("post-run hook %s after run %s failed: %s", path, run.pk, type(exc).__name__)
+
+
+def _labels() -> dict[str, bool]:
+    """Each household's latest home-visit outcome: the statistical model's labels."""
     latest: dict[str, bool] = {}
     for hukou_no, confirmed in VisitOutcome.objects.order_by(
         "household_id", "visited_on", "id"
     ).values_list("household__hukou_no", "hardship_confirmed"):
         latest[hukou_no] = confirmed  # the latest visit of a household wins
+    return latest
+
+
+def _fingerprint(labels: dict[str, bool], min_outcomes: int) -> str:
+    import hashlib
+
+    text = f"{min_outcomes}\n" + "\n".join(f"{h},{int(c)}" for h, c in sorted(labels.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _labels_changed(labels: dict[str, bool], *, min_outcomes: int) -> bool:
+    """True when there are enough labels and they differ from those of the last training
+    attempt (recorded on the latest successful run)."""
+    if len(labels) < min_outcomes:
+        return False
+    last = (
+        MonitoringRun.objects.filter(status=MonitoringRun.Status.SUCCEEDED)
+        .order_by("-id")
+        .values_list("counts", flat=True)
+        .first()
+    )
+    previous = (last or {}).get("model", {}).get("labels")
+    return previous != _fingerprint(labels, min_outcomes)
+
+
+def _model_report(trained, *, previous, labels, min_outcomes: int) -> dict:
+    """What a retraining before a run did, for the run's report."""
+    report = {
+        "retrained": True,
+        "labels": _fingerprint(labels, min_outcomes),
+        "outcomes": len(labels),
+        "previous_version": previous.version if previous else "",
+    }
+    if trained is None:
+        report.update({"version": "", "status": "off"})
+    else:
+        evaluation = trained.evaluation or {}
+        report.update(
+            {
+                "version": trained.version,
+                "status": "on",
+                "confirmed": evaluation.get("confirmed"),
+                "roc_auc": evaluation.get("roc_auc"),
+                "average_precision": evaluation.get("average_precision"),
+                "precision_at_0_5": evaluation.get("precision_at_0_5"),
+                "recall_at_0_5": evaluation.get("recall_at_0_5"),
+            }
+        )
+    return report
+
+
+def statistical_model_train(
+    *, run: MonitoringRun, features, min_outcomes: int, labels: dict[str, bool] | None = None
+) -> StatisticalModel | None:
+    """Train the statistical model on every household's latest home-visit outcome, with the
+    features of ``run``'s first engine pass; ``run`` scores with it. Below ``min_outcomes``
+    outcomes (or when every visit found the same) nothing is trained and the model stays off.
+
+    A training failure is logged and leaves the previous model in use."""
+    if features is None or not len(features):
+        return None
+    latest = _labels() if labels is None else labels
     if len(latest) < min_outcomes:
         return None
     try:

@@ -6,7 +6,6 @@ the reader's jurisdiction."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from dataclasses import dataclass
 
@@ -199,47 +198,29 @@ def warnings_export_rows() -> list[tuple[str, float, str, str]]:
 # --- a warning's explanation, in the words of ITS policy version ----------------------------
 
 
-def _feed_label(feed_id: str) -> str:
-    from doudi.intake.selectors import catalogue
-
-    feed = catalogue().feeds.get(feed_id)
-    if feed is None:
-        return feed_id
-    english = (get_language() or "zh-hans").startswith("en")
-    if english:
-        return (
-            f"{getattr(feed, 'department_en', '') or feed.department} · "
-            f"{getattr(feed, 'name_en', '') or feed.name}"
-        )
-    return f"{feed.department} · {feed.name}"
-
-
-def _fact_view(fact) -> dict:
-    if not isinstance(fact, dict):
-        return {"feed": "", "feed_label": "", "date": "", "value": fact, "record_key": ""}
-    feed = str(fact.get("feed") or fact.get("source") or "")
-    value = fact.get("value", fact.get("amount"))
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    return {
-        "feed": feed,
-        "feed_label": _feed_label(feed) if feed else "",
-        "date": fact.get("date") or fact.get("fact_date") or "",
-        "value": "" if value is None else value,
-        "record_key": fact.get("record_key") or "",
-        "field": fact.get("field") or fact.get("label") or "",
-    }
-
-
 def explanation_view(*, warning: Warning) -> dict:
     """Indicators fired (with points and facts), dimension bars and the trigger, labelled from
     the policy version the warning was last made with."""
+    from doudi.intake.selectors import catalogue
+    from doudi.monitoring import evidence
+
     policy = PolicyIndex(warning.policy_version.document)
     x = warning.explanation or {}
     raw = x.get("indicators") or x.get("fired") or []
+    feeds = catalogue()
     if isinstance(raw, dict):
         raw = [{"id": k, **(v if isinstance(v, dict) else {"points": v})} for k, v in raw.items()]
     loose_facts = x.get("facts") if isinstance(x.get("facts"), list) else []
+    fact_feeds = {
+        f.get("feed")
+        for item in raw
+        if isinstance(item, dict)
+        for f in (item.get("facts") or [])
+        if isinstance(f, dict)
+    } | {f.get("feed") for f in loose_facts if isinstance(f, dict)}
+    delivered = evidence.deliveries(
+        {f for f in fact_feeds if f}, before=warning.run.finished_at or warning.run.created_at
+    )
     indicators = []
     for item in raw:
         item = item if isinstance(item, dict) else {"id": str(item)}
@@ -256,7 +237,10 @@ def explanation_view(*, warning: Warning) -> dict:
                 "dimension": label(policy.dimensions.get(dim_id), dim_id),
                 "points": item.get("points", spec.get("points")),
                 "suppressed": bool(item.get("suppressed")) or ind_id in (warning.suppressed or []),
-                "facts": [_fact_view(f) for f in facts],
+                "value": evidence.indicator_value_text(spec.get("kind"), item.get("value")),
+                "facts": [
+                    evidence.fact_view(f, catalogue=feeds, delivered=delivered) for f in facts
+                ],
             }
         )
     points = warning.dimensions or x.get("dimensions") or {}
@@ -287,5 +271,19 @@ def explanation_view(*, warning: Warning) -> dict:
             if isinstance(s, str)
         ],
         "help_review": bool(x.get("help_review")),
+        "helps": evidence.helps_view(x.get("helps")),
         "policy": policy,
     }
+
+
+def warning_history(*, warning: Warning, limit: int = 20) -> list[dict]:
+    """The warning's latest changes, newest first, with level labels of its policy version."""
+    policy = PolicyIndex(warning.policy_version.document)
+    return [
+        {
+            "change": c,
+            "from": policy.level_label(c.from_level) if c.from_level else "",
+            "to": policy.level_label(c.to_level) if c.to_level else "",
+        }
+        for c in warning.changes.select_related("run").order_by("-run_id")[:limit]
+    ]

@@ -95,15 +95,7 @@ def warning_detail(request, warning_id: int):
         request=request, action="warning.view", object_type="warning", object_id=warning.pk
     )
     explanation = selectors.explanation_view(warning=warning)
-    policy = explanation["policy"]
-    changes = [
-        {
-            "change": c,
-            "from": policy.level_label(c.from_level) if c.from_level else "",
-            "to": policy.level_label(c.to_level) if c.to_level else "",
-        }
-        for c in warning.changes.select_related("run").order_by("-run_id")[:20]
-    ]
+    changes = selectors.warning_history(warning=warning)
     return render(
         request,
         "monitoring/warning_detail.html",

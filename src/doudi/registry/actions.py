@@ -216,33 +216,60 @@ def register_import(
     return report
 
 
-def person_reveal_id(*, actor, person: Person, reason: str, request=None) -> str:
-    """Return a person's full ID number to a permitted user who gives a reason; audit it.
-
-    The caller must have loaded ``person`` through the access layer.
-    """
+def _reveal(*, actor, person: Person, reason: str, action: str, what: str, request=None) -> None:
+    """Check and audit one reveal of a person's full ID number or phone (with a reason)."""
     reason = (reason or "").strip()
     if not actor.can.reveals_ids:
         audit_record(
             actor=actor,
-            action="person.reveal_id",
+            action=action,
             object_type="person",
             object_id=person.pk,
             outcome=AuditEntry.Outcome.DENIED,
             request=request,
         )
-        raise PermissionDenied("role may not reveal ID numbers")
+        raise PermissionDenied(f"role may not reveal {what}")
     if len(reason) < MIN_REASON_LENGTH:
-        raise ValidationError("请填写查看完整身份证号码的理由（至少4个字）")
+        label = "身份证号码" if what == "ID numbers" else "电话号码"
+        raise ValidationError(f"请填写查看完整{label}的理由（至少4个字）")
     audit_record(
         actor=actor,
-        action="person.reveal_id",
+        action=action,
         object_type="person",
         object_id=person.pk,
         detail={"reason": reason[:500]},
         request=request,
     )
+
+
+def person_reveal_id(*, actor, person: Person, reason: str, request=None) -> str:
+    """Return a person's full ID number to a permitted user who gives a reason; audit it.
+
+    The caller must have loaded ``person`` through the access layer.
+    """
+    _reveal(
+        actor=actor,
+        person=person,
+        reason=reason,
+        action="person.reveal_id",
+        what="ID numbers",
+        request=request,
+    )
     return person.id_number
+
+
+def person_reveal_phone(*, actor, person: Person, reason: str, request=None) -> str:
+    """Return a person's full phone number to a permitted user who gives a reason (one tap
+    on a work-queue row); audit it. The caller loads ``person`` through the access layer."""
+    _reveal(
+        actor=actor,
+        person=person,
+        reason=reason,
+        action="person.reveal_phone",
+        what="phone numbers",
+        request=request,
+    )
+    return person.phone
 
 
 @transaction.atomic

@@ -13,4 +13,9 @@ urlpatterns = [
         name="household_update_address",
     ),
     path("persons/<int:person_id>/reveal-id/", views.person_reveal_id, name="person_reveal_id"),
+    path(
+        "persons/<int:person_id>/reveal-phone/",
+        views.person_reveal_phone,
+        name="person_reveal_phone",
+    ),
 ]

@@ -109,14 +109,13 @@ def household_export(request):
     return csv_download("households.csv", EXPORT_HEADER, rows())
 
 
-@require_POST
-def person_reveal_id(request, person_id: int):
+def _reveal(request, person_id: int, reveal, template: str):
     person = access_person(request.user, person_id)
     form = RevealForm(request.POST)
     context = {"person": person, "form": form}
     if form.is_valid():
         try:
-            context["revealed"] = actions.person_reveal_id(
+            context["revealed"] = reveal(
                 actor=request.user,
                 person=person,
                 reason=form.cleaned_data["reason"],
@@ -125,4 +124,14 @@ def person_reveal_id(request, person_id: int):
         except ValidationError as exc:
             context["error"] = exc.messages[0]
     status = 200 if "revealed" in context else 400
-    return render(request, "registry/_reveal.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+@require_POST
+def person_reveal_id(request, person_id: int):
+    return _reveal(request, person_id, actions.person_reveal_id, "registry/_reveal.html")
+
+
+@require_POST
+def person_reveal_phone(request, person_id: int):
+    return _reveal(request, person_id, actions.person_reveal_phone, "registry/_reveal_phone.html")

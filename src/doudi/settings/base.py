@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "doudi.intake",
     "doudi.identity",
     "doudi.monitoring",
+    "doudi.workdays",
+    "doudi.casework",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "doudi.web.context_processors.navigation",
             ],
+            # Display filters every template uses: cn_date, cn_datetime, yuan, or_none.
+            "builtins": ["doudi.common.display"],
         },
     }
 ]
@@ -202,6 +206,14 @@ DOUDI_LINK_MEMORY_LIMIT = env_str("DOUDI_LINK_MEMORY_LIMIT", "2GB")
 # Where monitoring runs: "duckdb" (a district, one server) or "spark" (a province). On DuckDB
 # each link run also stores the feeds keyed to its persons, which the daily runs read.
 DOUDI_MONITOR_BACKEND = env_str("DOUDI_MONITOR_BACKEND", "duckdb")
+# Called with run=… after every successful monitoring run (dotted paths), so apps above
+# monitoring act on its results without monitoring importing them: casework makes one task
+# per open warning, escalates overdue tasks and chases assist-first paperwork.
+DOUDI_MONITORING_POST_RUN = ["doudi.casework.actions.casework_after_monitoring_run"]
+# Visit attachments (photos, PDFs): outside static and media, served only through casework's
+# access layer. Keep it on an encrypted volume, like the lake.
+DOUDI_PRIVATE_DIR = VAR_DIR / "private"
+DOUDI_ATTACHMENT_MAX_BYTES = 10 * 1024**2
 
 # The demo district (Wuchang, Wuhan).
 DOUDI_DISTRICT_CODE = "420106"

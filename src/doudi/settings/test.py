@@ -9,3 +9,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 DOUDI_DEMO = False
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Visit attachments of the test run: a throwaway folder, never the developer's var/.
+DOUDI_PRIVATE_DIR = Path(tempfile.mkdtemp(prefix="doudi-test-private-"))
