@@ -222,7 +222,8 @@ def baseline(rng: np.random.Generator, pop: Population) -> Base:
     lab[age0 < 16] = CHILD
     study = (age0 >= 16) & (age0 < 18) & (track > 0) | (age0 >= 18) & (age0 < 22) & uni
     lab[study] = STUDENT
-    retire_age = np.where(sex == 1, 60, np.where(u(N) < 0.6, 50, 55))
+    worker, staff = P.RETIRE_AGE_FEMALE
+    retire_age = np.where(sex == 1, P.RETIRE_AGE_MALE, np.where(u(N) < 0.6, worker, staff))
     formal_hist = u(N) < np.clip(0.80 * aff_p, 0.5, 0.95)
     lab[(age0 >= retire_age) & ~study] = RETIRED
     work_age = (age0 >= 16) & (age0 < retire_age) & ~study
@@ -555,7 +556,7 @@ def _draw_events(rng: np.random.Generator, pop: Population, base: Base) -> None:
     hev["dis_kind"] = np.full(H, "", dtype=object)
     if flood_t:
         big = flood_t[0] if len(flood_t) == 1 else flood_t[int(u() < 0.65)]
-        hit = flood_com & (u(H) < P.FLOOD_SHARE * 4.5)
+        hit = flood_com & (u(H) < P.FLOOD_SHARE)
         hev["disaster"][hit] = big
         hev["dis_kind"][hit] = "洪涝"
     fire = first_hit(np.full(H, P.FIRE_HAZARD))
@@ -794,14 +795,15 @@ def simulate(base: Base, off: frozenset = frozenset(), keep=False) -> Outcome:
         return np.add.reduceat(m, first, axis=0, dtype=np.float64)
 
     n_t = hsum(member.astype(float))
-    inc_person = hsum(net + pension + ub)
-    med_h = hsum(med)
+    # a member who left (divorce, prison, a university hukou) takes pension and costs along
+    inc_person = hsum(net + np.where(member, pension, np.float32(0.0)) + ub)
+    med_h = hsum(np.where(member, med, np.float32(0.0)))
     school_h = hsum(school)
     # visible income (what an investigation finds) for programme decisions
     vis_p = (
         np.where(is_formal_t & pp["tax_declared"][:, None], net, 0.0)
         + np.where(informal[:, None] | ~is_formal_t, 0.5 * net, 0.0)
-        + pension
+        + np.where(member, pension, 0.0)
         + ub
     )
     # 劳动力系数: an able adult of working age with no income found is imputed some earnings
@@ -1124,14 +1126,7 @@ class _Programmes:
             for h, a in zip(np.flatnonzero(grant), amt, strict=True):
                 self.history["temp"].append((int(h), t + 1, float(a)))
         # school aid decided each September
-        if base_month_is_september(t, hhd):
+        if hhd["months"][t].month == 9:
             poor = (self.kind != "") | ((assessed < 1.4 * P.DIBAO) & (rnd["p_school"][:, t] < 0.45))
             self._school = np.where(poor, 0.5, 0.0)
             self.history["school_aid"].append((t, np.flatnonzero(poor)))
-
-    def finish(self, t):
-        pass
-
-
-def base_month_is_september(t, hhd) -> bool:
-    return hhd["months"][t].month == 9

@@ -234,7 +234,7 @@ def renshe_contribution(c: Ctx, emp):
             month=month_txt[t_idx],
             wage_base=_fen(base),
             personal_amount=_fen(np.round(base * 0.08, 2)),
-            employer_amount=np.where(flex, 0, _fen(np.round(base * 0.16, 2))),
+            employer_amount=np.where(flex, 0, _fen(np.round(base * P.SI_EMPLOYER, 2))),
         )
         yield Table(
             "renshe_contribution", f"renshe_contribution_{year}", "parquet", pd.DataFrame(cols)

@@ -176,7 +176,7 @@ def generate(
     m = result.mats
     seen_p = (
         np.where(m["is_formal"] & pp["tax_declared"][:, None], m["net"], 0.0)
-        + m["pension"]
+        + np.where(m["member"], m["pension"], 0.0)
         + m["ub"]
     )[:, -P.INCOME_MONTHS :].mean(axis=1)
     seen_h = np.add.reduceat(seen_p, first) + m["benefit"][:, -P.INCOME_MONTHS :].mean(axis=1)

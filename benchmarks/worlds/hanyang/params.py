@@ -106,7 +106,7 @@ DIVORCE_HAZARD = 0.0011
 PRISON_HAZARD = 0.00012
 REEMPLOY_HAZARD = 0.09
 FIRE_HAZARD = 0.00015
-FLOOD_SHARE = 0.035  # share of households in flood-prone communities hit in the flood month
+FLOOD_SHARE = 0.16  # share of households in flood-prone communities hit in the flood month
 # annual mortality by age (age below, rate)
 MORTALITY = (
     (30, 0.0006),

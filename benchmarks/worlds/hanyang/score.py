@@ -156,7 +156,9 @@ def main(argv=None) -> int:
         persons = pd.read_csv(args.persons, dtype=str)
         result["link"] = link_f1(records, persons)
     if args.warnings:
-        households = pd.read_csv(args.world / "truth" / "households.csv", dtype={"hukou_no": str})
+        households = pd.read_csv(
+            args.world / "truth" / "households.csv", dtype={"hukou_no": str}, keep_default_na=False
+        )
         warnings = pd.read_csv(args.warnings, dtype={"hukou_no": str})
         result["warnings"] = warnings_pr(households, warnings)
     text = json.dumps(result, ensure_ascii=False, indent=2)
