@@ -982,21 +982,10 @@ def _school(pp, base):
     N = len(pp["hh"])
     months = base.months
     cost = np.zeros((N, T))
-    birth = pp["birth"]
     for t, m in enumerate(months):
         if m.month in (2, 7, 8):
             continue
-        sy = m.year if m.month >= 9 else m.year - 1
-        sept = np.datetime64(dt.date(sy, 9, 1), "D")
-        a = (sept - birth).astype(int) / 365.25
-        stage = np.full(N, "", dtype=object)
-        stage[(a >= 3) & (a < 6) & pp["kinder"]] = "学前"
-        stage[(a >= 6) & (a < 12)] = "小学"
-        stage[(a >= 12) & (a < 15)] = "初中"
-        stage[(a >= 15) & (a < 18) & (pp["track"] == 1)] = "高中"
-        stage[(a >= 15) & (a < 18) & (pp["track"] == 2)] = "中职"
-        stage[(a >= 18) & (a < 22) & pp["uni"] & (pp["track"] == 1)] = "本科"
-        stage[(a >= 18) & (a < 21) & pp["uni"] & (pp["track"] == 2)] = "高职"
+        stage = school_stage(pp, m)
         for st, (lo, hi) in P.SCHOOL_COST.items():
             sel = stage == st
             if sel.any():
