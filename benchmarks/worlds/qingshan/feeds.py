@@ -164,6 +164,19 @@ class Builder:
     def finish(self, feed, df, key, path) -> None:
         self.rec.add(feed, df[key].to_numpy(), df["pid"].to_numpy(), df, path)
 
+    def to_csv(self, feed, df, key, cols, name, kinds, *styles, encoding="utf-8", **named) -> None:
+        """Write the columns ``cols`` (canonical → header) of ``df`` as a CSV file."""
+        path = self.out / name
+        out = writers.format_frame(df[list(cols)], kinds, *styles, **named).rename(columns=cols)
+        writers.write_csv(path, out, encoding)
+        self.finish(feed, df, key, path)
+
+    def to_xlsx(self, feed, df, key, cols, name, sheet, kinds, **options) -> None:
+        """Write the columns ``cols`` of ``df`` as one XLSX sheet (kinds keyed by header)."""
+        path = self.out / name
+        writers.write_xlsx(path, [(sheet, df[list(cols)].rename(columns=cols), kinds)], **options)
+        self.finish(feed, df, key, path)
+
     def date_of_ym(self, ym: np.ndarray, day=1) -> np.ndarray:
         y = ym // 12
         m = ym % 12 + 1
@@ -211,7 +224,8 @@ class Builder:
             twice.loc[old, "id_number"] = [s[:6] + s[8:17] for s in twice.loc[old, "id_number"]]
             twice["_noise"] = "register_twice"
         exact = exact.assign(_noise="register_exact")
-        df = pd.concat([df, exact, twice]).sort_values(["hukou_no", "person_no"], kind="stable")
+        parts = [p for p in (df, exact, twice) if len(p)]
+        df = pd.concat(parts).sort_values(["hukou_no", "person_no"], kind="stable")
         cols = {
             "person_no": "人员编号",
             "hukou_no": "户号",
@@ -226,12 +240,16 @@ class Builder:
             "street_name": "街道名称",
             "phone": "联系电话",
         }
-        path = self.out / "gongan_hukou.csv"
-        out = writers.format_frame(df[list(cols)], {"birth_date": "date"}, "compact").rename(
-            columns=cols
+        self.to_csv(
+            "gongan_hukou",
+            df,
+            "person_no",
+            cols,
+            "gongan_hukou.csv",
+            {"birth_date": "date"},
+            "compact",
+            encoding="gbk",
         )
-        writers.write_csv(path, out, "gbk")
-        self.finish("gongan_hukou", df, "person_no", path)
 
     # ---------------------------------------------------------------- assets
 
@@ -313,12 +331,16 @@ class Builder:
             "price": "购置价格",
             "status": "机动车状态",
         }
-        path = self.out / "gongan_vehicle.csv"
-        out = writers.format_frame(
-            df[list(cols)], {"register_date": "date", "price": "money"}, "slash"
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "utf-8")
-        self.finish("gongan_vehicle", df, "record_no", path)
+        self.to_csv(
+            "gongan_vehicle",
+            df,
+            "record_no",
+            cols,
+            "gongan_vehicle.csv",
+            {"register_date": "date", "price": "money"},
+            "slash",
+            encoding="utf-8",
+        )
 
     def _main_adult(self, hhs) -> np.ndarray:
         """Per household: the living adult with the highest earnings (else the head)."""
@@ -396,12 +418,16 @@ class Builder:
             "reg_date": "登簿日期",
             "price": "交易价格",
         }
-        path = self.out / "budongchan_property.csv"
-        out = writers.format_frame(
-            df[list(cols)], {"reg_date": "date", "price": "money"}, "cn"
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "gbk")
-        self.finish("budongchan_property", df, "unit_no", path)
+        self.to_csv(
+            "budongchan_property",
+            df,
+            "unit_no",
+            cols,
+            "budongchan_property.csv",
+            {"reg_date": "date", "price": "money"},
+            "cn",
+            encoding="gbk",
+        )
 
     # ---------------------------------------------------------------- disability, health
 
@@ -442,15 +468,17 @@ class Builder:
             "disability_grade": "残疾等级",
             "issue_date": "发证日期",
         }
-        path = self.out / "canlian_disability.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [("残疾人名册", out, {"出生日期": "date", "发证日期": "date"})],
+        self.to_xlsx(
+            "canlian_disability",
+            df,
+            "cert_no",
+            cols,
+            "canlian_disability.xlsx",
+            "残疾人名册",
+            {"出生日期": "date", "发证日期": "date"},
             real_dates=True,
             title="武昌区持证残疾人名册",
         )
-        self.finish("canlian_disability", df, "cert_no", path)
 
     def weijian_diagnosis(self) -> None:
         w = self.w
@@ -483,14 +511,16 @@ class Builder:
             "diagnosis_date": "诊断日期",
             "hospital": "报告单位",
         }
-        path = self.out / "weijian_diagnosis.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [("重大疾病报告", out, {"出生日期": "date", "诊断日期": "date"})],
+        self.to_xlsx(
+            "weijian_diagnosis",
+            df,
+            "report_no",
+            cols,
+            "weijian_diagnosis.xlsx",
+            "重大疾病报告",
+            {"出生日期": "date", "诊断日期": "date"},
             real_dates=False,
         )
-        self.finish("weijian_diagnosis", df, "report_no", path)
 
     def yibao_chronic(self) -> None:
         w = self.w
@@ -532,14 +562,16 @@ class Builder:
             "valid_until": "待遇终止日期",
             "hospital": "定点医院",
         }
-        path = self.out / "yibao_chronic.csv"
-        out = writers.format_frame(
-            df[list(cols)],
+        self.to_csv(
+            "yibao_chronic",
+            df,
+            "reg_no",
+            cols,
+            "yibao_chronic.csv",
             {"birth_date": "date", "approve_date": "date", "valid_until": "date"},
             "iso",
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "gbk")
-        self.finish("yibao_chronic", df, "reg_no", path)
+            encoding="gbk",
+        )
 
     def yibao_enrolment(self) -> None:
         w = self.w
@@ -745,12 +777,16 @@ class Builder:
             "cause": "根本死因",
             "issuer": "签发机构",
         }
-        path = self.out / "weijian_death.csv"
-        out = writers.format_frame(
-            df[list(cols)], {"birth_date": "date", "death_date": "date"}, "iso"
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "utf-8-sig")
-        self.finish("weijian_death", df, "cert_no", path)
+        self.to_csv(
+            "weijian_death",
+            df,
+            "cert_no",
+            cols,
+            "weijian_death.csv",
+            {"birth_date": "date", "death_date": "date"},
+            "iso",
+            encoding="utf-8-sig",
+        )
 
     def minzheng_death(self) -> None:
         w = self.w
@@ -790,14 +826,16 @@ class Builder:
             "address": "生前户籍地址",
             "contact_phone": "家属联系电话",
         }
-        path = self.out / "minzheng_death.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [("火化信息", out, {"出生日期": "date", "死亡日期": "date", "火化日期": "date"})],
+        self.to_xlsx(
+            "minzheng_death",
+            df,
+            "cremation_no",
+            cols,
+            "minzheng_death.xlsx",
+            "火化信息",
+            {"出生日期": "date", "死亡日期": "date", "火化日期": "date"},
             real_dates=True,
         )
-        self.finish("minzheng_death", df, "cremation_no", path)
 
     # ---------------------------------------------------------------- civil affairs
 
@@ -867,12 +905,16 @@ class Builder:
             "spouse_id_number": "对方身份证件号码",
             "office": "登记机关",
         }
-        path = self.out / "minzheng_marriage.csv"
-        out = writers.format_frame(
-            df[list(cols)], {"reg_date": "date", "birth_date": "date"}, "iso"
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "utf-8")
-        self.finish("minzheng_marriage", df, "record_no", path)
+        self.to_csv(
+            "minzheng_marriage",
+            df,
+            "record_no",
+            cols,
+            "minzheng_marriage.csv",
+            {"reg_date": "date", "birth_date": "date"},
+            "iso",
+            encoding="utf-8",
+        )
 
     def minzheng_recipients(self) -> None:
         w = self.w
@@ -946,25 +988,21 @@ class Builder:
             "monthly_amount": "月保障金额",
             "household_size": "保障人数",
         }
-        path = self.out / "minzheng_recipients.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [
-                (
-                    "救助对象",
-                    out,
-                    {
-                        "救助开始日期": "date",
-                        "救助结束日期": "date",
-                        "月保障金额": "money",
-                        "保障人数": "int",
-                    },
-                )
-            ],
+        self.to_xlsx(
+            "minzheng_recipients",
+            df,
+            "recipient_no",
+            cols,
+            "minzheng_recipients.xlsx",
+            "救助对象",
+            {
+                "救助开始日期": "date",
+                "救助结束日期": "date",
+                "月保障金额": "money",
+                "保障人数": "int",
+            },
             real_dates=False,
         )
-        self.finish("minzheng_recipients", df, "recipient_no", path)
 
     def nongye_fangfanpin(self) -> None:
         """A handful of households whose members came from villages of other districts and
@@ -1025,14 +1063,16 @@ class Builder:
             "risk_cleared": "风险是否消除",
             "per_capita_income": "家庭人均纯收入",
         }
-        path = self.out / "nongye_fangfanpin.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [("监测对象", out, {"识别监测时间": "date", "家庭人均纯收入": "money"})],
+        self.to_xlsx(
+            "nongye_fangfanpin",
+            df,
+            "member_no",
+            cols,
+            "nongye_fangfanpin.xlsx",
+            "监测对象",
+            {"识别监测时间": "date", "家庭人均纯收入": "money"},
             real_dates=True,
         )
-        self.finish("nongye_fangfanpin", df, "member_no", path)
 
     # ---------------------------------------------------------------- human resources
 
@@ -1188,14 +1228,16 @@ class Builder:
         }
         for y in sorted(set(years)):
             part = df[years == y]
-            path = self.out / f"gongjijin_contribution_{y}.csv"
-            out = writers.format_frame(
-                part[list(cols)],
+            self.to_csv(
+                "gongjijin_contribution",
+                part,
+                "serial",
+                cols,
+                f"gongjijin_contribution_{y}.csv",
                 {"month": "month", "base": "money", "amount": "money", "balance": "money"},
                 month_style="compact",
-            ).rename(columns=cols)
-            writers.write_csv(path, out, "utf-8")
-            self.finish("gongjijin_contribution", part, "serial", path)
+                encoding="utf-8",
+            )
 
     def renshe_pension(self) -> None:
         w = self.w
@@ -1232,15 +1274,17 @@ class Builder:
             "monthly_amount": "基本养老金（元）",
             "status": "发放状态",
         }
-        path = self.out / "renshe_pension.csv"
-        out = writers.format_frame(
-            df[list(cols)],
+        self.to_csv(
+            "renshe_pension",
+            df,
+            "pension_no",
+            cols,
+            "renshe_pension.csv",
             {"birth_date": "date", "start_month": "month", "monthly_amount": "money"},
             "compact",
             month_style="compact",
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "gbk")
-        self.finish("renshe_pension", df, "pension_no", path)
+            encoding="gbk",
+        )
 
     def renshe_unemployment(self) -> None:
         w = self.w
@@ -1274,20 +1318,16 @@ class Builder:
             "hard_to_employ": "是否就业困难人员",
             "benefit": "失业保险金（元/月）",
         }
-        path = self.out / "renshe_unemployment.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [
-                (
-                    "失业登记",
-                    out,
-                    {"出生日期": "date", "失业登记日期": "date", "失业保险金（元/月）": "money"},
-                )
-            ],
+        self.to_xlsx(
+            "renshe_unemployment",
+            df,
+            "reg_no",
+            cols,
+            "renshe_unemployment.xlsx",
+            "失业登记",
+            {"出生日期": "date", "失业登记日期": "date", "失业保险金（元/月）": "money"},
             real_dates=True,
         )
-        self.finish("renshe_unemployment", df, "reg_no", path)
 
     # ---------------------------------------------------------------- market, tax
 
@@ -1331,12 +1371,16 @@ class Builder:
             "address": "住所（经营场所）",
             "industry": "行业门类",
         }
-        path = self.out / "shichang_business.csv"
-        out = writers.format_frame(
-            df[list(cols)], {"established": "date", "reg_capital": "money"}, "iso"
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "utf-8")
-        self.finish("shichang_business", df, "uscc", path)
+        self.to_csv(
+            "shichang_business",
+            df,
+            "uscc",
+            cols,
+            "shichang_business.csv",
+            {"established": "date", "reg_capital": "money"},
+            "iso",
+            encoding="utf-8",
+        )
 
     def shichang_shareholding(self) -> None:
         w = self.w
@@ -1377,24 +1421,20 @@ class Builder:
             "ratio": "出资比例（%）",
             "invest_date": "认缴出资日期",
         }
-        path = self.out / "shichang_shareholding.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [
-                (
-                    "股东出资",
-                    out,
-                    {
-                        "认缴出资日期": "date",
-                        "认缴出资额（元）": "money",
-                        "实缴出资额（元）": "money",
-                    },
-                )
-            ],
+        self.to_xlsx(
+            "shichang_shareholding",
+            df,
+            "record_no",
+            cols,
+            "shichang_shareholding.xlsx",
+            "股东出资",
+            {
+                "认缴出资日期": "date",
+                "认缴出资额（元）": "money",
+                "实缴出资额（元）": "money",
+            },
             real_dates=True,
         )
-        self.finish("shichang_shareholding", df, "record_no", path)
 
     def shuiwu_income_tax(self) -> None:
         """One calendar year only: the year before the as-of year."""
@@ -1508,12 +1548,16 @@ class Builder:
             "withholder": "扣缴义务人名称",
             "withholder_code": "扣缴义务人纳税人识别号",
         }
-        path = self.out / f"shuiwu_income_tax_{year}.csv"
-        out = writers.format_frame(
-            df[list(cols)], {"period": "month", "income": "money", "tax": "money"}, month_style="cn"
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "utf-8")
-        self.finish("shuiwu_income_tax", df, "detail_no", path)
+        self.to_csv(
+            "shuiwu_income_tax",
+            df,
+            "detail_no",
+            cols,
+            f"shuiwu_income_tax_{year}.csv",
+            {"period": "month", "income": "money", "tax": "money"},
+            month_style="cn",
+            encoding="utf-8",
+        )
 
     # ---------------------------------------------------------------- education, disasters
 
@@ -1572,12 +1616,16 @@ class Builder:
             "enrol_date": "入学日期",
             "guardian_phone": "监护人电话",
         }
-        path = self.out / "jiaoyu_students.csv"
-        out = writers.format_frame(
-            df[list(cols)], {"birth_date": "date", "enrol_date": "date"}, "dots"
-        ).rename(columns=cols)
-        writers.write_csv(path, out, "utf-8-sig")
-        self.finish("jiaoyu_students", df, "student_no", path)
+        self.to_csv(
+            "jiaoyu_students",
+            df,
+            "student_no",
+            cols,
+            "jiaoyu_students.csv",
+            {"birth_date": "date", "enrol_date": "date"},
+            "dots",
+            encoding="utf-8-sig",
+        )
 
     def jiaoyu_aid(self) -> None:
         w = self.w
@@ -1621,20 +1669,16 @@ class Builder:
             "grant_date": "发放日期",
             "term": "学年学期",
         }
-        path = self.out / "jiaoyu_aid.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [
-                (
-                    "资助发放",
-                    out,
-                    {"出生日期": "date", "发放日期": "date", "发放金额（元）": "money"},
-                )
-            ],
+        self.to_xlsx(
+            "jiaoyu_aid",
+            df,
+            "aid_no",
+            cols,
+            "jiaoyu_aid.xlsx",
+            "资助发放",
+            {"出生日期": "date", "发放日期": "date", "发放金额（元）": "money"},
             real_dates=False,
         )
-        self.finish("jiaoyu_aid", df, "aid_no", path)
 
     def yingji_disaster(self) -> None:
         w = self.w
@@ -1674,25 +1718,21 @@ class Builder:
             "relief": "已发放救助金",
             "household_size": "受灾人口",
         }
-        path = self.out / "yingji_disaster.xlsx"
-        out = df[list(cols)].rename(columns=cols)
-        writers.write_xlsx(
-            path,
-            [
-                (
-                    "受灾人员",
-                    out,
-                    {
-                        "受灾日期": "date",
-                        "直接经济损失": "money",
-                        "已发放救助金": "money",
-                        "受灾人口": "int",
-                    },
-                )
-            ],
+        self.to_xlsx(
+            "yingji_disaster",
+            df,
+            "record_no",
+            cols,
+            "yingji_disaster.xlsx",
+            "受灾人员",
+            {
+                "受灾日期": "date",
+                "直接经济损失": "money",
+                "已发放救助金": "money",
+                "受灾人口": "int",
+            },
             real_dates=True,
         )
-        self.finish("yingji_disaster", df, "record_no", path)
 
 
 def _monthly_tax(x: np.ndarray) -> np.ndarray:
