@@ -165,14 +165,20 @@ class Builder:
         self.rec.add(feed, df[key].to_numpy(), df["pid"].to_numpy(), df, path)
 
     def to_csv(self, feed, df, key, cols, name, kinds, *styles, encoding="utf-8", **named) -> None:
-        """Write the columns ``cols`` (canonical → header) of ``df`` as a CSV file."""
+        """Write the columns ``cols`` (canonical → header) of ``df`` as a CSV file (no file
+        when there is no row: a department does not deliver an empty extract)."""
+        if not len(df):
+            return
         path = self.out / name
         out = writers.format_frame(df[list(cols)], kinds, *styles, **named).rename(columns=cols)
         writers.write_csv(path, out, encoding)
         self.finish(feed, df, key, path)
 
     def to_xlsx(self, feed, df, key, cols, name, sheet, kinds, **options) -> None:
-        """Write the columns ``cols`` of ``df`` as one XLSX sheet (kinds keyed by header)."""
+        """Write the columns ``cols`` of ``df`` as one XLSX sheet (kinds keyed by header); no
+        file when there is no row."""
+        if not len(df):
+            return
         path = self.out / name
         writers.write_xlsx(path, [(sheet, df[list(cols)].rename(columns=cols), kinds)], **options)
         self.finish(feed, df, key, path)

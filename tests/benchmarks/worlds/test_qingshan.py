@@ -68,8 +68,8 @@ def test_same_seed_same_bytes_other_seed_other_world(world, tmp_path):
     assert _digest(tmp_path / "b") == _digest(world)
     generate(tmp_path / "c", households=HOUSEHOLDS, seed=12)
     other = _digest(tmp_path / "c")
-    assert other.keys() == _digest(world).keys()
     assert other["truth/households.csv"] != _digest(world)["truth/households.csv"]
+    assert other["gongan_hukou.csv"] != _digest(world)["gongan_hukou.csv"]
 
 
 def _read(path: Path) -> list[pd.DataFrame]:
@@ -105,8 +105,16 @@ def _feed_of(path: Path) -> str:
 def test_files_are_the_delivered_feeds_with_catalogue_headers(world):
     catalogue = load_catalogue()
     files = sorted(p for p in world.iterdir() if p.is_file())
-    assert sorted({_feed_of(p) for p in files}) == sorted(FEEDS)
-    assert not set(MISSING) & {_feed_of(p) for p in files}
+    delivered = {_feed_of(p) for p in files}
+    # a small district may have nothing to deliver for a rare feed (no company, no flood)
+    records = pd.read_csv(world / "truth" / "records.csv", dtype=str, keep_default_na=False)
+    assert delivered == set(records["feed"])
+    assert delivered >= set(FEEDS) - {
+        "shichang_shareholding",
+        "yingji_disaster",
+        "nongye_fangfanpin",
+    }
+    assert not set(MISSING) & delivered
     assert [p.name for p in files if p.name.startswith("shuiwu_income_tax")] == [
         "shuiwu_income_tax_2025.csv"
     ]
