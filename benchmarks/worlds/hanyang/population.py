@@ -34,7 +34,10 @@ _ROADS = (
 
 
 def reference_rows(name: str) -> list[dict]:
-    ref = resources.files("doudi.registry") / "data" / name
+    # Division codes live with the engine's ID-number module; Wuchang's streets with the registry.
+    ref = resources.files("doudi.engine") / "data" / name
+    if not ref.is_file():
+        ref = resources.files("doudi.registry") / "data" / name
     with ref.open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 

@@ -16,8 +16,8 @@ from benchmarks.worlds.hanyang.generate import generate
 from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
+from doudi.engine import idnumber
 from doudi.engine.catalogue import load_catalogue, normalise_header
-from doudi.registry import idnumber
 
 HOUSEHOLDS = 300
 SEED = 11
