@@ -8,13 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 
-def test_openapi_schema_lists_the_v1_endpoints(db):
-    response = Client().get("/api/v1/openapi.json")
+def test_openapi_schema_lists_the_v1_endpoints(clients):
+    response = clients["alice"].get("/api/v1/openapi.json")
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "doudi API"

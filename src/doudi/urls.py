@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
@@ -13,5 +12,4 @@ urlpatterns = [
     path("workdays/", include("doudi.workdays.urls")),
     path("api/v1/", include("doudi.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,7 @@ from django.test import Client
 
 from doudi.accounts.actions import totp_device_enrol, user_totp_device
 from doudi.audit.models import AuditEntry
-from tests.conftest import PASSWORD, current_code
+from tests.conftest import PASSWORD, current_code, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -84,17 +84,18 @@ def test_district_security_and_admin_roles_need_a_second_factor(name, cast):
     assert client.get("/").status_code == 200
 
 
-def test_first_sign_in_of_2fa_role_enrols_a_device(cast):
+def test_first_sign_in_of_2fa_role_shows_no_secret_and_enrols_nothing(cast):
+    # The second factor is enrolled only through the holder's one-time link (issue 12, F1):
+    # whoever signs in first with the password never sees a TOTP secret.
     client = Client()
     client.post("/accounts/login/", {"username": "dave", "password": PASSWORD})
     page = client.get("/accounts/2fa/")
-    assert page.context["enrolling"] is True
-    assert "<svg" in page.content.decode()
-    device = user_totp_device(user=cast["dave"], confirmed=False)
-    response = client.post("/accounts/2fa/", {"token": current_code(device)})
-    assert response["Location"] == "/"
-    device.refresh_from_db()
-    assert device.confirmed is True
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "<svg" not in html and 'data-testid="totp-secret"' not in html
+    assert "一次性" in html
+    assert user_totp_device(user=cast["dave"], confirmed=None) is None
+    assert "_auth_user_id" not in client.session
 
 
 def test_2fa_role_session_without_verified_device_is_ended(cast):
@@ -106,10 +107,9 @@ def test_2fa_role_session_without_verified_device_is_ended(cast):
     assert "_auth_user_id" not in client.session
 
 
-def test_admin_site_login_goes_through_the_app_login(cast):
-    response = Client().get("/admin/login/?next=/admin/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+def test_there_is_no_admin_site(cast):
+    assert Client().get("/admin/login/?next=/admin/").status_code in (302, 404)
+    assert sign_in(cast["grace"]).get("/admin/").status_code == 404
 
 
 def test_session_and_password_policy():

@@ -50,6 +50,9 @@ def login_view(request):
         if user is None:
             actions.sign_in_failed(request=request, username=username, reason="bad_credentials")
             error = _("Wrong username or password.")
+        elif not user.role:
+            actions.sign_in_failed(request=request, username=username, reason="no_role")
+            error = _("Your account has no role yet: the security officer has not approved it.")
         elif user.can.requires_2fa or actions.user_totp_device(user=user) is not None:
             request.session.cycle_key()
             request.session[PENDING_KEY] = {"user": user.pk, "at": int(time.time())}
@@ -77,35 +80,29 @@ def _qr_svg(uri: str) -> str:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def two_factor_view(request):
-    """Ask for the TOTP code; a user with no confirmed device enrols one first."""
+    """Ask for the TOTP code of the account's confirmed device."""
     user = _pending_user(request)
     if user is None:
         request.session.pop(PENDING_KEY, None)
         return redirect("accounts:login")
     device = actions.user_totp_device(user=user, confirmed=True)
-    enrolling = device is None
-    if enrolling:
-        device = actions.user_totp_device(user=user, confirmed=False) or actions.totp_device_enrol(
-            user=user
-        )
+    if device is None:
+        # No second factor yet: it is enrolled only by its holder, through the one-time link
+        # the security officer hands over — never shown to whoever signs in first.
+        request.session.pop(PENDING_KEY, None)
+        actions.sign_in_failed(request=request, username=user.username, reason="no_second_factor")
+        return render(request, "accounts/two_factor.html", {"no_device": True}, status=403)
     form = TokenForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
         allowed, _info = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["token"]):
-            if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
             request.session.pop(PENDING_KEY, None)
             actions.user_sign_in(request=request, user=user, device=device)
             return redirect("web:home")
         actions.sign_in_failed(request=request, username=user.username, reason="bad_totp")
         error = _("The code is wrong or has expired. Try the current code.")
-    context = {"form": form, "error": error, "enrolling": enrolling}
-    if enrolling:
-        context["secret"] = actions.totp_secret_base32(device)
-        context["qr_svg"] = _qr_svg(device.config_url)
-    return render(request, "accounts/two_factor.html", context)
+    return render(request, "accounts/two_factor.html", {"form": form, "error": error})
 
 
 @login_not_required

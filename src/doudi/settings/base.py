@@ -16,15 +16,17 @@ VAR_DIR = Path(env_str("DOUDI_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = False
 ALLOWED_HOSTS = env_list("DOUDI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
+# No Django admin site: accounts are managed on doudi's own pages under separation of duties.
+# doudi.accounts comes before django.contrib.auth so that its ``createsuperuser`` (a refusal)
+# replaces Django's.
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "doudi.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -32,7 +34,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "doudi.web",
     "doudi.audit",
-    "doudi.accounts",
     "doudi.registry",
     "doudi.intake",
     "doudi.identity",
@@ -154,10 +155,13 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "doudi.accounts.api.VerifiedSessionAuthentication",
         "doudi.accounts.api.BearerTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "doudi.accounts.api.TokenScopePermission",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -169,7 +173,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The schema maps every route an attacker could try: signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "doudi.accounts.api.VerifiedSessionAuthentication",
+        "doudi.accounts.api.BearerTokenAuthentication",
+    ],
 }
+# API tokens expire after this many days (issued on the account's token page).
+DOUDI_API_TOKEN_DAYS = 90
 
 # Field encryption (ID numbers) — keys come from the environment-specific modules.
 # DOUDI_FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first (rotation).

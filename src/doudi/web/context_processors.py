@@ -25,4 +25,10 @@ def navigation(request):
         nav.append(("identity:review", _("Identity review")))
     if user.can.reads_audit:
         nav.append(("audit:log", _("Audit log")))
+    if user.can.manages_users or user.can.manages_security:
+        nav.append(("accounts:users", _("Accounts")))
+    if user.can.manages_security:
+        nav.append(("accounts:lockouts", _("Lockouts")))
+    if user.can.reads_registry or user.can.delivers_feeds or user.can.manages_security:
+        nav.append(("accounts:tokens", _("API tokens")))
     return {"nav": nav, "unread_notifications": unread_count(user=user)}
