@@ -477,6 +477,7 @@ def api_token_issue(*, actor, name: str, scope: str, request=None, verified=None
 
 def _api_token_create(*, actor, name, scope, verified, request):
     key = secrets.token_urlsafe(32)
+    now = timezone.now()
     token = ApiToken.objects.create(
         user=actor,
         name=(name or "").strip()[:64] or "API",
@@ -485,7 +486,8 @@ def _api_token_create(*, actor, name, scope, verified, request):
         scope=scope,
         role=actor.role,
         issued_with_2fa=bool(verified),
-        expires_at=timezone.now() + token_lifetime(),
+        created_at=now,
+        expires_at=now + token_lifetime(),
     )
     audit_record(
         actor=actor,

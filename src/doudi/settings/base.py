@@ -155,8 +155,9 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "doudi.accounts.api.VerifiedSessionAuthentication",
+        # Token first: a refused or missing credential answers 401 with WWW-Authenticate.
         "doudi.accounts.api.BearerTokenAuthentication",
+        "doudi.accounts.api.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
