@@ -21,6 +21,8 @@ ZH = {
     "Token revoked.": "令牌已吊销。",
     "Unlocked.": "已解锁。",
     "Saved.": "已保存。",
+    "Too many failed sign-ins from this address. Try again in 30 minutes; your security officer can lift the block sooner.":
+        "此地址登录失败次数过多，请30分钟后再试；安全保密管理员可以提前解除。",
     "Your account has no role yet: the security officer has not approved it.":
         "您的账号尚未分配角色：安全保密管理员尚未批准。",
     "Use letters, digits and @ . + - _ only.": "只能使用字母、数字和 @ . + - _。",

@@ -28,6 +28,7 @@ from doudi.accounts.forms import (
     RoleForm,
     TokenForm,
 )
+from doudi.accounts.lockout import address_blocked
 from doudi.accounts.models import ApiToken, RoleChange, User
 from doudi.audit.actions import audit_record
 
@@ -273,10 +274,14 @@ def enrol(request, token: str):
     if not ready:
         form = EnrolPasswordForm(request.POST or None)
         error = ""
+        if request.method == "POST" and address_blocked(request):
+            return render(request, "accounts/locked.html", {"address": True}, status=429)
         if request.method == "POST" and form.is_valid():
             checked = authenticate(
                 request, username=user.username, password=form.cleaned_data["password"]
             )
+            if getattr(request, "axes_locked_out", False):
+                return render(request, "accounts/locked.html", status=403)
             if checked is not None and checked.pk == user.pk:
                 request.session.cycle_key()
                 request.session[ENROL_KEY] = {

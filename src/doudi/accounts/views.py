@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doudi.accounts import actions
 from doudi.accounts.forms import LoginForm, TokenForm
+from doudi.accounts.lockout import address_blocked
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
 
@@ -44,6 +45,9 @@ def login_view(request):
     error = ""
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
+        if address_blocked(request):
+            actions.sign_in_failed(request=request, username=username, reason="address_limit")
+            return render(request, "accounts/locked.html", {"address": True}, status=429)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return locked_out(request, {"username": username})

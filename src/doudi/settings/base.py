@@ -120,11 +120,14 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # 等保 level 3: lock an account after repeated failures; end idle sessions.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock a username at one client address (an outsider cannot lock staff out from elsewhere),
+# and limit failures per address across usernames (doudi.accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "doudi.accounts.lockout.client_ip"
+DOUDI_LOGIN_FAILURES_PER_ADDRESS = 20
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "doudi.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Lock by account, not by IP: on a government intranet a whole office shares one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
