@@ -119,3 +119,8 @@ ZH = {
         "该角色的令牌须在双因素认证登录后签发。",
     "This token's scope does not allow this request.": "该令牌的权限范围不允许此请求。",
 }
+
+ZH.update({
+    "Purpose of viewing": "查看目的",
+    "Other (write the reason)": "其他（请写明理由）",
+})

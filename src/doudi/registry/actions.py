@@ -15,6 +15,7 @@ from django.db import transaction
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
 from doudi.engine import idnumber
+from doudi.privacy.reasons import reveal_reason
 from doudi.registry.models import Household, Jurisdiction, Membership, Person
 from doudi.registry.selectors import id_index_of
 
@@ -36,7 +37,6 @@ RELATION_LABELS = {
     "兄弟姐妹": Membership.Relation.SIBLING,
     "其他": Membership.Relation.OTHER,
 }
-MIN_REASON_LENGTH = 4
 
 
 def _read_data_csv(name: str) -> list[dict[str, str]]:
@@ -216,9 +216,9 @@ def register_import(
     return report
 
 
-def _reveal(*, actor, person: Person, reason: str, action: str, what: str, request=None) -> None:
-    """Check and audit one reveal of a person's full ID number or phone (with a reason)."""
-    reason = (reason or "").strip()
+def _reveal(*, actor, person: Person, reason: str, purpose: str, action: str, request=None) -> None:
+    """Check and audit one reveal of a person's full ID number or phone: a permitted role, and
+    a purpose from the list (with a real reason for 其他) — doudi.privacy.reasons."""
     if not actor.can.reveals_ids:
         audit_record(
             actor=actor,
@@ -228,22 +228,22 @@ def _reveal(*, actor, person: Person, reason: str, action: str, what: str, reque
             outcome=AuditEntry.Outcome.DENIED,
             request=request,
         )
-        raise PermissionDenied(f"role may not reveal {what}")
-    if len(reason) < MIN_REASON_LENGTH:
-        label = "身份证号码" if what == "ID numbers" else "电话号码"
-        raise ValidationError(f"请填写查看完整{label}的理由（至少4个字）")
+        raise PermissionDenied("role may not reveal personal numbers")
+    recorded = reveal_reason(purpose, reason)
     audit_record(
         actor=actor,
         action=action,
         object_type="person",
         object_id=person.pk,
-        detail={"reason": reason[:500]},
+        detail={"reason": recorded},
         request=request,
     )
 
 
-def person_reveal_id(*, actor, person: Person, reason: str, request=None) -> str:
-    """Return a person's full ID number to a permitted user who gives a reason; audit it.
+def person_reveal_id(
+    *, actor, person: Person, reason: str = "", purpose: str = "", request=None
+) -> str:
+    """Return a person's full ID number to a permitted user who gives a purpose; audit it.
 
     The caller must have loaded ``person`` through the access layer.
     """
@@ -251,22 +251,24 @@ def person_reveal_id(*, actor, person: Person, reason: str, request=None) -> str
         actor=actor,
         person=person,
         reason=reason,
+        purpose=purpose,
         action="person.reveal_id",
-        what="ID numbers",
         request=request,
     )
     return person.id_number
 
 
-def person_reveal_phone(*, actor, person: Person, reason: str, request=None) -> str:
-    """Return a person's full phone number to a permitted user who gives a reason (one tap
+def person_reveal_phone(
+    *, actor, person: Person, reason: str = "", purpose: str = "", request=None
+) -> str:
+    """Return a person's full phone number to a permitted user who gives a purpose (one tap
     on a work-queue row); audit it. The caller loads ``person`` through the access layer."""
     _reveal(
         actor=actor,
         person=person,
         reason=reason,
+        purpose=purpose,
         action="person.reveal_phone",
-        what="phone numbers",
         request=request,
     )
     return person.phone

@@ -10,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from doudi.audit.actions import audit_record
+from doudi.privacy.reasons import PURPOSES
 from doudi.registry import actions, selectors
 from doudi.registry.access import access_household, access_person
 from doudi.registry.models import Household, Membership, Person
@@ -57,7 +58,13 @@ class HouseholdDetailOut(HouseholdSummaryOut):
 
 
 class RevealIn(serializers.Serializer):
-    reason = serializers.CharField(min_length=4, max_length=500)
+    purpose = serializers.ChoiceField(
+        choices=[value for value, _label in PURPOSES],
+        required=False,
+        help_text="入户核查 home_visit, 审核确认 review, 数据核对 data_check, 其他 other "
+        "(the default; needs a reason of at least 4 Chinese characters or words)",
+    )
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class RevealOut(serializers.Serializer):
@@ -123,6 +130,7 @@ class PersonViewSet(viewsets.GenericViewSet):
                 actor=request.user,
                 person=person,
                 reason=body.validated_data["reason"],
+                purpose=body.validated_data.get("purpose", ""),
                 request=request,
             )
         except ValidationError as exc:

@@ -1,10 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from doudi.privacy.reasons import PURPOSES
+
 
 class RevealForm(forms.Form):
+    """Purpose (from the list) and reason; checked in doudi.privacy.reasons.reveal_reason."""
+
+    purpose = forms.ChoiceField(
+        label=_("Purpose of viewing"), choices=[("", "—"), *PURPOSES], required=False
+    )
     reason = forms.CharField(
-        label=_("Reason for viewing the full ID number"), max_length=500, min_length=4
+        label=_("Reason for viewing the full ID number"), max_length=500, required=False
     )
 
 

@@ -119,6 +119,7 @@ def _reveal(request, person_id: int, reveal, template: str):
                 actor=request.user,
                 person=person,
                 reason=form.cleaned_data["reason"],
+                purpose=form.cleaned_data["purpose"],
                 request=request,
             )
         except ValidationError as exc:
