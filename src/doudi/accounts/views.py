@@ -17,6 +17,7 @@ from doudi.accounts import actions
 from doudi.accounts.forms import LoginForm, TokenForm
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
+from doudi.common.redirects import safe_next
 
 PENDING_KEY = "doudi_2fa_pending"
 PENDING_SECONDS = 300
@@ -52,11 +53,15 @@ def login_view(request):
             error = _("Wrong username or password.")
         elif user.can.requires_2fa or actions.user_totp_device(user=user) is not None:
             request.session.cycle_key()
-            request.session[PENDING_KEY] = {"user": user.pk, "at": int(time.time())}
+            request.session[PENDING_KEY] = {
+                "user": user.pk,
+                "at": int(time.time()),
+                "next": safe_next(request.GET.get("next"), ""),
+            }
             return redirect("accounts:two_factor")
         else:
             actions.user_sign_in(request=request, user=user)
-            return redirect(request.GET.get("next") or "web:home")
+            return redirect(safe_next(request.GET.get("next"), "/"))
     return render(request, "accounts/login.html", {"form": form, "error": error})
 
 
@@ -96,9 +101,9 @@ def two_factor_view(request):
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-            request.session.pop(PENDING_KEY, None)
+            pending = request.session.pop(PENDING_KEY, None) or {}
             actions.user_sign_in(request=request, user=user, device=device)
-            return redirect("web:home")
+            return redirect(safe_next(pending.get("next"), "/"))
         actions.sign_in_failed(request=request, username=user.username, reason="bad_totp")
         error = _("The code is wrong or has expired. Try the current code.")
     context = {"form": form, "error": error, "enrolling": enrolling}
