@@ -23,6 +23,7 @@ def test_openapi_schema_lists_the_v1_endpoints(db):
         "/api/v1/feeds/",
         "/api/v1/feeds/{feed_id}/deliveries/",
         "/api/v1/households/",
+        "/api/v1/households/search/",
         "/api/v1/households/{id}/",
         "/api/v1/me/",
         "/api/v1/persons/{id}/reveal-id/",
