@@ -60,11 +60,11 @@ def test_same_site_paths_are_followed(cast, value):
     assert (response.status_code, response["Location"]) == (302, value)
 
 
-def test_second_factor_sign_in_keeps_a_safe_next_and_drops_a_hostile_one(cast):
+def test_second_factor_sign_in_goes_home_whatever_the_next(cast):
     from doudi.accounts.actions import totp_device_enrol
 
     device = totp_device_enrol(user=cast["dave"], confirmed=True)
-    for value, expected in [("/casework/", "/casework/"), ("https://evil.example/", "/")]:
+    for value, expected in [("/casework/", "/"), ("https://evil.example/", "/")]:
         client = Client()
         response = client.post(
             "/accounts/login/?" + _query(value), {"username": "dave", "password": PASSWORD}

@@ -53,11 +53,7 @@ def login_view(request):
             error = _("Wrong username or password.")
         elif user.can.requires_2fa or actions.user_totp_device(user=user) is not None:
             request.session.cycle_key()
-            request.session[PENDING_KEY] = {
-                "user": user.pk,
-                "at": int(time.time()),
-                "next": safe_next(request.GET.get("next"), ""),
-            }
+            request.session[PENDING_KEY] = {"user": user.pk, "at": int(time.time())}
             return redirect("accounts:two_factor")
         else:
             actions.user_sign_in(request=request, user=user)
@@ -101,9 +97,9 @@ def two_factor_view(request):
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-            pending = request.session.pop(PENDING_KEY, None) or {}
+            request.session.pop(PENDING_KEY, None)
             actions.user_sign_in(request=request, user=user, device=device)
-            return redirect(safe_next(pending.get("next"), "/"))
+            return redirect("web:home")
         actions.sign_in_failed(request=request, username=user.username, reason="bad_totp")
         error = _("The code is wrong or has expired. Try the current code.")
     context = {"form": form, "error": error, "enrolling": enrolling}
