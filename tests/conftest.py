@@ -140,3 +140,16 @@ def clients(cast):
             return self[name]
 
     return _Clients()
+
+
+def search_households(client: Client, query: str):
+    """Search the register as the page does: POST the query, follow to ``?s=<token>``."""
+    return client.post("/households/", {"q": query}, follow=True)
+
+
+def export_households(client: Client, query: str = ""):
+    """The CSV export of a search (by its token) or of everything visible."""
+    if not query:
+        return client.get("/households/export.csv")
+    token = search_households(client, query).context["search_token"]
+    return client.get("/households/export.csv", {"s": token})

@@ -22,6 +22,7 @@ def test_openapi_schema_lists_the_v1_endpoints(clients):
         "/api/v1/feeds/",
         "/api/v1/feeds/{feed_id}/deliveries/",
         "/api/v1/households/",
+        "/api/v1/households/search/",
         "/api/v1/households/{id}/",
         "/api/v1/me/",
         "/api/v1/persons/{id}/reveal-id/",
@@ -86,7 +87,18 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
             "DOUDI_FIELD_ENCRYPTION_KEYS": "mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak=",
         },
     )
-    assert (both.returncode, both.stdout.strip()) == (0, "started")
+    assert both.returncode != 0
+    assert "DOUDI_AUDIT_KEYS is missing" in both.stderr
+    all_three = _run_settings(
+        "doudi.settings.production",
+        {
+            "DOUDI_VAR_DIR": str(tmp_path),
+            "DOUDI_SECRET_KEY": "x" * 50,
+            "DOUDI_FIELD_ENCRYPTION_KEYS": "mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak=",
+            "DOUDI_AUDIT_KEYS": "a1:" + "QUJD" * 11,
+        },
+    )
+    assert (all_three.returncode, all_three.stdout.strip()) == (0, "started")
 
 
 def test_local_settings_generate_secrets_once_into_var(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from doudi.audit.models import AuditEntry
@@ -39,7 +41,8 @@ def test_officer_finds_household_by_id_and_reveals_a_number(page, live_server, h
 
     page.fill("#q", wang.id_number)
     page.get_by_role("button", name="查找").click()
-    page.wait_for_url(f"{live_server.url}/households/?q={wang.id_number}")
+    page.wait_for_url(re.compile(r"/households/\?s=[\w-]+$"))
+    assert wang.id_number not in page.url  # searched by POST: no ID number in any URL
     assert page.locator("p.count").inner_text() == "共 1 户"
     rows = page.locator("table.households tbody tr")
     assert rows.count() == 1

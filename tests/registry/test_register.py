@@ -12,6 +12,7 @@ from doudi.audit.models import AuditEntry
 from doudi.engine import idnumber
 from doudi.registry.actions import jurisdictions_load, register_import
 from doudi.registry.models import Household, Jurisdiction, Membership, Person
+from tests.conftest import search_households
 
 pytestmark = pytest.mark.django_db
 
@@ -45,21 +46,21 @@ def test_search_by_id_number_in_any_written_form(households, clients):
     full_width = number.translate(str.maketrans("0123456789X", "０１２３４５６７８９ｘ"))
     spaced = f"{number[:6]} {number[6:14]} {number[14:]}"
     for query in (number, full_width, spaced, number.lower()):
-        hits = clients["alice"].get("/households/", {"q": query}).context["page"].object_list
+        hits = search_households(clients["alice"], query).context["page"].object_list
         assert [h.hukou_no for h in hits] == ["100000002"], query
 
 
 def test_search_by_name_and_by_invalid_id(households, clients):
     alice = clients["alice"]
-    hits = alice.get("/households/", {"q": "王建"}).context["page"].object_list
+    hits = search_households(alice, "王建").context["page"].object_list
     assert [h.hukou_no for h in hits] == ["100000001"]
-    invalid = alice.get("/households/", {"q": "420106195803140010"}).context
+    invalid = search_households(alice, "420106195803140010").context
     assert invalid["page"].paginator.count == 0 and invalid["kind"] == "id"
 
 
 def test_search_is_audited_without_the_query(households, clients):
     number = Person.objects.get(name="张伟").id_number
-    clients["alice"].get("/households/", {"q": number})
+    search_households(clients["alice"], number)
     entry = AuditEntry.objects.get(action="household.search")
     assert entry.detail == {"kind": "id", "hits": 1}
     assert number not in str(entry.detail)

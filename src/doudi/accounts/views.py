@@ -18,6 +18,7 @@ from doudi.accounts.forms import LoginForm, TokenForm
 from doudi.accounts.lockout import address_blocked
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
+from doudi.common.redirects import safe_next
 
 PENDING_KEY = "doudi_2fa_pending"
 PENDING_SECONDS = 300
@@ -63,7 +64,7 @@ def login_view(request):
             return redirect("accounts:two_factor")
         else:
             actions.user_sign_in(request=request, user=user)
-            return redirect(request.GET.get("next") or "web:home")
+            return redirect(safe_next(request.GET.get("next"), "/"))
     return render(request, "accounts/login.html", {"form": form, "error": error})
 
 

@@ -1,7 +1,8 @@
 """The append-only, hash-chained audit log.
 
-Each entry's hash covers its own fields and the previous entry's hash, and entries carry a
-gap-free sequence number; the chain head records the last sequence number and hash. Altering,
+Each entry's hash is an HMAC-SHA256, under a key kept outside the database
+(``settings.DOUDI_AUDIT_KEYS``; the entry names its key id so keys can be rotated), of its own
+fields and the previous entry's hash, and entries carry a gap-free sequence number; the chain head records the last sequence number and hash. Altering,
 deleting or inserting a row anywhere breaks the chain at that entry, which
 ``doudi audit verify`` reports. The application has no code path that edits or deletes an entry:
 ``save()`` refuses updates, and ``delete()``/``update()`` refuse on instances and querysets.
@@ -10,6 +11,7 @@ deleting or inserting a row anywhere breaks the chain at that entry, which
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.db import models
@@ -51,6 +53,8 @@ class AuditEntry(models.Model):
     ip = models.CharField(max_length=45, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which audit key signed this entry ("" only on entries written before the chain was keyed).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -70,7 +74,15 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, key: bytes) -> str:
+        """HMAC-SHA256 of the entry's canonical form under ``key`` (the key of ``key_id``)."""
+        return hmac.new(key, self.canonical().encode(), hashlib.sha256).hexdigest()
+
+    def compute_unkeyed_hash(self) -> str:
+        """The hash of entries written before the chain was keyed (SHA-256, no key)."""
+        return hashlib.sha256(self.canonical(legacy=True).encode()).hexdigest()
+
+    def canonical(self, *, legacy: bool = False) -> str:
         payload = [
             self.seq,
             self.at.isoformat(timespec="microseconds"),
@@ -85,8 +97,9 @@ class AuditEntry(models.Model):
             self.ip,
             self.prev_hash,
         ]
-        canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        if not legacy:
+            payload.append(self.key_id)
+        return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 class AuditChainHead(models.Model):

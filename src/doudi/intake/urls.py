@@ -10,4 +10,9 @@ urlpatterns = [
     path("quarantine/", views.quarantine_list, name="quarantine"),
     path("quarantine/download.csv", views.quarantine_download, name="quarantine_download"),
     path("quarantine/<int:row_id>/", views.quarantine_correct, name="quarantine_correct"),
+    path(
+        "quarantine/<int:row_id>/reveal-id/",
+        views.quarantine_reveal_id,
+        name="quarantine_reveal_id",
+    ),
 ]

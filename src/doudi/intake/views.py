@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.audit.actions import audit_record
 from doudi.common.csv_export import csv_download
@@ -28,6 +28,9 @@ from doudi.intake.forms import UploadForm
 from doudi.intake.models import IngestRun, QuarantinedRow
 from doudi.intake.selectors import feed_freshness
 from doudi.intake.tasks import ingest_uploaded_file
+from doudi.privacy.masking import has_id_number, mask_id_numbers
+from doudi.registry.actions import reveal_check
+from doudi.registry.forms import RevealForm
 
 
 def _require_feeds(user):
@@ -137,12 +140,38 @@ def quarantine_download(request):
                 row.field,
                 row.reason_zh,
                 row.reason_en,
-                row.raw,
+                _masked_raw(row.raw),
             )
 
     return csv_download(
         "quarantine.csv", ["数据项", "批次", "位置", "字段", "原因", "Reason", "原始数据"], stream()
     )
+
+
+def _masked_raw(raw_json: str) -> str:
+    """A quarantined row's original cells (JSON) with every ID number masked."""
+    raw = json.loads(raw_json)
+    return json.dumps(
+        {key: mask_id_numbers(str(value)) for key, value in raw.items()}, ensure_ascii=False
+    )
+
+
+def _correct_page(request, row, values: dict, *, revealed=False, status=200, **extra):
+    """The correction page. ID numbers in the cells are masked unless just revealed (with a
+    reason, audited); a masked cell sent back unchanged keeps its original value."""
+    shown = values if revealed else {k: mask_id_numbers(str(v)) for k, v in values.items()}
+    context = {
+        "row": row,
+        "cells": list(enumerate(shown.items())),
+        "error": "",
+        "run": None,
+        "can_correct": request.user.can.delivers_feeds,
+        "has_ids": not revealed and any(has_id_number(str(v)) for v in values.values()),
+        "revealed": revealed,
+        "reveal_form": extra.pop("reveal_form", None) or RevealForm(),
+        **extra,
+    }
+    return render(request, "intake/correct.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,7 +180,14 @@ def quarantine_correct(request, row_id: int):
     raw = json.loads(row.raw)
     error, run = "", None
     if request.method == "POST":
-        values = {key: request.POST.get(f"v_{i}", "") for i, key in enumerate(raw)}
+        values = {}
+        for i, key in enumerate(raw):
+            value = request.POST.get(f"v_{i}", "")
+            original = str(raw[key])
+            # The page showed this cell masked: sent back unchanged, it keeps the original.
+            if value != original and value == mask_id_numbers(original):
+                value = original
+            values[key] = value
         try:
             run = actions.quarantine_resubmit(actor=request.user, row=row, values=values)
         except ValidationError as exc:
@@ -165,14 +201,29 @@ def quarantine_correct(request, row_id: int):
         object_type="quarantined_row",
         object_id=row.pk,
     )
-    return render(
-        request,
-        "intake/correct.html",
-        {
-            "row": row,
-            "cells": list(enumerate(raw.items())),
-            "error": error,
-            "run": run,
-            "can_correct": request.user.can.delivers_feeds,
-        },
-    )
+    return _correct_page(request, row, raw, error=error, run=run)
+
+
+@require_POST
+def quarantine_reveal_id(request, row_id: int):
+    """Show a quarantined row's cells with full ID numbers: the roles and reason rules of every
+    reveal (the register's helper), audited as ``intake.quarantine_reveal_id``."""
+    row = access_quarantined_row(request.user, row_id)
+    raw = json.loads(row.raw)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+        return _correct_page(request, row, raw, error=error, reveal_form=form, status=400)
+    try:
+        reveal_check(
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            purpose=form.cleaned_data["purpose"],
+            action="intake.quarantine_reveal_id",
+            object_type="quarantined_row",
+            object_id=row.pk,
+            request=request,
+        )
+    except ValidationError as exc:
+        return _correct_page(request, row, raw, error=exc.messages[0], reveal_form=form, status=400)
+    return _correct_page(request, row, raw, revealed=True)

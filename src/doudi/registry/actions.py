@@ -216,15 +216,29 @@ def register_import(
     return report
 
 
-def _reveal(*, actor, person: Person, reason: str, purpose: str, action: str, request=None) -> None:
-    """Check and audit one reveal of a person's full ID number or phone: a permitted role, and
-    a purpose from the list (with a real reason for 其他) — doudi.privacy.reasons."""
+def _reveal(
+    *,
+    actor,
+    person: Person | None,
+    reason: str,
+    purpose: str,
+    action: str,
+    request=None,
+    object_type: str = "person",
+    object_id=None,
+) -> None:
+    """Check and audit one reveal of a full ID number or phone: a permitted role, and a purpose
+    from the list (with a real reason for 其他) — doudi.privacy.reasons.
+
+    Other holders of ID numbers (a quarantined row) pass ``person=None`` with their own
+    ``object_type``/``object_id``: every reveal follows the same rules and is audited alike."""
+    object_id = person.pk if person is not None else object_id
     if not actor.can.reveals_ids:
         audit_record(
             actor=actor,
             action=action,
-            object_type="person",
-            object_id=person.pk,
+            object_type=object_type,
+            object_id=object_id,
             outcome=AuditEntry.Outcome.DENIED,
             request=request,
         )
@@ -233,10 +247,27 @@ def _reveal(*, actor, person: Person, reason: str, purpose: str, action: str, re
     audit_record(
         actor=actor,
         action=action,
-        object_type="person",
-        object_id=person.pk,
+        object_type=object_type,
+        object_id=object_id,
         detail={"reason": recorded},
         request=request,
+    )
+
+
+def reveal_check(
+    *, actor, reason: str, action: str, object_type: str, object_id, purpose: str = "", request=None
+):
+    """The reveal rules (role, purpose) and audit entry for an ID number held outside a person
+    (a quarantined row's cells); the caller loaded the object through its access layer."""
+    _reveal(
+        actor=actor,
+        person=None,
+        reason=reason,
+        purpose=purpose,
+        action=action,
+        request=request,
+        object_type=object_type,
+        object_id=object_id,
     )
 
 

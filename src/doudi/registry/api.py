@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -57,6 +57,10 @@ class HouseholdDetailOut(HouseholdSummaryOut):
         ]
 
 
+class SearchIn(serializers.Serializer):
+    q = serializers.CharField(max_length=100, help_text="ID number, name or household number")
+
+
 class RevealIn(serializers.Serializer):
     purpose = serializers.ChoiceField(
         choices=[value for value, _label in PURPOSES],
@@ -78,21 +82,50 @@ def _require_registry(user):
 
 
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
-    """Households inside the caller's jurisdiction. ``?q=`` searches by ID number or name."""
+    """Households inside the caller's jurisdiction. Searching (by ID number, name or household
+    number) is ``POST search/`` with ``{"q": …}``: a query in a URL would land in server and
+    proxy logs, so ``?q=`` on the list is refused."""
 
     serializer_class = HouseholdSummaryOut
     queryset = Household.objects.none()  # typed path parameter in the schema; see get_queryset
 
-    def get_queryset(self):
+    def get_queryset(self, query: str = ""):
         _require_registry(self.request.user)
-        households, _kind = selectors.household_search(
-            user=self.request.user, query=self.request.query_params.get("q", "")
-        )
+        households, _kind = selectors.household_search(user=self.request.user, query=query)
         return households.order_by("hukou_no")
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="ID number or name")])
     def list(self, request, *args, **kwargs):
+        if "q" in request.query_params:
+            return Response(
+                {
+                    "q": [
+                        'Search with POST /api/v1/households/search/ and {"q": …}: '
+                        "a query in the URL is written to server logs."
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=SearchIn, responses=HouseholdSummaryOut(many=True))
+    @action(detail=False, methods=["post"], url_path="search")
+    def search(self, request):
+        """Households in the caller's jurisdiction matching an ID number, name or household
+        number (sent in the body, never in the URL); audited without the query."""
+        _require_registry(request.user)
+        body = SearchIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        query = body.validated_data["q"]
+        households, kind = selectors.household_search(user=request.user, query=query)
+        households = households.order_by("hukou_no")
+        page = self.paginate_queryset(households)
+        audit_record(
+            request=request,
+            action="household.search",
+            object_type="household",
+            detail={"kind": kind, "hits": households.count(), "via": "api"},
+        )
+        return self.get_paginated_response(HouseholdSummaryOut(page, many=True).data)
 
     @extend_schema(responses=HouseholdDetailOut)
     def retrieve(self, request, pk=None):

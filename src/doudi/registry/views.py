@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.audit.actions import audit_record
 from doudi.common.csv_export import csv_download
@@ -21,15 +24,48 @@ def _require_registry(user):
         raise PermissionDenied
 
 
-@require_GET
+SEARCHES_KEY = "doudi_household_searches"
+MAX_SEARCHES = 20
+MAX_QUERY_LENGTH = 100
+
+
+def _remember_search(request, query: str) -> str:
+    """Keep a search (which may be an ID number) in the session under an opaque token, so the
+    results page, its pages and its export are addressed by the token, never by the query."""
+    searches = dict(request.session.get(SEARCHES_KEY, {}))
+    token = secrets.token_urlsafe(12)
+    searches[token] = query
+    while len(searches) > MAX_SEARCHES:
+        searches.pop(next(iter(searches)))
+    request.session[SEARCHES_KEY] = searches
+    return token
+
+
+def _search_of(request) -> tuple[str, str]:
+    """(token, query) of ``?s=``; an unknown token or a bare ``?q=`` searches nothing."""
+    token = request.GET.get("s", "")
+    query = request.session.get(SEARCHES_KEY, {}).get(token, "") if token else ""
+    return (token if query else ""), query
+
+
+@require_http_methods(["GET", "POST"])
 def household_list(request):
+    """Search by ID number, name or household number: the query is POSTed (it must never be in
+    a URL, where server and proxy logs and browser history would keep it) and answered with a
+    redirect to ``?s=<token>``; the token means something only in this session."""
     _require_registry(request.user)
-    query = request.GET.get("q", "")
+    if request.method == "POST":
+        query = request.POST.get("q", "").strip()[:MAX_QUERY_LENGTH]
+        if not query:
+            return redirect("registry:household_list")
+        token = _remember_search(request, query)
+        return redirect(reverse("registry:household_list") + f"?s={token}")
+    token, query = _search_of(request)
     households, kind = selectors.household_search(user=request.user, query=query)
     page = Paginator(
         selectors.household_list_with_head(households.order_by("hukou_no")), 25
     ).get_page(request.GET.get("page"))
-    if query:
+    if query and not request.GET.get("page"):
         # The query itself may be an ID number: record only the kind of search and the count.
         audit_record(
             request=request,
@@ -42,7 +78,9 @@ def household_list(request):
         if request.headers.get("HX-Request") == "true"
         else "registry/household_list.html"
     )
-    return render(request, template, {"page": page, "query": query, "kind": kind})
+    return render(
+        request, template, {"page": page, "query": query, "kind": kind, "search_token": token}
+    )
 
 
 @require_GET
@@ -82,9 +120,11 @@ def household_update_address(request, household_id: int):
 
 @require_GET
 def household_export(request):
-    """CSV of the households the user may read (masked IDs), safe against formula injection."""
+    """CSV of the households the user may read (masked IDs), safe against formula injection.
+    A search is named by its session token (``?s=``), never by the query."""
     _require_registry(request.user)
-    households, kind = selectors.household_search(user=request.user, query=request.GET.get("q", ""))
+    _token, query = _search_of(request)
+    households, kind = selectors.household_search(user=request.user, query=query)
     households = selectors.household_list_with_head(households.order_by("hukou_no"))
     audit_record(
         request=request,

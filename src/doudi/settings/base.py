@@ -191,6 +191,15 @@ DOUDI_API_TOKEN_DAYS = 90
 # DOUDI_FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first (rotation).
 FIELD_ENCRYPTION_KEYS: list[str] = []
 
+# The audit chain is signed (HMAC-SHA256) with a key that is never stored in the database.
+# DOUDI_AUDIT_KEYS: comma-separated ``id:base64key``, the current (signing) key first; older keys
+# stay listed so entries they signed still verify. Set by the environment-specific modules.
+DOUDI_AUDIT_KEYS: dict[str, bytes] = {}
+# `doudi audit anchor` appends the chain head here (outside the database; keep a copy elsewhere).
+DOUDI_AUDIT_ANCHOR_FILE = Path(
+    env_str("DOUDI_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -35,3 +35,46 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_audit_keys(value: str | None) -> dict[str, bytes]:
+    """``id:base64key,...`` (current key first) → {key id: key}; the keys sign the audit chain.
+
+    Each key must decode to at least 32 bytes and each id be 1–16 letters, digits, '-' or '_'.
+    """
+    import base64
+    import binascii
+    import re
+
+    if not value or not value.strip():
+        raise ImproperlyConfiguredEnv(
+            "DOUDI_AUDIT_KEYS is missing: set it to id:base64key (32+ random bytes), "
+            "e.g. a1:$(openssl rand -base64 32)"
+        )
+    keys: dict[str, bytes] = {}
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key_id, sep, encoded = item.partition(":")
+        key_id = key_id.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id):
+            raise ImproperlyConfiguredEnv(
+                "DOUDI_AUDIT_KEYS: each key must be id:base64key with an id of 1-16 letters or digits"
+            )
+        try:
+            raw = base64.b64decode(encoded.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raise ImproperlyConfiguredEnv(
+                f"DOUDI_AUDIT_KEYS: key {key_id!r} is not valid base64"
+            ) from None
+        if len(raw) < 32:
+            raise ImproperlyConfiguredEnv(
+                f"DOUDI_AUDIT_KEYS: key {key_id!r} is too short ({len(raw)} bytes; use 32 or more)"
+            )
+        if key_id in keys:
+            raise ImproperlyConfiguredEnv(f"DOUDI_AUDIT_KEYS: key id {key_id!r} appears twice")
+        keys[key_id] = raw
+    if not keys:
+        raise ImproperlyConfiguredEnv("DOUDI_AUDIT_KEYS is empty: set it to id:base64key")
+    return keys

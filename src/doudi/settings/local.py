@@ -1,5 +1,6 @@
 """Developer and demo settings: SQLite under var/, secrets generated once into var/."""
 
+import base64
 import json
 import secrets
 
@@ -7,7 +8,7 @@ from cryptography.fernet import Fernet
 
 from doudi.settings.base import *  # noqa: F403
 from doudi.settings.base import VAR_DIR
-from doudi.settings.env import env_bool, env_str
+from doudi.settings.env import env_bool, env_str, parse_audit_keys
 
 DEBUG = env_bool("DOUDI_DEBUG", True)
 DOUDI_DEMO = True
@@ -16,10 +17,13 @@ DOUDI_DEMO = True
 def _local_secrets() -> dict:
     """Generate the local secret key and field-encryption key on first use; keep them in var/."""
     path = VAR_DIR / "local-secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
+    data = json.loads(path.read_text()) if path.exists() else {}
+    if {"secret_key", "field_key", "audit_keys"} <= data.keys():
+        return data
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    data = {"secret_key": secrets.token_urlsafe(50), "field_key": Fernet.generate_key().decode()}
+    data.setdefault("secret_key", secrets.token_urlsafe(50))
+    data.setdefault("field_key", Fernet.generate_key().decode())
+    data.setdefault("audit_keys", "dev1:" + base64.b64encode(secrets.token_bytes(32)).decode())
     path.write_text(json.dumps(data))
     path.chmod(0o600)
     return data
@@ -30,3 +34,4 @@ SECRET_KEY = env_str("DOUDI_SECRET_KEY", _secrets["secret_key"])
 FIELD_ENCRYPTION_KEYS = [
     k.strip() for k in env_str("DOUDI_FIELD_ENCRYPTION_KEYS", _secrets["field_key"]).split(",")
 ]
+DOUDI_AUDIT_KEYS = parse_audit_keys(env_str("DOUDI_AUDIT_KEYS", _secrets["audit_keys"]))

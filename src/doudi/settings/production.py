@@ -2,12 +2,14 @@
 
 from doudi.settings.base import *  # noqa: F403
 from doudi.settings.base import VAR_DIR
-from doudi.settings.env import env_bool, env_str
+from doudi.settings.env import env_bool, env_str, parse_audit_keys
 
 SECRET_KEY = env_str("DOUDI_SECRET_KEY", required=True)
 FIELD_ENCRYPTION_KEYS = [
     k.strip() for k in env_str("DOUDI_FIELD_ENCRYPTION_KEYS", required=True).split(",")
 ]
+# The audit chain's signing keys: never in the database, required.
+DOUDI_AUDIT_KEYS = parse_audit_keys(env_str("DOUDI_AUDIT_KEYS"))
 DEBUG = False
 STATIC_ROOT = VAR_DIR / "static"  # `doudi collectstatic` fills it
 WHITENOISE_USE_FINDERS = False

@@ -8,6 +8,8 @@ FIELD_ENCRYPTION_KEYS = ["mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 DOUDI_DEMO = False
+# Throwaway audit-chain key (base64 of 32 bytes), test only.
+DOUDI_AUDIT_KEYS = {"t1": b"test-only-audit-key-0123456789abcdef"}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 import tempfile  # noqa: E402
