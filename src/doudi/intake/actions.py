@@ -20,6 +20,7 @@ from doudi.engine.intake.results import FileResult
 from doudi.intake.access import deliverable_feeds
 from doudi.intake.models import IngestRun, QuarantinedRow
 from doudi.intake.selectors import catalogue, lake
+from doudi.registry.actions import REGISTER_FEED, register_sync
 
 log = logging.getLogger("doudi.intake")
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
@@ -158,7 +159,22 @@ def ingest_run_execute(
         log.error("ingest run %s crashed: %s", run.pk, type(exc).__name__)
         return _fail(run, "internal", f"内部错误：{type(exc).__name__}")
     _record_result(run, result)
+    if run.status == IngestRun.Status.INGESTED and run.feed_id == REGISTER_FEED:
+        register_rebuild(run=run)
     return run
+
+
+def register_rebuild(*, run: IngestRun | None = None, actor=None):
+    """Build the register from the household-register feed as the lake now holds it (after each
+    delivery of it, a correction, or a confirmed snapshot); the report goes on ``run``."""
+    files = lake().files(REGISTER_FEED)
+    if not files:
+        return None
+    report = register_sync(files=files, actor=actor or (run.delivered_by if run else None))
+    if run is not None:
+        run.flags = {**(run.flags or {}), "register": report.as_dict()}
+        run.save(update_fields=["flags"])
+    return report
 
 
 def ingest_path(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from doudi.common.progress import progress_bar
 from doudi.intake.actions import expand_paths, ingest_path, runs_mark_interrupted
 from doudi.intake.models import IngestRun
+from doudi.registry.actions import register_report_line
 
 
 class Command(BaseCommand):
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             report.append(_summary(path, run))
             if not json:
                 self.stdout.write(_line(report[-1]))
+                if (run.flags or {}).get("register"):
+                    self.stdout.write("  " + register_report_line(run.flags["register"]))
         if json:
             self.stdout.write(_json_dumps(report))
         failed = [r for r in report if r["status"] == IngestRun.Status.FAILED]
