@@ -34,14 +34,15 @@ def _linked(small_district, settings, tmp_path):
     import shutil
 
     from doudi.identity.actions import link_run
-    from doudi.registry.actions import jurisdictions_load, register_import
+    from doudi.intake.actions import register_rebuild
+    from doudi.registry.actions import jurisdictions_load
 
     lake_copy = tmp_path / "lake"
     shutil.copytree(small_district / "lake", lake_copy)
     settings.DOUDI_LAKE_DIR = lake_copy
     settings.DOUDI_RESULTS_DIR = tmp_path / "results"
     jurisdictions_load()
-    register_import(path=next((small_district / "district" / "feeds" / "gongan_hukou").iterdir()))
+    register_rebuild()  # the register from the household-register feed in the lake
     link_run()
 
 

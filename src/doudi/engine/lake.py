@@ -189,6 +189,51 @@ class Lake:
             con.close()
         return out
 
+    def held(self, feed_id: str) -> list[str]:
+        """Hashes of the feed's snapshot deliveries held for confirmation."""
+        m = self.manifest(feed_id)
+        return [e["hash"] for e in (m or {}).get("deliveries", []) if e.get("held")]
+
+    def confirm(self, feed_id: str, content_hash: str) -> bool:
+        """Put a held snapshot delivery in force (it replaces the current snapshot). Returns
+        False when no such held delivery exists."""
+        return self._decide(feed_id, content_hash, confirm=True)
+
+    def withdraw(self, feed_id: str, content_hash: str) -> bool:
+        """Drop a held snapshot delivery: unlisted and deleted; the current one stays."""
+        return self._decide(feed_id, content_hash, confirm=False)
+
+    def _decide(self, feed_id: str, content_hash: str, *, confirm: bool) -> bool:
+        locks = self.root / ".locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        fd = os.open(locks / f"{feed_id}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            m = self.manifest(feed_id)
+            entry = next(
+                (
+                    e
+                    for e in (m or {}).get("deliveries", [])
+                    if e["hash"] == content_hash and e.get("held")
+                ),
+                None,
+            )
+            if m is None or entry is None:
+                return False
+            folder = self.feed_dir(feed_id)
+            if confirm:
+                del entry["held"]
+                m["current"], m["supplements"] = content_hash, []
+                _write_manifest(folder, m)
+            else:
+                m["deliveries"] = [e for e in m["deliveries"] if e is not entry]
+                _write_manifest(folder, m)
+                (folder / entry["file"]).unlink(missing_ok=True)
+            return True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
     # ------------------------------------------------------------------ writing
 
     def delivery(
@@ -251,6 +296,7 @@ class Delivery:
         self._published = False
         self._made_dir = False
         self.manifest: Manifest | None = None
+        self.hold = False
 
     def __enter__(self) -> Delivery:
         locks = self.lake.root / ".locks"
@@ -363,9 +409,22 @@ class Delivery:
         self._writer.close()
         self._writer = None
 
-    def commit(self) -> tuple[int, int]:
+    def previous_rows(self) -> int | None:
+        """Rows of the snapshot in force before this delivery (``None``: none yet)."""
+        m = self.manifest
+        if not m or m.get("current") is None:
+            return None
+        rows = {e["hash"]: e["rows"] for e in m["deliveries"]}
+        return int(rows.get(m["current"], 0)) + sum(
+            int(rows.get(h, 0)) for h in m.get("supplements", [])
+        )
+
+    def commit(self, *, hold: bool = False) -> tuple[int, int]:
         """Make the delivery visible. Returns (rows written, rows dropped because their
-        record key is already in an earlier delivery of an event feed)."""
+        record key is already in an earlier delivery of an event feed). ``hold``: a snapshot
+        is written and listed as held, and the current snapshot stays in force until
+        :meth:`Lake.confirm` (or :meth:`Lake.withdraw`)."""
+        self.hold = hold and self.feed.semantics == "snapshot" and not self.supplement
         self._close_writer()
         dropped = 0
         earlier = [self.dir / e["file"] for e in (self.manifest or {}).get("deliveries", [])]
@@ -393,7 +452,11 @@ class Delivery:
             "current": None,
         }
         snapshot = self.feed.semantics == "snapshot"
-        if self.supplement and m["current"] is not None:
+        entry: dict[str, Any] = {"hash": self.hash, "file": self.final.name, "rows": written}
+        if self.hold:
+            current, supplements = m["current"], list(m.get("supplements", []))
+            entry["held"] = True
+        elif self.supplement and m["current"] is not None:
             current, supplements = m["current"], [*m.get("supplements", []), self.hash]
         else:
             current = self.hash if snapshot else None
@@ -401,25 +464,13 @@ class Delivery:
         m = {
             "feed": self.feed.id,
             "semantics": self.feed.semantics,
-            "deliveries": [
-                *m["deliveries"],
-                {"hash": self.hash, "file": self.final.name, "rows": written},
-            ],
+            "deliveries": [*m["deliveries"], entry],
             "current": current,
         }
         if snapshot:
             m["supplements"] = supplements
-        tmp = self.dir / f"{MANIFEST}.tmp-{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(m, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.replace(tmp, self.dir / MANIFEST)
-            self._published = True
-        finally:
-            tmp.unlink(missing_ok=True)
-        _fsync_dir(self.dir)
+        _write_manifest(self.dir, m)
+        self._published = True
         self.manifest = m
 
     def _drop_known_keys(self, earlier: list[Path]) -> int:
@@ -480,6 +531,20 @@ class Delivery:
                 self.dir.rmdir()
             except OSError:
                 pass
+
+
+def _write_manifest(folder: Path, m: Manifest) -> None:
+    """Write a manifest (temporary file, fsync, rename): the commit point."""
+    tmp = folder / f"{MANIFEST}.tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(m, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        os.replace(tmp, folder / MANIFEST)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(folder)
 
 
 def _fsync_file(path: Path) -> None:

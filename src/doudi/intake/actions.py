@@ -20,6 +20,7 @@ from doudi.engine.intake.results import FileResult
 from doudi.intake.access import deliverable_feeds
 from doudi.intake.models import IngestRun, QuarantinedRow
 from doudi.intake.selectors import catalogue, lake
+from doudi.registry.actions import REGISTER_FEED, register_sync
 
 log = logging.getLogger("doudi.intake")
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
@@ -62,7 +63,10 @@ def _record_result(run: IngestRun, result: FileResult) -> None:
     run.status = {
         "ingested": IngestRun.Status.INGESTED,
         "duplicate": IngestRun.Status.DUPLICATE,
+        "held": IngestRun.Status.HELD,
     }.get(result.status, IngestRun.Status.FAILED)
+    if result.hold is not None:
+        run.hold_code, run.hold_reason = result.hold.code, result.hold.zh[:500]
     run.rows_read, run.accepted, run.quarantined = (
         result.rows_read,
         result.accepted,
@@ -107,6 +111,7 @@ def _record_result(run: IngestRun, result: FileResult) -> None:
             "accepted": run.accepted,
             "quarantined": run.quarantined,
             "error": run.error_code,
+            "hold": run.hold_code,
         },
     )
 
@@ -153,12 +158,83 @@ def ingest_run_execute(
                 feed_id=run.feed_id or None,
                 max_bytes=settings.DOUDI_INGEST_MAX_BYTES,
                 progress=progress,
+                min_snapshot_ratio=snapshot_min_ratio(run.feed_id),
             )
     except Exception as exc:  # an engine bug must not lose the run record
         log.error("ingest run %s crashed: %s", run.pk, type(exc).__name__)
         return _fail(run, "internal", f"内部错误：{type(exc).__name__}")
     _record_result(run, result)
+    if run.status == IngestRun.Status.INGESTED and run.feed_id == REGISTER_FEED:
+        register_rebuild(run=run)
     return run
+
+
+def snapshot_min_ratio(feed_id: str) -> float:
+    """The share of the snapshot in force below which a new delivery is held (per feed, else
+    the default), from ``DOUDI_SNAPSHOT_MIN_RATIO``."""
+    from django.conf import settings
+
+    ratios = settings.DOUDI_SNAPSHOT_MIN_RATIO
+    return float(ratios.get(feed_id, ratios.get("*", pipeline.DEFAULT_MIN_SNAPSHOT_RATIO)))
+
+
+def held_run_decide(*, actor, run: IngestRun, confirm: bool, request=None) -> IngestRun:
+    """A data officer (or the command line, ``actor=None``) confirms a held snapshot — it
+    replaces the one in force — or withdraws it — it is deleted and the one in force stays."""
+    action = "intake.confirm" if confirm else "intake.withdraw"
+    if actor is not None:
+        allowed = actor.can.delivers_feeds and run.feed_id in {
+            f.id for f in deliverable_feeds(actor)
+        }
+        if not allowed:
+            audit_record(
+                actor=actor,
+                action=action,
+                object_type="ingest_run",
+                object_id=run.pk,
+                outcome=AuditEntry.Outcome.DENIED,
+                request=request,
+            )
+            raise PermissionDenied("only the feed's data officer confirms or withdraws it")
+    if run.status != IngestRun.Status.HELD:
+        raise ValidationError(
+            f"delivery {run.pk} is not held for confirmation (status: {run.status})"
+        )
+    the_lake = lake()
+    done = (
+        the_lake.confirm(run.feed_id, run.content_hash)
+        if confirm
+        else the_lake.withdraw(run.feed_id, run.content_hash)
+    )
+    if not done:
+        raise ValidationError(f"delivery {run.pk} is no longer held in the lake")
+    run.status = IngestRun.Status.INGESTED if confirm else IngestRun.Status.WITHDRAWN
+    run.decided_by, run.decided_at = actor, timezone.now()
+    run.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="ingest_run",
+        object_id=run.pk,
+        detail={"feed": run.feed_id, "hold": run.hold_code},
+        request=request,
+    )
+    if confirm and run.feed_id == REGISTER_FEED:
+        register_rebuild(run=run)
+    return run
+
+
+def register_rebuild(*, run: IngestRun | None = None, actor=None):
+    """Build the register from the household-register feed as the lake now holds it (after each
+    delivery of it, a correction, or a confirmed snapshot); the report goes on ``run``."""
+    files = lake().files(REGISTER_FEED)
+    if not files:
+        return None
+    report = register_sync(files=files, actor=actor or (run.delivered_by if run else None))
+    if run is not None:
+        run.flags = {**(run.flags or {}), "register": report.as_dict()}
+        run.save(update_fields=["flags"])
+    return report
 
 
 def ingest_path(

@@ -27,6 +27,8 @@ class IngestRun(models.Model):
         DUPLICATE = "duplicate", _("Already delivered")
         FAILED = "failed", _("Failed")
         INTERRUPTED = "interrupted", _("Interrupted")
+        HELD = "held", _("Needs confirmation")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     feed_id = models.CharField(_("feed"), max_length=64, blank=True, default="", db_index=True)
     department = models.CharField(_("department"), max_length=32, blank=True, default="")
@@ -50,6 +52,17 @@ class IngestRun(models.Model):
     error_code = models.CharField(max_length=32, blank=True, default="")
     error_message = models.CharField(max_length=500, blank=True, default="")
     upload_path = models.CharField(max_length=500, blank=True, default="")
+    # a snapshot held for confirmation: why (the previous snapshot stays in force meanwhile)
+    hold_code = models.CharField(max_length=32, blank=True, default="")
+    hold_reason = models.CharField(max_length=500, blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     pid = models.IntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -77,143 +76,391 @@ def jurisdictions_load(*, district_code: str = "420106", district_name: str = "�
     return count
 
 
+UNASSIGNED_STREET_SUFFIX = "000"
+UNASSIGNED_COMMUNITY_SUFFIX = "000000"
+REGISTER_FEED = "gongan_hukou"
+PERSON_FIELDS = [
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "id_area_unknown",
+    "removed_on",
+    "updated_at",
+]
+# the fields that make two rows of one ID number "the same row" (exact duplicates collapse)
+_SAME_ROW = ("hukou_no", "name", "relation", "address", "community_code", "phone")
+
+
+def unassigned_community(*, district: Jurisdiction | None = None) -> Jurisdiction:
+    """The holding community for households whose community code the reference table does not
+    know: inside the district (its bureau sees them), mapped later to a real community."""
+    district = district or Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT).first()
+    if district is None:
+        jurisdictions_load()
+        district = Jurisdiction.objects.get(level=Jurisdiction.Level.DISTRICT)
+    street, _ = Jurisdiction.objects.get_or_create(
+        code=district.code + UNASSIGNED_STREET_SUFFIX,
+        defaults={
+            "name": "未分配街道（代码待映射）",
+            "level": Jurisdiction.Level.STREET,
+            "parent": district,
+        },
+    )
+    community, _ = Jurisdiction.objects.get_or_create(
+        code=district.code + UNASSIGNED_COMMUNITY_SUFFIX,
+        defaults={
+            "name": "未分配社区（代码待映射）",
+            "level": Jurisdiction.Level.COMMUNITY,
+            "parent": street,
+        },
+    )
+    return community
+
+
+def is_unassigned(community: Jurisdiction) -> bool:
+    return community.code.endswith(UNASSIGNED_COMMUNITY_SUFFIX) and len(community.code) == 12
+
+
 @dataclass
-class ImportReport:
+class SyncReport:
+    """What one build of the register from the household-register feed did."""
+
     rows: int = 0
+    households: int = 0
     households_created: int = 0
+    households_removed: int = 0
     persons_created: int = 0
     persons_updated: int = 0
-    rejected: list[tuple[int, str]] | None = None
+    persons_moved: int = 0
+    persons_removed: int = 0
+    duplicates_collapsed: int = 0
+    duplicates_superseded: int = 0
+    unassigned_households: int = 0
+    unknown_codes: dict[str, int] = field(default_factory=dict)
+    rejected: list[tuple[int | None, str, str]] = field(default_factory=list)
+    rejects_file: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "households": self.households,
+            "households_created": self.households_created,
+            "households_removed": self.households_removed,
+            "persons_created": self.persons_created,
+            "persons_updated": self.persons_updated,
+            "persons_moved": self.persons_moved,
+            "persons_removed": self.persons_removed,
+            "duplicates_collapsed": self.duplicates_collapsed,
+            "duplicates_superseded": self.duplicates_superseded,
+            "unassigned_households": self.unassigned_households,
+            "unknown_codes": dict(sorted(self.unknown_codes.items())),
+            "rejected": len(self.rejected),
+            "rejects_file": self.rejects_file,
+        }
+
+    def line(self) -> str:
+        return register_report_line(self.as_dict())
 
 
-REGISTER_COLUMNS = (
-    "户号",
-    "姓名",
-    "公民身份号码",
-    "性别",
-    "出生日期",
-    "与户主关系",
-    "住址",
-    "社区代码",
-)
+def register_report_line(r: dict) -> str:
+    """One line for the command line and run report from :meth:`SyncReport.as_dict`."""
+    text = (
+        f"register: {r['households']} households from {r['rows']} rows "
+        f"({r['households_created']} new, {r['households_removed']} no longer listed); "
+        f"people {r['persons_created']} new, {r['persons_updated']} updated, "
+        f"{r['persons_moved']} moved, {r['persons_removed']} no longer listed; "
+        f"duplicate ID rows: {r['duplicates_collapsed']} identical collapsed, "
+        f"{r['duplicates_superseded']} superseded by a later row; "
+        f"{r['rejected']} rejected"
+    )
+    if r["rejects_file"]:
+        text += f" (listed in {r['rejects_file']})"
+    if r["unassigned_households"]:
+        text += (
+            f"; {r['unassigned_households']} households in the unassigned community "
+            f"(unknown codes: {', '.join(r['unknown_codes'])}) — map them with "
+            "`doudi register map-codes FILE` or on the community codes page"
+        )
+    return text
 
 
-def register_import(
+def _register_rows(files: list[Path]) -> list[dict]:
+    """The rows of the current register delivery (and its corrections), in delivery order."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        parts = " UNION ALL BY NAME ".join(
+            f"SELECT {i} AS _file, * FROM read_parquet('{str(p).replace(chr(39), chr(39) * 2)}')"
+            for i, p in enumerate(files)
+        )
+        cur = con.execute(f"SELECT * FROM ({parts}) ORDER BY _file, _line")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _write_rejects(report: SyncReport, folder: Path) -> str:
+    """The rejected rows (line, register person number, reason; no ID number) as a CSV file."""
+    from django.utils import timezone
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"register-rejects-{timezone.now():%Y%m%dT%H%M%S%f}.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["line", "person_no", "reason"])
+        for line, person_no, reason in report.rejected:
+            writer.writerow(["" if line is None else line, person_no, reason])
+    return str(path)
+
+
+def register_sync(
     *,
-    path: Path,
+    files: list[Path],
     actor=None,
     as_of: dt.date | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Load a household-register (户籍) extract (CSV, UTF-8) into the register.
+    rejects_dir: Path | None = None,
+) -> SyncReport:
+    """Build the register from the household-register feed (``gongan_hukou``) as the lake holds
+    it: ``files`` are the current snapshot and its corrections, in delivery order.
 
-    A row with an invalid ID number or an unknown community is rejected with its line number and
-    reason (the intake app quarantines such rows); every other row is created or updated, keyed
-    by household number and ID number. The whole file loads in one transaction.
+    Every delivery updates it: new people and households are created, moves change a person's
+    household, people and households the delivery no longer lists are marked ``removed_on``
+    (deaths, cancellations). Rows of one ID number: identical rows collapse into one, otherwise
+    the latest row (latest delivery, then latest line) wins; both are counted. A row without a
+    valid ID number is rejected and listed (line, person number, reason) in a CSV file. An
+    unknown community code never drops a household: it goes to the district's unassigned
+    community until the code is mapped (:func:`community_code_map`).
     """
-    report = ImportReport(rejected=[])
+    from django.conf import settings
+    from django.utils import timezone
+
+    from doudi.registry.models import CommunityCodeMap
+
+    report = SyncReport()
+    today = timezone.localdate()
+    if not Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT).exists():
+        jurisdictions_load()
     communities = {
         j.code: j for j in Jurisdiction.objects.filter(level=Jurisdiction.Level.COMMUNITY)
     }
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in REGISTER_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValidationError(f"户籍文件缺少列: {', '.join(missing)}")
-        rows = list(reader)
-    households: dict[str, Household] = {h.hukou_no: h for h in Household.objects.all()}
+    mapped = {m.code: m.community for m in CommunityCodeMap.objects.select_related("community")}
+    holding: Jurisdiction | None = None
+
+    # 1. read and resolve duplicates: one row per ID number, the latest wins
+    by_id: dict[str, tuple[dict, idnumber.ResidentID]] = {}
+    for row in _register_rows(files):
+        report.rows += 1
+        line = row.get("_line")
+        raw_id = _text(row.get("id_number")) or _text(row.get("id_number_raw"))
+        try:
+            rid = idnumber.parse(raw_id)
+        except idnumber.InvalidIDNumber as exc:
+            report.rejected.append((line, _text(row.get("person_no")), f"id_{exc.code}"))
+            continue
+        if not _text(row.get("hukou_no")):
+            report.rejected.append((line, _text(row.get("person_no")), "missing_hukou_no"))
+            continue
+        earlier = by_id.get(rid.number)
+        if earlier is not None:
+            if all(_text(earlier[0].get(k)) == _text(row.get(k)) for k in _SAME_ROW):
+                report.duplicates_collapsed += 1
+            else:
+                report.duplicates_superseded += 1
+                report.rejected.append(
+                    (
+                        earlier[0].get("_line"),
+                        _text(earlier[0].get("person_no")),
+                        f"duplicate_id_superseded_by_line_{line}",
+                    )
+                )
+        by_id[rid.number] = (row, rid)
+
+    # 2. households: the head's row gives the community and address, else the first member's
+    household_rows: dict[str, dict] = {}
+    for row, _rid in by_id.values():
+        hukou_no = _text(row["hukou_no"])
+        if hukou_no not in household_rows or _text(row.get("relation")) == "户主":
+            household_rows[hukou_no] = row
+    report.households = len(household_rows)
+
+    def community_of(code: str) -> Jurisdiction:
+        nonlocal holding
+        found = communities.get(code) or mapped.get(code)
+        if found is not None:
+            return found
+        if holding is None:
+            holding = unassigned_community()
+        report.unknown_codes[code or "(blank)"] = report.unknown_codes.get(code or "(blank)", 0) + 1
+        return holding
+
     with transaction.atomic():
-        new_households = []
-        parsed = []
-        for line, row in enumerate(rows, start=2):
-            report.rows += 1
-            try:
-                rid = idnumber.parse(row["公民身份号码"])
-            except idnumber.InvalidIDNumber as exc:
-                report.rejected.append((line, exc.code))
-                continue
-            community = communities.get(row["社区代码"].strip())
-            relation = RELATION_LABELS.get(row["与户主关系"].strip())
-            if community is None:
-                report.rejected.append((line, "unknown_community"))
-                continue
-            if relation is None:
-                report.rejected.append((line, "unknown_relation"))
-                continue
-            hukou_no = row["户号"].strip()
-            if hukou_no not in households:
+        existing_households = {h.hukou_no: h for h in Household.objects.all()}
+        new_households, changed_households = [], []
+        for hukou_no, row in household_rows.items():
+            code = _text(row.get("community_code"))
+            community = community_of(code)
+            address = _text(row.get("address"))[:255]
+            household = existing_households.get(hukou_no)
+            if household is None:
                 household = Household(
                     hukou_no=hukou_no,
                     community=community,
-                    address=row["住址"].strip(),
+                    address=address,
                     source_as_of=as_of,
+                    registered_community_code=code,
                 )
-                households[hukou_no] = household
                 new_households.append(household)
-            parsed.append((hukou_no, rid, row, relation))
+                existing_households[hukou_no] = household
+            elif (
+                household.community_id != community.pk
+                or household.address != address
+                or household.registered_community_code != code
+                or household.removed_on is not None
+                or household.source_as_of != as_of
+            ):
+                household.community, household.address = community, address
+                household.registered_community_code, household.removed_on = code, None
+                household.source_as_of = as_of
+                changed_households.append(household)
         Household.objects.bulk_create(new_households, batch_size=2000)
+        Household.objects.bulk_update(
+            changed_households,
+            ["community", "address", "registered_community_code", "removed_on", "source_as_of"],
+            batch_size=2000,
+        )
         report.households_created = len(new_households)
-        by_hukou = {
-            h.hukou_no: h for h in Household.objects.filter(hukou_no__in=[p[0] for p in parsed])
+        if holding is not None:
+            report.unassigned_households = sum(
+                1
+                for h in existing_households.values()
+                if h.hukou_no in household_rows and h.community_id == holding.pk
+            )
+        gone = [
+            h.pk
+            for h in existing_households.values()
+            if h.hukou_no not in household_rows
+            and h.removed_on is None
+            and h.source_feed == REGISTER_FEED
+        ]
+        report.households_removed = Household.objects.filter(pk__in=gone).update(removed_on=today)
+        by_hukou = {h.hukou_no: h for h in Household.objects.filter(hukou_no__in=household_rows)}
+
+        # 3. people and their place in a household
+        people = {p.id_index: p for p in Person.objects.filter(id_index__isnull=False)}
+        places = {
+            m.person_id: m
+            for m in Membership.objects.all().only("id", "person_id", "household_id", "relation")
         }
-        existing = {
-            p.id_index: p
-            for p in Person.objects.filter(
-                id_index__in=[id_index_of(p[1].number) for p in parsed]
-            ).select_related("membership")
-        }
-        new_persons, new_memberships = [], []
-        for n, (hukou_no, rid, row, relation) in enumerate(parsed, start=1):
-            index = id_index_of(rid.number)
-            person = existing.get(index)
+        seen: set[str] = set()
+        new_persons, changed_persons, moved, relabelled = [], [], [], []
+        new_places = []
+        for number, (row, rid) in by_id.items():
+            index = id_index_of(number)
+            seen.add(index)
+            household = by_hukou[_text(row["hukou_no"])]
+            relation = RELATION_LABELS.get(_text(row.get("relation")), Membership.Relation.OTHER)
             fields = {
-                "name": row["姓名"].strip(),
+                "name": _text(row.get("name"))[:64],
                 "sex": rid.sex,
                 "birth_date": rid.birth_date,
-                "phone": (row.get("联系电话") or "").strip(),
+                "phone": _text(row.get("phone"))[:32],
+                "id_area_unknown": "area_code_unknown" in rid.warnings,
+                "removed_on": None,
             }
+            person = people.get(index)
             if person is None:
                 person = Person(
-                    id_number=rid.number,
-                    id_index=index,
-                    id_masked=rid.masked,
-                    id_area_unknown="area_code_unknown" in rid.warnings,
-                    **fields,
+                    id_number=rid.number, id_index=index, id_masked=rid.masked, **fields
                 )
                 new_persons.append(person)
-                new_memberships.append((person, by_hukou[hukou_no], relation))
-            else:
-                for key, value in fields.items():
-                    setattr(person, key, value)
-                person.save(update_fields=[*fields, "updated_at"])
-                Membership.objects.update_or_create(
-                    person=person,
-                    defaults={"household": by_hukou[hukou_no], "relation": relation},
-                )
-                report.persons_updated += 1
-            if progress and n % 1000 == 0:
-                progress(n)
+                new_places.append((person, household, relation))
+                continue
+            if any(getattr(person, k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    setattr(person, k, v)
+                person.updated_at = timezone.now()
+                changed_persons.append(person)
+            place = places.get(person.pk)
+            if place is None:
+                new_places.append((person, household, relation))
+            elif place.household_id != household.pk:
+                place.household_id, place.relation = household.pk, relation
+                moved.append(place)
+            elif place.relation != relation:
+                place.relation = relation
+                relabelled.append(place)
         Person.objects.bulk_create(new_persons, batch_size=2000)
+        Person.objects.bulk_update(changed_persons, PERSON_FIELDS, batch_size=2000)
+        Membership.objects.bulk_update(
+            moved + relabelled, ["household", "relation"], batch_size=2000
+        )
         Membership.objects.bulk_create(
-            [Membership(person=p, household=h, relation=r) for p, h, r in new_memberships],
+            [Membership(person=p, household=h, relation=r) for p, h, r in new_places],
             batch_size=2000,
         )
         report.persons_created = len(new_persons)
+        report.persons_updated = len(changed_persons)
+        report.persons_moved = len(moved)
+        gone_people = [
+            p.pk for index, p in people.items() if index not in seen and p.removed_on is None
+        ]
+        report.persons_removed = Person.objects.filter(pk__in=gone_people).update(removed_on=today)
+        if report.rejected:
+            folder = rejects_dir or Path(settings.DOUDI_RESULTS_DIR) / "register"
+            report.rejects_file = _write_rejects(report, folder)
         audit_record(
             actor=actor,
             action="registry.import",
             object_type="feed",
-            object_id="gongan_hukou",
-            detail={
-                "file": Path(path).name,
-                "rows": report.rows,
-                "households_created": report.households_created,
-                "persons_created": report.persons_created,
-                "persons_updated": report.persons_updated,
-                "rejected": len(report.rejected),
-            },
+            object_id=REGISTER_FEED,
+            detail={k: v for k, v in report.as_dict().items() if k != "unknown_codes"}
+            | {"unknown_codes": len(report.unknown_codes)},
         )
     return report
+
+
+@transaction.atomic
+def community_code_map(*, actor, code: str, community: Jurisdiction, request=None) -> int:
+    """Map an unknown community code to a community; its households move there now and in every
+    later delivery. Returns the number of households moved."""
+    from doudi.registry.models import CommunityCodeMap
+
+    code = (code or "").strip()
+    if actor is not None and not actor.can.edits_registry:
+        audit_record(
+            actor=actor,
+            action="registry.map_code",
+            object_type="community_code",
+            object_id=code[:64],
+            outcome=AuditEntry.Outcome.DENIED,
+            request=request,
+        )
+        raise PermissionDenied("only the district bureau maps community codes")
+    if not code:
+        raise ValidationError("请填写社区代码")
+    if community.level != Jurisdiction.Level.COMMUNITY or is_unassigned(community):
+        raise ValidationError("请选择一个社区")
+    if actor is not None and actor.jurisdiction_id and not actor.jurisdiction.contains(community):
+        raise PermissionDenied("community outside your jurisdiction")
+    CommunityCodeMap.objects.update_or_create(code=code, defaults={"community": community})
+    moved = Household.objects.filter(registered_community_code=code).exclude(community=community)
+    count = moved.update(community=community)
+    audit_record(
+        actor=actor,
+        action="registry.map_code",
+        object_type="community_code",
+        object_id=code[:64],
+        detail={"community": community.code, "households_moved": count},
+        request=request,
+    )
+    return count
 
 
 def _reveal(

@@ -49,6 +49,11 @@ class Household(models.Model):
     address = models.CharField(_("address"), max_length=255)
     source_feed = models.CharField(max_length=64, default="gongan_hukou")
     source_as_of = models.DateField(null=True, blank=True)
+    # The community code the register delivered (kept when it is unknown and the household sits
+    # in the "unassigned" holding community until the district maps the code).
+    registered_community_code = models.CharField(max_length=32, blank=True, default="")
+    # The day a register delivery no longer listed the household (moved out, cancelled).
+    removed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,6 +78,8 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True, default="")
+    # The day a register delivery no longer listed the person (death, emigration, cancelled).
+    removed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,3 +114,20 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}:{self.relation}"
+
+
+class CommunityCodeMap(models.Model):
+    """A community or street code the reference table does not know, mapped by the district
+    bureau to one of its communities; households delivered with the code move there."""
+
+    code = models.CharField(max_length=32, unique=True)
+    community = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="mapped_codes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.community.code}"

@@ -214,16 +214,19 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Intake: the lake (Parquet, read by DuckDB) and delivery limits.
-DOUDI_LAKE_DIR = VAR_DIR / "lake"
+DOUDI_LAKE_DIR = Path(env_str("DOUDI_LAKE_DIR") or VAR_DIR / "lake").resolve()
 DOUDI_CATALOGUE_DIR = env_str("DOUDI_CATALOGUE_DIR")  # None: the shipped default catalogue
 DOUDI_INGEST_MAX_BYTES = 4 * 1024**3  # command line
+# A snapshot delivery with fewer rows than this share of the one in force is held until a data
+# officer confirms or withdraws it: per feed id, "*" for every other feed.
+DOUDI_SNAPSHOT_MIN_RATIO = {"*": 0.8}
 DOUDI_UPLOAD_MAX_BYTES = 200 * 1024**2  # upload page and push API
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2  # larger uploads spool to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024**2  # JSON batches pushed to the API
 
 # Identity resolution: where each run's persons table is written, and the match threshold
 # (a match probability; configuration, not code).
-DOUDI_RESULTS_DIR = VAR_DIR / "results"
+DOUDI_RESULTS_DIR = Path(env_str("DOUDI_RESULTS_DIR") or VAR_DIR / "results").resolve()
 DOUDI_LINK_THRESHOLD = 0.5
 # DuckDB's memory per connection during linkage (it spills to disk beyond it). 2GB keeps a
 # 130 000-household district under 4 GiB in all; below 1.5GB that district runs out of memory.

@@ -572,8 +572,13 @@ def test_unknown_headers_are_ignored_and_reported(ingest, lake):
         "R1,王建国,1970-01-01,城市低保,x,y", header="编号,姓名,出生日期,保障类别,户籍地,Remarks "
     )
     r = ingest("t_people.csv", text)
-    assert (r.status, r.accepted, r.quarantined) == ("ingested", 1, 0)
+    # a snapshot without its ID-number column is held, naming the headers it did not know
+    assert (r.status, r.accepted, r.quarantined) == ("held", 1, 0)
     assert r.unknown_headers == ["户籍地", "Remarks"]
+    assert r.hold is not None and r.hold.code == "missing_identity"
+    assert "无法识别的列 “户籍地”、“Remarks”" in r.hold.zh
+    assert lake.files("t_people") == []  # not in force
+    assert lake.confirm("t_people", r.content_hash)
     assert lake_rows(lake, "t_people", "rec_no, id_flag") == [("R1", "id_missing")]
 
 

@@ -31,11 +31,14 @@ from doudi.engine.intake.readers.csv_reader import scan_csv
 from doudi.engine.intake.readers.json_reader import iter_records
 from doudi.engine.intake.results import FileResult, Reason
 from doudi.engine.intake.validate import Validator
-from doudi.engine.lake import Lake
+from doudi.engine.lake import Delivery, Lake
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 << 30  # 2 GiB
+# A snapshot delivery with fewer accepted rows than this share of the snapshot in force is
+# held for confirmation (a truncated export must not silently replace a full one).
+DEFAULT_MIN_SNAPSHOT_RATIO = 0.8
 PROGRESS_EVERY = 10_000
 
 
@@ -122,8 +125,13 @@ def ingest_file(
     xlsx_limits: XlsxLimits | None = None,
     max_quarantine: int = 100_000,
     today: dt.date | None = None,
+    min_snapshot_ratio: float = DEFAULT_MIN_SNAPSHOT_RATIO,
 ) -> FileResult:
-    """Read, validate and write one delivered file. Never raises for bad input."""
+    """Read, validate and write one delivered file. Never raises for bad input.
+
+    A snapshot delivery is held (``status="held"``, written but not in force) when it has
+    fewer accepted rows than ``min_snapshot_ratio`` of the snapshot in force, or lacks the
+    column the catalogue identifies people by; an event file lacking it fails."""
     started = time.monotonic()
     path = Path(path)
     result = FileResult(source=str(path), feed_id=feed_id, content_hash="", status="failed")
@@ -161,7 +169,15 @@ def ingest_file(
             path, fmt, header_score=validator.header_score, xlsx_limits=xlsx_limits, scan=scan
         )
         try:
-            _run(reader, validator, feed, _lake(lake), result, progress)
+            _run(
+                reader,
+                validator,
+                feed,
+                _lake(lake),
+                result,
+                progress,
+                min_snapshot_ratio=min_snapshot_ratio,
+            )
         finally:
             validator.close()
         result.encoding = getattr(reader, "encoding", None)
@@ -263,6 +279,7 @@ def _run(
     progress: Callable[[int], None] | None,
     *,
     supplement: bool = False,
+    min_snapshot_ratio: float = DEFAULT_MIN_SNAPSHOT_RATIO,
 ) -> None:
     with lake.delivery(
         feed, result.content_hash, validator.schema, supplement=supplement
@@ -294,6 +311,10 @@ def _run(
         result.reasons = dict(sorted(validator.reasons.items()))
         result.quarantine_not_listed = validator.quarantine_not_listed
         result.unknown_headers = list(validator.unknown_headers)
+        missing = validator.identity_missing
+        if missing is not None and (feed.semantics != "snapshot" or supplement):
+            zh, en = missing.split(" / ", 1)
+            raise IntakeError("missing_identity", zh, en)
         if validator.accepted == 0:
             delivery.abort()
             result.status = "ingested"
@@ -304,8 +325,41 @@ def _run(
             or delivery.staged + validator.duplicates != validator.accepted
         ):
             raise RuntimeError("row accounting does not balance")
-        written, dropped = delivery.commit()
+        hold = _hold(feed, validator, delivery, supplement, min_snapshot_ratio, result)
+        written, dropped = delivery.commit(hold=hold is not None)
         result.written = written
         result.duplicates += dropped
         result.lake_path = str(delivery.final)
-        result.status = "ingested"
+        result.status = "ingested" if hold is None else "held"
+        result.hold = hold
+
+
+def _hold(
+    feed: Feed,
+    validator: Validator,
+    delivery: Delivery,
+    supplement: bool,
+    min_ratio: float,
+    result: FileResult,
+) -> Reason | None:
+    """Why this snapshot delivery must wait for a data officer's confirmation (``None``: it
+    need not). An event file without its identity column has failed before this."""
+    missing = validator.identity_missing
+    if feed.semantics != "snapshot" or supplement:
+        return None
+    if missing is not None:
+        zh, en = missing.split(" / ", 1)
+        return Reason("missing_identity", f"缺少识别人员的列：{zh}", f"no identity column: {en}")
+    previous = delivery.previous_rows()
+    result.previous_rows = previous
+    if previous and delivery.staged < min_ratio * previous:
+        share = delivery.staged / previous
+        return Reason(
+            "snapshot_shrunk",
+            f"本次全量数据只有{delivery.staged}行，是现行数据（{previous}行）的{share:.0%}，"
+            f"低于{min_ratio:.0%}：可能是导出不完整；确认无误后再启用，否则撤回",
+            f"this snapshot has {delivery.staged} rows, {share:.0%} of the {previous} in force "
+            f"(below {min_ratio:.0%}): possibly a truncated export; confirm it if it is right, "
+            "otherwise withdraw it",
+        )
+    return None

@@ -34,7 +34,9 @@ class FileResult:
     source: str  # file path as given, or "push:<feed>" for a JSON batch
     feed_id: str | None
     content_hash: str  # sha256 hex of the delivered bytes
-    status: str  # "ingested" | "duplicate" (same content delivered before) | "failed"
+    # "ingested" | "duplicate" (same content delivered before) | "failed" | "held" (a snapshot
+    # written to the lake but not in force until confirmed: ``hold`` says why)
+    status: str
     rows_read: int = 0
     accepted: int = 0  # rows that passed validation
     quarantined: int = 0  # rows kept aside with a reason; accepted + quarantined = rows_read
@@ -52,6 +54,8 @@ class FileResult:
     unknown_headers: list[str] = field(default_factory=list)  # headers ignored (no field)
     skipped_sheets: list[str] = field(default_factory=list)  # XLSX sheets with no feed header
     encoding: str | None = None  # CSV text encoding detected ("utf-8", "gb18030", "utf-16")
+    hold: Reason | None = None  # why a snapshot delivery waits for confirmation
+    previous_rows: int | None = None  # rows of the snapshot in force when this one arrived
 
     @property
     def balanced(self) -> bool:

@@ -473,6 +473,9 @@ class Validator:
         self.quarantine: list[QuarantinedRow] = []
         self.quarantine_not_listed = 0
         self.unknown_headers: list[str] = []
+        # the identity column the catalogue has but the file lacks (None: present), and the
+        # file's headers that mapped to no field, to name in the reason
+        self.identity_missing: str | None = None
 
     def close(self) -> None:
         if self._duck is not None:
@@ -511,12 +514,15 @@ class Validator:
                 )
             index[name] = j
         missing = [f for f in self.feed.fields if f.name in self.required and f.name not in index]
+        garbled = mojibake_hint(unknown)
         if missing:
             raise IntakeError(
                 "missing_columns",
-                "、".join(f"{f.label}（{f.name}）" for f in missing),
-                ", ".join(f.name for f in missing),
+                "、".join(f"{f.label}（{f.name}）" for f in missing)
+                + (f"；{garbled[0]}" if garbled else ""),
+                ", ".join(f.name for f in missing) + (f"; {garbled[1]}" if garbled else ""),
             )
+        self.identity_missing = identity_missing(self.feed, index, unknown, garbled)
         for h in unknown:
             if h not in self.unknown_headers:
                 self.unknown_headers.append(h)
@@ -890,3 +896,67 @@ class Validator:
             else:
                 errs[i] = (key_field, "duplicate_key_conflict")
         return keep
+
+
+def identity_missing(
+    feed: Feed, index: dict[str, int], unknown: list[str], garbled: tuple[str, str] | None
+) -> str | None:
+    """Why a header lacks what the catalogue needs to identify a person (the ID-number column,
+    or name and birth date when the feed has no ID number), naming the headers that matched
+    no field; ``None`` when it has it. Chinese, then " / " and English."""
+    names = {f.name for f in feed.fields}
+    if not feed.person_level:
+        return None
+    if "id_number" in names:
+        if "id_number" in index:
+            return None
+        f = feed.field("id_number")
+        lacking_zh, lacking_en = f"没有{f.label}列", f"no {f.label} (id_number) column"
+        accepted = "、".join((f.label, *f.aliases))
+    elif {"name", "birth_date"} <= names:
+        gone = [feed.field(n) for n in ("name", "birth_date") if n not in index]
+        if not gone:
+            return None
+        lacking_zh = "没有" + "、".join(f"{g.label}列" for g in gone)
+        lacking_en = "no " + " and ".join(f"{g.label} ({g.name})" for g in gone) + " column"
+        accepted = "、".join(x for g in gone for x in (g.label, *g.aliases))
+    else:
+        return None
+    if unknown:
+        named = "、".join(f"“{h}”" for h in unknown)
+        zh = f"{lacking_zh}：无法识别的列 {named}；请改为 {accepted} 之一"
+        en = f"{lacking_en}: unrecognised column(s) {named}; rename to one of {accepted}"
+    else:
+        zh = f"{lacking_zh}；请加上该列（{accepted}）"
+        en = f"{lacking_en}; add the column (one of {accepted})"
+    if garbled:
+        zh, en = f"{zh}；{garbled[0]}", f"{en}; {garbled[1]}"
+    return f"{zh} / {en}"
+
+
+def mojibake_hint(headers: list[str]) -> tuple[str, str] | None:
+    """(Chinese, English) when headers look like text decoded with the wrong encoding: UTF-8
+    read as GBK (or Latin-1) and saved again, or GBK read as UTF-8 (replacement characters)."""
+    for h in headers:
+        if "\ufffd" in h:
+            return (
+                f"表头“{h}”含有替换字符（�）：文件疑似以GBK编码却被当作UTF-8打开后另存；"
+                "请从原系统重新导出",
+                f"header {h!r} holds replacement characters: the file looks like GBK text read "
+                "as UTF-8 and saved again; export it again from the source system",
+            )
+        for wrong, right in (("gbk", "utf-8"), ("latin-1", "utf-8"), ("latin-1", "gbk")):
+            try:
+                fixed = h.encode(wrong).decode(right)
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if fixed != h and any("\u4e00" <= ch <= "\u9fff" for ch in fixed):
+                was = "GBK" if right == "gbk" else "UTF-8"
+                read = "GBK" if wrong == "gbk" else "Latin-1"
+                return (
+                    f"表头“{h}”疑似乱码（{was}文本被当作{read}读取后另存，原文应为“{fixed}”）；"
+                    f"请以{was}重新导出",
+                    f"header {h!r} looks garbled ({was} text read as {read} and saved again; it "
+                    f"reads {fixed!r}); export the file again as {was}",
+                )
+    return None

@@ -36,6 +36,7 @@ FILE_ERRORS = {
     "too_large": ("文件超过大小上限", "The file is larger than the limit"),
     "unsupported_type": ("不支持的文件类型", "Unsupported file type"),
     "missing_columns": ("缺少必需的列", "Required columns are missing"),
+    "missing_identity": ("缺少识别人员的列", "The column that identifies people is missing"),
     "duplicate_columns": ("多列对应同一字段", "Several columns map to the same field"),
     "zip_bomb": ("压缩文件解压后过大（疑似压缩炸弹）", "The archive expands too much (zip bomb)"),
     "unreadable": ("文件已损坏或无法读取", "The file is corrupt or unreadable"),
