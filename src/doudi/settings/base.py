@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "doudi.monitoring",
     "doudi.workdays",
     "doudi.casework",
+    "doudi.assistance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,370 @@
+"""The application workflow: declaration checks, signatures, verification and its paths,
+decision, notice, benefits, payments and pushes (issue 17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from doudi.assistance import actions, policy
+from doudi.assistance.models import (
+    Application,
+    Decision,
+    Entitlement,
+    Member,
+    PaymentBatch,
+    Push,
+    VerificationReport,
+)
+from doudi.audit.models import AuditEntry
+from doudi.casework.models import Task
+from tests.assistance.conftest import declaration_data, signed_application
+
+pytestmark = pytest.mark.django_db
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _wang(households):
+    return households["A1"].members.get(relation="head").person
+
+
+def _start(actor, households):
+    return actions.application_start(
+        actor=actor, programme="dibao", household=households["A1"], applicant=_wang(households)
+    )
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("income_wage", "-5", "工资性收入（元/月）：金额不能为负数"),
+        ("asset_deposit", "900000000", "存款（元）：金额 900000000 元不合理"),
+        ("income_transfer", "abc", "转移净收入（元/月）：请填写数字金额"),
+        ("m1_birth", "1961-07-02", "第2位成员的出生日期：与身份证号码中的出生日期"),
+        ("bank_account", "12ab", "收款银行账号：请填写12至30位数字的账号"),
+    ],
+)
+def test_bad_declaration_is_refused_naming_the_field_and_the_draft_keeps_everything(
+    fixed_today, cast, households, resident, field, value, message
+):
+    application = _start(cast["ivan"], households)
+    data = declaration_data(households["A1"], **{field: value})
+    with pytest.raises(actions.DeclarationInvalid) as exc:
+        actions.declaration_submit(actor=cast["ivan"], application=application, data=data)
+    assert list(exc.value.errors) == [field]
+    assert exc.value.errors[field].startswith(message)
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+    assert application.draft == data  # everything typed is kept, the mistake too
+    assert not Member.objects.filter(application=application).exists()
+
+
+def test_an_id_number_failing_its_check_digit_is_refused(fixed_today, cast, households, resident):
+    application = _start(cast["ivan"], households)
+    good = declaration_data(households["A1"])["m1_id"]
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    with pytest.raises(actions.DeclarationInvalid) as exc:
+        actions.declaration_submit(
+            actor=cast["ivan"],
+            application=application,
+            data=declaration_data(households["A1"], m1_id=bad),
+        )
+    assert exc.value.errors == {
+        "m1_id": "第2位成员的身份证号码：身份证号码校验位错误，请核对后重填"
+    }
+
+
+def test_an_attachment_that_is_not_a_real_image_or_pdf_is_refused(
+    fixed_today, cast, households, resident
+):
+    application = _start(cast["ivan"], households)
+    data = declaration_data(households["A1"])
+    with pytest.raises(actions.DeclarationInvalid) as exc:
+        actions.declaration_submit(
+            actor=cast["ivan"],
+            application=application,
+            data=data,
+            attachment=("photo.png", b"MZ\x90\x00 not a picture"),
+        )
+    assert exc.value.errors == {"attachment": "附件：只能上传真实的 JPEG、PNG 图片或 PDF 文件"}
+    actions.declaration_submit(
+        actor=cast["ivan"], application=application, data=data, attachment=("p.png", PNG)
+    )
+    assert application.attachments.get().content_type == "image/png"
+
+
+def test_a_member_already_in_another_active_application_is_refused(
+    fixed_today, cast, households, resident
+):
+    signed_application(cast["ivan"], households["A1"], _wang(households))
+    second = actions.application_start(
+        actor=cast["alice"],
+        programme="dibao",
+        household=households["A1"],
+        applicant=_wang(households),
+    )
+    with pytest.raises(actions.DeclarationInvalid) as exc:
+        actions.declaration_submit(
+            actor=cast["alice"], application=second, data=declaration_data(households["A1"])
+        )
+    assert exc.value.errors["m0_id"] == "第1位成员：已在另一份正在办理的申请中，不能重复计入"
+    assert not second.members.exists()
+
+
+def test_a_resident_applies_only_for_their_own_household(fixed_today, cast, households, resident):
+    with pytest.raises(PermissionDenied):
+        actions.application_start(
+            actor=cast["ivan"],
+            programme="dibao",
+            household=households["B"],
+            applicant=households["B"].members.get(relation="head").person,
+        )
+    assert not Application.objects.exists()
+    assert (
+        AuditEntry.objects.filter(
+            action="assistance.application_start", outcome=AuditEntry.Outcome.DENIED
+        ).count()
+        == 1
+    )
+
+
+def test_residents_and_officers_see_only_their_applications(
+    fixed_today, cast, households, resident, clients
+):
+    application = _start(cast["ivan"], households)
+    assert clients["ivan"].get(f"/assistance/{application.pk}/").status_code == 200
+    assert clients["alice"].get(f"/assistance/{application.pk}/").status_code == 200
+    assert clients["bob"].get(f"/assistance/{application.pk}/").status_code == 404
+    assert clients["peggy"].get(f"/assistance/{application.pk}/").status_code == 404
+
+
+def test_verification_without_authorization_is_refused_and_audited(
+    fixed_today, cast, households, resident, departments
+):
+    application = _start(cast["ivan"], households)
+    actions.declaration_submit(
+        actor=cast["ivan"], application=application, data=declaration_data(households["A1"])
+    )
+    before = AuditEntry.objects.count()
+    with pytest.raises(actions.VerificationRefused):
+        actions.verify(actor=cast["alice"], application=application)
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not VerificationReport.objects.exists()
+    entry = AuditEntry.objects.get(seq__gt=0, pk__gt=0, action="assistance.verify")
+    assert entry.outcome == AuditEntry.Outcome.DENIED
+    assert entry.actor_name == "alice"
+    assert entry.detail["reason"] == "no_authorization"
+    assert AuditEntry.objects.count() == before + 1
+
+
+def test_a_resident_cannot_run_the_verification(
+    fixed_today, cast, households, resident, departments
+):
+    application = signed_application(cast["ivan"], households["A1"], _wang(households))
+    with pytest.raises(PermissionDenied):
+        actions.verify(actor=cast["ivan"], application=application)
+    assert not VerificationReport.objects.exists()
+
+
+def test_consistent_declaration_takes_the_simplified_path(
+    fixed_today, cast, households, resident, departments
+):
+    wang = _wang(households)
+    wife = households["A1"].members.get(relation="spouse").person
+    departments.add(wife, "renshe_pension", 30000)  # 300 元 a month, as declared
+    application = signed_application(cast["ivan"], households["A1"], wang)
+    report = actions.verify(actor=cast["alice"], application=application)
+    application.refresh_from_db()
+    assert report.verdict == VerificationReport.Verdict.CONSISTENT
+    assert report.reasons == []
+    assert application.path == Application.Path.SIMPLIFIED
+    assert application.status == Application.Status.VERIFIED
+    assert application.task is None
+    params = policy.params_in_force(area_code="420106001001", on=fixed_today)
+    # 差额 (POLICY §1.10): (standard − 30000 / 2) × 2
+    assert application.proposed_amount_fen == (params.dibao_standard_urban_fen - 15000) * 2
+    found = [r for r in report.rows if not r.get("summary")]
+    assert found == [
+        {
+            "member": "李秀英",
+            "kind": "income",
+            "item": "transfer",
+            "found_fen": 30000,
+            "feed": "renshe_pension",
+            "feed_name": "renshe_pension",
+            "feed_date": "2026-05-01",
+            "stale": False,
+        }
+    ]
+
+
+def test_an_undeclared_car_takes_the_full_path_with_a_home_visit_task(
+    fixed_today, cast, households, resident, departments
+):
+    wang = _wang(households)
+    wife = households["A1"].members.get(relation="spouse").person
+    departments.add(wife, "renshe_pension", 30000)
+    departments.add(wang, "gongan_vehicle", 8_000_000)
+    application = signed_application(cast["ivan"], households["A1"], wang)
+    report = actions.verify(actor=cast["alice"], application=application)
+    application.refresh_from_db()
+    assert report.verdict == VerificationReport.Verdict.INCONSISTENT
+    assert report.reasons == ["核对发现未申报的财产：机动车"]
+    assert application.path == Application.Path.FULL
+    assert application.status == Application.Status.INVESTIGATING
+    task = Task.objects.get()
+    assert application.task == task
+    assert task.household == households["A1"] and task.origin == Task.Origin.REFERRAL
+
+
+def test_a_stale_source_is_said_in_the_report_not_read_as_zero(
+    fixed_today, cast, households, resident, departments
+):
+    wang = _wang(households)
+    departments.add(wang, "renshe_contribution", 500000)  # 5,000 元 wage: from a stale feed
+    departments.stale = {"renshe_contribution"}
+    application = signed_application(cast["ivan"], households["A1"], wang, income_transfer="")
+    report = actions.verify(actor=cast["alice"], application=application)
+    assert report.stale_sources == [{"feed": "renshe_contribution", "name": "renshe_contribution"}]
+    wage = next(r for r in report.rows if r.get("summary") and r["item"] == "wage")
+    assert wage["found_fen"] is None  # not verified: never 0
+    assert "数据来源已过期，未作核实（不按零计）：renshe_contribution" in report.flags
+
+
+def test_the_report_and_decision_are_immutable(
+    fixed_today, cast, households, resident, departments
+):
+    application = signed_application(cast["ivan"], households["A1"], _wang(households))
+    report = actions.verify(actor=cast["alice"], application=application)
+    # nothing found for the declared 300 元 pension: not consistent
+    assert report.verdict == VerificationReport.Verdict.INCONSISTENT
+    report.verdict = VerificationReport.Verdict.CONSISTENT
+    with pytest.raises(Exception, match="immutable"):
+        report.save()
+    with pytest.raises(Exception, match="immutable"):
+        report.delete()
+    assert VerificationReport.objects.get().verdict == VerificationReport.Verdict.INCONSISTENT
+
+
+def _approved(cast, households, departments, fixed_today):
+    wife = households["A1"].members.get(relation="spouse").person
+    departments.add(wife, "renshe_pension", 30000)
+    application = signed_application(cast["ivan"], households["A1"], _wang(households))
+    actions.verify(actor=cast["alice"], application=application)
+    decision = actions.decide(
+        actor=cast["dave"], application=application, approve=True, reasons="核对一致，符合条件"
+    )
+    return application, decision
+
+
+def test_only_the_bureau_decides_and_exactly_once(
+    fixed_today, cast, households, resident, departments
+):
+    wife = households["A1"].members.get(relation="spouse").person
+    departments.add(wife, "renshe_pension", 30000)
+    application = signed_application(cast["ivan"], households["A1"], _wang(households))
+    actions.verify(actor=cast["alice"], application=application)
+    for who in ("alice", "carol", "ivan"):
+        with pytest.raises(PermissionDenied):
+            actions.decide(
+                actor=cast[who], application=application, approve=True, reasons="同意批准"
+            )
+    assert not Decision.objects.exists()
+    decision = actions.decide(
+        actor=cast["dave"], application=application, approve=True, reasons="核对一致，符合条件"
+    )
+    with pytest.raises(actions.AlreadyDecided):
+        actions.decide(
+            actor=cast["dave"], application=application, approve=False, reasons="重复决定"
+        )
+    assert list(Decision.objects.values_list("pk", "outcome")) == [(decision.pk, "approved")]
+    assert decision.report == application.reports.get()
+    assert decision.trace and decision.trace[-1]["rule"].startswith("dibao.amount")
+
+
+def test_approval_pays_from_next_month_and_pushes_every_member_to_yibao(
+    fixed_today, cast, households, resident, departments
+):
+    application, decision = _approved(cast, households, departments, fixed_today)
+    entitlement = Entitlement.objects.get()
+    assert entitlement.first_month == dt.date(2026, 6, 1)
+    assert entitlement.monthly_fen == decision.monthly_amount_fen > 0
+    assert sorted(Push.objects.values_list("member__name", "kind")) == [
+        ("李秀英", "enrolment"),
+        ("李秀英", "medical_aid"),
+        ("王建国", "enrolment"),
+        ("王建国", "medical_aid"),
+    ]
+    assert PaymentBatch.objects.count() == 0
+    may = actions.payment_batch(month=dt.date(2026, 5, 1))
+    assert may.rows == 0  # nothing in the month of the decision
+    june = actions.payment_batch(month=dt.date(2026, 6, 1))
+    amount = f"{decision.monthly_amount_fen // 100}.{decision.monthly_amount_fen % 100:02d}"
+    assert bytes(june.content).decode() == (
+        "batch_month,line,account_ref,amount_yuan,programme,household\r\n"
+        f"2026-06,1,6222****3445,{amount},dibao,100000001\r\n"
+    )
+
+
+def test_a_push_is_acknowledged_once_by_yibao(fixed_today, cast, households, resident, departments):
+    from doudi.accounts.models import User
+    from doudi.accounts.roles import Role
+
+    _approved(cast, households, departments, fixed_today)
+    push = Push.objects.first()
+    with pytest.raises(PermissionDenied):  # the 残联 data officer is not the receiver
+        actions.push_acknowledge(actor=cast["frank"], push=push, reference="YB-1")
+    yibao = User.objects.create_user(
+        username="yan", password="x" * 12, role=Role.DATA_OFFICER, department="医保"
+    )
+    actions.push_acknowledge(actor=yibao, push=push, reference="YB-20260506-1")
+    push.refresh_from_db()
+    assert push.ack_reference == "YB-20260506-1" and push.acknowledged_by == yibao
+    with pytest.raises(actions.ValidationError):
+        actions.push_acknowledge(actor=yibao, push=push, reference="YB-2")
+    push.refresh_from_db()
+    assert push.ack_reference == "YB-20260506-1"
+
+
+def test_public_notice_shows_name_size_and_amount_only(
+    fixed_today, cast, households, resident, departments, client
+):
+    application, decision = _approved(cast, households, departments, fixed_today)
+    household = households["A1"]
+    # health data on file for the household must not show either
+    response = client.get(f"/assistance/public-notice/{household.community.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "王建国" in page and "审批结果公布" in page
+    for member in application.members.all():
+        assert member.id_number not in page
+        assert member.id_masked not in page
+        assert member.id_number[:6] not in page.replace("420106001001", "")
+    assert household.address not in page
+    assert "幸福路" not in page
+    assert "6222" not in page  # no bank account either
+    for word in ("疾病", "残疾", "病", "住院", "诊断"):
+        assert word not in page
+
+
+def test_export_payments_command_is_byte_identical(
+    fixed_today, cast, households, resident, departments, tmp_path
+):
+    from django.core.management import call_command
+
+    _application, decision = _approved(cast, households, departments, fixed_today)
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    call_command("export", "payments", "--month", "2026-06", "--out", str(first))
+    call_command("export", "payments", "--month", "2026-06", "--out", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    lines = first.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "batch_month,line,account_ref,amount_yuan,programme,household"
+    assert len(lines) == 2 and lines[1].startswith("2026-06,1,6222****3445,")
