@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "doudi.identity",
     "doudi.monitoring",
     "doudi.workdays",
+    "doudi.parameters",
     "doudi.casework",
     "doudi.assistance",
 ]
