@@ -217,7 +217,10 @@ def test_an_undeclared_car_takes_the_full_path_with_a_home_visit_task(
     report = actions.verify(actor=cast["alice"], application=application)
     application.refresh_from_db()
     assert report.verdict == VerificationReport.Verdict.INCONSISTENT
-    assert report.reasons == ["核对发现未申报的财产：机动车"]
+    assert report.reasons == [
+        "存在未申报且超过限额的财产：有1辆生活用机动车，不符合“生活用机动车不超过0辆”"
+    ]
+    assert report.flags == ["未申报的财产：机动车"]
     assert application.path == Application.Path.FULL
     assert application.status == Application.Status.INVESTIGATING
     task = Task.objects.get()
@@ -244,14 +247,22 @@ def test_the_report_and_decision_are_immutable(
 ):
     application = signed_application(cast["ivan"], households["A1"], _wang(households))
     report = actions.verify(actor=cast["alice"], application=application)
-    # nothing found for the declared 300 元 pension: not consistent
-    assert report.verdict == VerificationReport.Verdict.INCONSISTENT
-    report.verdict = VerificationReport.Verdict.CONSISTENT
+    original = report.verdict
+    report.verdict = "changed"
+    report.rows = []
     with pytest.raises(Exception, match="immutable"):
         report.save()
     with pytest.raises(Exception, match="immutable"):
         report.delete()
-    assert VerificationReport.objects.get().verdict == VerificationReport.Verdict.INCONSISTENT
+    stored = VerificationReport.objects.get()
+    assert stored.verdict == original and stored.rows != []
+    decision = actions.decide(
+        actor=cast["dave"], application=application, approve=True, reasons="核对一致，符合条件"
+    )
+    decision.monthly_amount_fen = 1
+    with pytest.raises(Exception, match="immutable"):
+        decision.save()
+    assert Decision.objects.get().monthly_amount_fen > 1
 
 
 def _approved(cast, households, departments, fixed_today):
@@ -368,3 +379,33 @@ def test_export_payments_command_is_byte_identical(
     lines = first.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "batch_month,line,account_ref,amount_yuan,programme,household"
     assert len(lines) == 2 and lines[1].startswith("2026-06,1,6222****3445,")
+
+
+def test_members_are_counted_by_the_rules_with_the_reason_for_an_exclusion(
+    fixed_today, cast, households, resident
+):
+    """POLICY.md §1.3: the applicant and spouse count; a member serving a prison sentence
+    does not, and the reason is kept."""
+    application = _start(cast["ivan"], households)
+    actions.declaration_submit(
+        actor=cast["ivan"],
+        application=application,
+        data=declaration_data(households["A1"], m1_situation="prison"),
+    )
+    assert [(m.name, m.counted) for m in application.members.all()] == [
+        ("王建国", True),
+        ("李秀英", False),
+    ]
+    excluded = application.members.get(counted=False)
+    assert excluded.excluded_reason != "" and "服刑" in excluded.excluded_reason
+
+
+def test_an_unknown_situation_is_refused(fixed_today, cast, households, resident):
+    application = _start(cast["ivan"], households)
+    with pytest.raises(actions.DeclarationInvalid) as exc:
+        actions.declaration_submit(
+            actor=cast["ivan"],
+            application=application,
+            data=declaration_data(households["A1"], m1_situation="rich"),
+        )
+    assert exc.value.errors == {"m1_situation": "第2位成员的情况：请从列表中选择"}

@@ -258,6 +258,7 @@ def _member_rows(data: dict, errors: dict[str, str], on: dt.date) -> list[dict]:
         raw_id = (data.get(f"m{i}_id") or "").strip()
         birth_text = (data.get(f"m{i}_birth") or "").strip()
         relation = (data.get(f"m{i}_relation") or "").strip()
+        situation = (data.get(f"m{i}_situation") or "").strip()
         if not (name or raw_id or birth_text):
             continue
         n = i + 1
@@ -265,6 +266,8 @@ def _member_rows(data: dict, errors: dict[str, str], on: dt.date) -> list[dict]:
             errors[f"m{i}_name"] = f"第{n}位成员的姓名：请填写姓名"
         if relation not in RELATIONS:
             errors[f"m{i}_relation"] = f"第{n}位成员与申请人关系：请选择"
+        if situation not in policy.SITUATIONS:
+            errors[f"m{i}_situation"] = f"第{n}位成员的情况：请从列表中选择"
         try:
             rid = idnumber.parse(raw_id, today=on)
         except idnumber.InvalidIDNumber as exc:
@@ -297,6 +300,7 @@ def _member_rows(data: dict, errors: dict[str, str], on: dt.date) -> list[dict]:
                 "index": index,
                 "birth": rid.birth_date,
                 "relation": relation,
+                "situation": situation,
             }
         )
     if not rows and not errors:
@@ -362,8 +366,21 @@ def declaration_submit(
                 p.id_index: p
                 for p in Person.objects.filter(id_index__in=[r["index"] for r in rows])
             }
+            counting = policy.count_members(
+                [
+                    {
+                        "key": r["index"],
+                        "name": r["name"],
+                        "relation": r["relation"],
+                        "age": _age(r["birth"], on),
+                        "situation": r["situation"],
+                    }
+                    for r in rows
+                ]
+            )
+            verdicts = {d.member_id: d for d in counting.decisions}
             for r in rows:
-                age = _age(r["birth"], on)
+                verdict = verdicts[r["index"]]
                 Member.objects.create(
                     application=application,
                     person=person_by_index.get(r["index"]),
@@ -373,8 +390,8 @@ def declaration_submit(
                     id_masked=r["rid"].masked,
                     birth_date=r["birth"],
                     relation=r["relation"],
-                    counted=True,
-                    excluded_reason="" if age >= 0 else "",
+                    counted=verdict.counted,
+                    excluded_reason="" if verdict.counted else verdict.reason_label[:200],
                 )
             for category, fen in incomes.items():
                 if fen:
@@ -395,7 +412,13 @@ def declaration_submit(
             except CalendarMissing:
                 application.due_on = None
             application.save()
-            _event(application, "submitted", actor, members=len(rows))
+            _event(
+                application,
+                "submitted",
+                actor,
+                members=len(rows),
+                counting=counting.trace.as_list(),
+            )
             audit_record(
                 actor=actor,
                 action="assistance.declaration_submit",
@@ -599,23 +622,25 @@ def verify(*, actor, application: Application, request=None) -> VerificationRepo
                 "found_fen": found_assets.get(kind),
             }
         )
-    undeclared = [
-        ASSET_LABELS[k] for k, v in found_assets.items() if v > 0 and not declared_assets.get(k)
-    ]
+    undeclared = {k: v for k, v in found_assets.items() if v > 0 and not declared_assets.get(k)}
     hukou = {
         id_index_of(p.id_number): p.name
         for p in Person.objects.filter(membership__household=application.household)
         if p.id_number
     }
     unknown = [name for index, name in hukou.items() if index not in by_index]
-    flags = [f"未申报的财产：{a}" for a in undeclared] + [f"户籍成员未申报：{n}" for n in unknown]
+    flags = [f"未申报的财产：{ASSET_LABELS[a]}" for a in undeclared]
+    flags += [f"户籍成员未申报：{n}" for n in unknown]
     flags += [f"数据来源已过期，未作核实（不按零计）：{feeds[f].name}" for f in stale]
     counted = [m for m in members if m.counted]
     result = policy.consistency(
+        declared_members=set(by_index),
+        hukou_members=set(hukou),
         declared_income_fen=sum(declared_income.values()),
         found_income_fen=sum(found_income.values()),
+        declared_assets=declared_assets,
         undeclared_assets=undeclared,
-        unknown_members=unknown,
+        stale_sources=[feeds[f].name for f in stale],
         members=len(counted),
         params=params,
     )

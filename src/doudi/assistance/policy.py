@@ -33,82 +33,86 @@ class Consistency:
     trace: list[dict] = field(default_factory=list)
 
 
-def _step(rule: str, label: str, result: str, passed: bool | None, **inputs) -> dict:
-    return {
-        "rule": rule,
-        "section": "POLICY.md §5.4",
-        "label": label,
-        "inputs": [[k, str(v)] for k, v in inputs.items()],
-        "params": [],
-        "result": result,
-        "passed": passed,
-    }
+RULE_ASSET_KINDS = {
+    "deposit": "deposit",
+    "vehicle": "car",
+    "real_estate": "housing",
+    "business": "business_capital",
+    "securities": "securities",
+}
 
 
 def consistency(
     *,
+    declared_members: set[str],
+    hukou_members: set[str],
     declared_income_fen: int,
     found_income_fen: int,
-    undeclared_assets: list[str],
-    unknown_members: list[str],
+    declared_assets: dict[str, int],
+    undeclared_assets: dict[str, int],
+    stale_sources: list[str],
     members: int,
     params,
 ) -> Consistency:
-    """基本一致 (POLICY.md §5.4, a configurable rule): no undeclared asset, no unknown member,
-    and the per-capita income difference within the tolerance (a share of the standard)."""
-    from decimal import Decimal
+    """基本一致 (POLICY.md §5.4) by the rules' configurable verdict."""
+    from doudi.assistance.rules import Asset, ConsistencyInput, consistency_verdict
 
-    from doudi.assistance.rules.trace import yuan
-
-    reasons: list[str] = []
-    trace: list[dict] = []
-    for asset in undeclared_assets:
-        reasons.append(f"核对发现未申报的财产：{asset}")
-    trace.append(
-        _step(
-            "consistency.assets",
-            "核对发现的财产均已申报",
-            "是" if not undeclared_assets else "否：" + "、".join(undeclared_assets),
-            not undeclared_assets,
-        )
-    )
-    for name in unknown_members:
-        reasons.append(f"户籍记录中有未申报的成员：{name}")
-    trace.append(
-        _step(
-            "consistency.members",
-            "申报成员与户籍记录一致",
-            "是" if not unknown_members else "否",
-            not unknown_members,
-        )
-    )
     n = max(members, 1)
-    diff = abs(found_income_fen - declared_income_fen) // n
-    tolerance_pct = Decimal(str(params.consistency_income_tolerance_pct))
+    declared_pc, found_pc = declared_income_fen // n, found_income_fen // n
     standard = params.standard_fen(False)
-    limit = int(Decimal(standard) * tolerance_pct / 100)
-    ok = diff <= limit
-    if not ok:
-        reasons.append(f"人均月收入申报与核对相差 {yuan(diff)}，超过容差 {yuan(limit)}")
-    step = _step(
-        "consistency.income",
-        "人均月收入申报与核对之差在容差以内",
-        f"相差 {yuan(diff)}，容差 {yuan(limit)}",
-        ok,
-        申报月收入=yuan(declared_income_fen),
-        核对月收入=yuan(found_income_fen),
-        成员数=n,
+    result = consistency_verdict(
+        ConsistencyInput(
+            declared_members=frozenset(declared_members),
+            verified_members=frozenset(hukou_members or declared_members),
+            declared_per_capita_fen=declared_pc,
+            verified_per_capita_fen=found_pc,
+            declared_assets=tuple(
+                Asset("household", RULE_ASSET_KINDS[k], v) for k, v in declared_assets.items()
+            ),
+            undeclared_assets=tuple(
+                Asset("household", RULE_ASSET_KINDS[k], v) for k, v in undeclared_assets.items()
+            ),
+            eligible_if_declared=declared_pc < standard,
+            eligible_if_verified=found_pc < standard,
+            stale_sources=tuple(stale_sources),
+        ),
+        params,
     )
-    step["params"] = [
-        {
-            "name": "consistency_income_tolerance_pct",
-            "label": "收入一致容差（占低保标准的百分比）",
-            "value": str(tolerance_pct),
-            "version": parameter_version(params),
-        }
-    ]
-    trace.append(step)
-    return Consistency(consistent=not reasons, reasons=reasons, trace=trace)
+    return Consistency(result.consistent, list(result.reasons), result.trace.as_list())
+
+
+SITUATIONS = {
+    "": "无特殊情况",
+    "student": "全日制在校（本科及以下）",
+    "dependent": "不能独立生活",
+    "support": "有法定赡养、扶养或抚养关系且长期共同生活",
+    "prison": "在监狱服刑",
+    "rehab": "强制隔离戒毒",
+    "missing": "宣告失踪",
+}
+
+
+def count_members(rows: list[dict]):
+    """Who counts (POLICY.md §1.3): ``rows`` have key, name, relation, age, situation."""
+    from doudi.assistance.rules import Member, count_members
+
+    return count_members(
+        [
+            Member(
+                id=r["key"],
+                name=r["name"],
+                relation=r["relation"],
+                age=r["age"],
+                education="bachelor" if r.get("situation") == "student" else None,
+                can_live_independently=r.get("situation") != "dependent",
+                support_duty=r.get("situation") == "support",
+                in_prison=r.get("situation") == "prison",
+                in_compulsory_rehab=r.get("situation") == "rehab",
+                declared_missing=r.get("situation") == "missing",
+            )
+            for r in rows
+        ]
+    )
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from doudi.assistance import actions
+from doudi.assistance import actions, policy
 from doudi.assistance.access import (
     access_application,
     applications_for,
@@ -106,9 +106,10 @@ def _declaration_context(application, errors=None, data=None):
                 "id": data.get(f"m{i}_id", ""),
                 "birth": data.get(f"m{i}_birth", ""),
                 "relation": data.get(f"m{i}_relation", ""),
+                "situation": data.get(f"m{i}_situation", ""),
                 "errors": [
                     (errors or {}).get(f"m{i}_{f}")
-                    for f in ("name", "id", "birth", "relation")
+                    for f in ("name", "id", "birth", "relation", "situation")
                     if (errors or {}).get(f"m{i}_{f}")
                 ],
             }
@@ -127,6 +128,7 @@ def _declaration_context(application, errors=None, data=None):
         "incomes": incomes,
         "assets": assets,
         "relations": actions.RELATIONS.items(),
+        "situations": policy.SITUATIONS.items(),
         "bank_account": data.get("bank_account", ""),
         "errors": errors or {},
         "draft_key": f"doudi-application-{application.pk}",
