@@ -121,6 +121,7 @@ ZH = {
     ): "%(n)s 户的救助资格或预警等级将发生变化",
     "monthly cost change": "每月资金变化",
     "Area parameters (money in yuan)": "地区参数（金额单位：元）",
+    "低保, 特困, 临时救助 standards and limits, with a second person's approval for money.": "低保、特困、临时救助的标准和限额，金额类参数须双人审批。",
     "No impact preview is available for this parameter.": "此参数暂无影响预估。",
     "money parameter: a second person approves": "金额类参数，须另一人审批",
     "Approve and apply": "批准并生效",
