@@ -1,6 +1,7 @@
 """Simplified Chinese for assistance applications, verification, decisions, payments (issue 17)."""
 
 ZH = {
+    'My applications': '我的申请',
     'Accepted on': '受理日期',
     'Reasons for the decision': '决定理由',
     'Delivered on': '报送日期',

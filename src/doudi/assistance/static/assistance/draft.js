@@ -45,7 +45,7 @@
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(send, 400); });
     form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(send, 100); });
     window.addEventListener("online", send);
-    form.addEventListener("submit", function () { try { localStorage.removeItem(key); } catch (e) { /* off */ } });
+    form.addEventListener("submit", function () { clearTimeout(timer); try { localStorage.removeItem(key); } catch (e) { /* off */ } });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
