@@ -409,3 +409,26 @@ def test_an_unknown_situation_is_refused(fixed_today, cast, households, resident
             data=declaration_data(households["A1"], m1_situation="rich"),
         )
     assert exc.value.errors == {"m1_situation": "第2位成员的情况：请从列表中选择"}
+
+
+def test_parameter_change_preview_counts_households_and_cost(
+    fixed_today, cast, households, resident, departments
+):
+    """The impact preview registered with doudi.parameters: raising the standard by 100 元
+    raises the approved two-person household's benefit by 200 元 a month (§1.10)."""
+    import dataclasses
+
+    from doudi.parameters import preview
+
+    _application, decision = _approved(cast, households, departments, fixed_today)
+    old = policy.params_in_force(area_code="420106001001", on=fixed_today)
+    new = dataclasses.replace(old, dibao_standard_urban_fen=old.dibao_standard_urban_fen + 10000)
+    [impact] = [r for r in preview.run("420106", old, new) if r["key"] == "assistance"]
+    assert impact["failed"] is False
+    assert impact["households_changed"] == 0
+    assert impact["monthly_cost_change_fen"] == 20000
+    # a standard so low the household's per-capita income (150 元) is above it: no longer eligible
+    low = dataclasses.replace(old, dibao_standard_urban_fen=10000)
+    [impact] = [r for r in preview.run("420106", old, low) if r["key"] == "assistance"]
+    assert impact["households_changed"] == 1
+    assert impact["monthly_cost_change_fen"] == -decision.monthly_amount_fen

@@ -9,16 +9,10 @@ from dataclasses import dataclass, field
 
 
 def params_in_force(*, area_code: str, on: dt.date):
-    """The rules' parameter set in force for the area on the date."""
-    try:
-        from doudi.parameters import selectors as parameter_selectors  # type: ignore[import]
-    except ImportError:  # the parameters app is not installed yet: the rules' own defaults
-        parameter_selectors = None
-    if parameter_selectors is not None and hasattr(parameter_selectors, "policy_params"):
-        return parameter_selectors.policy_params(area_code=area_code, on=on)
-    from doudi.assistance.rules.params import PolicyParams
+    """The rules' parameter set in force for the area on the date (doudi.parameters)."""
+    from doudi.parameters.api import params_in_force as stored_params
 
-    return PolicyParams(area_code=area_code, as_of=on)
+    return stored_params(area_code, on)
 
 
 def parameter_version(params) -> str:
