@@ -432,3 +432,58 @@ def test_parameter_change_preview_counts_households_and_cost(
     [impact] = [r for r in preview.run("420106", old, low) if r["key"] == "assistance"]
     assert impact["households_changed"] == 1
     assert impact["monthly_cost_change_fen"] == -decision.monthly_amount_fen
+
+
+def test_programmes_not_built_online_are_refused_plainly(fixed_today, cast, households, resident):
+    with pytest.raises(actions.ValidationError) as exc:
+        actions.application_start(
+            actor=cast["ivan"],
+            programme="tekun",
+            household=households["A1"],
+            applicant=_wang(households),
+        )
+    assert exc.value.messages == ["救助项目：特困人员救助供养暂不能在线办理，请到社区服务窗口申请"]
+    assert not Application.objects.exists()
+
+
+def test_full_path_first_opinion_notice_objection_then_decision(
+    fixed_today, cast, households, resident, departments, monkeypatch
+):
+    wang = _wang(households)
+    wife = households["A1"].members.get(relation="spouse").person
+    departments.add(wife, "renshe_pension", 30000)
+    departments.add(wang, "gongan_vehicle", 8_000_000)
+    application = signed_application(cast["ivan"], households["A1"], wang)
+    actions.verify(actor=cast["alice"], application=application)
+    with pytest.raises(actions.ValidationError) as exc:  # no decision before the first opinion
+        actions.decide(
+            actor=cast["dave"], application=application, approve=False, reasons="家中有车辆未申报"
+        )
+    assert exc.value.messages == ["这份申请还不能作出决定"]
+    with pytest.raises(actions.ValidationError):
+        actions.first_opinion(actor=cast["carol"], application=application, text="短")
+    actions.first_opinion(
+        actor=cast["carol"], application=application, text="入户调查：车辆已于上月出售，建议批准"
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.NOTICE
+    assert application.notice_until == fixed_today + dt.timedelta(days=7)
+    actions.objection_record(actor=cast["alice"], application=application, text="邻居反映家中有车")
+    with pytest.raises(actions.ValidationError) as exc:  # the 7-day notice is not over
+        actions.decide(
+            actor=cast["dave"], application=application, approve=False, reasons="家中有车辆未申报"
+        )
+    assert "公示期到 2026-05-13 结束" in exc.value.messages[0]
+    assert not Decision.objects.exists()
+    monkeypatch.setattr(actions, "today", lambda: dt.date(2026, 5, 13))
+    decision = actions.decide(
+        actor=cast["dave"],
+        application=application,
+        approve=False,
+        reasons="经复查仍有车辆，不予批准",
+    )
+    assert decision.outcome == Decision.Outcome.REJECTED
+    assert decision.evidence["objections"] == ["邻居反映家中有车"]
+    assert not Entitlement.objects.exists() and not Push.objects.exists()
+    # the members are free for a new application
+    assert not Member.objects.filter(active=True).exists()

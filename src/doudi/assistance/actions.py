@@ -52,6 +52,8 @@ from doudi.registry.selectors import id_index_of
 from doudi.workdays.selectors import CalendarMissing, add_working_days
 
 NOTICE_VERSION = "承诺告知书 2026-1"
+# The programmes whose whole workflow (amount, decision, payment) is built here so far.
+ONLINE_PROGRAMMES = ("dibao",)
 MAX_MEMBERS = 6
 ADULT_AGE = 18
 NOTICE_DAYS = 7  # public notice of the first opinion (POLICY.md §1.9)
@@ -187,7 +189,11 @@ def application_start(
         _denied(actor, "assistance.application_start", "household", household.pk, request)
         raise PermissionDenied("not your household")
     if programme not in Programme.values:
-        raise ValidationError("请选择救助项目")
+        raise ValidationError("救助项目：请从列表中选择")
+    if programme not in ONLINE_PROGRAMMES:
+        raise ValidationError(
+            f"救助项目：{Programme(programme).label}暂不能在线办理，请到社区服务窗口申请"
+        )
     with transaction.atomic():
         application = Application.objects.create(
             programme=programme,

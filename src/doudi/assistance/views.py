@@ -59,7 +59,9 @@ def application_list(request):
         {
             "applications": rows,
             "resident": resident_of(request.user),
-            "programmes": Programme.choices,
+            "programmes": [
+                (v, label) for v, label in Programme.choices if v in actions.ONLINE_PROGRAMMES
+            ],
             "can_work": works_applications(request.user),
         },
     )
