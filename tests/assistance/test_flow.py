@@ -487,3 +487,89 @@ def test_full_path_first_opinion_notice_objection_then_decision(
     assert not Entitlement.objects.exists() and not Push.objects.exists()
     # the members are free for a new application
     assert not Member.objects.filter(active=True).exists()
+
+
+def test_the_commitment_waives_proofs_unless_a_false_commitment_is_in_force(
+    fixed_today, cast, households, resident
+):
+    """POLICY.md §5.1: a signed commitment replaces the waivable proofs; a person with a
+    false-commitment record in force cannot use the commitment path."""
+    from doudi.assistance.models import Commitment, CreditRecord
+
+    application = signed_application(cast["ivan"], households["A1"], _wang(households))
+    assert application.required_proofs == []
+    assert sorted(Commitment.objects.get(application=application).waived) == [
+        "housing_proof",
+        "hukou_id",
+        "marriage",
+    ]
+    CreditRecord.objects.create(
+        person=households["B"].members.get(relation="head").person,
+        note="2025年虚假申报收入",
+        recorded_on=dt.date(2025, 3, 1),
+        recorded_by=cast["bob"],
+    )
+    CreditRecord.objects.create(  # repaired: no longer in force
+        person=households["A2"].members.get(relation="head").person,
+        note="2024年虚假申报",
+        recorded_on=dt.date(2024, 3, 1),
+        repaired_on=dt.date(2025, 3, 1),
+        recorded_by=cast["alice"],
+    )
+    liu = households["B"].members.get(relation="head").person
+    kid = households["B"].members.get(relation="child").person
+    b = actions.application_start(
+        actor=cast["bob"], programme="dibao", household=households["B"], applicant=liu
+    )
+    actions.declaration_submit(
+        actor=cast["bob"],
+        application=b,
+        data={
+            "m0_name": liu.name,
+            "m0_id": liu.id_number,
+            "m0_relation": "self",
+            "m1_name": kid.name,
+            "m1_id": kid.id_number,
+            "m1_relation": "child",
+            "bank_account": "6222020200100000001",
+        },
+    )
+    adult, minor = list(b.members.all())
+    actions.sign(
+        actor=cast["bob"], application=b, signed=[adult.pk], guardians={minor.pk: adult.pk}
+    )
+    b.refresh_from_db()
+    assert [p["code"] for p in b.required_proofs] == ["hukou_id", "housing_proof"]
+    assert Commitment.objects.get(application=b).waived == []
+    zhang = households["A2"].members.get(relation="head").person
+    a2 = signed_application(cast["alice"], households["A2"], zhang)
+    assert a2.required_proofs == []
+
+
+def test_a_minor_needs_an_adult_guardian_to_sign(fixed_today, cast, households):
+    liu = households["B"].members.get(relation="head").person
+    kid = households["B"].members.get(relation="child").person
+    b = actions.application_start(
+        actor=cast["bob"], programme="dibao", household=households["B"], applicant=liu
+    )
+    actions.declaration_submit(
+        actor=cast["bob"],
+        application=b,
+        data={
+            "m0_name": liu.name,
+            "m0_id": liu.id_number,
+            "m0_relation": "self",
+            "m1_name": kid.name,
+            "m1_id": kid.id_number,
+            "m1_relation": "child",
+            "bank_account": "6222020200100000001",
+        },
+    )
+    adult, minor = list(b.members.all())
+    with pytest.raises(actions.ValidationError) as exc:
+        actions.sign(actor=cast["bob"], application=b, signed=[adult.pk, minor.pk])
+    assert exc.value.messages == [
+        "授权核对：以下成员还没有签署（未成年人由成年监护人代签）：刘小明"
+    ]
+    b.refresh_from_db()
+    assert b.status == Application.Status.SUBMITTED and not b.authorizations.exists()

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from doudi.assistance import policy, sources
@@ -30,6 +31,7 @@ from doudi.assistance.models import (
     Attachment,
     Authorization,
     Commitment,
+    CreditRecord,
     Decision,
     Entitlement,
     EntitlementChange,
@@ -507,14 +509,16 @@ def sign(
             "授权核对：以下成员还没有签署（未成年人由成年监护人代签）：" + "、".join(missing)
         )
     signer = members[0]
+    proofs = _proofs(application, members, on)
     with transaction.atomic():
         Commitment.objects.create(
             application=application,
             notice_version=NOTICE_VERSION,
             signer=signer,
             signed_by=actor,
-            waived=["income_proof", "unemployment_proof", "support_proof"],
+            waived=[p.code for p in proofs.waived],
         )
+        application.required_proofs = [{"code": p.code, "name": p.name} for p in proofs.required]
         for m in members:
             Authorization.objects.create(
                 application=application,
@@ -525,8 +529,15 @@ def sign(
                 signed_by=actor,
             )
         application.status = Application.Status.SIGNED
-        application.save(update_fields=["status", "updated_at"])
-        _event(application, "signed", actor, members=len(members))
+        application.save(update_fields=["status", "required_proofs", "updated_at"])
+        _event(
+            application,
+            "signed",
+            actor,
+            members=len(members),
+            commitment_path=proofs.commitment_path,
+            proofs=proofs.trace.as_list(),
+        )
         audit_record(
             actor=actor,
             action="assistance.sign",
@@ -536,6 +547,45 @@ def sign(
             detail={"notice_version": NOTICE_VERSION, "members": len(members)},
         )
     return application
+
+
+def false_commitment_in_force(persons, on: dt.date) -> bool:
+    return (
+        CreditRecord.objects.filter(person__in=[p for p in persons if p is not None])
+        .filter(Q(repaired_on__isnull=True) | Q(repaired_on__gt=on))
+        .exists()
+    )
+
+
+def _proofs(application: Application, members: list[Member], on: dt.date):
+    """The proofs still required and those the commitment waives (POLICY.md §5.1–§5.2)."""
+    from doudi.assistance.rules import DEFAULT_PROOF_CATALOGUE, required_proofs
+
+    params = policy.params_in_force(area_code=application.household.community.code, on=on)
+    catalogue = params.proof_catalogue or DEFAULT_PROOF_CATALOGUE
+    incomes = {i.category for i in application.incomes.all()}
+    assets = {a.kind for a in application.assets.all()}
+    conditions = set()
+    if "wage" in incomes:
+        conditions.add("has_wage")
+    if "business" in incomes or "business" in assets:
+        conditions.add("has_business")
+    if "vehicle" in assets:
+        conditions.add("has_vehicle")
+    if any(m.relation == "spouse" for m in members):
+        conditions.add("married")
+    if any(m.relation == "child" and 16 <= _age(m.birth_date, on) for m in members):
+        conditions.add("student_16plus")
+    return required_proofs(
+        catalogue,
+        application.programme,
+        conditions,
+        commitment_signed=True,
+        already_on_file={"commitment", "authorization"},  # signed here, just now
+        false_commitment_in_force=false_commitment_in_force(
+            [m.person for m in members] + [application.applicant], on
+        ),
+    )
 
 
 # --- verification ------------------------------------------------------------------------------

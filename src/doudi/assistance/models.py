@@ -97,6 +97,8 @@ class Application(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     path = models.CharField(_("path"), max_length=16, choices=Path.choices, blank=True, default="")
+    # Documents still to be handed in (listed once), from the proof catalogue: [{code, name}]
+    required_proofs = models.JSONField(default=list, blank=True)
     # The declaration form as typed (kept whole while a draft: nothing typed is lost).
     draft = models.JSONField(default=dict, blank=True)
     bank_account = EncryptedTextField(blank=True, default="")
@@ -127,6 +129,22 @@ class Application(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status not in (self.Status.REJECTED, self.Status.WITHDRAWN)
+
+
+class CreditRecord(models.Model):
+    """A false-commitment (虚假承诺) record: while in force, the person cannot use the
+    commitment path (POLICY.md §5.1, §5.5)."""
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="credit_records"
+    )
+    note = models.CharField(max_length=300)
+    recorded_on = models.DateField()
+    repaired_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+
+    def __str__(self) -> str:
+        return f"credit record #{self.pk}"
 
 
 class ApplicationEvent(models.Model):
