@@ -14,7 +14,8 @@ from doudi.parameters.specs import Spec
 class ProposeForm(forms.Form):
     value = forms.CharField(label=_("New value"), max_length=20000)
     effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Effective from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     source = forms.CharField(label=_("Source (document number, date, link)"), max_length=500)
     reason = forms.CharField(
