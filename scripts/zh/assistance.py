@@ -1,6 +1,21 @@
 """Simplified Chinese for assistance applications, verification, decisions, payments (issue 17)."""
 
 ZH = {
+    "Why the benefit changes": "变更原因",
+    "Kind of change": "变更类型",
+    "Gradual exit": "渐退",
+    "last month paid": "最后发放月份",
+    "Review due by": "复核期限",
+    "Stop, adjust or phase out": "停发、调整或渐退",
+    "From month (e.g. 2024-06)": "起始月份（例如 2024-06）",
+    "New amount (yuan a month, for an adjustment)": "调整后金额（元/月，调整时填写）",
+    "Months still paid (gradual exit, at most 6)": "渐退期继续发放月数（最多6个月）",
+    "Record the change": "登记变更",
+    "A member died": "家庭成员死亡",
+    "Date of death (e.g. 2024-06-30)": "死亡日期（例如 2024-06-30）",
+    "Record and schedule the review": "登记并安排复核",
+    "The change is recorded.": "变更已登记。",
+    "Date of death: use the form 2024-06-30.": "死亡日期：请按 2024-06-30 的格式填写。",
     "Documents still required": "仍需提交的材料",
     "None: the commitment replaces the proofs.": "无：承诺书代替证明材料。",
     "My applications": "我的申请",

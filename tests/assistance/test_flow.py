@@ -573,3 +573,101 @@ def test_a_minor_needs_an_adult_guardian_to_sign(fixed_today, cast, households):
     ]
     b.refresh_from_db()
     assert b.status == Application.Status.SUBMITTED and not b.authorizations.exists()
+
+
+def _batch_amounts(month: dt.date) -> list[int]:
+    batch = actions.payment_batch(month=month)
+    return list(batch.payments.values_list("amount_fen", flat=True))
+
+
+def test_adjustment_then_gradual_exit_with_reasons(
+    fixed_today, cast, households, resident, departments
+):
+    """POLICY.md §1.11: an adjustment from a month on; 渐退 pays at most 6 more months."""
+    from doudi.assistance.models import EntitlementChange
+
+    _application, decision = _approved(cast, households, departments, fixed_today)
+    entitlement = Entitlement.objects.get()
+    with pytest.raises(PermissionDenied):  # the officer may not change a benefit
+        actions.entitlement_change(
+            actor=cast["alice"],
+            entitlement=entitlement,
+            kind="stop",
+            from_month=dt.date(2026, 7, 1),
+            reason="家庭收入增加",
+        )
+    with pytest.raises(actions.ValidationError) as exc:
+        actions.entitlement_change(
+            actor=cast["dave"],
+            entitlement=entitlement,
+            kind="phase_out",
+            from_month=dt.date(2026, 8, 1),
+            reason="儿子就业，收入超过标准",
+            months=7,
+        )
+    assert exc.value.messages == ["渐退月数：请填写1至6个月"]
+    assert not EntitlementChange.objects.exists()
+    actions.entitlement_change(
+        actor=cast["dave"],
+        entitlement=entitlement,
+        kind="adjust",
+        from_month=dt.date(2026, 7, 1),
+        reason="复核后收入变化",
+        monthly_fen=50000,
+    )
+    actions.entitlement_change(
+        actor=cast["dave"],
+        entitlement=entitlement,
+        kind="phase_out",
+        from_month=dt.date(2026, 8, 1),
+        reason="儿子就业，收入超过标准",
+        months=2,
+    )
+    assert _batch_amounts(dt.date(2026, 6, 1)) == [decision.monthly_amount_fen]
+    assert _batch_amounts(dt.date(2026, 7, 1)) == [50000]
+    assert _batch_amounts(dt.date(2026, 8, 1)) == [50000]
+    assert _batch_amounts(dt.date(2026, 9, 1)) == [50000]
+    assert _batch_amounts(dt.date(2026, 10, 1)) == []
+    # a month already in a batch cannot change
+    with pytest.raises(actions.ValidationError) as exc:
+        actions.entitlement_change(
+            actor=cast["dave"],
+            entitlement=entitlement,
+            kind="stop",
+            from_month=dt.date(2026, 9, 1),
+            reason="家庭收入增加",
+        )
+    assert exc.value.messages == ["该月的发放批次已生成，只能从下一个月起变更"]
+
+
+def test_stop_and_death_review(fixed_today, cast, households, resident, departments, clients):
+    _application, decision = _approved(cast, households, departments, fixed_today)
+    entitlement = Entitlement.objects.get()
+    wife = entitlement.application.members.get(name="李秀英")
+    response = clients["alice"].post(
+        f"/assistance/entitlements/{entitlement.pk}/death/",
+        {"member": wife.pk, "died_on": "2026-05-04"},
+    )
+    assert response.status_code == 302
+    entitlement.refresh_from_db()
+    assert entitlement.review_due == dt.date(2026, 8, 4)
+    assert entitlement.review_reason == "家庭成员李秀英于2026-05-04死亡，需复核调整"
+    assert (
+        clients["bob"]
+        .post(
+            f"/assistance/entitlements/{entitlement.pk}/death/",
+            {"member": wife.pk, "died_on": "2026-05-01"},
+        )
+        .status_code
+        == 404
+    )
+    response = clients["dave"].post(
+        f"/assistance/entitlements/{entitlement.pk}/change/",
+        {"kind": "stop", "from_month": "2026-07", "reason": "复核后家庭收入超过标准"},
+    )
+    assert response.status_code == 302
+    entitlement.refresh_from_db()
+    assert entitlement.status == Entitlement.Status.STOPPED
+    assert entitlement.last_month == dt.date(2026, 6, 1)
+    assert _batch_amounts(dt.date(2026, 6, 1)) == [decision.monthly_amount_fen]
+    assert _batch_amounts(dt.date(2026, 7, 1)) == []

@@ -942,6 +942,15 @@ def decide(
 # --- benefits and payments ---------------------------------------------------------------------
 
 
+MAX_PHASE_OUT_MONTHS = 6  # 渐退: "in principle ≤ 6 months" (S7, POLICY.md §1.11)
+DEATH_REVIEW_MONTHS = 3  # review within 3 months of a member's death (S7, POLICY.md §1.11)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    return day.replace(year=day.year + y, month=m + 1, day=1)
+
+
 def entitlement_change(
     *,
     actor,
@@ -950,8 +959,11 @@ def entitlement_change(
     from_month: dt.date,
     reason: str,
     monthly_fen: int | None = None,
+    months: int | None = None,
     request=None,
 ) -> EntitlementChange:
+    """Stop, adjust or phase out (渐退) a benefit from a month on, with the reason. Months
+    already in a payment batch cannot change."""
     if (
         not decides(actor)
         or not applications_for(actor).filter(pk=entitlement.application_id).exists()
@@ -959,35 +971,76 @@ def entitlement_change(
         _denied(actor, "assistance.entitlement_change", "entitlement", entitlement.pk, request)
         raise PermissionDenied("not authorised")
     reason = (reason or "").strip()
+    if kind not in EntitlementChange.Kind.values:
+        raise ValidationError("变更类型：请从列表中选择")
     if len(reason) < 4:
-        raise ValidationError("原因：请写明停发或调整的原因（至少4个字）")
+        raise ValidationError("原因：请写明停发、调整或渐退的原因（至少4个字）")
+    if entitlement.status != Entitlement.Status.ACTIVE:
+        raise ValidationError("这项救助已经停发")
     if kind == EntitlementChange.Kind.ADJUST and (monthly_fen is None or monthly_fen <= 0):
         raise ValidationError("调整后金额：请填写大于零的金额（元/月）")
+    if kind == EntitlementChange.Kind.PHASE_OUT and not (
+        months is not None and 1 <= months <= MAX_PHASE_OUT_MONTHS
+    ):
+        raise ValidationError(f"渐退月数：请填写1至{MAX_PHASE_OUT_MONTHS}个月")
     from_month = month_start(from_month)
     if PaymentBatch.objects.filter(month__gte=from_month).exists():
-        raise ValidationError("该月的发放批次已生成，只能从下一个月起停发或调整")
+        raise ValidationError("该月的发放批次已生成，只能从下一个月起变更")
     with transaction.atomic():
         change = EntitlementChange.objects.create(
             entitlement=entitlement,
             kind=kind,
             from_month=from_month,
             monthly_fen=monthly_fen if kind == EntitlementChange.Kind.ADJUST else None,
+            months=months if kind == EntitlementChange.Kind.PHASE_OUT else None,
             reason=reason[:300],
             made_by=actor,
         )
         if kind == EntitlementChange.Kind.STOP:
             entitlement.status = Entitlement.Status.STOPPED
-            entitlement.last_month = (from_month - dt.timedelta(days=1)).replace(day=1)
-            entitlement.save(update_fields=["status", "last_month"])
+            entitlement.last_month = add_months(from_month, -1)
+        elif kind == EntitlementChange.Kind.PHASE_OUT:
+            entitlement.last_month = add_months(from_month, months - 1)
+        entitlement.save(update_fields=["status", "last_month"])
         audit_record(
             actor=actor,
             action="assistance.entitlement_change",
             object_type="entitlement",
             object_id=entitlement.pk,
             request=request,
-            detail={"kind": kind, "from": from_month.isoformat()},
+            detail={"kind": kind, "from": from_month.isoformat(), "months": months},
         )
     return change
+
+
+def member_death_record(
+    *, actor, entitlement: Entitlement, member: Member, died_on: dt.date, request=None
+) -> Entitlement:
+    """A member of a household on benefit died: the household is to be reviewed and the
+    amount adjusted within 3 months of the death."""
+    if (
+        not works_applications(actor)
+        or not applications_for(actor).filter(pk=entitlement.application_id).exists()
+        or member.application_id != entitlement.application_id
+    ):
+        _denied(actor, "assistance.member_death", "entitlement", entitlement.pk, request)
+        raise PermissionDenied("not authorised")
+    if died_on > today():
+        raise ValidationError("死亡日期：不能晚于今天")
+    due = add_months(died_on, DEATH_REVIEW_MONTHS) + dt.timedelta(days=died_on.day - 1)
+    with transaction.atomic():
+        entitlement.review_due = due
+        entitlement.review_reason = f"家庭成员{member.name}于{died_on:%Y-%m-%d}死亡，需复核调整"
+        entitlement.save(update_fields=["review_due", "review_reason"])
+        audit_record(
+            actor=actor,
+            action="assistance.member_death",
+            object_type="entitlement",
+            object_id=entitlement.pk,
+            request=request,
+            detail={"member": member.pk, "review_due": due.isoformat()},
+        )
+    return entitlement
 
 
 def _amount_for(entitlement: Entitlement, month: dt.date) -> int | None:

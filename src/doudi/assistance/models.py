@@ -375,6 +375,9 @@ class Entitlement(models.Model):
     first_month = models.DateField()  # the first day of the month after approval
     last_month = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # A triggered review (a member's death: within 3 months, POLICY.md §1.11) and why.
+    review_due = models.DateField(null=True, blank=True)
+    review_reason = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -385,11 +388,13 @@ class EntitlementChange(models.Model):
     class Kind(models.TextChoices):
         STOP = "stop", _("Stop")
         ADJUST = "adjust", _("Adjust amount")
+        PHASE_OUT = "phase_out", _("Gradual exit")
 
     entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     from_month = models.DateField()
     monthly_fen = models.BigIntegerField(null=True, blank=True)
+    months = models.PositiveSmallIntegerField(null=True, blank=True)  # 渐退: months still paid
     reason = models.CharField(max_length=300)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     made_at = models.DateTimeField(auto_now_add=True)

@@ -15,6 +15,12 @@ urlpatterns = [
     path("<int:application_id>/objections/", views.objection, name="objection"),
     path("<int:application_id>/decide/", views.decide, name="decide"),
     path("<int:application_id>/notice/", views.decision_notice, name="decision_notice"),
+    path(
+        "entitlements/<int:entitlement_id>/change/",
+        views.entitlement_change,
+        name="entitlement_change",
+    ),
+    path("entitlements/<int:entitlement_id>/death/", views.member_death, name="member_death"),
     path("reports/<int:report_id>/", views.report, name="report"),
     path("public-notice/<int:community_id>/", views.public_notice, name="public_notice"),
     path("payments/", views.payments, name="payments"),

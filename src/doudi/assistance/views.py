@@ -343,6 +343,79 @@ def decide(request, application_id: int):
     return redirect("assistance:decision_notice", application_id=application.pk)
 
 
+def _entitlement(user, entitlement_id: int) -> Entitlement:
+    try:
+        return Entitlement.objects.select_related("application").get(
+            pk=int(entitlement_id), application__in=applications_for(user)
+        )
+    except Entitlement.DoesNotExist:
+        raise Http404 from None
+
+
+@require_POST
+def entitlement_change(request, entitlement_id: int):
+    entitlement = _entitlement(request.user, entitlement_id)
+    try:
+        month = dt.date.fromisoformat(request.POST.get("from_month", "") + "-01")
+    except ValueError:
+        messages.error(request, _("Month: use the form 2024-06."))
+        return redirect("assistance:application", application_id=entitlement.application_id)
+    kind = request.POST.get("kind", "")
+    try:
+        amount = None
+        if kind == "adjust":
+            amount = actions.yuan_to_fen(
+                request.POST.get("amount", ""),
+                label="调整后金额（元/月）",
+                maximum=actions.MAX_MONTHLY_INCOME_YUAN,
+            )
+        months = None
+        if kind == "phase_out":
+            try:
+                months = int(request.POST.get("months", ""))
+            except ValueError:
+                months = 0
+        actions.entitlement_change(
+            actor=request.user,
+            entitlement=entitlement,
+            kind=kind,
+            from_month=month,
+            reason=request.POST.get("reason", ""),
+            monthly_fen=amount,
+            months=months,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The change is recorded."))
+    return redirect("assistance:application", application_id=entitlement.application_id)
+
+
+@require_POST
+def member_death(request, entitlement_id: int):
+    entitlement = _entitlement(request.user, entitlement_id)
+    try:
+        member = entitlement.application.members.get(pk=int(request.POST.get("member", 0)))
+        died_on = dt.date.fromisoformat(request.POST.get("died_on", ""))
+    except (ValueError, TypeError):
+        messages.error(request, _("Date of death: use the form 2024-06-30."))
+        return redirect("assistance:application", application_id=entitlement.application_id)
+    except Exception:  # noqa: BLE001 — no such member of this application
+        raise Http404 from None
+    try:
+        actions.member_death_record(
+            actor=request.user,
+            entitlement=entitlement,
+            member=member,
+            died_on=died_on,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("assistance:application", application_id=entitlement.application_id)
+
+
 @require_GET
 def decision_notice(request, application_id: int):
     """The written notice (决定通知书) with the reasons and, if approved, the amount."""
