@@ -111,7 +111,7 @@ def test_bad_amounts_are_refused_naming_the_field(text, cause, settings):
 
 def test_a_standard_of_9_50_yuan_is_refused_in_chinese_and_nothing_is_saved():
     with pytest.raises(ValidationError) as exc:
-        actions.prepare_change(
+        actions.parameter_change_prepare(
             name="dibao_standard_urban_fen",
             area_code="420106",
             text="9.50",
@@ -128,7 +128,7 @@ def test_a_standard_of_9_50_yuan_is_refused_in_chinese_and_nothing_is_saved():
 
 def test_ratio_bounds():
     with pytest.raises(ValidationError):
-        actions.prepare_change(
+        actions.parameter_change_prepare(
             name="edge_multiplier",
             area_code="420106",
             text="15",
@@ -136,7 +136,7 @@ def test_ratio_bounds():
             source="x",
             reason="y",
         )
-    proposal = actions.prepare_change(
+    proposal = actions.parameter_change_prepare(
         name="edge_multiplier",
         area_code="420106",
         text="2",
@@ -226,7 +226,9 @@ def test_propose_shows_diff_and_impact_then_waits_for_a_second_person(cast, clie
     ]
     # a decided change cannot be decided again
     with pytest.raises(ValidationError):
-        actions.decide_change(actor=cast["dave"], change_id=change.pk, approve=False, note="x")
+        actions.parameter_change_decide(
+            actor=cast["dave"], change_id=change.pk, approve=False, note="x"
+        )
 
 
 def test_typing_950_saves_950_yuan_not_9_50(clients, dora):
@@ -239,7 +241,7 @@ def test_typing_950_saves_950_yuan_not_9_50(clients, dora):
     )
     change = ParameterChange.objects.get()
     assert change.new_value == 96_000
-    actions.decide_change(actor=dora, change_id=change.pk, approve=True)
+    actions.parameter_change_decide(actor=dora, change_id=change.pk, approve=True)
     assert params_in_force("420106", JULY).dibao_standard_rural_fen == 96_000
 
 
@@ -265,16 +267,16 @@ def test_confirming_other_values_than_previewed_saves_nothing(clients):
 
 
 def test_a_non_money_parameter_applies_at_once(cast):
-    proposal = actions.prepare_change(
+    proposal = actions.parameter_change_prepare(
         name="max_homes", area_code="420106", text="2", effective_from=JULY, source="x", reason="y"
     )
-    change = actions.submit_change(actor=cast["dave"], proposal=proposal)
+    change = actions.parameter_change_submit(actor=cast["dave"], proposal=proposal)
     assert change.status == "applied" and change.needs_approval is False
     assert params_in_force("420106", JULY).max_homes == 2
 
 
 def test_rejection_needs_a_reason_and_changes_nothing(cast, dora):
-    proposal = actions.prepare_change(
+    proposal = actions.parameter_change_prepare(
         name="temp_township_limit_fen",
         area_code="420106",
         text="5000",
@@ -282,10 +284,10 @@ def test_rejection_needs_a_reason_and_changes_nothing(cast, dora):
         source="x",
         reason="y",
     )
-    change = actions.submit_change(actor=cast["dave"], proposal=proposal)
+    change = actions.parameter_change_submit(actor=cast["dave"], proposal=proposal)
     with pytest.raises(ValidationError):
-        actions.decide_change(actor=dora, change_id=change.pk, approve=False, note="")
-    actions.decide_change(actor=dora, change_id=change.pk, approve=False, note="额度过高")
+        actions.parameter_change_decide(actor=dora, change_id=change.pk, approve=False, note="")
+    actions.parameter_change_decide(actor=dora, change_id=change.pk, approve=False, note="额度过高")
     change.refresh_from_db()
     assert change.status == "rejected"
     assert params_in_force("420106", JULY).temp_township_limit_fen == 300_000
@@ -301,17 +303,43 @@ def test_people_without_the_policy_capability_are_refused(cast, clients):
     )
     assert response.status_code == 403
     assert ParameterChange.objects.count() == 0
-    proposal = actions.prepare_change(
+    proposal = actions.parameter_change_prepare(
         name="max_cars", area_code="420106", text="1", effective_from=JULY, source="x", reason="y"
     )
     with pytest.raises(Exception) as exc:
-        actions.submit_change(actor=cast["alice"], proposal=proposal)
+        actions.parameter_change_submit(actor=cast["alice"], proposal=proposal)
     assert exc.type.__name__ == "PermissionDenied"
     assert ParameterChange.objects.count() == 0
     assert AuditEntry.objects.filter(action="parameters.propose", outcome="denied").count() == 1
     # the auditor reads but cannot propose
     assert clients["erin"].get("/parameters/").status_code == 200
     assert clients["erin"].get("/parameters/max_cars/propose/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "list_status", "propose_status"),
+    [
+        ("alice", 403, 403),
+        ("carol", 403, 403),
+        ("ivan", 403, 403),
+        ("erin", 200, 403),
+        ("dave", 200, 200),
+    ],
+)
+def test_permission_matrix(cast, clients, who, list_status, propose_status):
+    assert clients[who].get("/parameters/").status_code == list_status
+    assert clients[who].get("/parameters/max_cars/propose/").status_code == propose_status
+    response = clients[who].post("/parameters/max_cars/propose/", form("2", confirm="1"))
+    # the bureau without a preview first: nothing saved, asked to check the preview (400)
+    assert response.status_code == (403 if propose_status == 403 else 400)
+    assert ParameterChange.objects.count() == 0
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    for url in ("/parameters/", "/parameters/max_cars/propose/", "/parameters/changes/1/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.post("/parameters/changes/1/decide/", {"decision": "approve"}).status_code == 302
 
 
 def test_list_page_shows_money_in_yuan_with_units(clients):

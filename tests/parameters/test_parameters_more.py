@@ -52,7 +52,7 @@ def test_ten_approvers_at_once_apply_the_change_once(district):
         )
         for i in range(11)
     ]
-    proposal = actions.prepare_change(
+    proposal = actions.parameter_change_prepare(
         name="dibao_standard_urban_fen",
         area_code="420106",
         text="1000",
@@ -60,7 +60,7 @@ def test_ten_approvers_at_once_apply_the_change_once(district):
         source="x",
         reason="y",
     )
-    change = actions.submit_change(actor=users[0], proposal=proposal)
+    change = actions.parameter_change_submit(actor=users[0], proposal=proposal)
     barrier = threading.Barrier(10)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -68,7 +68,7 @@ def test_ten_approvers_at_once_apply_the_change_once(district):
     def approve(user):
         try:
             barrier.wait()
-            actions.decide_change(actor=user, change_id=change.pk, approve=True)
+            actions.parameter_change_decide(actor=user, change_id=change.pk, approve=True)
             result = "applied"
         except ValidationError:
             result = "already"

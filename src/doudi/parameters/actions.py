@@ -29,7 +29,7 @@ def default_value(name: str) -> object:
 
 
 @transaction.atomic
-def seed_defaults(area_code: str = WUCHANG, effective_from: dt.date = DEFAULT_FROM) -> list[str]:
+def parameters_seed(area_code: str = WUCHANG, effective_from: dt.date = DEFAULT_FROM) -> list[str]:
     """Add the POLICY.md default of every parameter the area has no row for (idempotent).
     Returns the names added."""
     have = set(ParameterValue.objects.filter(area_code=area_code).values_list("name", flat=True))
@@ -78,7 +78,7 @@ class Proposal:
         return BY_NAME[self.name].approval
 
 
-def prepare_change(
+def parameter_change_prepare(
     *, name: str, area_code: str, text: object, effective_from: dt.date, source: str, reason: str
 ) -> Proposal:
     """Check a proposed value (元 entry, bounds) and compute the impact preview. Raises
@@ -114,7 +114,7 @@ def prepare_change(
     )
 
 
-def submit_change(*, actor, proposal: Proposal, request=None) -> ParameterChange:
+def parameter_change_submit(*, actor, proposal: Proposal, request=None) -> ParameterChange:
     """Save a prepared proposal. Money parameters wait for approval by another person; the
     others are applied at once. Audited either way."""
     if not _can_edit(actor):
@@ -180,7 +180,7 @@ def _apply(change: ParameterChange, actor) -> ParameterValue:
     return row
 
 
-def decide_change(
+def parameter_change_decide(
     *, actor, change_id: int, approve: bool, note: str = "", request=None
 ) -> ParameterChange:
     """Approve (apply) or reject a pending change. The proposer cannot decide their own change;

@@ -107,7 +107,7 @@ def propose(request, name: str):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                proposal = actions.prepare_change(
+                proposal = actions.parameter_change_prepare(
                     name=name,
                     area_code=area,
                     text=data["value"],
@@ -120,7 +120,7 @@ def propose(request, name: str):
             else:
                 fingerprint = form.fingerprint()
                 if "confirm" in request.POST and data.get("previewed") == fingerprint:
-                    change = actions.submit_change(
+                    change = actions.parameter_change_submit(
                         actor=request.user, proposal=proposal, request=request
                     )
                     if change.needs_approval:
@@ -196,7 +196,7 @@ def change_decide(request, pk: int):
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
     try:
-        actions.decide_change(
+        actions.parameter_change_decide(
             actor=request.user,
             change_id=change.pk,
             approve=approve,

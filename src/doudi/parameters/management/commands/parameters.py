@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if not area.isdigit() or not 2 <= len(area) <= 12:
             raise CommandError(f"not an area code: {area}")
         if action == "seed":
-            added = actions.seed_defaults(area, _date(options["effective_from"]))
+            added = actions.parameters_seed(area, _date(options["effective_from"]))
             self.stdout.write(f"{len(added)} parameters added for {area}")
             return
         day = _date(options["date"]) if options["date"] else dt.date.today()
