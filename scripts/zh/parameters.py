@@ -68,6 +68,7 @@ ZH = {
     "%(field)s: the amount cannot be negative.": "%(field)s：金额不能为负数。",
     "%(field)s: at most two decimals (fen), for example 950.50.": "%(field)s：最多保留两位小数（到分），例如 950.50。",
     "%(field)s: %(value)s %(unit)s is outside the plausible range %(low)s–%(high)s %(unit)s. Check the unit: amounts are typed in yuan, not fen.": "%(field)s：%(value)s %(unit)s 不在合理范围 %(low)s–%(high)s %(unit)s 内。请核对单位：金额按元填写，不是按分。",
+    "%(field)s: %(value)s %(unit)s is outside the plausible range %(low)s–%(high)s %(unit)s. Check the unit: in the JSON document money is in fen (950 yuan = 95000).": "%(field)s：%(value)s %(unit)s 不在合理范围 %(low)s–%(high)s %(unit)s 内。请核对单位：JSON 文档中金额以分为单位（950元 = 95000）。",
     "%(field)s: enter a number.": "%(field)s：请填写数字。",
     "%(field)s: enter a whole number.": "%(field)s：请填写整数。",
     "%(field)s: choose yes or no.": "%(field)s：请选择“是”或“否”。",

@@ -178,6 +178,37 @@ def test_policy_edit_money_is_typed_in_yuan_and_checked(cast, clients):
     assert PolicyVersion.objects.get(number=2).document["area_parameters"][0]["value"] == 96000
 
 
+def test_policy_json_money_in_fen_is_checked(cast, clients):
+    """In the JSON document money stays in fen: a 低保 standard of 950 (¥9.50) is refused."""
+    doc = default_policy()
+    doc["area_parameters"][0]["value"] = 950
+    refused = clients["dave"].post(
+        "/monitoring/policy/edit/",
+        {
+            "mode": "json",
+            "j-effective_from": "2026-07-01",
+            "j-reason": "上调低保标准",
+            "j-document": json.dumps(doc),
+        },
+    )
+    body = refused.content.decode()
+    assert "dibao_standard · 4201：9.5 元/人/月 不在合理范围 300–5000 元/人/月 内" in body
+    assert "JSON 文档中金额以分为单位" in body
+    assert PolicyVersion.objects.count() == 1  # only the default the page starts from
+    doc["area_parameters"][0]["value"] = 96000
+    saved = clients["dave"].post(
+        "/monitoring/policy/edit/",
+        {
+            "mode": "json",
+            "j-effective_from": "2026-07-01",
+            "j-reason": "上调低保标准",
+            "j-document": json.dumps(doc),
+        },
+    )
+    assert saved.status_code == 302
+    assert PolicyVersion.objects.get(number=2).document["area_parameters"][0]["value"] == 96000
+
+
 @pytest.mark.parametrize("who,status", [("alice", 403), ("carol", 403), ("erin", 403)])
 def test_policy_edit_page_is_the_bureaus(cast, clients, who, status):
     response = clients[who].post("/monitoring/policy/edit/", {"mode": "json"})

@@ -67,6 +67,28 @@ class PolicyJSONForm(PolicyMetaForm):
             ) from None
         if not isinstance(document, dict):
             raise forms.ValidationError(_("The policy document must be a JSON object."))
+        # money area parameters are fen in the document: 950 there is ¥9.50, refused
+        problems = []
+        for p in document.get("area_parameters", []) or []:
+            if not isinstance(p, dict) or p.get("unit") not in MONEY_UNITS:
+                continue
+            value = p.get("value")
+            if isinstance(value, bool) or not isinstance(value, int):
+                continue  # the engine's validation names a non-integer fen value
+            low, high = MONEY_BOUNDS.get(p.get("name"), MONEY_BOUNDS_OTHER)
+            try:
+                check_bounds(
+                    Decimal(value) / 100,
+                    low,
+                    high,
+                    f"{p.get('name')} · {p.get('area_code')}",
+                    MONEY_UNITS[p["unit"]],
+                    stored_in_fen=True,
+                )
+            except forms.ValidationError as exc:
+                problems.extend(exc.messages)
+        if problems:
+            raise forms.ValidationError(problems)
         return document
 
 

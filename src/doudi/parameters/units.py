@@ -49,15 +49,29 @@ def fen_to_yuan_text(fen: int) -> str:
 
 
 def check_bounds(
-    value: Decimal, low: Decimal | None, high: Decimal | None, label: object, unit: object
+    value: Decimal,
+    low: Decimal | None,
+    high: Decimal | None,
+    label: object,
+    unit: object,
+    *,
+    stored_in_fen: bool = False,
 ) -> None:
-    """Refuse a value outside [low, high] (in the unit the user typed), saying what to check."""
+    """Refuse a value outside [low, high] (in the unit the user typed), saying what to check.
+    stored_in_fen: the user typed fen (a JSON document), so the hint says so."""
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValidationError(
-            _(
+        if stored_in_fen:
+            text = _(
+                "%(field)s: %(value)s %(unit)s is outside the plausible range %(low)s–%(high)s "
+                "%(unit)s. Check the unit: in the JSON document money is in fen (950 yuan = 95000)."
+            )
+        else:
+            text = _(
                 "%(field)s: %(value)s %(unit)s is outside the plausible range %(low)s–%(high)s "
                 "%(unit)s. Check the unit: amounts are typed in yuan, not fen."
             )
+        raise ValidationError(
+            text
             % {
                 "field": label,
                 "value": _plain(value),
