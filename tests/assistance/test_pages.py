@@ -144,3 +144,24 @@ def test_pushes_feed_and_acknowledgement(
         clients["bob"].get(f"/assistance/households/{households['A1'].pk}/chain/").status_code
         == 404
     )
+
+
+def test_an_application_past_its_deadline_is_marked_overdue_in_words(
+    fixed_today, cast, households, resident, clients, monkeypatch
+):
+    import datetime as dt
+
+    from doudi.assistance import actions
+
+    clients["ivan"].post("/assistance/new/", {"programme": "dibao"})
+    application = Application.objects.get()
+    actions.declaration_submit(
+        actor=cast["ivan"], application=application, data=declaration_data(households["A1"])
+    )
+    application.refresh_from_db()
+    assert application.due_on is not None and application.due_on > fixed_today
+    page = clients["alice"].get("/assistance/").content.decode()
+    assert "逾期" not in page
+    monkeypatch.setattr(actions, "today", lambda: application.due_on + dt.timedelta(days=1))
+    page = clients["alice"].get("/assistance/").content.decode()
+    assert "逾期" in page

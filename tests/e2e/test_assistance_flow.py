@@ -64,6 +64,7 @@ def test_resident_commitment_application_end_to_end(
         page = context.new_page()
         submit_login(page, base, "ivan", PASSWORD)
         page.get_by_role("link", name="我的申请").click()
+        assert_page_ok(page, "my applications")
         page.get_by_label("救助项目").select_option("dibao")
         page.get_by_role("button", name="开始新的申请").click()
         page.wait_for_url(f"{base}/assistance/*/declaration/")

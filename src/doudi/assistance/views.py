@@ -53,6 +53,10 @@ def application_list(request):
         .select_related("applicant", "community")
         .order_by("-id")[:200]
     )
+    on = actions.today()
+    final = (Application.Status.APPROVED, Application.Status.REJECTED, Application.Status.WITHDRAWN)
+    for a in rows:
+        a.overdue = bool(a.due_on and a.due_on < on and a.status not in final)
     return render(
         request,
         "assistance/list.html",
