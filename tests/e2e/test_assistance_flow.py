@@ -45,7 +45,7 @@ def test_resident_commitment_application_end_to_end(
     cast,
     households,
     district,
-    fixed_today,
+    fixed_today,  # noqa: F811
     departments,  # noqa: F811
 ):
     base = live_server.url
