@@ -10,6 +10,8 @@ urlpatterns = [
     path("monitoring/", include("doudi.monitoring.urls")),
     path("casework/", include("doudi.casework.urls")),
     path("workdays/", include("doudi.workdays.urls")),
+    path("parameters/", include("doudi.parameters.urls")),
+    path("assistance/", include("doudi.assistance.urls")),
     path("api/v1/", include("doudi.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

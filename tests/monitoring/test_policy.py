@@ -123,7 +123,7 @@ def test_policy_edit_page_fields_and_json(cast, clients):
         if name not in ("effective_from", "reason"):
             data[f"f-{name}"] = field.initial
     data["f-points__earner_death"] = "25"
-    data["f-area__0"] = "98000"
+    data["f-area__0"] = "980"  # typed in 元 (dibao_standard: 980 元 = 98000 fen)
     saved = dave.post("/monitoring/policy/edit/", data)
     assert saved.status_code == 302 and saved["Location"] == "/monitoring/policy/"
     version = PolicyVersion.objects.get(number=2)
@@ -152,6 +152,61 @@ def test_policy_edit_page_fields_and_json(cast, clients):
     for message in refused.context["problems"]:
         assert message in refused.content.decode()
     assert PolicyVersion.objects.count() == 2
+
+
+def test_policy_edit_money_is_typed_in_yuan_and_checked(cast, clients):
+    """Issue 17 item 8: typing 950 once saved ¥9.50 (the field was in fen). Now the field shows
+    and takes 元, and an implausible 低保 standard is refused in Chinese; nothing is saved."""
+    dave = clients["dave"]
+    page = dave.get("/monitoring/policy/edit/")
+    field = page.context["fields_form"].fields["area__0"]
+    assert field.initial == "950"  # the seeded 95000 fen shown in 元
+    assert "元/人/月" in page.content.decode()
+    data = {"mode": "fields", "f-effective_from": "2026-07-01", "f-reason": "上调低保标准"}
+    for name, f in page.context["fields_form"].fields.items():
+        if name not in ("effective_from", "reason"):
+            data[f"f-{name}"] = f.initial
+    data["f-area__0"] = "9.50"
+    refused = dave.post("/monitoring/policy/edit/", data)
+    body = refused.content.decode()
+    assert refused.status_code == 200 and PolicyVersion.objects.count() == 1
+    assert "不在合理范围 300–5000 元/人/月 内" in body and "金额按元填写，不是按分" in body
+    assert 'value="9.50"' in body  # what was typed is kept
+    data["f-area__0"] = "960"
+    saved = dave.post("/monitoring/policy/edit/", data)
+    assert saved.status_code == 302, saved.context["problems"]
+    assert PolicyVersion.objects.get(number=2).document["area_parameters"][0]["value"] == 96000
+
+
+def test_policy_json_money_in_fen_is_checked(cast, clients):
+    """In the JSON document money stays in fen: a 低保 standard of 950 (¥9.50) is refused."""
+    doc = default_policy()
+    doc["area_parameters"][0]["value"] = 950
+    refused = clients["dave"].post(
+        "/monitoring/policy/edit/",
+        {
+            "mode": "json",
+            "j-effective_from": "2026-07-01",
+            "j-reason": "上调低保标准",
+            "j-document": json.dumps(doc),
+        },
+    )
+    body = refused.content.decode()
+    assert "dibao_standard · 4201：9.5 元/人/月 不在合理范围 300–5000 元/人/月 内" in body
+    assert "JSON 文档中金额以分为单位" in body
+    assert PolicyVersion.objects.count() == 1  # only the default the page starts from
+    doc["area_parameters"][0]["value"] = 96000
+    saved = clients["dave"].post(
+        "/monitoring/policy/edit/",
+        {
+            "mode": "json",
+            "j-effective_from": "2026-07-01",
+            "j-reason": "上调低保标准",
+            "j-document": json.dumps(doc),
+        },
+    )
+    assert saved.status_code == 302
+    assert PolicyVersion.objects.get(number=2).document["area_parameters"][0]["value"] == 96000
 
 
 @pytest.mark.parametrize("who,status", [("alice", 403), ("carol", 403), ("erin", 403)])

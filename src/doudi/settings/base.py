@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "doudi.identity",
     "doudi.monitoring",
     "doudi.workdays",
+    "doudi.parameters",
     "doudi.casework",
+    "doudi.assistance",
 ]
 
 MIDDLEWARE = [

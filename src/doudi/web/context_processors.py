@@ -13,6 +13,9 @@ def navigation(request):
         nav.append(("casework:queue", _("Work queue")))
         nav.append(("registry:household_list", _("Households")))
         nav.append(("monitoring:warnings", _("Warnings")))
+        nav.append(("assistance:list", _("Assistance applications")))
+    if user.role == "applicant":
+        nav.append(("assistance:list", _("My applications")))
     if user.can.provides_services:
         nav.append(("casework:referrals", _("My referrals")))
     if user.can.grants_assist_first:
