@@ -1,0 +1,679 @@
+"""The cross-world quality report (issue 16): every world through doudi's command line, one
+month of simulated home visits, and the information ceiling beside the product.
+
+    .venv/bin/python -m benchmarks.worlds.report --households 10000 --seed 1 \\
+        [--worlds A,B,C] [--var var/worlds] [--out report.md]
+
+Worlds: **A** = ``doudi.synth`` (the project's own generator, the only world settings are tuned
+on), **B** = ``benchmarks/worlds/hanyang``, **C** = ``benchmarks/worlds/qingshan``. For each:
+
+1. generate the world into VAR/<world>-<households>-<seed>/data (kept and reused when its
+   truth is already there: generation is deterministic by seed);
+2. a fresh doudi state (SQLite, DOUDI_VAR_DIR=…/work): ``migrate``, ``ingest``, the register
+   (``load_register``; worlds B and C first add their own communities, as their ``check.py``
+   does), ``link``, ``monitor --as-of`` the world's date, ``export warnings``;
+3. one month of visits, scaled to the world: the top ``4,500 × households / 130,000`` of the
+   queue (by score) plus ``500 × households / 130,000`` random verification visits among the
+   other households of the register; outcome = the world's truth; written as a CSV and loaded
+   with ``doudi monitor outcomes-import``;
+4. ``monitor`` again (the statistical model retrains on the outcomes) and ``export warnings``;
+5. evaluation against ``truth/households.csv``: precision / recall per level and cumulative,
+   ROC AUC of the exported score (households not warned score 0), calibration by tenth of
+   predicted probability (the exported ``probability`` column when there is one, else
+   score / 100), recall by segment, and recall at precision 0.70 / 0.80 down the ranking;
+6. the **information ceiling**: gradient boosting (HistGradientBoostingClassifier) on features
+   built from every ingested feed joined to households by the *true* person id
+   (``truth/records.csv``, perfect linkage), out-of-fold over every household (5-fold), and
+   the same trained on 5,000 random households only (out-of-fold inside the sample, the
+   model of the whole sample for the rest).
+
+Prints one Markdown table (worlds as columns) and writes it, with the JSON behind it, next to
+the worlds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+WORLDS = {"A": "synth", "B": "hanyang", "C": "qingshan"}
+FULL_DISTRICT = 130_000
+QUEUE_VISITS, RANDOM_VISITS = 4_500, 500
+CEILING_SAMPLE = 5_000
+SEED = 20261206
+LEVELS = ["watch", "warning", "urgent"]
+ALIASES = {"关注": "watch", "预警": "warning", "紧急": "urgent"}
+TARGET_PRECISIONS = (0.70, 0.80)
+
+
+# ------------------------------------------------------------------ running doudi
+def doudi_exe() -> str:
+    return str(Path(sys.executable).with_name("doudi"))
+
+
+class Runner:
+    def __init__(self, work: Path):
+        self.work = work
+        self.env = dict(os.environ, DOUDI_VAR_DIR=str(work / "var"))
+        self.env.pop("DATABASE_URL", None)
+        self.log = work / "commands.log"
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        started = time.monotonic()
+        p = subprocess.run([doudi_exe(), *args], env=self.env, capture_output=True, text=True)
+        took = round(time.monotonic() - started, 1)
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + took, 1)
+        with open(self.log, "a", encoding="utf-8") as fh:
+            fh.write(f"$ doudi {' '.join(args)}   ({took} s, exit {p.returncode})\n")
+            fh.write(p.stdout[-20000:])
+            fh.write(p.stderr[-4000:])
+            fh.write("\n")
+        if check and p.returncode != 0:
+            raise SystemExit(f"doudi {name} failed (exit {p.returncode}): see {self.log}")
+        return p
+
+
+# ------------------------------------------------------------------ worlds
+class World:
+    key = ""
+    name = ""
+    as_of = dt.date(2026, 11, 30)
+
+    def __init__(self, root: Path, households: int, seed: int):
+        self.households, self.seed = households, seed
+        self.dir = root / f"{self.key}-{self.name}-{households}-{seed}"
+        self.data = self.dir / "data"
+        self.work = self.dir / "work"
+
+    @property
+    def truth(self) -> Path:
+        return self.data / "truth"
+
+    def generated(self) -> bool:
+        return (self.truth / "households.csv").is_file() and (self.truth / "records.csv").is_file()
+
+    def generate(self) -> None:
+        raise NotImplementedError
+
+    def ingest_dir(self) -> Path:
+        return self.data
+
+    def register(self, run: Runner) -> str:
+        raise NotImplementedError
+
+    def households_truth(self) -> pd.DataFrame:
+        """hukou_no, hardship, street_code, household_type, head_age, quiet."""
+        t = pd.read_csv(
+            self.truth / "households.csv",
+            dtype={"hukou_no": str, "street_code": str},
+            keep_default_na=False,
+        )
+        t["hardship"] = t["hardship"].astype(int)
+        t["quiet"] = pd.to_numeric(t["quiet"], errors="coerce").fillna(0).astype(int)
+        return t[["hukou_no", "hardship", "street_code", "household_type", "head_age", "quiet"]]
+
+
+def _python(*args: str) -> None:
+    p = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"generation failed: {p.stderr.strip()[-800:]}")
+
+
+class Synth(World):
+    key, name = "A", "synth"
+    as_of = dt.date(2026, 11, 1)
+
+    def generate(self) -> None:
+        from doudi.synth import generate
+
+        generate(self.data, households=self.households, seed=self.seed, as_of=self.as_of)
+
+    def ingest_dir(self) -> Path:
+        return self.data / "feeds"
+
+    def register(self, run: Runner) -> str:
+        (path,) = sorted((self.data / "feeds" / "gongan_hukou").glob("*.csv"))
+        return run("load_register", "load_register", str(path)).stdout.strip()
+
+    def households_truth(self) -> pd.DataFrame:
+        # the synthetic generator's truth holds hukou_no, hardship, causes only: the segments
+        # come from its population, rebuilt from the seed (deterministic)
+        from doudi.synth import build_population
+
+        pop = build_population(self.households, seed=self.seed, as_of=self.as_of)
+        rows = []
+        for h in pop.households:
+            ages = [p.age(self.as_of) for p in h.members]
+            head = next((p for p in h.members if p.relation == "户主"), h.members[0])
+            if len(h.members) == 1:
+                kind = "single"
+            elif min(ages) >= 60:
+                kind = "elderly_only"
+            elif min(ages) < 18:
+                kind = "with_children"
+            elif any(p.disability_grade for p in h.members):
+                kind = "with_disabled"
+            else:
+                kind = "other"
+            rows.append(
+                (
+                    h.hukou_no,
+                    int(h.hardship),
+                    h.street.code,
+                    kind,
+                    head.age(self.as_of),
+                    # no sudden event behind the hardship
+                    int(h.hardship and not h.sudden_event),
+                )
+            )
+        return pd.DataFrame(
+            rows,
+            columns=["hukou_no", "hardship", "street_code", "household_type", "head_age", "quiet"],
+        )
+
+
+class Hanyang(World):
+    key, name = "B", "hanyang"
+
+    def generate(self) -> None:
+        _python(
+            "-m", "benchmarks.worlds.hanyang", "--out", str(self.data),
+            "--households", str(self.households), "--seed", str(self.seed), "--quiet",
+        )  # fmt: skip
+
+    def register(self, run: Runner) -> str:
+        from benchmarks.worlds.hanyang.check import _ADD_COMMUNITIES, _communities
+
+        path = _communities(self.data, self.work)
+        run("communities", "shell", "-c", _ADD_COMMUNITIES % {"path": str(path)})
+        reg = self.data / "gongan_hukou.csv"
+        return run("load_register", "load_register", str(reg)).stdout.strip()
+
+
+class Qingshan(World):
+    key, name = "C", "qingshan"
+
+    def generate(self) -> None:
+        _python(
+            "-m", "benchmarks.worlds.qingshan", "--out", str(self.data),
+            "--households", str(self.households), "--seed", str(self.seed),
+        )  # fmt: skip
+
+    def register(self, run: Runner) -> str:
+        from benchmarks.worlds.qingshan.check import COMMUNITIES, register_files
+
+        reg, comm = register_files(self.data, self.work)
+        run("communities", "shell", "-c", COMMUNITIES.format(path=str(comm)))
+        return run("load_register", "load_register", str(reg)).stdout.strip()
+
+
+WORLD_CLASSES = {"A": Synth, "B": Hanyang, "C": Qingshan}
+
+
+# ------------------------------------------------------------------ the product path
+def read_warnings(path: Path) -> pd.DataFrame:
+    w = pd.read_csv(path, dtype={"hukou_no": str}, keep_default_na=False)
+    w["score"] = pd.to_numeric(w["score"], errors="coerce").fillna(0.0)
+    w["level"] = w["level"].map(lambda v: ALIASES.get(v, v))
+    if "probability" in w.columns:
+        w["probability"] = pd.to_numeric(w["probability"], errors="coerce")
+    return w
+
+
+def visit_plan(
+    first: pd.DataFrame, truth: pd.DataFrame, households: int, seed: int
+) -> pd.DataFrame:
+    """One month of visits: the top of the queue plus random verification visits."""
+    n_queue = max(1, round(QUEUE_VISITS * households / FULL_DISTRICT))
+    n_random = max(1, round(RANDOM_VISITS * households / FULL_DISTRICT))
+    queue = first.sort_values(["score", "hukou_no"], ascending=[False, True]).head(n_queue)
+    rest = sorted(set(truth["hukou_no"]) - set(queue["hukou_no"]))
+    rng = random.Random(seed)
+    picked = rng.sample(rest, min(n_random, len(rest)))
+    hard = truth.set_index("hukou_no")["hardship"]
+    rows = [(h, "queue") for h in queue["hukou_no"]] + [(h, "random") for h in picked]
+    plan = pd.DataFrame(rows, columns=["hukou_no", "kind"])
+    plan["hardship_confirmed"] = plan["hukou_no"].map(hard).fillna(0).astype(int)
+    return plan
+
+
+def product(world: World, truth: pd.DataFrame) -> dict[str, Any]:
+    if world.work.exists():
+        shutil.rmtree(world.work)
+    world.work.mkdir(parents=True)
+    run = Runner(world.work)
+    as_of = world.as_of.isoformat()
+    run("migrate", "migrate", "--verbosity", "0")
+    run("ingest", "ingest", str(world.ingest_dir()), "--json", check=False)
+    register = world.register(run)
+    run("link", "link")
+    first_run = run("monitor", "monitor", "--as-of", as_of).stdout.strip()
+    run("export", "export", "warnings", "--out", str(world.work / "warnings_before.csv"))
+    first = read_warnings(world.work / "warnings_before.csv")
+    plan = visit_plan(first, truth, world.households, world.seed)
+    visits = world.work / "visits.csv"
+    with open(visits, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["hukou_no", "visited_on", "hardship_confirmed"])
+        for h, y in zip(plan["hukou_no"], plan["hardship_confirmed"], strict=True):
+            w.writerow([h, as_of, "true" if y else "false"])
+    imported = run("outcomes", "monitor", "outcomes-import", str(visits), check=False)
+    second_run = run("monitor", "monitor", "--as-of", as_of).stdout.strip()
+    run("export", "export", "warnings", "--out", str(world.work / "warnings.csv"))
+    summary = {
+        "register": register.splitlines()[0] if register else "",
+        "first_run": first_run.splitlines()[0] if first_run else "",
+        "visits": {
+            "queue": int((plan["kind"] == "queue").sum()),
+            "random": int((plan["kind"] == "random").sum()),
+            "confirmed": int(plan["hardship_confirmed"].sum()),
+            "imported": imported.stdout.strip().splitlines()[-1] if imported.stdout else "",
+        },
+        "second_run": second_run.splitlines()[0] if second_run else "",
+        "seconds": run.seconds,
+    }
+    (world.work / "product.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
+    return dict(summary, warnings=read_warnings(world.work / "warnings.csv"))
+
+
+def product_reused(world: World) -> dict[str, Any] | None:
+    done = world.work / "product.json"
+    if not done.is_file() or not (world.work / "warnings.csv").is_file():
+        return None
+    summary = json.loads(done.read_text(encoding="utf-8"))
+    return dict(summary, warnings=read_warnings(world.work / "warnings.csv"))
+
+
+# ------------------------------------------------------------------ evaluation
+def pr(warned: np.ndarray, hard: np.ndarray) -> dict[str, Any]:
+    tp, nw, nh = int((warned & hard).sum()), int(warned.sum()), int(hard.sum())
+    return {
+        "warned": nw,
+        "precision": tp / nw if nw else None,
+        "recall": tp / nh if nh else None,
+    }
+
+
+def recall_at_precision(score: np.ndarray, hard: np.ndarray, target: float) -> float:
+    """The largest recall of any cut down the ranking (ties cut together) whose precision
+    reaches ``target``; households with score ≤ 0 or NaN are never warned."""
+    ok = np.isfinite(score) & (score > 0)
+    s, y = score[ok], hard[ok]
+    if not len(s) or not hard.sum():
+        return 0.0
+    order = np.argsort(-s, kind="stable")
+    s, y = s[order], y[order]
+    tp = np.cumsum(y)
+    n = np.arange(1, len(y) + 1)
+    last = np.r_[s[1:] != s[:-1], True]  # end of each group of equal scores
+    prec, rec = tp[last] / n[last], tp[last] / hard.sum()
+    good = prec >= target
+    return float(rec[good].max()) if good.any() else 0.0
+
+
+def auc(score: np.ndarray, hard: np.ndarray) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
+    if hard.all() or not hard.any():
+        return None
+    return float(roc_auc_score(hard, np.nan_to_num(score)))
+
+
+def calibration(p: np.ndarray, hard: np.ndarray, min_n: int = 20) -> dict[str, Any]:
+    """By tenth of predicted probability: warnings, mean prediction, observed share."""
+    bins = np.clip((p * 10).astype(int), 0, 9)
+    rows, err, weight = [], 0.0, 0
+    for b in range(10):
+        m = bins == b
+        n = int(m.sum())
+        if not n:
+            continue
+        pred, obs = float(p[m].mean()), float(hard[m].mean())
+        rows.append({"tenth": b, "n": n, "predicted": pred, "observed": obs})
+        err += n * abs(pred - obs)
+        weight += n
+    big = [abs(r["predicted"] - r["observed"]) for r in rows if r["n"] >= min_n]
+    return {
+        "bins": rows,
+        "ece": err / weight if weight else None,
+        "max_gap": max(big) if big else None,
+    }
+
+
+def age_band(age: pd.Series) -> pd.Series:
+    return pd.cut(
+        pd.to_numeric(age, errors="coerce"),
+        [0, 40, 60, 75, 200],
+        right=False,
+        labels=["<40", "40-59", "60-74", "75+"],
+    ).astype(str)
+
+
+def evaluate(warnings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, Any]:
+    df = truth.merge(
+        warnings.drop_duplicates("hukou_no"), on="hukou_no", how="left", suffixes=("", "_w")
+    )
+    hard = df["hardship"].to_numpy(bool)
+    level = df["level"].fillna("")
+    rank = level.map({lv: i for i, lv in enumerate(LEVELS)}).fillna(-1).to_numpy()
+    score = df["score"].fillna(0.0).to_numpy(float)
+    out: dict[str, Any] = {
+        "households": len(df),
+        "hardship": int(hard.sum()),
+        "warnings": int((rank >= 0).sum()),
+        "levels": {lv: pr(rank == i, hard) for i, lv in enumerate(LEVELS)},
+        "cumulative": {lv: pr(rank >= i, hard) for i, lv in enumerate(LEVELS)},
+        "auc": auc(score, hard),
+        "recall_at": {str(t): recall_at_precision(score, hard, t) for t in TARGET_PRECISIONS},
+    }
+    warned = rank >= 0
+    if "probability" in df.columns and df.loc[warned, "probability"].notna().all():
+        p = df.loc[warned, "probability"].to_numpy(float)
+        out["calibration_of"] = "probability"
+    else:
+        p = np.clip(score[warned] / 100.0, 0, 1)
+        out["calibration_of"] = "score/100"
+    out["calibration"] = calibration(p, hard[warned])
+    seg: dict[str, dict[str, Any]] = {}
+    for name, col in (
+        ("household_type", df["household_type"].astype(str)),
+        ("head_age", age_band(df["head_age"])),
+        ("street", df["street_code"].astype(str)),
+        ("quiet", df["quiet"].map({1: "quiet", 0: "not quiet"})),
+    ):
+        seg[name] = {}
+        for key in sorted(col.dropna().unique()):
+            m = (col == key).to_numpy() & hard
+            if m.sum():
+                seg[name][str(key)] = {
+                    "hardship": int(m.sum()),
+                    "recall": float((warned & m).sum() / m.sum()),
+                }
+    out["segments"] = seg
+    return out
+
+
+# ------------------------------------------------------------------ the information ceiling
+def _feed_frames(world: World) -> dict[str, pd.DataFrame]:
+    from doudi.engine.catalogue import load_catalogue
+    from doudi.engine.lake import Lake
+
+    lake = Lake(world.work / "var" / "lake")
+    catalogue = load_catalogue()
+    frames = {}
+    for feed_id in lake.feed_ids():
+        files = lake.files(feed_id)
+        if not files or feed_id not in catalogue.feeds:
+            continue
+        df = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        key = catalogue.feeds[feed_id].record_key
+        df = df.rename(columns={key: "_record_key"})
+        df["_record_key"] = df["_record_key"].astype(str)
+        frames[feed_id] = df.drop_duplicates("_record_key")
+    return frames
+
+
+def ceiling_features(world: World, truth: pd.DataFrame) -> pd.DataFrame:
+    """Per household, from every ingested feed joined by the true person id: row counts; sum
+    and max of every numeric column; for every date column the newest and oldest (days
+    before the as-of date) and rows in the last year; counts of each value of every column
+    with few distinct values. Plain readings of the records — nothing from the truth but who
+    is who."""
+    records = pd.read_csv(world.truth / "records.csv", dtype=str, keep_default_na=False)
+    persons = pd.read_csv(world.truth / "persons.csv", dtype=str, keep_default_na=False)
+    person_hh = persons.drop_duplicates("person_id").set_index("person_id")["hukou_no"]
+    records["hukou_no"] = records["person_id"].map(person_hh)
+    records = records.dropna(subset=["hukou_no"]).drop_duplicates(["feed", "record_key"])
+    as_of = pd.Timestamp(world.as_of)
+    parts = [truth[["hukou_no"]].set_index("hukou_no")]
+    for feed_id, df in _feed_frames(world).items():
+        keys = records[records["feed"] == feed_id][["record_key", "hukou_no"]].rename(
+            columns={"hukou_no": "_hh"}
+        )
+        df = df.merge(
+            keys, left_on="_record_key", right_on="record_key", suffixes=("", "_truth"), how="inner"
+        )
+        if df.empty:
+            continue
+        g = df.groupby("_hh")
+        cols: dict[str, pd.Series] = {f"{feed_id}:rows": g.size()}
+        for c in df.columns:
+            if c in {"_record_key", "record_key", "record_key_truth", "_hh"}:
+                continue
+            s = df[c]
+            if pd.api.types.is_bool_dtype(s):
+                s = s.astype(float)
+            if pd.api.types.is_numeric_dtype(s):
+                v = pd.to_numeric(s, errors="coerce")
+                cols[f"{feed_id}:{c}:sum"] = v.groupby(df["_hh"]).sum()
+                cols[f"{feed_id}:{c}:max"] = v.groupby(df["_hh"]).max()
+            elif pd.api.types.is_datetime64_any_dtype(s) or (
+                s.dtype == object and len(s) and isinstance(s.dropna().iloc[0], dt.date)
+                if s.notna().any()
+                else False
+            ):
+                d = (as_of - pd.to_datetime(s, errors="coerce")).dt.days
+                cols[f"{feed_id}:{c}:newest"] = d.groupby(df["_hh"]).min()
+                cols[f"{feed_id}:{c}:oldest"] = d.groupby(df["_hh"]).max()
+                cols[f"{feed_id}:{c}:year"] = (d.between(0, 365)).groupby(df["_hh"]).sum()
+            else:
+                values = s.astype(str)
+                top = values.value_counts()
+                if 1 < len(top) <= 12:
+                    for val in top.index:
+                        cols[f"{feed_id}:{c}={val}"] = (values == val).groupby(df["_hh"]).sum()
+        parts.append(pd.DataFrame(cols))
+    x = pd.concat(parts, axis=1).reindex(truth["hukou_no"]).astype("float64")
+    x = x.replace([np.inf, -np.inf], np.nan)
+    # columns that tell nothing apart: fewer than 5 readings, or one value throughout
+    keep = (x.notna().sum() >= 5) & (x.nunique() > 1)
+    return x.loc[:, keep]
+
+
+def _gbm():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(
+        max_iter=300, learning_rate=0.08, early_stopping=True, random_state=SEED
+    )
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = 5) -> np.ndarray:
+    from sklearn.model_selection import StratifiedKFold
+
+    p = np.full(len(y), np.nan)
+    folds = max(2, min(folds, int(y.sum()), int(len(y) - y.sum())))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
+        p[test] = _gbm().fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+    return p
+
+
+def ceiling(world: World, truth: pd.DataFrame, sample: int = CEILING_SAMPLE) -> dict[str, Any]:
+    from threadpoolctl import threadpool_limits
+
+    # one thread: on a shared, loaded machine OpenMP's threads wait on each other (10× slower)
+    with threadpool_limits(1):
+        return _ceiling(world, truth, sample)
+
+
+def _ceiling(world: World, truth: pd.DataFrame, sample: int) -> dict[str, Any]:
+    x = ceiling_features(world, truth).to_numpy()
+    y = truth["hardship"].to_numpy(int)
+    full = out_of_fold(x, y)
+    n = min(sample, len(y) // 2)
+    idx = np.random.default_rng(SEED).choice(len(y), size=n, replace=False)
+    part = np.full(len(y), np.nan)
+    part[idx] = out_of_fold(x[idx], y[idx])
+    rest = np.setdiff1d(np.arange(len(y)), idx)
+    part[rest] = _gbm().fit(x[idx], y[idx]).predict_proba(x[rest])[:, 1]
+    hard = y.astype(bool)
+    result: dict[str, Any] = {"features": int(x.shape[1]), "sample_size": n}
+    for name, p in (("all", full), ("sample", part)):
+        result[name] = {
+            "auc": auc(p, hard),
+            "recall_at": {str(t): recall_at_precision(p, hard, t) for t in TARGET_PRECISIONS},
+            "out_of_fold": bool(np.isfinite(p).all()),
+        }
+    return result
+
+
+# ------------------------------------------------------------------ the report
+def _f(v: Any, digits: int = 3) -> str:
+    return "—" if v is None else f"{v:.{digits}f}"
+
+
+def _pr(d: dict[str, Any]) -> str:
+    return f"P {_f(d['precision'])} / R {_f(d['recall'])} ({d['warned']})"
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    keys = list(results)
+    head = "| | " + " | ".join(f"{k} ({results[k]['world']})" for k in keys) + " |"
+    lines = [head, "|---|" + "---|" * len(keys)]
+
+    def row(label: str, f) -> None:
+        cells = []
+        for k in keys:
+            try:
+                cells.append(f(results[k]))
+            except (KeyError, TypeError):
+                cells.append("—")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    row(
+        "households (in hardship)", lambda r: f"{r['eval']['households']} ({r['eval']['hardship']})"
+    )
+    row(
+        "visits: queue + random (confirmed)",
+        lambda r: "{queue} + {random} ({confirmed})".format(**r["visits"]),
+    )
+    row("紧急 (urgent)", lambda r: _pr(r["eval"]["levels"]["urgent"]))
+    row("预警 (warning) only", lambda r: _pr(r["eval"]["levels"]["warning"]))
+    row("关注 (watch) only", lambda r: _pr(r["eval"]["levels"]["watch"]))
+    row("**预警 and above**", lambda r: _pr(r["eval"]["cumulative"]["warning"]))
+    row("**all levels**", lambda r: _pr(r["eval"]["cumulative"]["watch"]))
+    row("ROC AUC (score; not warned = 0)", lambda r: _f(r["eval"]["auc"]))
+    row(
+        "calibration error, mean / worst tenth",
+        lambda r: (
+            f"{_f(r['eval']['calibration']['ece'])} / {_f(r['eval']['calibration']['max_gap'])} ({r['eval']['calibration_of']})"
+        ),
+    )
+    for t in TARGET_PRECISIONS:
+        row(
+            f"recall at precision {t:.2f}: product",
+            lambda r, t=t: _f(r["eval"]["recall_at"][str(t)]),
+        )
+        row(
+            f"recall at precision {t:.2f}: ceiling, all labels",
+            lambda r, t=t: _f(r["ceiling"]["all"]["recall_at"][str(t)]),
+        )
+        row(
+            f"recall at precision {t:.2f}: ceiling, 5,000 random labels",
+            lambda r, t=t: _f(r["ceiling"]["sample"]["recall_at"][str(t)]),
+        )
+    row(
+        "ceiling AUC: all / 5,000 labels",
+        lambda r: f"{_f(r['ceiling']['all']['auc'])} / {_f(r['ceiling']['sample']['auc'])}",
+    )
+    segs = [
+        ("household_type", "single"),
+        ("household_type", "elderly_only"),
+        ("household_type", "with_children"),
+        ("household_type", "with_disabled"),
+        ("household_type", "other"),
+        ("head_age", "<40"),
+        ("head_age", "40-59"),
+        ("head_age", "60-74"),
+        ("head_age", "75+"),
+        ("quiet", "quiet"),
+        ("quiet", "not quiet"),
+    ]
+    for seg, key in segs:
+        row(
+            f"recall, {seg.replace('_', ' ')} {key}",
+            lambda r, seg=seg, key=key: "{} (n={})".format(
+                _f(r["eval"]["segments"][seg][key]["recall"]),
+                r["eval"]["segments"][seg][key]["hardship"],
+            ),
+        )
+
+    def streets(r):
+        vals = [
+            v["recall"] for v in r["eval"]["segments"]["street"].values() if v["hardship"] >= 10
+        ]
+        return f"{_f(min(vals))}–{_f(max(vals))} ({len(vals)} streets)" if vals else "—"
+
+    row("recall by street (≥ 10 in hardship), min–max", streets)
+    return "\n".join(lines)  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--households", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--worlds", default="A,B,C", help="comma-separated: A (synth), B, C")
+    ap.add_argument("--var", type=Path, default=ROOT / "var" / "worlds")
+    ap.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
+    ap.add_argument("--ceiling-sample", type=int, default=CEILING_SAMPLE)
+    ap.add_argument(
+        "--reuse-product",
+        action="store_true",
+        help="evaluate the product run already in the world's work folder (no doudi commands)",
+    )
+    a = ap.parse_args(argv)
+    keys = [k.strip().upper() for k in a.worlds.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in WORLD_CLASSES]
+    if unknown:
+        ap.error(f"unknown world {unknown[0]!r}: choose from A, B, C")
+    if a.households < 50:
+        ap.error("--households must be at least 50")
+    a.var.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, Any]] = {}
+    for k in keys:
+        world = WORLD_CLASSES[k](a.var, a.households, a.seed)
+        started = time.monotonic()
+        if not world.generated():
+            print(f"{k}: generating {world.name} ({a.households} households)", file=sys.stderr)
+            world.generate()
+        truth = world.households_truth()
+        print(f"{k}: the product path", file=sys.stderr)
+        prod = (product_reused(world) if a.reuse_product else None) or product(world, truth)
+        ev = evaluate(prod.pop("warnings"), truth)
+        print(f"{k}: the information ceiling", file=sys.stderr)
+        ceil = ceiling(world, truth, a.ceiling_sample)
+        results[k] = {
+            "world": world.name,
+            "as_of": world.as_of.isoformat(),
+            **prod,
+            "eval": ev,
+            "ceiling": ceil,
+            "total_seconds": round(time.monotonic() - started, 1),
+        }
+        (world.dir / "report.json").write_text(
+            json.dumps(results[k], ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
+    md = table(results)
+    print(md)
+    if a.out:
+        a.out.write_text(md + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
