@@ -93,7 +93,8 @@ def test_privileged_role_change_needs_the_security_officer(cast, district):
 
     # The administrator cannot complete it, neither on the page nor through the action.
     refused = admin.post(f"/accounts/role-changes/{change.pk}/decide/", {"decision": "approve"})
-    assert refused.status_code == 302
+    assert refused.status_code == 403
+    assert "角色变更须由另一位安全保密管理员审批" in refused.content.decode()
     with pytest.raises(manage.PermissionDenied):
         manage.role_change_decide(actor=grace, change=change, approve=True)
     change.refresh_from_db()

@@ -143,10 +143,7 @@ def user_edit(request, user_id: int):
             _detail_context(request, user, edit_form=form),
             status=400,
         )
-    try:
-        manage.account_update(actor=actor, user=user, request=request, **form.cleaned_data)
-    except PermissionDenied:
-        raise
+    manage.account_update(actor=actor, user=user, request=request, **form.cleaned_data)
     messages.success(request, _("Saved."))
     return redirect("accounts:user_detail", user_id=user.pk)
 
@@ -235,16 +232,16 @@ def role_change_decide(request, change_id: int):
         link = manage.role_change_decide(
             actor=actor, change=change, approve=approve, request=request
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(
-            request,
-            _error(exc)
-            if isinstance(exc, ValidationError)
-            else _(
-                "A role change is decided by a security officer who neither requested it nor holds the account."
-            ),
+    except PermissionDenied:
+        message = _(
+            "A role change is decided by a security officer who neither requested it nor "
+            "holds the account."
         )
-        return redirect("accounts:user_detail", user_id=change.user_id)
+        context = _detail_context(request, change.user, role_error=message)
+        return render(request, "accounts/user_detail.html", context, status=403)
+    except ValidationError as exc:
+        context = _detail_context(request, change.user, role_error=exc.messages[0])
+        return render(request, "accounts/user_detail.html", context, status=400)
     if link is not None:
         return render(
             request,
