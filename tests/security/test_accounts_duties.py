@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -301,3 +302,53 @@ def test_bootstrap_creates_the_first_administrator_and_security_officer(db, caps
     with pytest.raises(CommandError):
         call_command("bootstrap")
     assert User.objects.count() == 2
+
+
+def test_a_waiting_request_ends_when_the_account_gets_another_role(cast, district):
+    grace, heidi = cast["grace"], cast["heidi"]
+    user, change = manage.account_create(
+        actor=grace,
+        username="qian",
+        password="Qian-initial-2026!",
+        role=Role.AUDITOR,
+        jurisdiction=district["district"],
+    )
+    manage.role_change(
+        actor=grace, user=user, role=Role.COMMUNITY_OFFICER, jurisdiction=district["A"]
+    )
+    change.refresh_from_db()
+    assert change.status == "rejected"
+    with pytest.raises(ValidationError):
+        manage.role_change_decide(actor=heidi, change=change, approve=True)
+    user.refresh_from_db()
+    assert (user.role, user.jurisdiction_id) == ("community_officer", district["A"].pk)
+
+
+def test_a_holder_replaces_the_initial_password(cast):
+    client = sign_in(cast["alice"])
+    wrong = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "not it",
+            "new_password1": "Alice-own-2026!x",
+            "new_password2": "Alice-own-2026!x",
+        },
+    )
+    assert wrong.status_code == 400
+    cast["alice"].refresh_from_db()
+    assert cast["alice"].check_password(PASSWORD)
+    done = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Alice-own-2026!x",
+            "new_password2": "Alice-own-2026!x",
+        },
+    )
+    assert done.status_code == 302
+    assert client.get("/").status_code == 200  # still signed in
+    cast["alice"].refresh_from_db()
+    assert cast["alice"].check_password("Alice-own-2026!x")
+    assert not cast["alice"].check_password(PASSWORD)
+    entry = AuditEntry.objects.get(action="user.password_change")
+    assert (entry.actor_name, entry.object_id) == ("alice", str(cast["alice"].pk))

@@ -256,6 +256,10 @@ def role_change(*, actor, user: User, role: str, jurisdiction=None, request=None
             return _role_change_request(
                 actor=actor, user=user, role=role, jurisdiction=jurisdiction, request=request
             )
+        # A direct change replaces any request still waiting: it can no longer be approved.
+        RoleChange.objects.filter(user=user, status=RoleChange.Status.PENDING).update(
+            status=RoleChange.Status.REJECTED, decided_by=actor, decided_at=timezone.now()
+        )
         _role_apply(user=user, role=role, jurisdiction=jurisdiction, by=actor, request=request)
     return None
 

@@ -9,8 +9,9 @@ import time
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -427,3 +428,26 @@ def lockout_unlock(request, attempt_id: int):
     )
     messages.success(request, _("Unlocked."))
     return redirect("accounts:lockouts")
+
+
+# --- own password ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Every holder replaces the initial password the administrator set (audited)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        audit_record(
+            request=request,
+            action="user.password_change",
+            object_type="user",
+            object_id=request.user.pk,
+        )
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:password")
+    return render(
+        request, "accounts/password.html", {"form": form}, status=400 if form.errors else 200
+    )
