@@ -352,3 +352,21 @@ def test_a_holder_replaces_the_initial_password(cast):
     assert not cast["alice"].check_password(PASSWORD)
     entry = AuditEntry.objects.get(action="user.password_change")
     assert (entry.actor_name, entry.object_id) == ("alice", str(cast["alice"].pk))
+
+
+def test_a_privileged_account_is_reactivated_only_by_the_security_officer(cast):
+    grace, heidi, dave = cast["grace"], cast["heidi"], cast["dave"]
+    manage.account_set_active(actor=grace, user=dave, active=False)
+    admin = sign_in(grace)
+    assert admin.post(f"/accounts/users/{dave.pk}/active/", {"active": "1"}).status_code == 403
+    assert _state(dave)[2] is False
+    assert _denied("user.activate")[0][2] == {"reason": "needs_security_officer"}
+    security = sign_in(heidi)
+    assert security.post(f"/accounts/users/{dave.pk}/active/", {"active": "1"}).status_code == 302
+    assert _state(dave)[2] is True
+    # A non-privileged account stays the administrator's: the security officer cannot.
+    assert (
+        security.post(f"/accounts/users/{cast['alice'].pk}/active/", {"active": "0"}).status_code
+        == 403
+    )
+    assert _state(cast["alice"])[2] is True
