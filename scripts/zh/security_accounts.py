@@ -131,3 +131,5 @@ ZH.update({
     "Replace the initial password you were given with one only you know (at least 12 characters).":
         "请把收到的初始密码换成只有您自己知道的密码（至少12个字符）。",
 })
+
+ZH.update({"My account: password and API tokens": "我的账号：密码与接口令牌"})
