@@ -124,6 +124,6 @@ def test_viewing_a_household_is_audited(households, clients):
 
 
 def test_no_admin_screen_for_audit_entries(cast):
-    from django.contrib import admin
+    from django.apps import apps
 
-    assert AuditEntry not in admin.site._registry
+    assert not apps.is_installed("django.contrib.admin")  # no admin site at all (issue 12)
