@@ -42,6 +42,19 @@ def test_privileged_role_change_needs_the_security_officer(browser, live_server,
         page.wait_for_url(f"{base}/accounts/users/")
         assert_page_ok(page, "account list")
 
+        # A new, non-privileged account: created at once.
+        page.get_by_role("link", name="新建账号").click()
+        page.wait_for_url(f"{base}/accounts/users/new/")
+        assert_page_ok(page, "new account form")
+        page.fill("#id_username", "zhou")
+        page.fill("#id_display_name", "周社工")
+        page.select_option("#id_role", "community_officer")
+        page.select_option("#id_jurisdiction", str(district["A"].pk))
+        page.fill("#id_password", "Zhou-initial-2026!")
+        page.get_by_role("button", name="创建账号").click()
+        assert page.get_by_test_id("message").inner_text() == "账号已创建。"
+        assert page.get_by_test_id("account-role").inner_text() == "社区救助干事"
+
         # His own role: refused, nothing changed, an audit entry.
         page.goto(f"{base}/accounts/users/{grace.pk}/")
         page.select_option("#id_role", "security_officer")
@@ -134,7 +147,11 @@ def test_tokens_and_lockouts_on_a_phone(browser, live_server, cast):
     try:
         page = context.new_page()
         submit_login(page, base, "dave", PASSWORD, lambda: current_code(dave_device))
-        page.goto(f"{base}/accounts/tokens/")
+        page.locator("header a.who").click()
+        page.wait_for_url(f"{base}/accounts/password/")
+        assert_page_ok(page, "own account page")
+        page.get_by_role("link", name="接口令牌").click()
+        page.wait_for_url(f"{base}/accounts/tokens/")
         page.fill("#id_name", "统计脚本")
         page.select_option("#id_scope", "read")
         page.get_by_role("button", name="签发令牌").click()
