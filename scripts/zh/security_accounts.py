@@ -124,3 +124,12 @@ ZH.update({
     "Purpose of viewing": "查看目的",
     "Other (write the reason)": "其他（请写明理由）",
 })
+
+ZH.update({
+    "Change password": "修改密码",
+    "Your password has been changed.": "密码已修改。",
+    "Replace the initial password you were given with one only you know (at least 12 characters).":
+        "请把收到的初始密码换成只有您自己知道的密码（至少12个字符）。",
+})
+
+ZH.update({"My account: password and API tokens": "我的账号：密码与接口令牌"})

@@ -71,7 +71,7 @@ def test_rehashed_row_still_breaks_the_link(five_entries):
     # An intruder who recomputes the altered row's own hash still breaks the next entry's link.
     entry = AuditEntry.objects.get(seq=2)
     entry.object_id = "forged"
-    forged_hash = entry.compute_hash(b"test-only-audit-key-0123456789abcdef")
+    forged_hash = entry.compute_hash()
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE audit_auditentry SET object_id = %s, hash = %s WHERE seq = %s",
@@ -123,9 +123,7 @@ def test_viewing_a_household_is_audited(households, clients):
     assert list(views.values_list("actor_name", "object_id")) == [("alice", str(household.pk))]
 
 
-def test_no_admin_screen_for_audit_entries(cast, client):
+def test_no_admin_screen_for_audit_entries(cast):
     from django.apps import apps
 
-    # No admin site at all (issue 12, F1): nobody edits audit entries through a screen.
-    assert not apps.is_installed("django.contrib.admin")
-    assert client.get("/admin/doudi_audit/auditentry/").status_code == 404
+    assert not apps.is_installed("django.contrib.admin")  # no admin site at all (issue 12)

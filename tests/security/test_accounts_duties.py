@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -93,7 +94,8 @@ def test_privileged_role_change_needs_the_security_officer(cast, district):
 
     # The administrator cannot complete it, neither on the page nor through the action.
     refused = admin.post(f"/accounts/role-changes/{change.pk}/decide/", {"decision": "approve"})
-    assert refused.status_code == 302
+    assert refused.status_code == 403
+    assert "角色变更须由另一位安全保密管理员审批" in refused.content.decode()
     with pytest.raises(manage.PermissionDenied):
         manage.role_change_decide(actor=grace, change=change, approve=True)
     change.refresh_from_db()
@@ -300,3 +302,71 @@ def test_bootstrap_creates_the_first_administrator_and_security_officer(db, caps
     with pytest.raises(CommandError):
         call_command("bootstrap")
     assert User.objects.count() == 2
+
+
+def test_a_waiting_request_ends_when_the_account_gets_another_role(cast, district):
+    grace, heidi = cast["grace"], cast["heidi"]
+    user, change = manage.account_create(
+        actor=grace,
+        username="qian",
+        password="Qian-initial-2026!",
+        role=Role.AUDITOR,
+        jurisdiction=district["district"],
+    )
+    manage.role_change(
+        actor=grace, user=user, role=Role.COMMUNITY_OFFICER, jurisdiction=district["A"]
+    )
+    change.refresh_from_db()
+    assert change.status == "rejected"
+    with pytest.raises(ValidationError):
+        manage.role_change_decide(actor=heidi, change=change, approve=True)
+    user.refresh_from_db()
+    assert (user.role, user.jurisdiction_id) == ("community_officer", district["A"].pk)
+
+
+def test_a_holder_replaces_the_initial_password(cast):
+    client = sign_in(cast["alice"])
+    wrong = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "not it",
+            "new_password1": "Alice-own-2026!x",
+            "new_password2": "Alice-own-2026!x",
+        },
+    )
+    assert wrong.status_code == 400
+    cast["alice"].refresh_from_db()
+    assert cast["alice"].check_password(PASSWORD)
+    done = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Alice-own-2026!x",
+            "new_password2": "Alice-own-2026!x",
+        },
+    )
+    assert done.status_code == 302
+    assert client.get("/").status_code == 200  # still signed in
+    cast["alice"].refresh_from_db()
+    assert cast["alice"].check_password("Alice-own-2026!x")
+    assert not cast["alice"].check_password(PASSWORD)
+    entry = AuditEntry.objects.get(action="user.password_change")
+    assert (entry.actor_name, entry.object_id) == ("alice", str(cast["alice"].pk))
+
+
+def test_a_privileged_account_is_reactivated_only_by_the_security_officer(cast):
+    grace, heidi, dave = cast["grace"], cast["heidi"], cast["dave"]
+    manage.account_set_active(actor=grace, user=dave, active=False)
+    admin = sign_in(grace)
+    assert admin.post(f"/accounts/users/{dave.pk}/active/", {"active": "1"}).status_code == 403
+    assert _state(dave)[2] is False
+    assert _denied("user.activate")[0][2] == {"reason": "needs_security_officer"}
+    security = sign_in(heidi)
+    assert security.post(f"/accounts/users/{dave.pk}/active/", {"active": "1"}).status_code == 302
+    assert _state(dave)[2] is True
+    # A non-privileged account stays the administrator's: the security officer cannot.
+    assert (
+        security.post(f"/accounts/users/{cast['alice'].pk}/active/", {"active": "0"}).status_code
+        == 403
+    )
+    assert _state(cast["alice"])[2] is True

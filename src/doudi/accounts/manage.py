@@ -176,9 +176,21 @@ def account_update(*, actor, user: User, request=None, **fields) -> list[str]:
 
 
 def account_set_active(*, actor, user: User, active: bool, request=None) -> None:
-    """Deactivate (or reactivate) an account; never one's own. Deactivation ends its tokens."""
+    """Deactivate (or reactivate) an account; never one's own. Deactivation ends its tokens.
+    Reactivating a privileged account gives a privileged role back, so it is the security
+    officer's decision, like granting one; every other (de)activation is the administrator's."""
     action = "user.activate" if active else "user.deactivate"
-    if not actor.can.manages_users:
+    if active and is_privileged(user.role):
+        if not actor.can.manages_security:
+            _denied(
+                actor=actor,
+                action=action,
+                target=user,
+                reason="needs_security_officer",
+                request=request,
+            )
+            raise PermissionDenied("a security officer reactivates a privileged account")
+    elif not actor.can.manages_users:
         _denied(
             actor=actor, action=action, target=user, reason="not_administrator", request=request
         )
@@ -256,6 +268,10 @@ def role_change(*, actor, user: User, role: str, jurisdiction=None, request=None
             return _role_change_request(
                 actor=actor, user=user, role=role, jurisdiction=jurisdiction, request=request
             )
+        # A direct change replaces any request still waiting: it can no longer be approved.
+        RoleChange.objects.filter(user=user, status=RoleChange.Status.PENDING).update(
+            status=RoleChange.Status.REJECTED, decided_by=actor, decided_at=timezone.now()
+        )
         _role_apply(user=user, role=role, jurisdiction=jurisdiction, by=actor, request=request)
     return None
 

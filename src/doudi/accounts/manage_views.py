@@ -9,8 +9,9 @@ import time
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -143,10 +144,7 @@ def user_edit(request, user_id: int):
             _detail_context(request, user, edit_form=form),
             status=400,
         )
-    try:
-        manage.account_update(actor=actor, user=user, request=request, **form.cleaned_data)
-    except PermissionDenied:
-        raise
+    manage.account_update(actor=actor, user=user, request=request, **form.cleaned_data)
     messages.success(request, _("Saved."))
     return redirect("accounts:user_detail", user_id=user.pk)
 
@@ -235,16 +233,16 @@ def role_change_decide(request, change_id: int):
         link = manage.role_change_decide(
             actor=actor, change=change, approve=approve, request=request
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(
-            request,
-            _error(exc)
-            if isinstance(exc, ValidationError)
-            else _(
-                "A role change is decided by a security officer who neither requested it nor holds the account."
-            ),
+    except PermissionDenied:
+        message = _(
+            "A role change is decided by a security officer who neither requested it nor "
+            "holds the account."
         )
-        return redirect("accounts:user_detail", user_id=change.user_id)
+        context = _detail_context(request, change.user, role_error=message)
+        return render(request, "accounts/user_detail.html", context, status=403)
+    except ValidationError as exc:
+        context = _detail_context(request, change.user, role_error=exc.messages[0])
+        return render(request, "accounts/user_detail.html", context, status=400)
     if link is not None:
         return render(
             request,
@@ -430,3 +428,26 @@ def lockout_unlock(request, attempt_id: int):
     )
     messages.success(request, _("Unlocked."))
     return redirect("accounts:lockouts")
+
+
+# --- own password ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Every holder replaces the initial password the administrator set (audited)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        audit_record(
+            request=request,
+            action="user.password_change",
+            object_type="user",
+            object_id=request.user.pk,
+        )
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:password")
+    return render(
+        request, "accounts/password.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("2fa/", views.two_factor_view, name="two_factor"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", manage_views.password_change, name="password"),
     path("enrol/<str:token>/", manage_views.enrol, name="enrol"),
     path("users/", manage_views.user_list, name="users"),
     path("users/new/", manage_views.user_create, name="user_create"),

@@ -245,7 +245,10 @@ def ingest_path(
     feed_id: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> IngestRun:
-    run = ingest_run_create(actor=actor, channel=channel, source_name=str(path), feed_id=feed_id)
+    # The file's name only: the server's directories are nobody's business (issue 12, F10).
+    run = ingest_run_create(
+        actor=actor, channel=channel, source_name=Path(path).name, feed_id=feed_id
+    )
     return ingest_run_execute(run=run, path=Path(path), progress=progress)
 
 

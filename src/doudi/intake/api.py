@@ -32,6 +32,8 @@ class FeedOut(serializers.Serializer):
 
 
 class DeliveryOut(serializers.ModelSerializer):
+    source_name = serializers.CharField(source="source_file", read_only=True)
+
     class Meta:
         model = IngestRun
         fields = [

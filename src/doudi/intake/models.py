@@ -6,6 +6,8 @@ Quarantined rows hold residents' data as delivered, so the raw row is encrypted 
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,11 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"run #{self.pk} {self.feed_id or '?'} {self.status}"
+
+    @property
+    def source_file(self) -> str:
+        """The delivered file's name only: never a server path (issue 12, F10)."""
+        return re.split(r"[\\/]", self.source_name)[-1]
 
     @property
     def seconds(self) -> float | None:

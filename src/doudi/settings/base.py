@@ -182,8 +182,8 @@ SPECTACULAR_SETTINGS = {
     # The schema maps every route an attacker could try: signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SERVE_AUTHENTICATION": [
-        "doudi.accounts.api.VerifiedSessionAuthentication",
         "doudi.accounts.api.BearerTokenAuthentication",
+        "doudi.accounts.api.VerifiedSessionAuthentication",
     ],
 }
 # API tokens expire after this many days (issued on the account's token page).

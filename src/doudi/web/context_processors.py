@@ -32,6 +32,5 @@ def navigation(request):
         nav.append(("accounts:users", _("Accounts")))
     if user.can.manages_security:
         nav.append(("accounts:lockouts", _("Lockouts")))
-    if user.can.reads_registry or user.can.delivers_feeds or user.can.manages_security:
         nav.append(("accounts:tokens", _("API tokens")))
     return {"nav": nav, "unread_notifications": unread_count(user=user)}
