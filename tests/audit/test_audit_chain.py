@@ -71,7 +71,7 @@ def test_rehashed_row_still_breaks_the_link(five_entries):
     # An intruder who recomputes the altered row's own hash still breaks the next entry's link.
     entry = AuditEntry.objects.get(seq=2)
     entry.object_id = "forged"
-    forged_hash = entry.compute_hash()
+    forged_hash = entry.compute_hash(b"test-only-audit-key-0123456789abcdef")
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE audit_auditentry SET object_id = %s, hash = %s WHERE seq = %s",
