@@ -78,3 +78,18 @@ def parse_audit_keys(value: str | None) -> dict[str, bytes]:
     if not keys:
         raise ImproperlyConfiguredEnv("DOUDI_AUDIT_KEYS is empty: set it to id:base64key")
     return keys
+
+
+def proxy_ssl_header(value: str | None) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto=https`` → ``("HTTP_X_FORWARDED_PROTO", "https")`` (Django's form)."""
+    import re
+
+    if not value or not value.strip():
+        return None
+    name, sep, expected = value.partition("=")
+    name, expected = name.strip(), expected.strip()
+    if not sep or not expected or not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        raise ImproperlyConfiguredEnv(
+            f"DOUDI_PROXY_SSL_HEADER must be Header-Name=value, e.g. X-Forwarded-Proto=https, got {value!r}"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), expected

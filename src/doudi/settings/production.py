@@ -16,6 +16,9 @@ WHITENOISE_USE_FINDERS = False
 SESSION_COOKIE_SECURE = env_bool("DOUDI_HTTPS", True)
 CSRF_COOKIE_SECURE = env_bool("DOUDI_HTTPS", True)
 SECURE_SSL_REDIRECT = env_bool("DOUDI_HTTPS", True)
+# HSTS (sent on HTTPS responses only): browsers refuse plain HTTP to this site for a year.
+SECURE_HSTS_SECONDS = 31536000 if env_bool("DOUDI_HTTPS", True) else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DOUDI_HSTS_SUBDOMAINS", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
