@@ -2,12 +2,17 @@
 
 from doudi.settings.base import *  # noqa: F403
 from doudi.settings.base import VAR_DIR
-from doudi.settings.env import env_bool, env_str, parse_audit_keys
+from doudi.settings.env import (
+    check_fernet_keys,
+    check_secret_key,
+    env_bool,
+    env_str,
+    parse_audit_keys,
+)
 
-SECRET_KEY = env_str("DOUDI_SECRET_KEY", required=True)
-FIELD_ENCRYPTION_KEYS = [
-    k.strip() for k in env_str("DOUDI_FIELD_ENCRYPTION_KEYS", required=True).split(",")
-]
+# Weak, demo or malformed secrets stop the start with one line naming the cause and the fix.
+SECRET_KEY = check_secret_key(env_str("DOUDI_SECRET_KEY", required=True))
+FIELD_ENCRYPTION_KEYS = check_fernet_keys(env_str("DOUDI_FIELD_ENCRYPTION_KEYS", required=True))
 # The audit chain's signing keys: never in the database, required.
 DOUDI_AUDIT_KEYS = parse_audit_keys(env_str("DOUDI_AUDIT_KEYS"))
 DEBUG = False
