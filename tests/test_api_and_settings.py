@@ -58,6 +58,10 @@ def test_household_detail_api_has_members_with_masked_ids(households, clients):
         assert "id_number" not in member["person"]
 
 
+STRONG_SECRET = "q8Zr2vLk-7mWcT1xYp4NfHb9sJd3GeUa0RiK6oVtQw5EyBnXzMhCgPlFjSuDI_A"
+FRESH_FIELD_KEY = "Qm9YUXg3c2lGdDJ6S1ZjZUpyTmJoV3lEcGE1THVtUTg="
+
+
 def _run_settings(module: str, env_extra: dict) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOUDI_")}
     env.update({"DJANGO_SETTINGS_MODULE": module, **env_extra})
@@ -75,7 +79,8 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     assert neither.returncode != 0
     assert "DOUDI_SECRET_KEY is required" in neither.stderr
     no_field_key = _run_settings(
-        "doudi.settings.production", {"DOUDI_VAR_DIR": str(tmp_path), "DOUDI_SECRET_KEY": "x" * 50}
+        "doudi.settings.production",
+        {"DOUDI_VAR_DIR": str(tmp_path), "DOUDI_SECRET_KEY": STRONG_SECRET},
     )
     assert no_field_key.returncode != 0
     assert "DOUDI_FIELD_ENCRYPTION_KEYS is required" in no_field_key.stderr
@@ -83,8 +88,8 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
         "doudi.settings.production",
         {
             "DOUDI_VAR_DIR": str(tmp_path),
-            "DOUDI_SECRET_KEY": "x" * 50,
-            "DOUDI_FIELD_ENCRYPTION_KEYS": "mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak=",
+            "DOUDI_SECRET_KEY": STRONG_SECRET,
+            "DOUDI_FIELD_ENCRYPTION_KEYS": FRESH_FIELD_KEY,
         },
     )
     assert both.returncode != 0
@@ -93,8 +98,8 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
         "doudi.settings.production",
         {
             "DOUDI_VAR_DIR": str(tmp_path),
-            "DOUDI_SECRET_KEY": "x" * 50,
-            "DOUDI_FIELD_ENCRYPTION_KEYS": "mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak=",
+            "DOUDI_SECRET_KEY": STRONG_SECRET,
+            "DOUDI_FIELD_ENCRYPTION_KEYS": FRESH_FIELD_KEY,
             "DOUDI_AUDIT_KEYS": "a1:" + "QUJD" * 11,
         },
     )

@@ -8,8 +8,14 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings.local")
     from django.core.management import execute_from_command_line
 
+    from doudi.settings.env import ImproperlyConfiguredEnv
+
     try:
         execute_from_command_line(sys.argv)
+    except ImproperlyConfiguredEnv as exc:
+        # A missing, weak or malformed setting: one line naming the cause and the fix.
+        sys.stderr.write(f"doudi: cannot start: {exc}\n")
+        sys.exit(2)
     except BrokenPipeError:
         # Piped into `head` and the like: stop quietly instead of a traceback. SIGPIPE keeps
         # Python's default (ignored): a server must survive a client that hangs up, so the

@@ -49,4 +49,13 @@ def context(browser):
 
 @pytest.fixture
 def page(context):
-    return context.new_page()
+    """A page that fails its test if the browser reports a Content-Security-Policy violation
+    (an inline script, style or handler crept into a template)."""
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    yield page
+    assert violations == [], violations

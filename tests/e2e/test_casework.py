@@ -19,6 +19,18 @@ from tests.e2e.a11y import PHONE, assert_page_ok
 from tests.e2e.pages import sign_out, submit_login
 from tests.monitoring.conftest import ILLNESS, POOR, fake_engine  # noqa: F401 (fixture)
 
+
+def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript condition with page.evaluate (Playwright's wait_for_function evaluates
+    its predicate with eval, which the pages' Content-Security-Policy rightly forbids)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 pytestmark = pytest.mark.e2e
 
 
@@ -98,20 +110,19 @@ def test_warning_to_visit_to_service_on_a_phone(browser, live_server, scene, cas
         assert_page_ok(page, "visit form")
         page.get_by_label("第二名走访人员").fill("李强")
         page.get_by_label("居住和生活状况").fill("两居室，家具陈旧")
-        page.wait_for_function(
-            "document.getElementById('draft-status').textContent.includes('草稿已保存到服务器')"
+        _wait_until(
+            page,
+            "document.getElementById('draft-status').textContent.includes('草稿已保存到服务器')",
         )
         visit.refresh_from_db()
         assert visit.draft["living_conditions"] == "两居室，家具陈旧"
-        page.wait_for_function(
-            "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
-        )
+        _wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
         # the connection drops: typing goes on, the page reloads offline from the phone
         context.set_offline(True)
         page.get_by_label("备注").fill("离线时填写：户主住院后无收入")
-        page.wait_for_function(
-            "document.getElementById('draft-status').textContent.includes('网络已断开')"
+        _wait_until(
+            page, "document.getElementById('draft-status').textContent.includes('网络已断开')"
         )
         page.reload()
         assert page.get_by_label("备注").input_value() == "离线时填写：户主住院后无收入"
@@ -121,8 +132,9 @@ def test_warning_to_visit_to_service_on_a_phone(browser, live_server, scene, cas
 
         # back online: the phone's newer draft goes to the server, and a reload shows it
         context.set_offline(False)
-        page.wait_for_function(
-            "document.getElementById('draft-status').textContent.includes('草稿已保存到服务器')"
+        _wait_until(
+            page,
+            "document.getElementById('draft-status').textContent.includes('草稿已保存到服务器')",
         )
         visit.refresh_from_db()
         assert visit.draft["notes"] == "离线时填写：户主住院后无收入"

@@ -24,8 +24,8 @@ def street_level_chart(
     height = legend_h + len(streets) * (row_h + gap) + gap
     biggest = max(s["total"] for s in streets) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart natural" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="chart-title"><title id="chart-title">'
         f"{escape(' / '.join(labels[lv] for lv in levels))}</title>"
     ]

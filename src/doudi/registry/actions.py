@@ -574,3 +574,27 @@ def household_update_address(*, actor, household: Household, address: str, reque
         request=request,
     )
     return True
+
+
+def persons_reindex(*, batch_size: int = 1000, after_batch: Callable[[int], None] | None = None):
+    """Recompute every person's ID-number look-up index under the newest field key (after a key
+    rotation); returns how many changed. Resumable: an index already right is left alone."""
+    changed, last = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Person.objects.filter(pk__gt=last)
+                .exclude(id_number="")
+                .order_by("pk")
+                .only("pk", "id_number", "id_index")[:batch_size]
+            )
+            for person in batch:
+                index = id_index_of(person.id_number)
+                if person.id_index != index:
+                    Person.objects.filter(pk=person.pk).update(id_index=index)
+                    changed += 1
+        if not batch:
+            return changed
+        last = batch[-1].pk
+        if after_batch is not None:
+            after_batch(last)

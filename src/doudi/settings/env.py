@@ -78,3 +78,71 @@ def parse_audit_keys(value: str | None) -> dict[str, bytes]:
     if not keys:
         raise ImproperlyConfiguredEnv("DOUDI_AUDIT_KEYS is empty: set it to id:base64key")
     return keys
+
+
+def proxy_ssl_header(value: str | None) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto=https`` → ``("HTTP_X_FORWARDED_PROTO", "https")`` (Django's form)."""
+    import re
+
+    if not value or not value.strip():
+        return None
+    name, sep, expected = value.partition("=")
+    name, expected = name.strip(), expected.strip()
+    if not sep or not expected or not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        raise ImproperlyConfiguredEnv(
+            f"DOUDI_PROXY_SSL_HEADER must be Header-Name=value, e.g. X-Forwarded-Proto=https, got {value!r}"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), expected
+
+
+# Keys published in this repository (test settings, documentation): never valid in production.
+PUBLIC_KEYS = frozenset(
+    {
+        "test-only-secret-key-not-for-production-use-0123456789",
+        "mwAOzS5WyyxTXjgI-QjrrdZCpCe6Ipwhso3KYhzO0Ak=",
+    }
+)
+_DEMO_MARKERS = ("django-insecure", "test-only", "change-me", "changeme", "demo", "example")
+
+
+def check_secret_key(value: str) -> str:
+    """A production SECRET_KEY: 50+ characters, not repetitive, not a known demo or test key."""
+    lowered = value.lower()
+    if value in PUBLIC_KEYS or any(marker in lowered for marker in _DEMO_MARKERS):
+        raise ImproperlyConfiguredEnv(
+            "DOUDI_SECRET_KEY is a demo or test key: generate one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if len(value) < 50 or len(set(value)) < 16:
+        raise ImproperlyConfiguredEnv(
+            f"DOUDI_SECRET_KEY is too weak ({len(value)} characters, {len(set(value))} distinct; "
+            "need 50+ random characters): generate one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return value
+
+
+def check_fernet_keys(value: str) -> list[str]:
+    """Comma-separated Fernet keys (url-safe base64 of 32 bytes), newest first."""
+    import base64
+    import binascii
+
+    keys = [k.strip() for k in value.split(",") if k.strip()]
+    if not keys:
+        raise ImproperlyConfiguredEnv("DOUDI_FIELD_ENCRYPTION_KEYS is empty")
+    for n, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode()) if len(key) == 44 else b""
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ImproperlyConfiguredEnv(
+                f"DOUDI_FIELD_ENCRYPTION_KEYS: key {n} is not a Fernet key (44 characters of "
+                "url-safe base64): generate one with python -c 'from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())'"
+            )
+        if key in PUBLIC_KEYS:
+            raise ImproperlyConfiguredEnv(
+                f"DOUDI_FIELD_ENCRYPTION_KEYS: key {n} is the published test key: generate your own"
+            )
+    return keys
