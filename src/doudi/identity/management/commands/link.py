@@ -28,8 +28,9 @@ class Command(BaseCommand):
             run = link_run(backend=backend, threshold=threshold, retrain=retrain)
         except Exception as exc:
             raise CommandError(
-                f"linking failed ({type(exc).__name__}); the previous persons stay in force"
-            ) from None
+                f"linking failed ({type(exc).__name__}): run again with --traceback to see where, "
+                "and report it; the previous persons stay in force"
+            ) from (exc if options.get("traceback") else None)
         seconds = sum(run.timings.values()) if run.timings else 0
         self.stdout.write(
             f"run {run.pk}: {run.records} records → {run.persons} persons, "
