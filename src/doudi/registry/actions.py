@@ -14,7 +14,14 @@ from django.db import transaction
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
 from doudi.engine import idnumber
-from doudi.registry.models import Household, Jurisdiction, Membership, Person
+from doudi.registry.models import (
+    UNASSIGNED_COMMUNITY_SUFFIX,
+    UNASSIGNED_STREET_SUFFIX,
+    Household,
+    Jurisdiction,
+    Membership,
+    Person,
+)
 from doudi.registry.selectors import id_index_of
 
 # Register relation labels (as the household register writes them) → Membership.Relation.
@@ -108,8 +115,6 @@ def community_codes_load(*, path: Path, actor=None) -> tuple[int, int, list[tupl
     return mapped, moved, problems
 
 
-UNASSIGNED_STREET_SUFFIX = "000"
-UNASSIGNED_COMMUNITY_SUFFIX = "000000"
 REGISTER_FEED = "gongan_hukou"
 PERSON_FIELDS = [
     "name",

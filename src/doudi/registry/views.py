@@ -14,7 +14,11 @@ from doudi.common.csv_export import csv_download
 from doudi.registry import actions, selectors
 from doudi.registry.access import access_household, access_person
 from doudi.registry.forms import AddressForm, CodeMapForm, RevealForm
-from doudi.registry.models import CommunityCodeMap, Jurisdiction
+from doudi.registry.models import (
+    UNASSIGNED_COMMUNITY_SUFFIX,
+    CommunityCodeMap,
+    Jurisdiction,
+)
 
 EXPORT_HEADER = ["户号", "社区", "街道", "住址", "户主姓名", "户主身份证号码（脱敏）", "人数"]
 
@@ -159,7 +163,7 @@ def community_codes(request):
             level=Jurisdiction.Level.COMMUNITY,
             code__startswith=request.user.jurisdiction.code,
         )
-        .exclude(code__endswith=actions.UNASSIGNED_COMMUNITY_SUFFIX)
+        .exclude(code__endswith=UNASSIGNED_COMMUNITY_SUFFIX)
         .select_related("parent")
         .order_by("code")
     )
