@@ -36,3 +36,11 @@ class Command(BaseCommand):
             f"run {run.pk}: {run.records} records → {run.persons} persons, "
             f"{run.review_count} pairs for review ({seconds:.1f} s)"
         )
+        fallback = (run.model or {}).get("doudi_fallback")
+        if fallback:
+            self.stdout.write(
+                "warning: the model could not be fitted for "
+                f"{', '.join(fallback)} (too few record pairs, as in a small district); fixed "
+                "m-probabilities were used — review the uncertain pairs, and run "
+                "`doudi link --retrain` once more data has arrived"
+            )

@@ -111,11 +111,32 @@ class Command(BaseCommand):
             )
         elif run.model_version:
             self.stdout.write(f"statistical model: version {run.model_version}")
+        self._unassigned()
         if counts.get("unregistered"):
             self.stdout.write(
                 f"not in the register: {counts['unregistered']} warned households "
                 "(no warning made; load the household register)"
             )
+
+    def _unassigned(self):
+        """Households waiting in the unassigned community are monitored like the others: say
+        how many, and how many are warned, until their codes are mapped."""
+        from doudi.monitoring.models import Warning
+        from doudi.registry.models import UNASSIGNED_COMMUNITY_SUFFIX, Household
+
+        waiting = Household.objects.filter(
+            community__level="community", community__code__endswith=UNASSIGNED_COMMUNITY_SUFFIX
+        )
+        total = waiting.count()
+        if not total:
+            return
+        warned = Warning.objects.filter(status="open", household__in=waiting).count()
+        codes = sorted(set(waiting.values_list("registered_community_code", flat=True)))
+        self.stdout.write(
+            f"unassigned community: {total} households monitored, {warned} warned (community "
+            f"codes not in the reference table: {', '.join(c or '(blank)' for c in codes)}) — "
+            "map them with `doudi register map-codes FILE` or on /households/codes/"
+        )
 
     def _schedule(self):
         from doudi.monitoring.tasks import daily_schedule_ensure
