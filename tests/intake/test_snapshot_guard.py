@@ -109,7 +109,7 @@ def test_the_ratio_is_configurable_per_feed(tmp_path, settings):
     assert _in_force() == 10
 
 
-def test_a_renamed_id_column_is_held_with_the_column_named(tmp_path):
+def test_a_renamed_id_column_is_held_with_the_column_named(tmp_path, clients):
     _ingest(_file(tmp_path, "full.csv", _rows(20)))
     renamed = HEADER.replace("身份证号", "身份号")
     result = _ingest(_file(tmp_path, "renamed.csv", _rows(20, start=100), header=renamed))
@@ -119,6 +119,9 @@ def test_a_renamed_id_column_is_held_with_the_column_named(tmp_path):
         "缺少识别人员的列：没有身份证号列：无法识别的列 “身份号”；请改为 身份证号、公民身份号码 之一"
     )
     assert _in_force() == 20
+    assert run.flags["unknown_headers"] == ["身份号"]
+    page = clients["frank"].get(f"/intake/runs/{run.pk}/").content.decode()
+    assert "未识别的列（已忽略）" in page and "身份号" in page
 
 
 def test_an_event_file_without_its_id_column_fails_naming_the_column(tmp_path):
