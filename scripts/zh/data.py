@@ -2,7 +2,8 @@
 community codes (issue 14)."""
 
 ZH = {
-    "Needs confirmation": "待确认", "Withdrawn": "已撤回",
+    "Needs confirmation": "待确认",
+    "Withdrawn": "已撤回",
     "Held because": "暂缓启用原因",
     "Columns not recognised (ignored)": "未识别的列（已忽略）",
     "The previous snapshot stays in force until you decide.": "在您确认或撤回之前，继续使用上一版全量数据。",
