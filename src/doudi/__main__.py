@@ -12,6 +12,8 @@ def main() -> None:
 
     try:
         execute_from_command_line(sys.argv)
+    except (KeyboardInterrupt, SystemExit):
+        raise
     except ImproperlyConfiguredEnv as exc:
         # A missing, weak or malformed setting: one line naming the cause and the fix.
         sys.stderr.write(f"doudi: cannot start: {exc}\n")
@@ -23,6 +25,17 @@ def main() -> None:
         # connection early). The pattern is the one in Python's `signal` documentation.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as exc:
+        # Any error a command did not turn into its own message: one plain line, no traceback
+        # (with --traceback, Django has already let the traceback through).
+        if "--traceback" in sys.argv:
+            raise
+        command = sys.argv[1] if len(sys.argv) > 1 else "doudi"
+        sys.stderr.write(
+            f"doudi {command} failed ({type(exc).__name__}): run it again with --traceback to "
+            "see where, and report it\n"
+        )
         sys.exit(1)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -36,6 +37,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
+from doudi.engine import idnumber as idnumber_module
 from doudi.engine.idnumber import (
     PROVINCE_CODES,
     InvalidIDNumber,
@@ -53,6 +55,12 @@ from doudi.engine.idnumber import (
 TODAY = dt.date.today()
 EARLIEST = dt.date(1900, 1, 1)
 KNOWN = sorted(known_area_codes())
+KNOWN_2023 = {
+    line.split(",", 1)[0]
+    for line in (Path(idnumber_module.__file__).parent / "data" / "cn_areas.csv")
+    .read_text(encoding="utf-8")
+    .splitlines()[1:]
+}
 PROVINCES = sorted(PROVINCE_CODES)
 CHARS = "0123456789X"
 
@@ -434,7 +442,7 @@ def test_standard_example_1880():
     assert result.birth_date == dt.date(1880, 1, 1)
     assert result.sex == "M"
     assert result.upgraded_from_15
-    assert result.warnings == ("area_code_unknown",)
+    assert result.warnings == ()  # 440524 (潮阳县) existed 1983-1993: a retired code is known
     assert upgrade_15_to_18("440524800101001", century=18) == "440524188001010014"
     assert upgrade_15_to_18("440524800101001") == "440524198001010013"
 
@@ -504,6 +512,17 @@ def test_current_code_not_yet_in_use_at_birth():
     assert result.warnings == ()  # in today's list: no warning at all
     assert result.birth_date == dt.date(1970, 1, 1)
     assert result.sex == "M"
+
+
+def test_a_retired_wuhan_area_code_is_valid_and_only_a_never_existing_one_is_flagged():
+    """An ID keeps the area code of its first issue (issue 14): 420122 was 武昌县 until 1995,
+    420121 汉阳县 until 1992, 420120 Wuhan's 市区 until 1983; 420199 never existed."""
+    for retired in ("420122", "420121", "420120", "420123"):
+        assert retired not in KNOWN_2023, retired
+        result = parse(make(retired, dt.date(1965, 3, 1), 17))
+        assert result.warnings == (), retired
+    never = parse(make("420199", dt.date(1965, 3, 1), 17))
+    assert never.warnings == ("area_code_unknown",)
 
 
 def test_unknown_area_code_warns():

@@ -109,7 +109,7 @@ def test_the_ratio_is_configurable_per_feed(tmp_path, settings):
     assert _in_force() == 10
 
 
-def test_a_renamed_id_column_is_held_with_the_column_named(tmp_path):
+def test_a_renamed_id_column_is_held_with_the_column_named(tmp_path, clients):
     _ingest(_file(tmp_path, "full.csv", _rows(20)))
     renamed = HEADER.replace("身份证号", "身份号")
     result = _ingest(_file(tmp_path, "renamed.csv", _rows(20, start=100), header=renamed))
@@ -119,6 +119,9 @@ def test_a_renamed_id_column_is_held_with_the_column_named(tmp_path):
         "缺少识别人员的列：没有身份证号列：无法识别的列 “身份号”；请改为 身份证号、公民身份号码 之一"
     )
     assert _in_force() == 20
+    assert run.flags["unknown_headers"] == ["身份号"]
+    page = clients["frank"].get(f"/intake/runs/{run.pk}/").content.decode()
+    assert "未识别的列（已忽略）" in page and "身份号" in page
 
 
 def test_an_event_file_without_its_id_column_fails_naming_the_column(tmp_path):
@@ -146,3 +149,27 @@ def test_headers_are_matched_across_width_and_spaces_and_garbled_ones_are_named(
         f"表头“{garbled.split(',')[0]}”疑似乱码（UTF-8文本被当作GBK读取后另存，原文应为“残疾证号”）；"
         "请以UTF-8重新导出"
     ) in run.error_message
+
+
+def test_the_departments_data_officer_confirms_a_held_snapshot_on_its_page(tmp_path, clients, cast):
+    _ingest(_file(tmp_path, "full.csv", _rows(20)))
+    held = IngestRun.objects.get(pk=_ingest(_file(tmp_path, "half.csv", _rows(10)))["run"])
+    page = clients["frank"].get(f"/intake/runs/{held.pk}/").content.decode()
+    assert held.hold_reason in page and 'name="decision" value="confirm"' in page
+    # the bureau sees the reason but may not decide for the department
+    bureau = clients["dave"].get(f"/intake/runs/{held.pk}/").content.decode()
+    assert held.hold_reason in bureau and 'value="confirm"' not in bureau
+    denied = clients["dave"].post(f"/intake/runs/{held.pk}/decide/", {"decision": "confirm"})
+    assert denied.status_code == 403
+    held.refresh_from_db()
+    assert held.status == "held" and _in_force() == 20
+    assert AuditEntry.objects.filter(action="intake.confirm", outcome="denied").count() == 1
+    done = clients["frank"].post(f"/intake/runs/{held.pk}/decide/", {"decision": "confirm"})
+    assert done.status_code == 302 and done["Location"] == f"/intake/runs/{held.pk}/"
+    held.refresh_from_db()
+    assert (held.status, held.decided_by) == ("ingested", cast["frank"]) and _in_force() == 10
+    again = clients["frank"].post(
+        f"/intake/runs/{held.pk}/decide/", {"decision": "withdraw"}, follow=True
+    )
+    assert "这批数据不在待确认状态。" in again.content.decode()
+    assert _in_force() == 10

@@ -187,3 +187,66 @@ def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, client
     assert joined.getvalue().splitlines()[1] == (
         "changes: new=0, escalated=0, eased=0, resolved=0, reopened=0"
     )
+
+
+def test_an_outcome_file_with_three_bad_rows_of_1000_imports_997_and_the_next_run_uses_the_model(
+    small_district, settings, tmp_path, cast
+):
+    """Issue 14: the good rows are recorded, the bad ones listed with reasons, the command
+    exits 0; the very next monitoring run retrains on them and scores with the new model."""
+    import pandas as pd
+
+    from doudi.monitoring.actions import policy_default_ensure, policy_version_create
+    from doudi.monitoring.models import MonitoringRun, StatisticalModel, VisitOutcome, Warning
+    from doudi.registry.models import Household
+
+    _linked(small_district, settings, tmp_path)
+    document = policy_default_ensure().document
+    document["model"]["min_outcomes"] = 100
+    policy_version_create(
+        actor=cast["dave"],
+        document=document,
+        effective_from=dt.date(2026, 1, 1),
+        reason="试点：100户走访结果即启用统计模型",
+    )
+    call_command("monitor", "--as-of", AS_OF.isoformat(), stdout=StringIO(), stderr=StringIO())
+    before = MonitoringRun.objects.get()
+    assert before.model_version == ""
+    truth = pd.read_csv(small_district / "district" / "truth" / "households.csv", dtype=str)
+    hardship = dict(zip(truth["hukou_no"], truth["hardship"] == "1", strict=True))
+    hukou = sorted(Household.objects.values_list("hukou_no", flat=True))
+    lines = ["hukou_no,visited_on,hardship_confirmed"]
+    for i in range(1000):
+        h = hukou[i % len(hukou)]
+        day = AS_OF - dt.timedelta(days=1 + i // len(hukou))
+        lines.append(f"{h},{day.isoformat()},{'1' if hardship[h] else '0'}")
+    lines[11] = "999999999,2026-10-01,1"  # not in the register
+    lines[501] = f"{hukou[0]},10/1/2026,1"  # not an ISO date
+    lines[1000] = f"{hukou[1]},2026-10-01,maybe"  # not true/false
+    path = tmp_path / "outcomes.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = StringIO()
+    call_command("monitor", "outcomes-import", str(path), stdout=out, stderr=StringIO())
+    assert out.getvalue().startswith("recorded 997 visit outcomes, 3 rows rejected")
+    assert VisitOutcome.objects.count() == 997
+    rejects = (tmp_path / "outcomes.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert rejects == [
+        "line,reason",
+        "12,household not in the register",
+        "502,visited_on is not a date (YYYY-MM-DD)",
+        "1001,hardship_confirmed is not true/false",
+    ]
+    run_out = StringIO()
+    call_command("monitor", "--as-of", AS_OF.isoformat(), stdout=run_out, stderr=StringIO())
+    after = MonitoringRun.objects.exclude(pk=before.pk).get()
+    model = StatisticalModel.objects.get()
+    assert model.trained_after_id == after.pk and model.version
+    assert after.model_version == model.version != before.model_version
+    assert after.counts["model"]["retrained"] is True
+    assert after.counts["model"]["outcomes"] == len(hukou)  # every household's latest visit
+    assert (
+        f"statistical model retrained on {len(hukou)} home-visit outcomes: version "
+        f"{model.version} (previous: none), used for this run's scores"
+    ) in run_out.getvalue()
+    scored = list(Warning.objects.filter(status="open").values_list("model_probability", flat=True))
+    assert scored and all(p is not None for p in scored)

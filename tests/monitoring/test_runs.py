@@ -138,8 +138,8 @@ def test_an_engine_failure_is_recorded_and_the_cli_says_so(fake_engine, househol
     monkeypatch.setattr(fake_engine, "monitor", broken)
     with pytest.raises(
         CommandError,
-        match=r"monitoring failed \(MemoryError\); the previous "
-        r"warnings stay in force",
+        match=r"^monitoring failed \(MemoryError\): run again with --traceback to see where, "
+        r"and report it; the previous warnings stay in force$",
     ):
         call_command("monitor", "--as-of", "2026-05-01", stdout=StringIO(), stderr=StringIO())
     assert MonitoringRun.objects.get().status == "failed"
@@ -267,16 +267,63 @@ def test_outcomes_import(households, tmp_path):
         "100000002,2026-04-03,0\n999,2026-04-03,1\n100000003,yesterday,1\n",
         encoding="utf-8",
     )
-    err = StringIO()
-    with pytest.raises(CommandError, match="2 rows were not recorded"):
-        call_command("monitor", "outcomes-import", str(path), stdout=StringIO(), stderr=err)
-    assert err.getvalue().splitlines() == [
-        "line 4: household not in the register",
-        "line 5: visited_on is not a date (YYYY-MM-DD)",
+    out = StringIO()
+    call_command("monitor", "outcomes-import", str(path), stdout=out, stderr=StringIO())
+    rejects = tmp_path / "outcomes.rejects.csv"
+    assert out.getvalue().strip() == (
+        f"recorded 2 visit outcomes, 2 rows rejected (listed with their reasons in {rejects}); "
+        "the next monitoring run retrains the statistical model on them first and scores with it"
+    )
+    assert rejects.read_text(encoding="utf-8").splitlines() == [
+        "line,reason",
+        "4,household not in the register",
+        "5,visited_on is not a date (YYYY-MM-DD)",
     ]
     assert sorted(
         VisitOutcome.objects.values_list("household__hukou_no", "visited_on", "hardship_confirmed")
     ) == [("100000001", dt.date(2026, 4, 2), True), ("100000002", dt.date(2026, 4, 3), False)]
+
+
+def test_outcomes_import_with_nothing_recorded_exits_non_zero(households, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("hukou_no,visited_on,hardship_confirmed\n999,2026-04-03,1\n", "utf-8")
+    with pytest.raises(CommandError) as err:
+        call_command("monitor", "outcomes-import", str(path), stdout=StringIO())
+    assert str(err.value) == (
+        f"recorded 0 visit outcomes, 1 rows rejected (listed with their reasons in "
+        f"{tmp_path / 'bad.rejects.csv'}): nothing recorded — correct the rows and import again"
+    )
+    assert VisitOutcome.objects.count() == 0
+
+
+def test_an_as_of_date_before_the_first_policy_says_what_to_do(fake_engine, households):
+    PolicyVersion.objects.create(
+        number=1,
+        document=fake_engine.default_policy(),
+        effective_from=dt.date(2024, 8, 19),
+        reason="本区首个监测政策",
+    )
+    with pytest.raises(CommandError) as err:
+        call_command("monitor", "--as-of", "2024-06-30", stdout=StringIO(), stderr=StringIO())
+    assert str(err.value) == (
+        "monitoring failed: as-of date 2024-06-30 is before the first policy version (effective "
+        "2024-08-19): add a policy version effective on or before it; the previous warnings "
+        "stay in force"
+    )
+    assert MonitoringRun.objects.get().status == "failed" and Warning.objects.count() == 0
+    assert fake_engine.calls == []
+
+
+def test_traceback_shows_where_a_run_failed(fake_engine, households, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("lowest_standard")
+
+    monkeypatch.setattr(fake_engine, "monitor", broken)
+    with pytest.raises(CommandError) as err:
+        call_command(
+            "monitor", "--as-of", "2026-05-01", "--traceback", stdout=StringIO(), stderr=StringIO()
+        )
+    assert isinstance(err.value.__cause__, KeyError)  # Django prints the chain with --traceback
 
 
 def test_policy_versions_are_immutable(fake_engine, households):

@@ -127,6 +127,10 @@ def test_a_household_in_an_unknown_community_is_monitored_and_warned(
         f"{', '.join(sorted({delivered[h] for h in unknown}))})"
     ) in output
     warned_moved = {w["hukou_no"] for w in warned} & moved
+    warned_waiting = {w["hukou_no"] for w in warned} & unknown
+    assert (
+        f"unassigned community: {len(unknown)} households monitored, {len(warned_waiting)} warned"
+    ) in output
     assert warned_moved, "a household of the unassigned community is warned"
     # the district maps the code: its households move to the community, now and later
     target = Jurisdiction.objects.get(code="420106001001")

@@ -110,17 +110,22 @@ def _parse_date(digits: str) -> dt.date:
 
 @cache
 def known_area_codes() -> frozenset[str]:
-    """County-level codes from the 2023 division list shipped with doudi."""
-    ref = resources.files("doudi.engine") / "data" / "cn_areas.csv"
-    with ref.open(encoding="utf-8") as fh:
-        return frozenset(row["code"] for row in csv.DictReader(fh))
+    """Every area code that has existed: the 2023 division list shipped with doudi, and the
+    history of GB/T 2260 codes since 1980 (retired and renamed codes included; an ID keeps the
+    code of its first issue)."""
+    codes: set[str] = set()
+    for name in ("cn_areas.csv", "cn_areas_history.csv"):
+        ref = resources.files("doudi.engine") / "data" / name
+        with ref.open(encoding="utf-8") as fh:
+            codes.update(row["code"] for row in csv.DictReader(fh))
+    return frozenset(codes)
 
 
 def parse(raw: str, *, today: dt.date | None = None, century: int = 19) -> ResidentID:
     """Normalise and validate ``raw``; upgrade a 15-digit number to 18.
 
-    Raises :class:`InvalidIDNumber`. An area code missing from today's division list (a
-    retired code, or one issued after the list's cut-off) is accepted with the warning
+    Raises :class:`InvalidIDNumber`. An area code that never existed in any version of the
+    division list (retired and renamed codes are known) is accepted with the warning
     ``"area_code_unknown"``. ``century`` lets a caller upgrade a 15-digit number of someone
     born before 1900 (GB 11643 leaves that case to manual override).
     """

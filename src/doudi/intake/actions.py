@@ -73,6 +73,8 @@ def _record_result(run: IngestRun, result: FileResult) -> None:
         result.quarantined,
     )
     run.written, run.duplicates, run.flags = result.written, result.duplicates, result.flagged
+    if result.unknown_headers:  # columns that matched no field of the feed: named, not lost
+        run.flags = {**run.flags, "unknown_headers": list(result.unknown_headers)[:50]}
     if result.error is not None:
         run.error_code, run.error_message = result.error.code, result.error.zh[:500]
     run.finished_at = timezone.now()

@@ -7,10 +7,12 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.audit.actions import audit_record
@@ -93,7 +95,28 @@ def run_detail(request, run_id: int):
         if request.headers.get("HX-Request") == "true"
         else "intake/run_detail.html"
     )
-    return render(request, template, {"run": run, "quarantine": quarantine})
+    can_decide = run.status == IngestRun.Status.HELD and run.feed_id in {
+        f.id for f in deliverable_feeds(request.user)
+    }
+    return render(
+        request, template, {"run": run, "quarantine": quarantine, "can_decide": can_decide}
+    )
+
+
+@require_POST
+def run_decide(request, run_id: int):
+    """Confirm a held snapshot (it replaces the one in force) or withdraw it."""
+    run = access_run(request.user, run_id)
+    decision = request.POST.get("decision")
+    try:
+        if decision not in ("confirm", "withdraw"):
+            raise ValidationError("decision must be confirm or withdraw")
+        actions.held_run_decide(
+            actor=request.user, run=run, confirm=decision == "confirm", request=request
+        )
+    except ValidationError:
+        messages.error(request, _("This delivery is not waiting for confirmation."))
+    return redirect("intake:run_detail", run_id=run.pk)
 
 
 @require_GET

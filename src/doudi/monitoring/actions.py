@@ -272,7 +272,13 @@ def monitoring_run_execute(
         policy_default_ensure()
         version = policy_in_force(on=run.as_of)
         if version is None:
-            raise RunInputMissing(f"no policy version in force on {run.as_of}")
+            first = PolicyVersion.objects.order_by("effective_from", "number").first()
+            raise RunInputMissing(
+                f"as-of date {run.as_of} is before the first policy version (effective "
+                f"{first.effective_from}): add a policy version effective on or before it"
+                if first is not None
+                else f"no policy version in force on {run.as_of}"
+            )
         run.policy_version = version
         run.save(update_fields=["policy_version"])
         engine = _engine()
@@ -807,7 +813,7 @@ TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes", "y", "是"}, {"0", "false", "no",
 @dataclass
 class ImportReport:
     recorded: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
 
 
 def visit_outcomes_import(*, path: Path) -> ImportReport:
@@ -825,12 +831,12 @@ def visit_outcomes_import(*, path: Path) -> ImportReport:
             try:
                 visited_on = dt.date.fromisoformat((row["visited_on"] or "").strip())
             except ValueError:
-                report.problems.append(f"line {line}: visited_on is not a date (YYYY-MM-DD)")
+                report.problems.append((line, "visited_on is not a date (YYYY-MM-DD)"))
                 continue
             if household is None:
-                report.problems.append(f"line {line}: household not in the register")
+                report.problems.append((line, "household not in the register"))
             elif flag not in TRUE_WORDS | FALSE_WORDS:
-                report.problems.append(f"line {line}: hardship_confirmed is not true/false")
+                report.problems.append((line, "hardship_confirmed is not true/false"))
             else:
                 try:
                     visit_outcome_record(
@@ -840,7 +846,7 @@ def visit_outcomes_import(*, path: Path) -> ImportReport:
                         hardship_confirmed=flag in TRUE_WORDS,
                     )
                 except ValidationError as exc:
-                    report.problems.append(f"line {line}: {exc.messages[0]}")
+                    report.problems.append((line, exc.messages[0]))
                     continue
                 report.recorded += 1
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,14 @@ from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
 from doudi.engine import idnumber
 from doudi.privacy.reasons import reveal_reason
-from doudi.registry.models import Household, Jurisdiction, Membership, Person
+from doudi.registry.models import (
+    UNASSIGNED_COMMUNITY_SUFFIX,
+    UNASSIGNED_STREET_SUFFIX,
+    Household,
+    Jurisdiction,
+    Membership,
+    Person,
+)
 from doudi.registry.selectors import id_index_of
 
 # Register relation labels (as the household register writes them) → Membership.Relation.
@@ -76,8 +84,38 @@ def jurisdictions_load(*, district_code: str = "420106", district_name: str = "�
     return count
 
 
-UNASSIGNED_STREET_SUFFIX = "000"
-UNASSIGNED_COMMUNITY_SUFFIX = "000000"
+def community_codes_load(*, path: Path, actor=None) -> tuple[int, int, list[tuple[int, str]]]:
+    """Map codes from a CSV file ``code,community_code``: returns (codes mapped, households
+    moved, [(line, problem)]). Good rows are kept whatever the bad ones."""
+    mapped = moved = 0
+    problems: list[tuple[int, str]] = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"code", "community_code"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValidationError(
+                f"{Path(path).name} lacks the column(s) {', '.join(sorted(missing))}: the file "
+                "needs a header line code,community_code"
+            )
+        for line, row in enumerate(reader, start=2):
+            target = Jurisdiction.objects.filter(
+                code=(row.get("community_code") or "").strip(),
+                level=Jurisdiction.Level.COMMUNITY,
+            ).first()
+            if target is None:
+                problems.append((line, "community_code is not a community of the register"))
+                continue
+            try:
+                moved += community_code_map(
+                    actor=actor, code=row.get("code") or "", community=target
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                problems.append((line, exc.messages[0] if hasattr(exc, "messages") else str(exc)))
+                continue
+            mapped += 1
+    return mapped, moved, problems
+
+
 REGISTER_FEED = "gongan_hukou"
 PERSON_FIELDS = [
     "name",
@@ -426,6 +464,14 @@ def register_sync(
     return report
 
 
+def _reference_codes() -> set[str]:
+    return set(
+        Jurisdiction.objects.filter(level=Jurisdiction.Level.COMMUNITY).values_list(
+            "code", flat=True
+        )
+    )
+
+
 @transaction.atomic
 def community_code_map(*, actor, code: str, community: Jurisdiction, request=None) -> int:
     """Map an unknown community code to a community; its households move there now and in every
@@ -433,7 +479,11 @@ def community_code_map(*, actor, code: str, community: Jurisdiction, request=Non
     from doudi.registry.models import CommunityCodeMap
 
     code = (code or "").strip()
-    if actor is not None and not actor.can.edits_registry:
+    if actor is not None and not (
+        actor.can.edits_registry
+        and actor.jurisdiction is not None
+        and actor.jurisdiction.level == Jurisdiction.Level.DISTRICT
+    ):
         audit_record(
             actor=actor,
             action="registry.map_code",
@@ -447,7 +497,9 @@ def community_code_map(*, actor, code: str, community: Jurisdiction, request=Non
         raise ValidationError("请填写社区代码")
     if community.level != Jurisdiction.Level.COMMUNITY or is_unassigned(community):
         raise ValidationError("请选择一个社区")
-    if actor is not None and actor.jurisdiction_id and not actor.jurisdiction.contains(community):
+    if code == community.code or code in _reference_codes():
+        raise ValidationError(f"社区代码{code}已在区划参考表中，无需映射")
+    if actor is not None and not actor.jurisdiction.contains(community):
         raise PermissionDenied("community outside your jurisdiction")
     CommunityCodeMap.objects.update_or_create(code=code, defaults={"community": community})
     moved = Household.objects.filter(registered_community_code=code).exclude(community=community)

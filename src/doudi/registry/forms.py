@@ -17,3 +17,13 @@ class RevealForm(forms.Form):
 
 class AddressForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=255)
+
+
+class CodeMapForm(forms.Form):
+    code = forms.CharField(label=_("Community code as delivered"), max_length=32)
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["community"].label_from_instance = lambda j: f"{j.parent.name} · {j.name}"

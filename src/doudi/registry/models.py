@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.privacy.fields import EncryptedTextField
 
+# The holding jurisdictions for households whose community code is unknown: district code +
+# "000" (street) and + "000000" (community).
+UNASSIGNED_STREET_SUFFIX = "000"
+UNASSIGNED_COMMUNITY_SUFFIX = "000000"
+
 
 class Jurisdiction(models.Model):
     """District (区) → street (街道) → community (社区), keyed by official code.

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from doudi.engine import idnumber
 from doudi.privacy import crypto
 from doudi.registry.access import households_for
-from doudi.registry.models import Household, Membership
+from doudi.registry.models import UNASSIGNED_COMMUNITY_SUFFIX, Household, Membership
 
 ID_INDEX_PURPOSE = "resident-id"
 
@@ -52,3 +52,15 @@ def household_list_with_head(queryset: QuerySet[Household]) -> QuerySet[Househol
     """Prefetch the head of household for list pages without N+1 queries."""
     heads = Membership.objects.filter(relation=Membership.Relation.HEAD).select_related("person")
     return queryset.prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+
+
+def unassigned_codes(*, user) -> list[dict]:
+    """The unknown community codes of the households the user may read that sit in the
+    unassigned community, with their household counts (most first)."""
+    return list(
+        households_for(user)
+        .filter(community__code__endswith=UNASSIGNED_COMMUNITY_SUFFIX, community__level="community")
+        .values("registered_community_code")
+        .annotate(households=Count("id"))
+        .order_by("-households", "registered_community_code")
+    )

@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.household_list, name="household_list"),
     path("export.csv", views.household_export, name="household_export"),
+    path("codes/", views.community_codes, name="community_codes"),
     path("<int:household_id>/", views.household_detail, name="household_detail"),
     path(
         "<int:household_id>/address/",

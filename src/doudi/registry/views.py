@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.audit.actions import audit_record
 from doudi.common.csv_export import csv_download
 from doudi.registry import actions, selectors
 from doudi.registry.access import access_household, access_person
-from doudi.registry.forms import AddressForm, RevealForm
+from doudi.registry.forms import AddressForm, CodeMapForm, RevealForm
+from doudi.registry.models import (
+    UNASSIGNED_COMMUNITY_SUFFIX,
+    CommunityCodeMap,
+    Jurisdiction,
+)
 
 EXPORT_HEADER = ["户号", "社区", "街道", "住址", "户主姓名", "户主身份证号码（脱敏）", "人数"]
 
@@ -176,3 +183,61 @@ def person_reveal_id(request, person_id: int):
 @require_POST
 def person_reveal_phone(request, person_id: int):
     return _reveal(request, person_id, actions.person_reveal_phone, "registry/_reveal_phone.html")
+
+
+def _require_district_mapper(user):
+    if not (
+        user.can.edits_registry
+        and user.jurisdiction is not None
+        and user.jurisdiction.level == Jurisdiction.Level.DISTRICT
+    ):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def community_codes(request):
+    """The district bureau maps community codes the reference table does not know (households
+    waiting in the unassigned community) to its communities."""
+    _require_district_mapper(request.user)
+    communities = (
+        Jurisdiction.objects.filter(
+            level=Jurisdiction.Level.COMMUNITY,
+            code__startswith=request.user.jurisdiction.code,
+        )
+        .exclude(code__endswith=UNASSIGNED_COMMUNITY_SUFFIX)
+        .select_related("parent")
+        .order_by("code")
+    )
+    form = CodeMapForm(request.POST or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = actions.community_code_map(
+                actor=request.user,
+                code=form.cleaned_data["code"],
+                community=form.cleaned_data["community"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Code %(code)s now maps to %(community)s: %(n)s households moved.")
+                % {
+                    "code": form.cleaned_data["code"],
+                    "community": form.cleaned_data["community"].name,
+                    "n": moved,
+                },
+            )
+            return redirect("registry:community_codes")
+    return render(
+        request,
+        "registry/community_codes.html",
+        {
+            "form": form,
+            "unassigned": selectors.unassigned_codes(user=request.user),
+            "mapped": CommunityCodeMap.objects.select_related("community__parent").filter(
+                community__code__startswith=request.user.jurisdiction.code
+            ),
+        },
+    )

@@ -39,6 +39,8 @@ more than agreeing on a common one (王 / "smith").
 
 from __future__ import annotations
 
+import copy
+import math
 from typing import Any, Literal
 
 import pandas as pd
@@ -325,3 +327,33 @@ def for_dialect(stored: dict[str, Any], creator: SettingsCreator, dialect: str) 
                     new_l[key] = old_l[key]
     target["probability_two_random_records_match"] = stored["probability_two_random_records_match"]
     return target
+
+
+# Fixed m-probabilities when expectation maximisation cannot fit a comparison (a small
+# district: too few pairs in a level gives m = 0 or none): each level is ten times less likely
+# among matches than the one above it, the exact level first.
+FIXED_M_RATIO = 0.1
+FALLBACK_KEY = "doudi_fallback"
+
+
+def _usable(p: Any) -> bool:
+    return isinstance(p, int | float) and math.isfinite(p) and 0 < p <= 1
+
+
+def fix_m_probabilities(
+    model: dict[str, Any], *, every: bool = False
+) -> tuple[dict[str, Any], list[str]]:
+    """The model with fixed m-probabilities for every comparison EM left unusable (a level's m
+    missing, zero or not a probability; ``every``: all comparisons), and their names."""
+    out = copy.deepcopy(model)
+    fixed: list[str] = []
+    for comparison in out.get("comparisons", []):
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        if not every and all(_usable(lv.get("m_probability")) for lv in levels):
+            continue
+        weights = [FIXED_M_RATIO**j for j in range(len(levels))]
+        total = sum(weights)
+        for level, weight in zip(levels, weights, strict=True):
+            level["m_probability"] = weight / total
+        fixed.append(str(comparison.get("output_column_name", "?")))
+    return out, fixed

@@ -336,6 +336,25 @@ def _train(
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
 
 
+def _train_or_fix(
+    trainer: Linker, *, rules: list[BlockingRuleCreator], seed: int, u_max_pairs: float
+) -> tuple[dict[str, Any], list[str]]:
+    """Train; where expectation maximisation cannot fit (a small district: a level with too
+    few pairs ends with m = 0, or EM fails outright) use fixed m-probabilities instead. Returns
+    the model and the comparisons that fell back (``"all (EM failed: …)"`` when EM raised)."""
+    failed = ""
+    try:
+        _train(trainer, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
+    except Exception as exc:  # noqa: BLE001 - EM is a fit, it may not converge on little data
+        logger.warning("linkage: EM could not fit (%s); fixed m-probabilities", type(exc).__name__)
+        failed = type(exc).__name__
+    model, fixed = model_lib.fix_m_probabilities(trainer.misc.save_model_to_json())
+    if failed:
+        model, _ = model_lib.fix_m_probabilities(model, every=True)
+        fixed = [f"all (EM failed: {failed})"]
+    return model, fixed
+
+
 def _run(
     be: Backend,
     records: pd.DataFrame,
@@ -375,24 +394,26 @@ def _run(
         blocking_rules=prediction_rules,
         retain_intermediate=explain,
     )
+    fallback: list[str] = []
     if model is not None:
         dialect = be.db_api.sql_dialect.sql_dialect_str
+        fallback = list(model.get(model_lib.FALLBACK_KEY, []))
+        stored = {k: v for k, v in model.items() if k != model_lib.FALLBACK_KEY}
         linker = Linker(
-            rec, model_lib.for_dialect(model, settings, dialect), log_level=logging.ERROR
+            rec, model_lib.for_dialect(stored, settings, dialect), log_level=logging.ERROR
         )
     else:
         rules = training_rules if training_rules is not None else model_lib.training_rules(records)
         if train_sample is None or len(records) <= train_sample:
-            linker = Linker(rec, settings, log_level=logging.ERROR)
-            _train(linker, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
+            trainer = Linker(rec, settings, log_level=logging.ERROR)
         else:
             # EM's blocked pairs grow with the square of the records per block: train on a
             # seeded random sample (matches and non-matches thin alike), score everything.
             sample = records.sample(n=train_sample, random_state=seed).sort_values("unique_id")
             trec = be.register(sample.reset_index(drop=True), "doudi_linkage_training_records")
             trainer = Linker(trec, settings, log_level=logging.ERROR)
-            _train(trainer, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
-            linker = Linker(rec, trainer.misc.save_model_to_json(), log_level=logging.ERROR)
+        trained, fallback = _train_or_fix(trainer, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
+        linker = Linker(rec, trained, log_level=logging.ERROR)
     timer.lap("train")
 
     # 3. predict
@@ -413,6 +434,9 @@ def _run(
     else:
         lam = prior
     fitted["probability_two_random_records_match"] = lam
+    if fallback:
+        # stored with the model, so the run report (and a reuse of the model) says so
+        fitted[model_lib.FALLBACK_KEY] = fallback
     shift = _logit2(lam) - _logit2(model_prior)
     timer.lap("prior")
 

@@ -28,10 +28,19 @@ class Command(BaseCommand):
             run = link_run(backend=backend, threshold=threshold, retrain=retrain)
         except Exception as exc:
             raise CommandError(
-                f"linking failed ({type(exc).__name__}); the previous persons stay in force"
-            ) from None
+                f"linking failed ({type(exc).__name__}): run again with --traceback to see where, "
+                "and report it; the previous persons stay in force"
+            ) from (exc if options.get("traceback") else None)
         seconds = sum(run.timings.values()) if run.timings else 0
         self.stdout.write(
             f"run {run.pk}: {run.records} records → {run.persons} persons, "
             f"{run.review_count} pairs for review ({seconds:.1f} s)"
         )
+        fallback = (run.model or {}).get("doudi_fallback")
+        if fallback:
+            self.stdout.write(
+                "warning: the model could not be fitted for "
+                f"{', '.join(fallback)} (too few record pairs, as in a small district); fixed "
+                "m-probabilities were used — review the uncertain pairs, and run "
+                "`doudi link --retrain` once more data has arrived"
+            )

@@ -119,4 +119,7 @@ def _line(s: dict) -> str:
     )
     if s["error"]:
         text += f" — {s['error']}: {s['message']}"
+    unknown = (s["flags"] or {}).get("unknown_headers")
+    if unknown:
+        text += f"; columns not recognised (ignored): {', '.join(unknown)}"
     return text

@@ -4,6 +4,7 @@ warnings. ``doudi monitor schedule`` starts the daily run (02:00 Asia/Shanghai);
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -11,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.common.progress import progress_bar
-from doudi.monitoring.actions import BACKENDS, RunFailed, monitoring_run, visit_outcomes_import
+from doudi.monitoring.actions import (
+    BACKENDS,
+    RunFailed,
+    RunInputMissing,
+    monitoring_run,
+    visit_outcomes_import,
+)
 from doudi.monitoring.models import WarningChange
 
 
@@ -39,6 +46,12 @@ class Command(BaseCommand):
             "outcomes-import", help="hukou_no,visited_on,hardship_confirmed rows"
         )
         outcomes.add_argument("file", type=Path)
+        outcomes.add_argument(
+            "--rejects",
+            type=Path,
+            default=None,
+            help="where to list the rows not recorded (default: FILE.rejects.csv beside it)",
+        )
 
     def handle(
         self, *args, as_of: str | None, backend: str | None, what: str | None = None, **options
@@ -46,7 +59,7 @@ class Command(BaseCommand):
         if what == "schedule":
             return self._schedule()
         if what == "outcomes-import":
-            return self._outcomes(options["file"])
+            return self._outcomes(options["file"], options.get("rejects"))
         day = _date(as_of) if as_of else None
         with progress_bar(total=100, unit="%", desc="monitor") as bar:
             try:
@@ -57,9 +70,17 @@ class Command(BaseCommand):
                     progress=lambda percent, stage: bar.update(percent - bar.n),
                 )
             except RunFailed as exc:
-                raise CommandError(
-                    f"monitoring failed ({exc.run.error}); the previous warnings stay in force"
-                ) from None
+                cause = exc.__cause__
+                if isinstance(cause, RunInputMissing):
+                    message = f"monitoring failed: {exc.run.error}"
+                else:
+                    message = (
+                        f"monitoring failed ({exc.run.error}): run again with --traceback to see "
+                        "where, and report it"
+                    )
+                raise CommandError(f"{message}; the previous warnings stay in force") from (
+                    cause if options.get("traceback") else None
+                )
         counts = run.counts
         levels = ", ".join(f"{level}={n}" for level, n in counts.get("levels", {}).items())
         changes = counts.get("changes", {})
@@ -81,11 +102,41 @@ class Command(BaseCommand):
                 )
             )
         )
+        model = counts.get("model") or {}
+        if model.get("retrained") and model.get("version"):
+            self.stdout.write(
+                f"statistical model retrained on {model.get('outcomes', 0)} home-visit outcomes: "
+                f"version {model['version']} (previous: {model.get('previous_version') or 'none'})"
+                ", used for this run's scores"
+            )
+        elif run.model_version:
+            self.stdout.write(f"statistical model: version {run.model_version}")
+        self._unassigned()
         if counts.get("unregistered"):
             self.stdout.write(
                 f"not in the register: {counts['unregistered']} warned households "
                 "(no warning made; load the household register)"
             )
+
+    def _unassigned(self):
+        """Households waiting in the unassigned community are monitored like the others: say
+        how many, and how many are warned, until their codes are mapped."""
+        from doudi.monitoring.models import Warning
+        from doudi.registry.models import UNASSIGNED_COMMUNITY_SUFFIX, Household
+
+        waiting = Household.objects.filter(
+            community__level="community", community__code__endswith=UNASSIGNED_COMMUNITY_SUFFIX
+        )
+        total = waiting.count()
+        if not total:
+            return
+        warned = Warning.objects.filter(status="open", household__in=waiting).count()
+        codes = sorted(set(waiting.values_list("registered_community_code", flat=True)))
+        self.stdout.write(
+            f"unassigned community: {total} households monitored, {warned} warned (community "
+            f"codes not in the reference table: {', '.join(c or '(blank)' for c in codes)}) — "
+            "map them with `doudi register map-codes FILE` or on /households/codes/"
+        )
 
     def _schedule(self):
         from doudi.monitoring.tasks import daily_schedule_ensure
@@ -96,17 +147,25 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"daily monitoring scheduled: next run {due.isoformat()}")
 
-    def _outcomes(self, path: Path):
+    def _outcomes(self, path: Path, rejects: Path | None):
         if not path.exists():
             raise CommandError(f"no such file: {path}")
         try:
             report = visit_outcomes_import(path=path)
         except ValidationError as exc:
             raise CommandError(exc.messages[0]) from None
-        for problem in report.problems:
-            self.stderr.write(problem)
-        self.stdout.write(
-            f"recorded {report.recorded} visit outcomes, {len(report.problems)} rows with problems"
-        )
+        rejects = rejects or path.with_name(f"{path.stem}.rejects.csv")
         if report.problems:
-            raise CommandError(f"{len(report.problems)} rows were not recorded")
+            with open(rejects, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["line", "reason"])
+                writer.writerows(report.problems)
+        text = f"recorded {report.recorded} visit outcomes, {len(report.problems)} rows rejected"
+        if report.problems:
+            text += f" (listed with their reasons in {rejects})"
+        if not report.recorded:
+            raise CommandError(f"{text}: nothing recorded — correct the rows and import again")
+        self.stdout.write(
+            text + "; the next monitoring run retrains the statistical model on them first and "
+            "scores with it"
+        )
