@@ -696,3 +696,22 @@ def test_stop_and_death_review(fixed_today, cast, households, resident, departme
     assert entitlement.last_month == dt.date(2026, 6, 1)
     assert _batch_amounts(dt.date(2026, 6, 1)) == [decision.monthly_amount_fen]
     assert _batch_amounts(dt.date(2026, 7, 1)) == []
+
+
+def test_an_officer_binds_a_resident_account_in_their_community_only(cast, households):
+    from doudi.assistance.demo import demo_resident_ensure
+    from doudi.assistance.models import Resident
+
+    wang = _wang(households)
+    liu = households["B"].members.get(relation="head").person
+    with pytest.raises(PermissionDenied):  # B is bob's community
+        actions.resident_bind(actor=cast["alice"], user=cast["ivan"], person=liu)
+    with pytest.raises(PermissionDenied):  # not an applicant account
+        actions.resident_bind(actor=cast["alice"], user=cast["bob"], person=wang)
+    assert not Resident.objects.exists()
+    resident = actions.resident_bind(actor=cast["alice"], user=cast["ivan"], person=wang)
+    assert (resident.user, resident.person) == (cast["ivan"], wang)
+    assert demo_resident_ensure() == resident  # the demo keeps an existing binding
+    resident.delete()
+    made = demo_resident_ensure()  # the demo applicant: head of the first household
+    assert (made.user, made.person) == (cast["ivan"], wang)

@@ -1163,3 +1163,33 @@ def push_acknowledge(*, actor, push: Push, reference: str, request=None) -> Push
         )
     push.refresh_from_db()
     return push
+
+
+# --- residents ---------------------------------------------------------------------------------
+
+
+def resident_bind(*, actor, user, person: Person, request=None):
+    """Bind an applicant account to the person it belongs to (done at the counter, after the
+    officer has seen the person's ID card)."""
+    from doudi.accounts.roles import Role
+    from doudi.assistance.models import Resident
+
+    in_scope = (
+        works_applications(actor) and households_for(actor).filter(members__person=person).exists()
+    )
+    if not in_scope or user.role != Role.APPLICANT:
+        _denied(actor, "assistance.resident_bind", "person", person.pk, request)
+        raise PermissionDenied("not a person of your jurisdiction, or not an applicant account")
+    with transaction.atomic():
+        resident, _created = Resident.objects.update_or_create(
+            user=user, defaults={"person": person}
+        )
+        audit_record(
+            actor=actor,
+            action="assistance.resident_bind",
+            object_type="person",
+            object_id=person.pk,
+            request=request,
+            detail={"user": user.pk},
+        )
+    return resident
