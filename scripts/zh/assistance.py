@@ -1,6 +1,12 @@
 """Simplified Chinese for assistance applications, verification, decisions, payments (issue 17)."""
 
 ZH = {
+    "Account: no account with this user name.": "账号：没有这个用户名的账号。",
+    "The account is bound to the resident.": "账号已绑定到该居民。",
+    "Resident accounts": "居民账号",
+    "Member (ID card seen at the counter)": "家庭成员（已在窗口查验身份证）",
+    "Applicant account user name": "申请人账号用户名",
+    "Bind the account": "绑定账号",
     "Why the benefit changes": "变更原因",
     "Kind of change": "变更类型",
     "Gradual exit": "渐退",

@@ -165,3 +165,17 @@ def test_an_application_past_its_deadline_is_marked_overdue_in_words(
     monkeypatch.setattr(actions, "today", lambda: application.due_on + dt.timedelta(days=1))
     page = clients["alice"].get("/assistance/").content.decode()
     assert "逾期" in page
+
+
+def test_binding_a_resident_account_at_the_counter(cast, households, clients):
+    from doudi.assistance.models import Resident
+
+    a1 = households["A1"]
+    head = a1.members.get(relation="head")
+    url = f"/assistance/households/{a1.pk}/resident/"
+    assert clients["bob"].post(url, {"member": head.pk, "username": "ivan"}).status_code == 404
+    response = clients["alice"].post(url, {"member": head.pk, "username": "nobody"})
+    assert response.status_code == 302 and not Resident.objects.exists()
+    response = clients["alice"].post(url, {"member": head.pk, "username": "ivan"})
+    assert response.status_code == 302
+    assert Resident.objects.get().person == head.person

@@ -587,6 +587,10 @@ def chain(request, household_id: int):
         "assistance/chain.html",
         {
             "household": household,
+            "members": list(
+                Membership.objects.filter(household=household).select_related("person")
+            ),
+            "can_work": works_applications(request.user),
             "applications": apps,
             "entitlements": list(Entitlement.objects.filter(household=household)),
             "pushes": list(
@@ -598,3 +602,24 @@ def chain(request, household_id: int):
             "grants": list(grants_for(request.user).filter(household=household)),
         },
     )
+
+
+@require_POST
+def resident_bind(request, household_id: int):
+    """At the counter: bind an applicant account to a member of this household."""
+    from django.contrib.auth import get_user_model
+
+    household = access_household(request.user, household_id)
+    try:
+        member = Membership.objects.select_related("person").get(
+            household=household, pk=int(request.POST.get("member", 0))
+        )
+    except (Membership.DoesNotExist, ValueError):
+        raise Http404 from None
+    user = get_user_model().objects.filter(username=request.POST.get("username", "")).first()
+    if user is None:
+        messages.error(request, _("Account: no account with this user name."))
+        return redirect("assistance:chain", household_id=household.pk)
+    actions.resident_bind(actor=request.user, user=user, person=member.person, request=request)
+    messages.success(request, _("The account is bound to the resident."))
+    return redirect("assistance:chain", household_id=household.pk)
