@@ -1,6 +1,8 @@
 """Simplified Chinese for assistance applications, verification, decisions, payments (issue 17)."""
 
 ZH = {
+    "Apply on the resident's behalf": '代为申请',
+    'Start the application': '开始申请',
     "Account: no account with this user name.": "账号：没有这个用户名的账号。",
     "The account is bound to the resident.": "账号已绑定到该居民。",
     "Resident accounts": "居民账号",

@@ -179,3 +179,21 @@ def test_binding_a_resident_account_at_the_counter(cast, households, clients):
     response = clients["alice"].post(url, {"member": head.pk, "username": "ivan"})
     assert response.status_code == 302
     assert Resident.objects.get().person == head.person
+
+
+def test_an_officer_applies_on_a_residents_behalf(fixed_today, cast, households, clients):
+    a1 = households["A1"]
+    head = a1.members.get(relation="head")
+    page = clients["alice"].get(f"/assistance/households/{a1.pk}/chain/").content.decode()
+    assert "代为申请" in page
+    response = clients["bob"].post(
+        "/assistance/new/", {"household": a1.pk, "applicant": head.pk, "programme": "dibao"}
+    )
+    assert response.status_code == 404 and not Application.objects.exists()
+    response = clients["alice"].post(
+        "/assistance/new/", {"household": a1.pk, "applicant": head.pk, "programme": "dibao"}
+    )
+    application = Application.objects.get()
+    assert response["Location"] == f"/assistance/{application.pk}/declaration/"
+    assert application.channel == Application.Channel.OFFICER
+    assert application.applicant == head.person and application.created_by == cast["alice"]

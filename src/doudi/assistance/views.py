@@ -67,6 +67,9 @@ def application_list(request):
                 (v, label) for v, label in Programme.choices if v in actions.ONLINE_PROGRAMMES
             ],
             "can_work": works_applications(request.user),
+            "programmes": [
+                (v, label) for v, label in Programme.choices if v in actions.ONLINE_PROGRAMMES
+            ],
         },
     )
 
