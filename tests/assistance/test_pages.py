@@ -185,7 +185,7 @@ def test_an_officer_applies_on_a_residents_behalf(fixed_today, cast, households,
     a1 = households["A1"]
     head = a1.members.get(relation="head")
     page = clients["alice"].get(f"/assistance/households/{a1.pk}/chain/").content.decode()
-    assert "代为申请" in page
+    assert "代为申请" in page and '<option value="dibao">最低生活保障</option>' in page
     response = clients["bob"].post(
         "/assistance/new/", {"household": a1.pk, "applicant": head.pk, "programme": "dibao"}
     )

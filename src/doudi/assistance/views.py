@@ -67,9 +67,6 @@ def application_list(request):
                 (v, label) for v, label in Programme.choices if v in actions.ONLINE_PROGRAMMES
             ],
             "can_work": works_applications(request.user),
-            "programmes": [
-                (v, label) for v, label in Programme.choices if v in actions.ONLINE_PROGRAMMES
-            ],
         },
     )
 
@@ -594,6 +591,9 @@ def chain(request, household_id: int):
                 Membership.objects.filter(household=household).select_related("person")
             ),
             "can_work": works_applications(request.user),
+            "programmes": [
+                (v, label) for v, label in Programme.choices if v in actions.ONLINE_PROGRAMMES
+            ],
             "applications": apps,
             "entitlements": list(Entitlement.objects.filter(household=household)),
             "pushes": list(
