@@ -1,8 +1,15 @@
 """Simplified Chinese for assistance applications, verification, decisions, payments (issue 17)."""
 
 ZH = {
-    "Apply on the resident's behalf": '代为申请',
-    'Start the application': '开始申请',
+    "Application started": "开始申请",
+    "Declaration submitted": "已提交申报",
+    "Commitment and authorization signed": "已签署承诺书和授权书",
+    "Economic verification done": "已完成家庭经济状况核对",
+    "First opinion recorded, public notice started": "已登记初审意见，开始公示",
+    "Objection recorded": "已登记异议",
+    "Decision made": "已作出审批决定",
+    "Apply on the resident's behalf": "代为申请",
+    "Start the application": "开始申请",
     "Account: no account with this user name.": "账号：没有这个用户名的账号。",
     "The account is bound to the resident.": "账号已绑定到该居民。",
     "Resident accounts": "居民账号",

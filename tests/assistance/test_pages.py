@@ -62,7 +62,10 @@ def test_resident_walks_declaration_to_decision_over_http(
     report = application.reports.get()
     assert response["Location"] == f"/assistance/reports/{report.pk}/"
     page = clients["alice"].get(response["Location"]).content.decode()
-    assert "基本一致" in page or "Basically consistent" in page
+    assert "基本一致" in page
+    assert "<td>李秀英</td><td>转移净收入</td>" in page  # labels, never a raw key
+    page = clients["alice"].get(f"/assistance/{application.pk}/").content.decode()
+    assert "已完成家庭经济状况核对" in page and "· verified" not in page
 
     response = clients["dave"].post(
         f"/assistance/{application.pk}/decide/",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.assistance import actions, policy
@@ -36,6 +37,19 @@ from doudi.registry.access import access_household, households_for
 from doudi.registry.models import Jurisdiction, Membership
 
 MAX_UPLOAD = 10 * 1024 * 1024
+EVENT_LABELS = {
+    "started": gettext_lazy("Application started"),
+    "submitted": gettext_lazy("Declaration submitted"),
+    "signed": gettext_lazy("Commitment and authorization signed"),
+    "verified": gettext_lazy("Economic verification done"),
+    "first_opinion": gettext_lazy("First opinion recorded, public notice started"),
+    "objection": gettext_lazy("Objection recorded"),
+    "decided": gettext_lazy("Decision made"),
+}
+
+
+def _item_label(item: str) -> str:
+    return actions.INCOME_LABELS.get(item) or actions.ASSET_LABELS.get(item) or item
 
 
 def _login_required(user) -> None:
@@ -255,7 +269,10 @@ def application_detail(request, application_id: int):
             "entitlement": Entitlement.objects.filter(application=application).first(),
             "pushes": list(application.pushes.select_related("member")),
             "objections": list(application.objections.all()),
-            "events": list(application.events.select_related("actor")),
+            "events": [
+                (e, EVENT_LABELS.get(e.kind, e.kind))
+                for e in application.events.select_related("actor")
+            ],
             "can_work": works_applications(request.user),
             "can_decide": decides(request.user),
             "resident": resident_of(request.user),
@@ -294,7 +311,9 @@ def report(request, report_id: int):
         {
             "report": report,
             "application": report.application,
-            "rows": [r for r in report.rows if not r.get("summary")],
+            "rows": [
+                dict(r, label=_item_label(r["item"])) for r in report.rows if not r.get("summary")
+            ],
             "summary": [r for r in report.rows if r.get("summary")],
         },
     )
