@@ -54,5 +54,32 @@ def test_a_vehicle_is_found_for_its_owner_and_household(ingested_lake, settings,
     vehicles = [f for f in facts if f.feed == "gongan_vehicle"]
     assert sources.Fact(index, "gongan_vehicle", "asset", "vehicle", int(price)) in vehicles
     assert all(f.id_index == index for f in facts)
+    # a wage earner's monthly contributions count once: the latest month's wage base
+    contribution = con.execute(
+        'SELECT id_number, max("month") FROM "renshe_contribution" GROUP BY id_number '
+        "HAVING count(*) > 1 ORDER BY id_number LIMIT 1"
+    ).fetchone()
+    assert contribution is not None  # the synthetic district has wage earners
+    earner, month = contribution
+    (base,) = con.execute(
+        'SELECT max(wage_base) FROM "renshe_contribution" WHERE id_number = ? AND "month" = ?',
+        [earner, month],
+    ).fetchone()
+    any_record = con.execute(
+        'SELECT CAST(serial AS VARCHAR) FROM "renshe_contribution" WHERE id_number = ? LIMIT 1',
+        [earner],
+    ).fetchone()[0]
+    earner_key = persons.loc[
+        (persons["source"] == "renshe_contribution")
+        & (persons["record_key"].astype(str) == any_record),
+        "person_key",
+    ].iloc[0]
+    earner_hukou = attached.loc[attached["person_key"] == earner_key, "hukou_no"].iloc[0]
+    wages = [
+        f
+        for f in sources.department_facts(hukou_no=earner_hukou, id_indexes=[id_index_of(earner)])
+        if f.feed == "renshe_contribution"
+    ]
+    assert [f.amount_fen for f in wages] == [base]
     # somebody else's ID number finds nothing in that household
     assert sources.department_facts(hukou_no=hukou_no, id_indexes=["not-a-member"]) == []
