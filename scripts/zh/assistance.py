@@ -1,6 +1,7 @@
 """Simplified Chinese for assistance applications, verification, decisions, payments (issue 17)."""
 
 ZH = {
+    'Apply online for assistance on a signed commitment, follow your application, and read its decision. Your community officer can also help you apply.': '签署承诺书即可在线申请救助，查看办理进度和审批结果。社区工作人员也可以帮您申请。',
     "Application started": "开始申请",
     "Declaration submitted": "已提交申报",
     "Commitment and authorization signed": "已签署承诺书和授权书",
