@@ -26,6 +26,8 @@ def test_openapi_schema_lists_the_v1_endpoints(clients):
         "/api/v1/households/{id}/",
         "/api/v1/me/",
         "/api/v1/persons/{id}/reveal-id/",
+        "/api/v1/pushes/",
+        "/api/v1/pushes/{push_id}/ack/",
         "/api/v1/warnings/",
         "/api/v1/warnings/{id}/",
     ]

@@ -1,6 +1,22 @@
 """Simplified Chinese for assistance applications, verification, decisions, payments (issue 17)."""
 
 ZH = {
+    'Apply online for assistance on a signed commitment, follow your application, and read its decision. Your community officer can also help you apply.': '签署承诺书即可在线申请救助，查看办理进度和审批结果。社区工作人员也可以帮您申请。',
+    "Application started": "开始申请",
+    "Declaration submitted": "已提交申报",
+    "Commitment and authorization signed": "已签署承诺书和授权书",
+    "Economic verification done": "已完成家庭经济状况核对",
+    "First opinion recorded, public notice started": "已登记初审意见，开始公示",
+    "Objection recorded": "已登记异议",
+    "Decision made": "已作出审批决定",
+    "Apply on the resident's behalf": "代为申请",
+    "Start the application": "开始申请",
+    "Account: no account with this user name.": "账号：没有这个用户名的账号。",
+    "The account is bound to the resident.": "账号已绑定到该居民。",
+    "Resident accounts": "居民账号",
+    "Member (ID card seen at the counter)": "家庭成员（已在窗口查验身份证）",
+    "Applicant account user name": "申请人账号用户名",
+    "Bind the account": "绑定账号",
     "Why the benefit changes": "变更原因",
     "Kind of change": "变更类型",
     "Gradual exit": "渐退",

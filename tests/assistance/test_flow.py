@@ -468,6 +468,16 @@ def test_full_path_first_opinion_notice_objection_then_decision(
     application.refresh_from_db()
     assert application.status == Application.Status.NOTICE
     assert application.notice_until == fixed_today + dt.timedelta(days=7)
+    # the notice board shows the name, household size and amount, nothing else
+    assert actions.public_notice(community=households["A1"].community) == [
+        {
+            "kind": "初审公示",
+            "programme": "最低生活保障",
+            "name": "王建国",
+            "size": 2,
+            "amount_fen": application.proposed_amount_fen,
+        }
+    ]
     actions.objection_record(actor=cast["alice"], application=application, text="邻居反映家中有车")
     with pytest.raises(actions.ValidationError) as exc:  # the 7-day notice is not over
         actions.decide(
@@ -475,7 +485,22 @@ def test_full_path_first_opinion_notice_objection_then_decision(
         )
     assert "公示期到 2026-05-13 结束" in exc.value.messages[0]
     assert not Decision.objects.exists()
+    # the objection: re-investigated, a new first opinion starts a new 7-day notice
+    monkeypatch.setattr(actions, "today", lambda: dt.date(2026, 5, 8))
+    actions.first_opinion(
+        actor=cast["carol"], application=application, text="复查：车辆仍登记在申请人名下"
+    )
+    application.refresh_from_db()
+    assert application.notice_until == dt.date(2026, 5, 15)
+    with pytest.raises(actions.ValidationError):  # no third opinion without a new objection
+        actions.first_opinion(actor=cast["carol"], application=application, text="再次初审意见")
     monkeypatch.setattr(actions, "today", lambda: dt.date(2026, 5, 13))
+    with pytest.raises(actions.ValidationError) as exc:
+        actions.decide(
+            actor=cast["dave"], application=application, approve=False, reasons="家中有车辆未申报"
+        )
+    assert "公示期到 2026-05-15 结束" in exc.value.messages[0]
+    monkeypatch.setattr(actions, "today", lambda: dt.date(2026, 5, 15))
     decision = actions.decide(
         actor=cast["dave"],
         application=application,
@@ -671,3 +696,22 @@ def test_stop_and_death_review(fixed_today, cast, households, resident, departme
     assert entitlement.last_month == dt.date(2026, 6, 1)
     assert _batch_amounts(dt.date(2026, 6, 1)) == [decision.monthly_amount_fen]
     assert _batch_amounts(dt.date(2026, 7, 1)) == []
+
+
+def test_an_officer_binds_a_resident_account_in_their_community_only(cast, households):
+    from doudi.assistance.demo import demo_resident_ensure
+    from doudi.assistance.models import Resident
+
+    wang = _wang(households)
+    liu = households["B"].members.get(relation="head").person
+    with pytest.raises(PermissionDenied):  # B is bob's community
+        actions.resident_bind(actor=cast["alice"], user=cast["ivan"], person=liu)
+    with pytest.raises(PermissionDenied):  # not an applicant account
+        actions.resident_bind(actor=cast["alice"], user=cast["bob"], person=wang)
+    assert not Resident.objects.exists()
+    resident = actions.resident_bind(actor=cast["alice"], user=cast["ivan"], person=wang)
+    assert (resident.user, resident.person) == (cast["ivan"], wang)
+    assert demo_resident_ensure() == resident  # the demo keeps an existing binding
+    resident.delete()
+    made = demo_resident_ensure()  # the demo applicant: head of the first household
+    assert (made.user, made.person) == (cast["ivan"], wang)

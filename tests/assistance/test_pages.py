@@ -62,7 +62,10 @@ def test_resident_walks_declaration_to_decision_over_http(
     report = application.reports.get()
     assert response["Location"] == f"/assistance/reports/{report.pk}/"
     page = clients["alice"].get(response["Location"]).content.decode()
-    assert "基本一致" in page or "Basically consistent" in page
+    assert "基本一致" in page
+    assert "<td>李秀英</td><td>转移净收入</td>" in page  # labels, never a raw key
+    page = clients["alice"].get(f"/assistance/{application.pk}/").content.decode()
+    assert "已完成家庭经济状况核对" in page and "· verified" not in page
 
     response = clients["dave"].post(
         f"/assistance/{application.pk}/decide/",
@@ -165,3 +168,35 @@ def test_an_application_past_its_deadline_is_marked_overdue_in_words(
     monkeypatch.setattr(actions, "today", lambda: application.due_on + dt.timedelta(days=1))
     page = clients["alice"].get("/assistance/").content.decode()
     assert "逾期" in page
+
+
+def test_binding_a_resident_account_at_the_counter(cast, households, clients):
+    from doudi.assistance.models import Resident
+
+    a1 = households["A1"]
+    head = a1.members.get(relation="head")
+    url = f"/assistance/households/{a1.pk}/resident/"
+    assert clients["bob"].post(url, {"member": head.pk, "username": "ivan"}).status_code == 404
+    response = clients["alice"].post(url, {"member": head.pk, "username": "nobody"})
+    assert response.status_code == 302 and not Resident.objects.exists()
+    response = clients["alice"].post(url, {"member": head.pk, "username": "ivan"})
+    assert response.status_code == 302
+    assert Resident.objects.get().person == head.person
+
+
+def test_an_officer_applies_on_a_residents_behalf(fixed_today, cast, households, clients):
+    a1 = households["A1"]
+    head = a1.members.get(relation="head")
+    page = clients["alice"].get(f"/assistance/households/{a1.pk}/chain/").content.decode()
+    assert "代为申请" in page and '<option value="dibao">最低生活保障</option>' in page
+    response = clients["bob"].post(
+        "/assistance/new/", {"household": a1.pk, "applicant": head.pk, "programme": "dibao"}
+    )
+    assert response.status_code == 404 and not Application.objects.exists()
+    response = clients["alice"].post(
+        "/assistance/new/", {"household": a1.pk, "applicant": head.pk, "programme": "dibao"}
+    )
+    application = Application.objects.get()
+    assert response["Location"] == f"/assistance/{application.pk}/declaration/"
+    assert application.channel == Application.Channel.OFFICER
+    assert application.applicant == head.person and application.created_by == cast["alice"]

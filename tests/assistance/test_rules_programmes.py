@@ -428,3 +428,35 @@ def test_proofs_already_on_file_are_not_asked_again():
         already_on_file={"hukou_id", "commitment"},
     )
     assert codes(r.required) == ["authorization", "housing_proof"]
+
+
+# ------------------------------------------------------------------------------------ traces
+def test_a_trace_is_json_ready_and_readable():
+    """Every step names its rule, POLICY.md section, inputs, parameters (name, value, version)."""
+    import json
+
+    from doudi.assistance.rules import IncomeItem, Member, dibao_eligibility
+
+    params = PolicyParams(
+        dibao_standard_urban_fen=100_000,
+        versions={"dibao_standard_urban_fen": "420106·2024-07-01·#7"},
+    )
+    result = dibao_eligibility(
+        [Member("a", "甲", "self", 50)], [IncomeItem("a", "wage", 360_000, 6)], [], params
+    )
+    data = json.loads(json.dumps(result.trace.as_list(), ensure_ascii=False))
+    assert all(step["rule"] and step["section"].startswith("POLICY.md §") for step in data)
+    amount = next(step for step in data if step["rule"] == "dibao.amount.chae")
+    assert amount["params"] == [
+        {
+            "name": "dibao_standard_urban_fen",
+            "label": "城市低保标准（月）",
+            "value": "1000.00元",
+            "version": "420106·2024-07-01·#7",
+        }
+    ]
+    assert amount["result"].endswith("= 400.00元")  # 1000 × 1 − 3600/6
+    assert (
+        result.trace.lines()[-1]
+        == "【POLICY.md §1】低保审核结论 结果：符合低保条件，月保障金 400.00元"
+    )

@@ -38,6 +38,7 @@ def test_bureau_changes_the_standard_and_a_second_officer_approves(
     }
     context = browser.new_context(locale="en-US", viewport=PHONE)
     context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(30_000)  # a shared, busy machine
     base = live_server.url
     try:
         page = context.new_page()
@@ -77,6 +78,7 @@ def test_bureau_changes_the_standard_and_a_second_officer_approves(
     # the second officer, in her own browser
     context = browser.new_context(locale="en-US", viewport=PHONE)
     context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(30_000)  # a shared, busy machine
     try:
         page = context.new_page()
         submit_login(page, base, "dora", PASSWORD, totp_code=lambda: current_code(devices["dora"]))

@@ -764,14 +764,19 @@ def _home_visit_task(actor, application: Application, reasons: list[str], reques
 
 
 def first_opinion(*, actor, application: Application, text: str, request=None) -> Application:
-    """The street's first opinion on the full path, then 7 days of public notice."""
+    """The street's first opinion on the full path, then 7 days of public notice. An
+    objection during the notice leads to re-investigation or 民主评议 and a new first
+    opinion, which starts a new notice (POLICY.md §1.9)."""
     if (
         not works_applications(actor)
         or not applications_for(actor).filter(pk=application.pk).exists()
     ):
         _denied(actor, "assistance.first_opinion", "application", application.pk, request)
         raise PermissionDenied("not an application of your jurisdiction")
-    if application.status != Application.Status.INVESTIGATING:
+    renewed = application.status == Application.Status.NOTICE and (
+        application.objections.filter(recorded_at__gt=application.first_opinion_at).exists()
+    )
+    if application.status != Application.Status.INVESTIGATING and not renewed:
         raise ValidationError("这份申请现在不需要初审意见")
     text = (text or "").strip()
     if len(text) < 4:
@@ -784,7 +789,7 @@ def first_opinion(*, actor, application: Application, text: str, request=None) -
         application.notice_until = on + dt.timedelta(days=NOTICE_DAYS)
         application.status = Application.Status.NOTICE
         application.save()
-        _event(application, "first_opinion", actor)
+        _event(application, "first_opinion", actor, renewed=renewed)
         audit_record(
             actor=actor,
             action="assistance.first_opinion",
@@ -1158,3 +1163,33 @@ def push_acknowledge(*, actor, push: Push, reference: str, request=None) -> Push
         )
     push.refresh_from_db()
     return push
+
+
+# --- residents ---------------------------------------------------------------------------------
+
+
+def resident_bind(*, actor, user, person: Person, request=None):
+    """Bind an applicant account to the person it belongs to (done at the counter, after the
+    officer has seen the person's ID card)."""
+    from doudi.accounts.roles import Role
+    from doudi.assistance.models import Resident
+
+    in_scope = (
+        works_applications(actor) and households_for(actor).filter(members__person=person).exists()
+    )
+    if not in_scope or user.role != Role.APPLICANT:
+        _denied(actor, "assistance.resident_bind", "person", person.pk, request)
+        raise PermissionDenied("not a person of your jurisdiction, or not an applicant account")
+    with transaction.atomic():
+        resident, _created = Resident.objects.update_or_create(
+            user=user, defaults={"person": person}
+        )
+        audit_record(
+            actor=actor,
+            action="assistance.resident_bind",
+            object_type="person",
+            object_id=person.pk,
+            request=request,
+            detail={"user": user.pk},
+        )
+    return resident

@@ -308,7 +308,7 @@ class VerificationReport(Immutable):
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     reasons = models.JSONField(default=list)
     trace = models.JSONField(default=list)
-    parameter_version = models.CharField(max_length=64, blank=True, default="")
+    parameter_version = models.TextField(blank=True, default="")
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     made_at = models.DateTimeField(auto_now_add=True)
 
@@ -348,7 +348,7 @@ class Decision(Immutable):
     report = models.ForeignKey(
         VerificationReport, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    parameter_version = models.CharField(max_length=64, blank=True, default="")
+    parameter_version = models.TextField(blank=True, default="")
     trace = models.JSONField(default=list)
     evidence = models.JSONField(default=dict)
     level = models.CharField(max_length=16)

@@ -23,6 +23,10 @@ ITEMS: dict[str, tuple[str, str, str]] = {
     "gongan_vehicle": ("asset", "vehicle", "price"),
 }
 
+# Feeds with one record per month (and per insurance type, each with the same wage base):
+# only the person's latest month counts, once — never the sum of many months.
+PERIOD_FIELD = {"renshe_contribution": "month"}
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -84,10 +88,13 @@ def department_facts(*, hukou_no: str, id_indexes: list[str]) -> list[Fact]:
             if feed is None:
                 continue
             kind, item, field = ITEMS[str(feed_id)]
+            period = PERIOD_FIELD.get(feed.id)
+            period_sql = f'"{period}"' if period else "NULL"
+            latest: dict[str, tuple[object, int]] = {}  # per person: (period, amount)
             for key in group["record_key"].astype(str):
                 try:
                     row = con.execute(
-                        f'SELECT id_number, "{field}" FROM "{feed.id}" '
+                        f'SELECT id_number, "{field}", {period_sql} FROM "{feed.id}" '
                         f'WHERE CAST("{feed.record_key}" AS VARCHAR) = ? LIMIT 1',
                         [key],
                     ).fetchone()
@@ -96,8 +103,17 @@ def department_facts(*, hukou_no: str, id_indexes: list[str]) -> list[Fact]:
                 if row is None or not row[0] or row[1] is None:
                     continue
                 index = id_index_of(str(row[0]))
-                if index in wanted:
+                if index not in wanted:
+                    continue
+                if period is None:
                     facts.append(Fact(index, feed.id, kind, item, int(row[1])))
+                    continue
+                when, amount = str(row[2] or ""), int(row[1])
+                kept = latest.get(index)
+                if kept is None or when > kept[0] or (when == kept[0] and amount > kept[1]):
+                    latest[index] = (when, amount)
+            for index, (_when, amount) in sorted(latest.items()):
+                facts.append(Fact(index, feed.id, kind, item, amount))
     finally:
         con.close()
     return facts

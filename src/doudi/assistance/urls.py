@@ -29,4 +29,5 @@ urlpatterns = [
     path("pushes/feed.json", views.push_feed, name="push_feed"),
     path("pushes/<int:push_id>/ack/", views.push_ack, name="push_ack"),
     path("households/<int:household_id>/chain/", views.chain, name="chain"),
+    path("households/<int:household_id>/resident/", views.resident_bind, name="resident_bind"),
 ]

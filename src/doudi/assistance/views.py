@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.assistance import actions, policy
@@ -36,6 +37,19 @@ from doudi.registry.access import access_household, households_for
 from doudi.registry.models import Jurisdiction, Membership
 
 MAX_UPLOAD = 10 * 1024 * 1024
+EVENT_LABELS = {
+    "started": gettext_lazy("Application started"),
+    "submitted": gettext_lazy("Declaration submitted"),
+    "signed": gettext_lazy("Commitment and authorization signed"),
+    "verified": gettext_lazy("Economic verification done"),
+    "first_opinion": gettext_lazy("First opinion recorded, public notice started"),
+    "objection": gettext_lazy("Objection recorded"),
+    "decided": gettext_lazy("Decision made"),
+}
+
+
+def _item_label(item: str) -> str:
+    return actions.INCOME_LABELS.get(item) or actions.ASSET_LABELS.get(item) or item
 
 
 def _login_required(user) -> None:
@@ -255,7 +269,10 @@ def application_detail(request, application_id: int):
             "entitlement": Entitlement.objects.filter(application=application).first(),
             "pushes": list(application.pushes.select_related("member")),
             "objections": list(application.objections.all()),
-            "events": list(application.events.select_related("actor")),
+            "events": [
+                (e, EVENT_LABELS.get(e.kind, e.kind))
+                for e in application.events.select_related("actor")
+            ],
             "can_work": works_applications(request.user),
             "can_decide": decides(request.user),
             "resident": resident_of(request.user),
@@ -294,7 +311,9 @@ def report(request, report_id: int):
         {
             "report": report,
             "application": report.application,
-            "rows": [r for r in report.rows if not r.get("summary")],
+            "rows": [
+                dict(r, label=_item_label(r["item"])) for r in report.rows if not r.get("summary")
+            ],
             "summary": [r for r in report.rows if r.get("summary")],
         },
     )
@@ -587,6 +606,13 @@ def chain(request, household_id: int):
         "assistance/chain.html",
         {
             "household": household,
+            "members": list(
+                Membership.objects.filter(household=household).select_related("person")
+            ),
+            "can_work": works_applications(request.user),
+            "programmes": [
+                (v, label) for v, label in Programme.choices if v in actions.ONLINE_PROGRAMMES
+            ],
             "applications": apps,
             "entitlements": list(Entitlement.objects.filter(household=household)),
             "pushes": list(
@@ -598,3 +624,24 @@ def chain(request, household_id: int):
             "grants": list(grants_for(request.user).filter(household=household)),
         },
     )
+
+
+@require_POST
+def resident_bind(request, household_id: int):
+    """At the counter: bind an applicant account to a member of this household."""
+    from django.contrib.auth import get_user_model
+
+    household = access_household(request.user, household_id)
+    try:
+        member = Membership.objects.select_related("person").get(
+            household=household, pk=int(request.POST.get("member", 0))
+        )
+    except (Membership.DoesNotExist, ValueError):
+        raise Http404 from None
+    user = get_user_model().objects.filter(username=request.POST.get("username", "")).first()
+    if user is None:
+        messages.error(request, _("Account: no account with this user name."))
+        return redirect("assistance:chain", household_id=household.pk)
+    actions.resident_bind(actor=request.user, user=user, person=member.person, request=request)
+    messages.success(request, _("The account is bound to the resident."))
+    return redirect("assistance:chain", household_id=household.pk)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from django.utils import timezone
+
 from doudi.assistance.rules import PolicyParams
 from doudi.parameters.models import ParameterValue
 from doudi.parameters.specs import BY_NAME, SPECS, WUCHANG
@@ -31,7 +33,7 @@ def rows_in_force(area_code: str, day: dt.date) -> dict[str, ParameterValue]:
 def params_in_force(area_code: str = WUCHANG, day: dt.date | None = None) -> PolicyParams:
     """The plain rules dataclass for the area on the day (today when None). A parameter with no
     stored row keeps the dataclass default, labelled "默认" in traces."""
-    day = day or dt.date.today()
+    day = day or timezone.localdate()
     rows = rows_in_force(area_code, day)
     values: dict[str, object] = {}
     versions: dict[str, str] = {}
@@ -50,4 +52,4 @@ def value_in_force(
 ) -> ParameterValue | None:
     if name not in BY_NAME:
         raise KeyError(name)
-    return rows_in_force(area_code, day or dt.date.today()).get(name)
+    return rows_in_force(area_code, day or timezone.localdate()).get(name)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,8 +36,6 @@ def _reads(user) -> bool:
 
 
 def _today() -> dt.date:
-    from django.utils import timezone
-
     return timezone.localdate()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from doudi.parameters import actions
 from doudi.parameters.api import rows_in_force
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             added = actions.parameters_seed(area, _date(options["effective_from"]))
             self.stdout.write(f"{len(added)} parameters added for {area}")
             return
-        day = _date(options["date"]) if options["date"] else dt.date.today()
+        day = _date(options["date"]) if options["date"] else timezone.localdate()
         rows = rows_in_force(area, day)
         for spec in SPECS:
             row = rows.get(spec.name)

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.accounts.demo import DEMO_PASSWORD, demo_accounts_ensure
+from doudi.assistance.demo import demo_resident_ensure
 from doudi.casework.demo import demo_providers_ensure
 from doudi.common.progress import progress_bar
 from doudi.identity.actions import link_run
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         daily_schedule_ensure()
         accounts = demo_accounts_ensure()
         demo_providers_ensure()
+        demo_resident_ensure()
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for every account: {DEMO_PASSWORD})")
         self.stdout.write("演示账号（所有账号密码相同）")
