@@ -382,13 +382,12 @@ def evaluate(warnings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, Any]:
         "recall_at": {str(t): recall_at_precision(score, hard, t) for t in TARGET_PRECISIONS},
     }
     warned = rank >= 0
-    if "probability" in df.columns and df.loc[warned, "probability"].notna().all():
+    # the score read as a probability, and the calibrated probability when exported
+    out["calibration_score"] = calibration(np.clip(score[warned] / 100.0, 0, 1), hard[warned])
+    out["calibration"] = None
+    if "probability" in df.columns and df.loc[warned, "probability"].notna().all() and warned.any():
         p = df.loc[warned, "probability"].to_numpy(float)
-        out["calibration_of"] = "probability"
-    else:
-        p = np.clip(score[warned] / 100.0, 0, 1)
-        out["calibration_of"] = "score/100"
-    out["calibration"] = calibration(p, hard[warned])
+        out["calibration"] = calibration(p, hard[warned])
     seg: dict[str, dict[str, Any]] = {}
     for name, col in (
         ("household_type", df["household_type"].astype(str)),
@@ -569,9 +568,15 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     row("**all levels**", lambda r: _pr(r["eval"]["cumulative"]["watch"]))
     row("ROC AUC (score; not warned = 0)", lambda r: _f(r["eval"]["auc"]))
     row(
-        "calibration error, mean / worst tenth",
-        lambda r: (
-            f"{_f(r['eval']['calibration']['ece'])} / {_f(r['eval']['calibration']['max_gap'])} ({r['eval']['calibration_of']})"
+        "calibration error of score/100: mean / worst tenth (≥ 20 warnings)",
+        lambda r: "{} / {}".format(
+            _f(r["eval"]["calibration_score"]["ece"]), _f(r["eval"]["calibration_score"]["max_gap"])
+        ),
+    )
+    row(
+        "calibration error of the exported probability: mean / worst tenth",
+        lambda r: "{} / {}".format(
+            _f(r["eval"]["calibration"]["ece"]), _f(r["eval"]["calibration"]["max_gap"])
         ),
     )
     for t in TARGET_PRECISIONS:

@@ -68,7 +68,12 @@ def test_evaluate_levels_are_cumulative_from_the_top():
         "single": {"hardship": 2, "recall": 1.0},
     }
     assert ev["segments"]["quiet"]["quiet"] == {"hardship": 2, "recall": 0.5}
-    assert ev["calibration_of"] == "score/100"
+    assert ev["calibration"] is None  # no probability exported
+    assert [(b["tenth"], b["n"]) for b in ev["calibration_score"]["bins"]] == [
+        (3, 1),
+        (6, 1),
+        (9, 1),
+    ]
 
 
 def test_out_of_fold_cannot_remember_a_household():

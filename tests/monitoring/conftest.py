@@ -57,10 +57,12 @@ class FakeEngine:
                             ],
                         }
                         for r in reasons
-                    ]
+                    ],
+                    # an optional sixth item: the calibrated probability of hardship
+                    "probability": rest[0] if rest else None,
                 },
             }
-            for hukou_no, score, level, reasons, dimensions in self.households
+            for hukou_no, score, level, reasons, dimensions, *rest in self.households
         ]
         frame = pd.DataFrame(
             rows,

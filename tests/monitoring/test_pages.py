@@ -99,6 +99,45 @@ def test_detail_explains_in_chinese(warned, clients):
     ]
 
 
+def test_detail_gives_the_calibrated_probability_in_words(warned, clients):
+    own = warned["100000001"]
+    without = clients["alice"].get(f"/monitoring/warnings/{own.pk}/")
+    assert without.context["x"]["probability_words"] == ""  # the model is off
+    assert "困难可能性" not in without.content.decode()
+    own.explanation = {**own.explanation, "probability": 0.6812}
+    own.save(update_fields=["explanation"])
+    page = clients["alice"].get(f"/monitoring/warnings/{own.pk}/")
+    html = page.content.decode()
+    assert "困难可能性" in html
+    assert '<dd data-testid="probability">约七成可能</dd>' in html
+
+
+@pytest.mark.parametrize(
+    "p,words",
+    [
+        (0.0, "不到一成可能"),
+        (0.0499, "不到一成可能"),
+        (0.05, "约一成可能"),
+        (0.149, "约一成可能"),
+        (0.15, "约两成可能"),
+        (0.65, "约七成可能"),
+        (0.9499, "约九成可能"),
+        (0.95, "几乎可以肯定"),
+        (1.0, "几乎可以肯定"),
+    ],
+)
+def test_probability_words_by_tenth(p, words):
+    from django.utils import translation
+
+    from doudi.monitoring.selectors import probability_words
+
+    with translation.override("zh-hans"):
+        assert probability_words(p) == words
+    with translation.override("en"):
+        assert probability_words(0.68) == "about seven in ten"
+    assert probability_words(None) == ""
+
+
 @pytest.mark.parametrize(
     "query,expected",
     [

@@ -164,7 +164,7 @@ def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, client
     call_command("export", "warnings", "--out", str(target), stdout=StringIO())
     with open(target, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["hukou_no", "score", "level", "reasons"]
+    assert rows[0] == ["hukou_no", "score", "level", "reasons", "probability"]
     assert len(rows) - 1 == warnings.count()
 
     again = StringIO()  # the same data again: nothing changes

@@ -167,7 +167,14 @@ def test_warned_households_missing_from_the_register_are_counted(fake_engine, ho
 def test_export_warnings_exact_header_and_rows(fake_engine, households, tmp_path):
     fake_engine.households = [
         ("100000002", 45.5, "watch", ["income_below_dibian"], POOR),
-        ("100000001", 80.0, "urgent", ["serious_illness", "medical_spending_share"], ILLNESS),
+        (
+            "100000001",
+            80.0,
+            "urgent",
+            ["serious_illness", "medical_spending_share"],
+            ILLNESS,
+            0.81234,
+        ),
         ("100000003", 60.25, "warning", ["income_below_dibao"], POOR),
     ]
     actions.monitoring_run(actor=None, as_of=DAY1)
@@ -179,9 +186,9 @@ def test_export_warnings_exact_header_and_rows(fake_engine, households, tmp_path
     assert out.getvalue() == f"wrote 2 rows to {target}\n"
     with open(target, encoding="utf-8", newline="") as fh:
         assert list(csv.reader(fh)) == [
-            ["hukou_no", "score", "level", "reasons"],
-            ["100000001", "80.0", "urgent", "serious_illness;medical_spending_share"],
-            ["100000002", "45.5", "watch", "income_below_dibian"],
+            ["hukou_no", "score", "level", "reasons", "probability"],
+            ["100000001", "80.0", "urgent", "serious_illness;medical_spending_share", "0.8123"],
+            ["100000002", "45.5", "watch", "income_below_dibian", ""],
         ]
 
 

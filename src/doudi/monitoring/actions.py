@@ -315,7 +315,11 @@ def monitoring_run_execute(
             features = getattr(score(None), "features", None)
             meter.start = 45
             trained = statistical_model_train(
-                run=run, features=features, min_outcomes=policy.model.min_outcomes, labels=labels
+                run=run,
+                features=features,
+                min_outcomes=policy.model.min_outcomes,
+                labels=labels,
+                model_weight=policy.combination.model_weight,
             )
             report = _model_report(
                 trained,
@@ -458,7 +462,12 @@ def _model_report(trained, *, previous, labels, min_outcomes: int) -> dict:
 
 
 def statistical_model_train(
-    *, run: MonitoringRun, features, min_outcomes: int, labels: dict[str, bool] | None = None
+    *,
+    run: MonitoringRun,
+    features,
+    min_outcomes: int,
+    labels: dict[str, bool] | None = None,
+    model_weight: float = 0.75,
 ) -> StatisticalModel | None:
     """Train the statistical model on every household's latest home-visit outcome, with the
     features of ``run``'s first engine pass; ``run`` scores with it. Below ``min_outcomes``
@@ -473,7 +482,9 @@ def statistical_model_train(
     try:
         from doudi.engine.monitoring import model as model_lib
 
-        data, evaluation = model_lib.train(features, pd.Series(latest), min_outcomes=min_outcomes)
+        data, evaluation = model_lib.train(
+            features, pd.Series(latest), min_outcomes=min_outcomes, model_weight=model_weight
+        )
     except Exception as exc:
         log.error("statistical model training after run %s failed: %s", run.pk, type(exc).__name__)
         return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from doudi.monitoring.access import warnings_for
 from doudi.monitoring.models import MonitoringRun, PolicyVersion, Warning, WarningChange
@@ -185,17 +186,48 @@ def warning_summary(*, user) -> dict:
     return {"streets": list(streets.values()), "levels": sorted(levels, key=lambda lv: -levels[lv])}
 
 
-def warnings_export_rows() -> list[tuple[str, float, str, str]]:
-    """``hukou_no, score, level, reasons`` of every open warning (district-wide, for the CLI)."""
+def warnings_export_rows() -> list[tuple[str, float, str, str, str]]:
+    """``hukou_no, score, level, reasons, probability`` of every open warning (district-wide,
+    for the CLI); probability is the calibrated probability of hardship, blank while the
+    statistical model is off."""
     rows = (
         Warning.objects.filter(status=Warning.Status.OPEN)
         .order_by("-level_rank", "-score", "household__hukou_no")
-        .values_list("household__hukou_no", "score", "level", "reasons")
+        .values_list("household__hukou_no", "score", "level", "reasons", "explanation__probability")
     )
-    return [(hukou_no, score, level, ";".join(reasons)) for hukou_no, score, level, reasons in rows]
+    return [
+        (hukou_no, score, level, ";".join(reasons), "" if p is None else f"{float(p):.4f}")
+        for hukou_no, score, level, reasons, p in rows
+    ]
 
 
 # --- a warning's explanation, in the words of ITS policy version ----------------------------
+
+
+# a calibrated probability of hardship in words, by tenth ("约七成可能")
+_TENTHS = (
+    _("about one in ten"),
+    _("about two in ten"),
+    _("about three in ten"),
+    _("about four in ten"),
+    _("about five in ten"),
+    _("about six in ten"),
+    _("about seven in ten"),
+    _("about eight in ten"),
+    _("about nine in ten"),
+)
+
+
+def probability_words(p: float | None) -> str:
+    """A probability of hardship as a caseworker says it: below 0.05 "less than one in ten",
+    from 0.95 "almost certain", else the nearest tenth ("about seven in ten")."""
+    if p is None:
+        return ""
+    if p < 0.05:
+        return str(_("less than one in ten"))
+    if p >= 0.95:
+        return str(_("almost certain"))
+    return str(_TENTHS[min(9, max(1, int(p * 10 + 0.5))) - 1])
 
 
 def explanation_view(*, warning: Warning) -> dict:
@@ -273,6 +305,7 @@ def explanation_view(*, warning: Warning) -> dict:
         "help_review": bool(x.get("help_review")),
         "helps": evidence.helps_view(x.get("helps")),
         "policy": policy,
+        "probability_words": probability_words(x.get("probability")),
     }
 
 

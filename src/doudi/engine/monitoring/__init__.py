@@ -31,6 +31,7 @@ from doudi.engine.catalogue import Catalogue
 from doudi.engine.frames import none_for_missing
 from doudi.engine.lake import Lake
 
+from . import model as model_mod
 from . import scoring
 from .backend import make_monitor_backend
 from .feeds import FEEDS
@@ -277,10 +278,13 @@ def _score_tables(
         helps,
         rows=tables.household_rows(all_households),
     )
+    if model is not None and envelope is None:
+        envelope = model_mod.load(model)
     prob, model_version, model_status = scoring.probability_of(
         model, feats, policy, envelope=envelope
     )
     score = scoring.combine(card, prob, policy)
+    hardship = scoring.hardship_probability(envelope, score, prob, policy)
 
     # triggers: the highest raise_to per household
     band_rank = {b.level: n for n, b in enumerate(policy.bands)}
@@ -340,6 +344,7 @@ def _score_tables(
         as_of=as_of,
         used_model=used_model,
         rule=policy.combination.rule if prob is not None else "scorecard_only",
+        hardship=None if hardship is None else np.round(hardship, 4),
     )
     out = pd.DataFrame({c: columns[c] for c in HOUSEHOLD_COLUMNS})
     counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
@@ -389,6 +394,7 @@ def _explained_rows(
     as_of: dt.date,
     used_model: str | None,
     rule: str,
+    hardship: Any = None,
 ) -> dict[str, list[Any]]:
     """The output columns, a row per household. Households below every band that hold no
     help (most of them) are shown to nobody: their row has the reasons by id and no
@@ -399,6 +405,7 @@ def _explained_rows(
     ids = live_fired["indicator"].tolist()
     card_l, dim_rows = card.tolist(), dims.tolist()
     prob_l = [None] * n_rows if prob is None else prob.tolist()
+    hard_l = [None] * n_rows if hardship is None else hardship.tolist()
     dim_points = [dict(zip(dim_ids, r, strict=True)) for r in dim_rows]
     # nothing is suppressed without a help: below every band, the reasons are what fired
     reasons = [ids[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
@@ -447,6 +454,9 @@ def _explained_rows(
             "combination": rule,
             "scorecard_score": card_l[n],
             "model_probability": prob_l[n],
+            # the combined score as a calibrated probability of hardship (None: no model,
+            # or a model trained before calibration)
+            "probability": hard_l[n],
             "score": score_l[n],
             "level": level,
             "dimensions": {d: {"points": dim_points[n][d], "cap": caps[d]} for d in dim_ids},

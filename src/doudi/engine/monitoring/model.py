@@ -12,6 +12,14 @@ home-visit outcomes (hardship confirmed or not), from the household features of 
   (:func:`model_version`). The bytes are produced by :func:`train` only; the operational side
   stores them and passes them back, and :func:`load` refuses an envelope of another format.
 - :func:`predict` gives the probability of confirmed hardship for each household.
+- **Calibration** (issue 16): the combined score of the policy's rule
+  (``(1 - model_weight) × scorecard + model_weight × 100 × probability``) is mapped to a
+  calibrated probability of hardship by isotonic regression fitted on the *out-of-fold*
+  combined scores of the outcomes (each household scored by a model that never saw it). The
+  map is stored in the envelope (``calibration``: the step function's knots), so it belongs to
+  the model version; :func:`calibrate` applies it. The evaluation reports the calibration by
+  tenth of calibrated probability, itself cross-validated (the isotonic map of four folds
+  applied to the fifth), and its mean absolute error.
 
 Features (:data:`FEATURES` plus one 0/1 column per indicator of the policy, suppressed
 indicators counting as not fired) are built by :func:`doudi.engine.monitoring.scoring.features`
@@ -97,14 +105,97 @@ def _xy(features: pd.DataFrame, outcomes: Outcomes) -> tuple[pd.DataFrame, np.nd
     return x, y
 
 
+def _isotonic(score: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> dict[str, Any]:
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(score, y)
+    return {
+        "method": "isotonic",
+        "of": "combined_score",
+        "x": [round(float(v), 6) for v in iso.X_thresholds_],
+        "y": [round(float(v), 6) for v in iso.y_thresholds_],
+    }
+
+
+def _apply(cal: dict[str, Any], score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    out: np.ndarray[Any, Any] = np.interp(np.asarray(score, dtype=np.float64), cal["x"], cal["y"])
+    return out
+
+
+def calibration_table(p: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> list[dict[str, Any]]:
+    """By tenth of predicted probability: households, mean prediction, observed share."""
+    bins = np.clip((np.asarray(p) * 10).astype(int), 0, 9)
+    rows = []
+    for b in range(10):
+        m = bins == b
+        if m.any():
+            rows.append(
+                {
+                    "tenth": b,
+                    "n": int(m.sum()),
+                    "predicted": round(float(p[m].mean()), 4),
+                    "observed": round(float(y[m].mean()), 4),
+                }
+            )
+    return rows
+
+
+def combined_score(
+    scorecard: np.ndarray[Any, Any], probability: np.ndarray[Any, Any], model_weight: float
+) -> np.ndarray[Any, Any]:
+    """The policy's weighted average (as :func:`.scoring.combine`, unrounded)."""
+    out: np.ndarray[Any, Any] = (1 - model_weight) * np.asarray(
+        scorecard, dtype=np.float64
+    ) + model_weight * 100.0 * np.asarray(probability, dtype=np.float64)
+    return out
+
+
+def _calibrate_out_of_fold(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], folds: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The isotonic map on every outcome, and its cross-validated evaluation."""
+    from sklearn.model_selection import StratifiedKFold
+
+    held = np.zeros(len(y))
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED + 1)
+    for fit, test in cv.split(score.reshape(-1, 1), y):
+        held[test] = _apply(_isotonic(score[fit], y[fit]), score[test])
+    table = calibration_table(held, y)
+    n = sum(r["n"] for r in table)
+    report = {
+        "method": "isotonic",
+        "tenths": table,
+        "mean_abs_error": round(
+            sum(r["n"] * abs(r["predicted"] - r["observed"]) for r in table) / n, 4
+        ),
+        "brier": round(float(np.mean((held - y) ** 2)), 4),
+    }
+    return _isotonic(score, y), report
+
+
+def calibrate(envelope: dict[str, Any], score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
+    """The calibrated probability of hardship of each combined ``score`` (``None``: the model
+    predates calibration)."""
+    cal = envelope.get("calibration")
+    if not cal:
+        return None
+    return _apply(cal, score)
+
+
 def train(
-    features: pd.DataFrame, outcomes: Outcomes, *, min_outcomes: int = 1
+    features: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    min_outcomes: int = 1,
+    model_weight: float = 0.75,
 ) -> tuple[bytes | None, dict[str, Any]]:
     """Train on the households of ``features`` (indexed or keyed by ``hukou_no``) that have an
     outcome (``outcomes``: a Series hukou_no → confirmed, or a frame with those columns).
 
     Returns ``(model_bytes, evaluation)``; ``model_bytes`` is ``None`` (the model stays off)
-    when there are fewer than ``min_outcomes`` outcomes or only one answer among them."""
+    when there are fewer than ``min_outcomes`` outcomes or only one answer among them.
+    ``model_weight``: the policy's combination weight, for the calibration of the combined
+    score."""
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -123,6 +214,7 @@ def train(
         )
         return None, evaluation
     folds = min(5, pos, n - pos)
+    calibration = None
     if folds >= 2:
         cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
         p = cross_val_predict(_estimator(), x.to_numpy(), y, cv=cv, method="predict_proba")[:, 1]
@@ -137,6 +229,11 @@ def train(
                 "recall_at_0_5": round(tp / pos, 4),
             }
         )
+        card = x["scorecard"].to_numpy() if "scorecard" in x.columns else np.zeros(n)
+        calibration, evaluation["calibration"] = _calibrate_out_of_fold(
+            combined_score(card, p, model_weight), y, folds
+        )
+        calibration["model_weight"] = float(model_weight)
     est = _estimator().fit(x.to_numpy(), y)  # by position: predict() orders the columns
     evaluation["status"] = "on"
     envelope = {
@@ -145,6 +242,8 @@ def train(
         "evaluation": evaluation,
         "estimator": base64.b64encode(pickle.dumps(est, protocol=5)).decode("ascii"),
     }
+    if calibration is not None:
+        envelope["calibration"] = calibration
     data = json.dumps(envelope, sort_keys=True, ensure_ascii=False).encode("utf-8")
     evaluation = dict(evaluation, version=model_version(data))
     return data, evaluation

@@ -18,7 +18,9 @@ in the scorecard nor in the model's features.
 model is off (no model given, or trained on fewer than ``model.min_outcomes`` outcomes) the
 score is the scorecard score. Once it is on,
 ``score = (1 - model_weight) × scorecard + model_weight × 100 × probability``. Rule
-``scorecard_only`` ignores the model (its probability is still reported). The score is rounded
+``scorecard_only`` ignores the model (its probability is still reported). With the model on,
+the combined score is also given as a calibrated probability of hardship
+(:func:`hardship_probability`, the model version's isotonic map, :mod:`.model`). The score is rounded
 to one decimal; the level is the highest band whose ``min_score`` the score reaches (``None``
 below every band); a fired trigger then raises the level to at least its ``raise_to`` (the
 highest such trigger is reported).
@@ -275,3 +277,16 @@ def probability_of(
     if n < policy.model.min_outcomes:
         return None, version, f"off: {n} outcomes, {policy.model.min_outcomes} needed"
     return model_mod.predict(envelope, feats), version, "on"
+
+
+def hardship_probability(
+    envelope: dict[str, Any] | None,
+    score: pd.Series,
+    probability: np.ndarray[Any, Any] | None,
+    policy: Policy,
+) -> np.ndarray[Any, Any] | None:
+    """The calibrated probability of hardship of each combined score: ``None`` while the
+    model is off, under rule ``scorecard_only``, or for a model trained before calibration."""
+    if envelope is None or probability is None or policy.combination.rule == "scorecard_only":
+        return None
+    return model_mod.calibrate(envelope, score.to_numpy(dtype=np.float64))

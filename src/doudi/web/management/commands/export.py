@@ -14,7 +14,7 @@ from doudi.monitoring.selectors import warnings_export_rows
 class Command(BaseCommand):
     help = (
         "Export results: `doudi export persons --out FILE.csv` (feed,record_key,person_key); "
-        "`doudi export warnings --out FILE.csv` (hukou_no,score,level,reasons); "
+        "`doudi export warnings --out FILE.csv` (hukou_no,score,level,reasons,probability); "
         "`doudi export payments --month YYYY-MM --out FILE.csv` (the month's bank file, "
         "docs/payments.md)."
     )
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         rows = warnings_export_rows()
         with open(out, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(["hukou_no", "score", "level", "reasons"])
+            writer.writerow(["hukou_no", "score", "level", "reasons", "probability"])
             writer.writerows(rows)
         self.stdout.write(f"wrote {len(rows)} rows to {out}")
 
