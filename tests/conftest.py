@@ -24,6 +24,7 @@ from doudi.accounts.roles import Role
 from doudi.engine import idnumber
 from doudi.registry.models import Household, Jurisdiction, Membership, Person
 from doudi.registry.selectors import id_index_of
+from tests import hypothesis_profiles  # noqa: F401  (loads the Hypothesis profile)
 
 PASSWORD = "correct horse battery staple"
 _seq = itertools.count(11)

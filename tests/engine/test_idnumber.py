@@ -21,8 +21,10 @@ What ``stdnum.cn.ric.validate`` (python-stdnum 2.2) does, read from its source:
 
 Property tests draw one integer per example and decode it (``pick``): Hypothesis's per-example
 overhead is then as small as it gets, and an integer still shrinks towards a simple input.
-``derandomize=True`` keeps the examples the same on every run, for CI. Examples in total:
-102,000 (the sum of the ``max_examples`` below).
+Both Hypothesis profiles (``tests/hypothesis_profiles.py``) are derandomised, so the examples
+are the same on every run. Under ``HYPOTHESIS_PROFILE=ci`` (``.ci/run``) the examples in total
+are 102,000 (the sum of the numbers below); the default ``dev`` profile runs at most 50 per
+test.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from doudi.engine.idnumber import (
     parse,
     upgrade_15_to_18,
 )
+from tests.hypothesis_profiles import examples
 
 TODAY = dt.date.today()
 EARLIEST = dt.date(1900, 1, 1)
@@ -236,7 +239,7 @@ def valid_id(a: int, d: int, s: int) -> str:
 # (a) valid 18-character numbers ------------------------------------------------------------
 
 
-@settings(max_examples=15_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(15_000))
 @given(ints(len(KNOWN), NDAYS, 1000))
 def test_valid_known_area(n):
     a, d, s = pick(n, len(KNOWN), NDAYS, 1000)
@@ -245,7 +248,7 @@ def test_valid_known_area(n):
     assert assert_agrees(number) in (ACCEPT, AREA)
 
 
-@settings(max_examples=12_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(12_000))
 @given(ints(len(PROVINCES), 10_000, NDAYS, 1000))
 def test_valid_random_area(n):
     p, c, d, s = pick(n, len(PROVINCES), 10_000, NDAYS, 1000)
@@ -257,7 +260,7 @@ def test_valid_random_area(n):
 # (b) invalid inputs -------------------------------------------------------------------------
 
 
-@settings(max_examples=12_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(12_000))
 @given(ints(*VALID, 18, 10))
 def test_one_character_changed(n):
     a, d, s, pos, shift = pick(n, *VALID, 18, 10)
@@ -270,7 +273,7 @@ def test_one_character_changed(n):
     assert assert_agrees(mutated) == REJECT
 
 
-@settings(max_examples=8_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(8_000))
 @given(ints(*VALID, 17, 17))
 def test_two_characters_swapped(n):
     a, d, s, i, step = pick(n, *VALID, 17, 17)
@@ -282,7 +285,7 @@ def test_two_characters_swapped(n):
     assert_agrees("".join(chars))
 
 
-@settings(max_examples=8_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(8_000))
 @given(ints(*VALID, 10))
 def test_wrong_check_character(n):
     a, d, s, shift = pick(n, *VALID, 10)
@@ -295,7 +298,7 @@ def test_wrong_check_character(n):
     assert_agrees(mutated)
 
 
-@settings(max_examples=8_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(8_000))
 @given(ints(AREAS, 10_000, 100, 100, 1000))
 def test_impossible_dates(n):
     # Mostly impossible dates (year 0000, month 00 or 13+, day 00 or 32+) with a correct
@@ -305,7 +308,7 @@ def test_impossible_dates(n):
     assert_agrees(body + check_char(body))
 
 
-@settings(max_examples=8_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(8_000))
 @given(ints(AREAS, 131, 12, 4, 1000))
 def test_month_ends(n):
     # Days 28-31 of every month of 1900-2030: Feb 29 in non-leap years (1900 included),
@@ -315,7 +318,7 @@ def test_month_ends(n):
     assert_agrees(body + check_char(body))
 
 
-@settings(max_examples=5_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(5_000))
 @given(ints(*VALID, 26, 10**8))
 def test_wrong_lengths(n):
     # Truncated or extended with digits; a 15-digit result is a legacy number and is compared
@@ -327,7 +330,7 @@ def test_wrong_lengths(n):
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWYZabcdefghijklmnopqrstuvwyz"  # no X/x: see lowercase test
 
 
-@settings(max_examples=5_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(5_000))
 @given(ints(*VALID, 18, len(LETTERS)))
 def test_letters(n):
     a, d, s, pos, letter = pick(n, *VALID, 18, len(LETTERS))
@@ -335,7 +338,7 @@ def test_letters(n):
     assert assert_agrees(number[:pos] + LETTERS[letter] + number[pos + 1 :]) == REJECT
 
 
-@settings(max_examples=4_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(4_000))
 @given(ints(AREAS, NDAYS, 1000))
 def test_lowercase_x(n):
     # Both stdnum (compact upper-cases) and doudi accept a lower-case x. About one sequence
@@ -352,7 +355,7 @@ def test_lowercase_x(n):
 # (c) 15-digit legacy numbers ----------------------------------------------------------------
 
 
-@settings(max_examples=8_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(8_000))
 @given(ints(AREAS, 100, 14, 33, 1000))
 def test_15_digit_structured(n):
     # Month 00-13 and day 00-32: mostly real dates, some impossible ones.
@@ -360,7 +363,7 @@ def test_15_digit_structured(n):
     assert_agrees_15(f"{area(a)}{yy:02d}{mm:02d}{dd:02d}{s:03d}")
 
 
-@settings(max_examples=4_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(4_000))
 @given(st.integers(0, 10**15 - 1))
 def test_15_digit_random(n):
     assert_agrees(f"{n:015d}")
@@ -372,7 +375,7 @@ EARLY_DAYS = EARLIEST.toordinal() - dt.date(1000, 1, 1).toordinal()
 LATE_DAYS = dt.date(9999, 12, 31).toordinal() - TODAY.toordinal()
 
 
-@settings(max_examples=3_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(3_000))
 @given(ints(AREAS, EARLY_DAYS + LATE_DAYS, 1000))
 def test_birth_outside_1900_to_today(n):
     a, d, s = pick(n, AREAS, EARLY_DAYS + LATE_DAYS, 1000)
@@ -394,7 +397,7 @@ NOISE = [" ", "-", "\u3000", "\u2014", "\u00a0", ".", "_", "\u200b", "\t"]
 FULLWIDTH = {c: chr(ord(c) + 0xFEE0) for c in "0123456789Xx"}
 
 
-@settings(max_examples=2_000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(2_000))
 @given(
     ints(*VALID),
     st.lists(st.tuples(st.integers(0, 18), st.sampled_from(NOISE)), max_size=4),

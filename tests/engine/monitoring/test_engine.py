@@ -352,10 +352,10 @@ def test_same_inputs_identical_output(lake_and_persons):
 
 def test_columns_read_as_arrays_or_as_a_frame_give_the_same_results(lake_and_persons, monkeypatch):
     # DuckDB hands results over as numpy arrays, masked where missing; Spark as a frame
-    from doudi.engine.monitoring.backend import DuckDBMonitorBackend, MonitorBackend
+    from doudi.engine.backends import DuckDBBackend, SqlBackend
 
     arrays = _run(lake_and_persons)
-    monkeypatch.setattr(DuckDBMonitorBackend, "fetch_arrays", MonitorBackend.fetch_arrays)
+    monkeypatch.setattr(DuckDBBackend, "fetch_arrays", SqlBackend.fetch_arrays)
     frame = _run(lake_and_persons)
     for name in ("households", "persons_tags", "features", "household_facts"):
         pd.testing.assert_frame_equal(getattr(frame, name), getattr(arrays, name))
@@ -534,7 +534,7 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
     lake_and_persons, tmp_path
 ):
     from doudi.engine.monitoring import keyed
-    from doudi.engine.monitoring.backend import DuckDBMonitorBackend
+    from doudi.engine.monitoring.backend import make_monitor_backend
     from doudi.engine.monitoring.feeds import FEEDS
 
     fixture_lake, catalogue, persons = lake_and_persons
@@ -567,7 +567,7 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
         assert "person_key" in stored[feed], feed
 
     def stored_feeds(people) -> set[str]:
-        backend = DuckDBMonitorBackend(lake, catalogue, keyed=store)
+        backend = make_monitor_backend("duckdb", lake, catalogue, keyed=store)
         try:
             return backend.keyed_feeds(people)
         finally:
@@ -628,3 +628,23 @@ def test_a_keyed_store_that_fails_half_way_leaves_nothing_behind(
         1,
         ["keyed.duckdb"],
     )
+
+
+def test_a_kind_registered_in_its_own_module_is_computed_and_scored(lake_and_persons, pension_kind):
+    doc = default_policy()
+    doc["indicators"].append(
+        {
+            "id": "pension_paid",
+            "dimension": "economic",
+            "kind": "pension_paid",
+            "params": {"min_monthly": 1000},
+            "points": 7,
+            "label_zh": "领取养老金",
+            "label_en": "A pension being paid",
+        }
+    )
+    rows = _by_household(_run(lake_and_persons, Policy.from_dict(doc)))
+    fired = sorted(h for h, r in rows.items() if "pension_paid" in r.reasons)
+    assert fired == ["100000004"]  # the only pension in the lake: 居民8, 3,000 a month
+    r = rows["100000004"]
+    assert (r.score, r.reasons) == (19.0, ["age_80_plus", "elderly_alone", "pension_paid"])

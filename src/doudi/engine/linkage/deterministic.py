@@ -30,7 +30,7 @@ from typing import Any
 
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-from .backends import Backend
+from doudi.engine.backends import LinkageBackend as Backend
 
 NAME_TOLERANCE_JW = 0.80
 

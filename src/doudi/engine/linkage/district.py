@@ -56,6 +56,7 @@ import pyarrow as pa
 from doudi.engine.catalogue import Feed
 from doudi.engine.lake import Lake
 
+from .keys import key_clusters
 from .pipeline import DEFAULT_THRESHOLD, link
 from .schema import prepare
 
@@ -371,8 +372,8 @@ def _record_keys(
 ) -> pd.DataFrame:
     """``unique_id``, ``source``, ``record_key``, ``person_key`` per record, as :mod:`.keys`.
 
-    Every record takes its profile's cluster; keys follow :func:`~.keys.assign_keys` at record
-    level (the overlap with ``previous_keys`` is counted in records), computed in DuckDB.
+    Every record takes its profile's cluster; keys follow :func:`~.keys.key_clusters` at record
+    level (the overlap with ``previous_keys`` is counted in records, in DuckDB).
     """
     con.register("district_profile_clusters_df", profile_clusters)
     con.execute(
@@ -383,8 +384,7 @@ def _record_keys(
     smallest = con.execute(
         "SELECT cluster_id, min(unique_id) AS smallest FROM district_keyed GROUP BY cluster_id"
     ).df()
-    assigned: dict[int, int] = {}
-    floor = 0
+    overlap, floor = None, 0
     if previous_keys is not None and len(previous_keys):
         col = "person_key" if "person_key" in previous_keys.columns else "cluster_key"
         prev = pd.DataFrame(
@@ -401,30 +401,13 @@ def _record_keys(
             "GROUP BY k.cluster_id, p.cluster_key"
         ).df()
         con.unregister("district_previous_df")
-        overlap["smallest"] = overlap["cluster_id"].map(
-            dict(zip(smallest["cluster_id"], smallest["smallest"], strict=True))
-        )
-        overlap = overlap.sort_values(["n", "key", "smallest"], ascending=[False, True, True])
-        used: set[int] = set()
-        for cluster_id, key in zip(overlap["cluster_id"], overlap["key"], strict=True):
-            key = int(key)
-            if cluster_id in assigned or key in used:
-                continue
-            assigned[cluster_id] = key
-            used.add(key)
         floor = int(prev["cluster_key"].max())
-    fresh = smallest[~smallest["cluster_id"].isin(list(assigned))].sort_values("smallest")
-    keys = pd.DataFrame(
-        {
-            "cluster_id": list(assigned) + fresh["cluster_id"].tolist(),
-            "person_key": np.concatenate(
-                [
-                    np.fromiter(assigned.values(), dtype=np.int64, count=len(assigned)),
-                    floor + np.arange(1, len(fresh) + 1, dtype=np.int64),
-                ]
-            ),
-        }
+    ids, person_keys = key_clusters(
+        pd.Series(smallest["smallest"].to_numpy(), index=smallest["cluster_id"].to_numpy()),
+        overlap,
+        floor=floor,
     )
+    keys = pd.DataFrame({"cluster_id": ids.tolist(), "person_key": person_keys})
     con.register("district_cluster_keys_df", keys)
     persons = con.execute(
         "SELECT k.unique_id, k.source, k.record_key, c.person_key "

@@ -19,7 +19,40 @@ key when a new delivery adds, corrects or removes records. The rule, by **majori
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
+
+
+def key_clusters(
+    smallest: pd.Series, overlap: pd.DataFrame | None, *, floor: int
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The rule above, on what it needs: ``smallest`` (cluster id → its smallest
+    ``unique_id``), ``overlap`` (``cluster_id``, ``key``, ``n``: records a cluster shares with
+    a previous key; ``None`` without a previous run) and the ``floor`` fresh keys start above.
+    Returns (cluster ids, keys), int64 keys. Both :func:`assign_keys` (pandas) and the
+    district linkage (aggregates computed in DuckDB) key clusters through this one function."""
+    assigned: dict[Any, int] = {}
+    if overlap is not None and len(overlap):
+        overlap = overlap.assign(smallest=overlap["cluster_id"].map(smallest))
+        overlap = overlap.sort_values(["n", "key", "smallest"], ascending=[False, True, True])
+        used: set[int] = set()
+        for cluster_id, key in zip(overlap["cluster_id"], overlap["key"], strict=True):
+            key = int(key)
+            if cluster_id in assigned or key in used:
+                continue
+            assigned[cluster_id] = key
+            used.add(key)
+    fresh = smallest[~smallest.index.isin(list(assigned))].sort_values(kind="stable")
+    ids = np.array([*assigned, *fresh.index], dtype=object)
+    keys = np.concatenate(
+        [
+            np.fromiter(assigned.values(), dtype=np.int64, count=len(assigned)),
+            int(floor) + np.arange(1, len(fresh) + 1, dtype=np.int64),
+        ]
+    )
+    return ids, keys
 
 
 def assign_keys(
@@ -42,7 +75,7 @@ def assign_keys(
         .drop_duplicates("c")
     )
     smallest = pd.Series(firsts["u"].to_numpy(), index=firsts["c"].to_numpy())
-    assigned: dict[int, int] = {}
+    overlap = None
     if previous is not None and len(previous):
         prev = pd.Series(
             previous["cluster_key"].astype("int64").to_numpy(),
@@ -51,21 +84,11 @@ def assign_keys(
         joined = pd.DataFrame({"cluster_id": cid.to_numpy(), "key": uid.map(prev).to_numpy()})
         joined = joined.dropna(subset=["key"])
         overlap = joined.groupby(["cluster_id", "key"]).size().rename("n").reset_index()
-        overlap["smallest"] = overlap["cluster_id"].map(smallest)
-        overlap = overlap.sort_values(["n", "key", "smallest"], ascending=[False, True, True])
-        used: set[int] = set()
-        for cluster_id, key in zip(overlap["cluster_id"], overlap["key"], strict=True):
-            key = int(key)
-            if cluster_id in assigned or key in used:
-                continue
-            assigned[cluster_id] = key
-            used.add(key)
         floor = int(prev.max()) if key_floor is None else int(key_floor)
     else:
         floor = 0 if key_floor is None else int(key_floor)
-    fresh = smallest[~smallest.index.isin(list(assigned))].sort_values()
-    for offset, cluster_id in enumerate(fresh.index, start=1):
-        assigned[cluster_id] = floor + offset
+    ids, keys = key_clusters(smallest, overlap, floor=floor)
+    assigned = dict(zip(ids.tolist(), keys.tolist(), strict=True))
     return pd.DataFrame(
         {"unique_id": uid.to_numpy(), "cluster_key": cid.map(assigned).astype("int64").to_numpy()}
     )

@@ -42,9 +42,11 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
+from doudi.engine.backends import BackendName, make_backend
+from doudi.engine.backends import LinkageBackend as Backend
+
 from . import deterministic
 from . import model as model_lib
-from .backends import Backend, BackendName, make_backend
 from .keys import assign_keys
 from .model import LinkType
 from .schema import COLUMNS

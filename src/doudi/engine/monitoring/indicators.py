@@ -2,7 +2,7 @@
 
 Everything is keyed by the integer ``person_key`` of identity resolution and by the
 household's ``hukou_no``. Every step is DuckDB-dialect SQL run through a
-:class:`~.backend.MonitorBackend`, so the same steps run on Spark.
+:class:`~doudi.engine.backends.SqlBackend`, so the same steps run on Spark.
 
 **Membership.** ``persons`` maps feed records to ``person_key``. A person's household is the
 ``households`` frame when given (``person_key``, ``hukou_no`` — e.g. from
@@ -45,44 +45,25 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from doudi.engine.backends import SqlBackend as MonitorBackend
 from doudi.engine.frames import none_for_missing
 
-from .backend import MonitorBackend
 from .feeds import FEEDS, keyed_relation_sql, persons_frame
+from .kinds import SqlContext, item_sql, line_kinds
+from .kinds.sql import date as _date
+from .kinds.sql import month as _month
+from .kinds.sql import records as _records
 from .policy import Indicator, Policy, Trigger
-
-# Kinds whose fired result has an onset (the newest fact's date): a household on a help that
-# answers the indicator is still warned when the onset is after the help's start. The other
-# kinds describe a standing state (age, income level, assets) and have no onset.
-DATED_KINDS = frozenset(
-    {
-        "income_stopped",
-        "fangfanpin_monitored",
-        "serious_illness",
-        "chronic_disease",
-        "inpatient_stays",
-        "medical_spending_share",
-        "disability",
-        "disabled_elderly_carers",
-        "unemployed_registered",
-        "student_aid",
-        "disaster",
-        "earner_death",
-        "sudden_hospitalisation",
-        "hardship_worker",
-    }
-)
 
 FACT_COLUMNS = ("hukou_no", "value", "feed", "record_key", "fact_date", "amount", "label")
 CATEGORY_OF = {"低保": "dibao", "特困": "tekun", "低保边缘": "dibian", "临时救助": "temp_assist"}
 # categories a household can hold (tags from the assistance and 防返贫 feeds)
 HELP_CATEGORIES = (*CATEGORY_OF.values(), "fangfanpin")
-LINE_KINDS = ("income_below_line", "earnings_below_line")
 DEFAULT_INCOME_WINDOW = 6  # months, when the policy has no income_below_line indicator
 PROFILE_MONTHS = 12  # the profile's wage figures: the last 12 months
 TEMP_ASSIST_VALID_DAYS = 365  # a 临时救助 counts as "recent help" for a year
@@ -156,38 +137,6 @@ def household_helps(tags: pd.DataFrame, as_of: dt.date) -> dict[str, dict[str, s
         if cat not in d or iso < d[cat]:
             d[cat] = iso
     return out
-
-
-def _lit(s: object) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
-
-
-def _date(d: dt.date) -> str:
-    return f"DATE '{d.isoformat()}'"
-
-
-def _in(values: Iterable[object]) -> str:
-    return "(" + ", ".join(_lit(v) for v in values) + ")"
-
-
-def _month(d: dt.date, back: int) -> str:
-    """The 'YYYY-MM' month ``back`` months before ``d``'s month."""
-    n = d.year * 12 + d.month - 1 - back
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-
-def _records(feed: str, cols: str, where: str = "TRUE") -> str:
-    """Rows of ``feed`` with their ``person_key`` and record key (``rk``), from the feed's
-    keyed relation ``k_<feed>`` (:func:`keyed_relation_sql`, or a keyed store's table)."""
-    return f"SELECT f.person_key, f.rk, {cols} FROM k_{feed} AS f WHERE ({where})"
-
-
-def _age(birth: str, on: str) -> str:
-    """Whole years between two date expressions, integer arithmetic only."""
-    return (
-        f"CAST(floor(((year({on}) * 10000 + month({on}) * 100 + day({on})) - "
-        f"(year({birth}) * 10000 + month({birth}) * 100 + day({birth}))) / 10000) AS BIGINT)"
-    )
 
 
 # ------------------------------------------------------------------------------- base steps
@@ -674,341 +623,6 @@ SELECT x.person_key, m.hukou_no, x.category, CAST(x.valid_from AS DATE) AS valid
 LEFT JOIN m_members AS m ON m.person_key = x.person_key"""
 
 
-# ------------------------------------------------------------------------- indicator steps
-
-
-def _member_facts(where: str, fired: str, value: str, as_of: dt.date) -> str:
-    """Facts = the members' register records for household-structure indicators."""
-    return f"""
-SELECT m.hukou_no, h.{value} AS value, 'gongan_hukou' AS feed, m.record_key,
-       {_date(as_of)} AS fact_date, m.age AS amount, m.relation AS label
-FROM m_members AS m JOIN m_hh AS h ON h.hukou_no = m.hukou_no
-WHERE m.alive AND ({where}) AND ({fired})"""
-
-
-# A household's measured value over its facts, as a window over the facts themselves (one
-# pass over the feed rows instead of two): distinct counts by the densest rank.
-_DISTINCT_OF = {"count(DISTINCT person_key)": "person_key", "count(DISTINCT rk)": "rk"}
-
-
-def _person_facts(
-    rows: str, value: str = "count(DISTINCT person_key)", having: str = "TRUE"
-) -> str:
-    """Facts from per-person feed rows ``rows`` (person_key, rk, feed, fact_date, amount,
-    label) of living members; ``value`` (a distinct count of persons or records, or the sum
-    of the amounts) is the household's, and ``having`` filters on it."""
-    if value == "sum(amount)":
-        rank, measure = "", "sum(y.amount) OVER (PARTITION BY y.hukou_no)"
-    else:
-        rank = (
-            f", dense_rank() OVER (PARTITION BY m.hukou_no ORDER BY x.{_DISTINCT_OF[value]}) AS dr"
-        )
-        measure = "max(y.dr) OVER (PARTITION BY y.hukou_no)"
-    return f"""
-SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
-  SELECT y.hukou_no, CAST({measure} AS BIGINT) AS value, y.feed, y.record_key, y.fact_date,
-         y.amount, y.label FROM (
-    SELECT m.hukou_no, x.feed, x.rk AS record_key, CAST(x.fact_date AS DATE) AS fact_date,
-           CAST(x.amount AS BIGINT) AS amount, CAST(x.label AS VARCHAR) AS label{rank}
-    FROM ({rows}) AS x JOIN m_members AS m ON m.person_key = x.person_key WHERE m.alive) AS y
-) AS v
-WHERE {having}"""
-
-
-def _person_count(rows: str, min_count: int) -> str:
-    return _person_facts(rows, "count(DISTINCT person_key)", f"value >= {int(min_count)}")
-
-
-def indicator_sql(
-    ind: Indicator | Trigger, as_of: dt.date, *, window: int, wage_window: int
-) -> str:
-    """The facts of one indicator (or trigger): :data:`FACT_COLUMNS`."""
-    p = ind.params
-    d = _date(as_of)
-
-    def since(days: int) -> str:
-        return _date(as_of - dt.timedelta(days=int(days)))
-
-    k = ind.kind
-    if k == "members_aged":
-        return f"""
-SELECT hukou_no, value, 'gongan_hukou' AS feed, record_key, {d} AS fact_date, age AS amount,
-       relation AS label FROM (
-  SELECT m.*, count(*) OVER (PARTITION BY m.hukou_no) AS value FROM m_members AS m
-  WHERE m.alive AND m.age >= {int(p["min_age"])}) AS x
-WHERE value >= {int(p["min_count"])}"""
-    if k == "elderly_alone":
-        return _member_facts(f"h.size = 1 AND m.age >= {int(p['min_age'])}", "TRUE", "size", as_of)
-    if k == "elderly_only":
-        a = int(p["min_age"])
-        # every living member (at least two) of known age, all aged a or over
-        return _member_facts(
-            "TRUE",
-            f"h.size >= 2 AND m.hukou_no IN (SELECT hukou_no FROM "
-            f"m_members WHERE alive GROUP BY hukou_no HAVING sum(CASE WHEN "
-            f"age >= {a} THEN 1 ELSE 0 END) = count(*))",
-            "size",
-            as_of,
-        )
-    if k == "dependency_ratio":
-        pct = round(float(p["min_ratio"]) * 100)
-        return _member_facts(
-            "m.age < 18 OR m.age >= 60",
-            f"h.n_working > 0 AND (h.n_minor + h.n_elderly) * 100 >= {pct} * h.n_working",
-            "n_working",
-            as_of,
-        )
-    if k == "minors_without_carer":
-        return _member_facts("m.age < 18", "h.n_minor > 0 AND h.n_working = 0", "n_minor", as_of)
-    if k == "income_below_line":
-        line = f"l.line_{ind.id}"
-        return f"""
-SELECT h.hukou_no, CAST(floor(h.income / (h.size * {window})) AS BIGINT) AS value,
-       x.feed, x.rk AS record_key, x.fact_date, x.amount, x.label
-FROM m_household AS h JOIN m_lines AS l ON l.area_code = coalesce(h.area_code, '')
-LEFT JOIN (SELECT m.hukou_no, f.* FROM m_income_facts AS f
-           JOIN m_members AS m ON m.person_key = f.person_key WHERE m.alive) AS x
-  ON x.hukou_no = h.hukou_no
-WHERE h.size > 0 AND h.income < {line} * h.size * {window}"""
-    if k == "earnings_below_line":
-        line = f"l.line_{ind.id}"
-        return f"""
-SELECT h.hukou_no, greatest(h.best_wage, h.best_pension) AS value, x.feed, x.rk AS record_key,
-       x.fact_date, x.amount, x.label
-FROM m_household AS h JOIN m_lines AS l ON l.area_code = coalesce(h.area_code, '')
-LEFT JOIN (SELECT m.hukou_no, f.* FROM m_income_facts AS f
-           JOIN m_members AS m ON m.person_key = f.person_key
-           WHERE m.alive AND f.feed IN ('renshe_contribution', 'shuiwu_income_tax',
-                                        'gongjijin_contribution', 'renshe_pension')) AS x
-  ON x.hukou_no = h.hukou_no
-WHERE h.size > 0 AND h.best_wage < {line} AND h.best_pension < {line}"""
-    if k == "income_stopped":
-        w = int(p["window_months"])
-        gap_start = _month(as_of, int(p["gap_months"]))
-        n = min(w, wage_window)  # a window of m_wage_person (:func:`recent_windows`)
-        return f"""
-SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
-  SELECT c.hukou_no, c.last_wage AS value, r.feed, r.rk AS record_key,
-         CAST(c.last_month || '-01' AS DATE) AS fact_date, c.last_wage AS amount,
-         'last_month' AS label,
-         row_number() OVER (PARTITION BY c.person_key ORDER BY r.feed, r.rk DESC) AS rn
-  FROM (SELECT m.hukou_no, s.* FROM (
-          SELECT person_key, last_month_{n} AS last_month, months_{n} AS months,
-                 max_wage_{n} AS last_wage FROM m_wage_person WHERE months_{n} > 0) AS s
-        JOIN m_members AS m ON m.person_key = s.person_key
-        WHERE m.alive AND m.age >= 18 AND m.age < 60
-          AND s.months >= {int(p["min_prior_months"])} AND s.last_month < '{gap_start}'
-          AND NOT EXISTS (SELECT 1 FROM m_other_income AS o
-                          WHERE o.person_key = s.person_key AND o.feed = 'renshe_pension')
-       ) AS c
-  JOIN m_wage_raw AS r ON r.person_key = c.person_key AND r.month = c.last_month) AS x
-WHERE rn = 1"""
-    if k == "business_closed":
-        rows = _records(
-            "shichang_business",
-            "'shichang_business' AS feed, f.established AS fact_date, "
-            "CAST(NULL AS BIGINT) AS amount, f.status AS label",
-            f"f.status IN ('注销', '吊销') AND f.established <= {d}",
-        )
-        return _person_count(rows, 1)
-    if k == "assets_property":
-        rows = _records(
-            "budongchan_property",
-            "'budongchan_property' AS feed, f.reg_date AS fact_date, "
-            "f.price AS amount, f.usage AS label",
-            f"f.usage = '住宅' AND (f.reg_date IS NULL OR f.reg_date <= {d})",
-        )
-        return _person_facts(rows, "count(DISTINCT rk)", f"value >= {int(p['min_units'])}")
-    if k == "assets_vehicle":
-        rows = _records(
-            "gongan_vehicle",
-            "'gongan_vehicle' AS feed, f.register_date AS fact_date, "
-            "f.price AS amount, f.vehicle_type AS label",
-            f"coalesce(f.status, '') <> '注销' AND f.price >= {int(p['min_price_fen'])}"
-            f" AND (f.register_date IS NULL OR f.register_date <= {d})",
-        )
-        return _person_facts(rows, "count(DISTINCT rk)")
-    if k == "assets_business":
-        rows = _records(
-            "shichang_business",
-            "'shichang_business' AS feed, f.established AS fact_date, "
-            "f.reg_capital AS amount, f.entity_type AS label",
-            f"f.status = '存续' AND f.entity_type IN {_in(p['entity_types'])} "
-            f"AND f.established <= {d}",
-        )
-        return _person_facts(rows, "count(DISTINCT rk)")
-    if k == "fangfanpin_monitored":
-        rows = _records(
-            "nongye_fangfanpin",
-            "'nongye_fangfanpin' AS feed, f.identified_date AS fact_date, "
-            "f.per_capita_income AS amount, f.monitor_type AS label",
-            f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)",
-        )
-        return _person_count(rows, 1)
-    if k == "serious_illness":
-        rows = (
-            _records(
-                "yibao_chronic",
-                "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
-                "CAST(NULL AS BIGINT) AS amount, f.category AS label",
-                f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
-                f"AND (f.valid_until IS NULL OR f.valid_until >= {d})",
-            )
-            + " UNION ALL "
-            + _records(
-                "weijian_diagnosis",
-                "'weijian_diagnosis' AS feed, f.diagnosis_date AS fact_date, "
-                "CAST(NULL AS BIGINT) AS amount, 'diagnosis' AS label",
-                f"f.diagnosis_date <= {d} AND f.diagnosis_date > "
-                f"{since(p['diagnosis_within_days'])}",
-            )
-        )
-        return _person_count(rows, 1)
-    if k == "chronic_disease":
-        rows = _records(
-            "yibao_chronic",
-            "'yibao_chronic' AS feed, f.approve_date AS fact_date, "
-            "CAST(NULL AS BIGINT) AS amount, f.category AS label",
-            f"f.category IN {_in(p['categories'])} AND f.approve_date <= {d} "
-            f"AND (f.valid_until IS NULL OR f.valid_until >= {d})",
-        )
-        return _person_count(rows, 1)
-    if k == "inpatient_stays":
-        rows = _records(
-            "yibao_inpatient",
-            "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
-            "f.self_pay AS amount, 'inpatient' AS label",
-            f"f.settle_date <= {d} AND f.settle_date > {since(p['window_days'])}",
-        )
-        return _person_facts(rows, "count(DISTINCT rk)", f"value >= {int(p['min_stays'])}")
-    if k == "medical_spending_share":
-        bp = round(float(p["min_share"]) * 10000)
-        days = int(p["window_days"])
-        rows = (
-            _records(
-                "yibao_inpatient",
-                "'yibao_inpatient' AS feed, f.settle_date AS fact_date, "
-                "f.self_pay AS amount, 'inpatient' AS label",
-                f"f.settle_date <= {d} AND f.settle_date > {since(days)} AND f.self_pay > 0",
-            )
-            + " UNION ALL "
-            + "SELECT person_key, max(rk) AS rk, 'yibao_outpatient' AS feed, "
-            "max(fact_date) AS fact_date, sum(amount) AS amount, 'outpatient' AS label FROM ("
-            + _records(
-                "yibao_outpatient",
-                "f.visit_date AS fact_date, f.self_pay AS amount",
-                f"f.visit_date <= {d} AND f.visit_date > {since(days)} AND f.self_pay > 0",
-            )
-            + ") AS o GROUP BY person_key"
-        )
-        # value: spending over the window in fen; fired when it is at least min_spend_fen and
-        # at least min_share of the household's income over the same period.
-        return f"""
-SELECT y.hukou_no, y.value, y.feed, y.record_key, y.fact_date, y.amount, y.label
-FROM ({_person_facts(rows, "sum(amount)")}) AS y
-JOIN m_household AS h ON h.hukou_no = y.hukou_no
-WHERE y.value >= {int(p["min_spend_fen"])}
-  AND y.value * {window} * 365 * 10000 >= {bp} * h.income * {days} * 12"""
-    if k in ("disability", "disabled_elderly_carers", "severe_disability_without_carer"):
-        rows = _records(
-            "canlian_disability",
-            "'canlian_disability' AS feed, f.issue_date AS fact_date, "
-            "f.disability_grade AS amount, f.disability_type AS label",
-            f"f.disability_grade <= {int(p['max_grade'])} AND "
-            f"(f.issue_date IS NULL OR f.issue_date <= {d})",
-        )
-        if k == "disability":
-            return _person_count(rows, int(p["min_members"]))
-        c = int(p["carer_min_age"])
-        # other living members of the household, by age: carers of working age, older carers
-        cond = (
-            "coalesce(o.young, 0) = 0 AND coalesce(o.old, 0) > 0"
-            if k == "disabled_elderly_carers"
-            else "coalesce(o.young, 0) = 0"
-        )
-        return f"""
-SELECT m.hukou_no, 1 AS value, x.feed, x.rk AS record_key, CAST(x.fact_date AS DATE)
-       AS fact_date, CAST(x.amount AS BIGINT) AS amount, x.label
-FROM ({rows}) AS x JOIN m_members AS m ON m.person_key = x.person_key
-LEFT JOIN (SELECT d.person_key,
-             sum(CASE WHEN q.age >= 18 AND q.age < {c} THEN 1 ELSE 0 END) AS young,
-             sum(CASE WHEN q.age >= {c} THEN 1 ELSE 0 END) AS old
-      FROM (SELECT DISTINCT person_key FROM ({rows}) AS r) AS d
-      JOIN m_members AS dm ON dm.person_key = d.person_key
-      JOIN m_members AS q ON q.hukou_no = dm.hukou_no AND q.alive
-                         AND q.person_key <> d.person_key
-      GROUP BY d.person_key) AS o ON o.person_key = m.person_key
-WHERE m.alive AND {cond}"""
-    if k == "unemployed_registered":
-        rows = _records(
-            "renshe_unemployment",
-            "'renshe_unemployment' AS feed, f.reg_date AS fact_date, "
-            "f.benefit AS amount, f.reason AS label",
-            f"f.reg_date <= {d} AND f.reg_date > {since(p['within_days'])}",
-        )
-        # still unemployed: no wage month after the registration month
-        rows = (
-            f"SELECT u.* FROM ({rows}) AS u JOIN m_members AS m ON m.person_key = u.person_key"
-            " LEFT JOIN m_wage_person AS w ON w.person_key = u.person_key"
-            " WHERE m.age >= 18 AND m.age < 60 AND (w.last_month IS NULL OR"
-            " CAST(w.last_month || '-01' AS DATE) <= u.fact_date)"
-        )
-        return _person_count(rows, 1)
-    if k == "students":
-        rows = _records(
-            "jiaoyu_students",
-            "'jiaoyu_students' AS feed, f.enrol_date AS fact_date, "
-            "CAST(NULL AS BIGINT) AS amount, f.stage AS label",
-            f"f.stage IN {_in(p['stages'])} AND (f.enrol_date IS NULL OR f.enrol_date <= {d})",
-        )
-        return _person_count(rows, int(p["min_count"]))
-    if k == "student_aid":
-        rows = _records(
-            "jiaoyu_aid",
-            "'jiaoyu_aid' AS feed, f.grant_date AS fact_date, f.amount, f.difficulty AS label",
-            f"f.grant_date <= {d} AND f.grant_date > {since(p['window_days'])}",
-        )
-        return _person_count(rows, 1)
-    if k in ("disaster", "disaster_home_lost"):
-        rows = _records(
-            "yingji_disaster",
-            "'yingji_disaster' AS feed, f.disaster_date AS fact_date, f.loss AS amount,"
-            " f.house_damage AS label",
-            f"f.disaster_date <= {d} AND f.disaster_date > {since(p['window_days'])} "
-            f"AND f.house_damage IN {_in(p['house_damage'])}",
-        )
-        return _person_count(rows, 1)
-    if k in ("earner_death", "earner_death_with_minors"):
-        minors = " AND h.n_minor > 0" if k == "earner_death_with_minors" else ""
-        before = _date(as_of - dt.timedelta(days=int(p["window_days"])))
-        age_at_death = _age("m.birth_date", "m.death_date")
-        return f"""
-SELECT m.hukou_no, 1 AS value, m.death_feed AS feed, m.death_rk AS record_key,
-       m.death_date AS fact_date, {age_at_death} AS amount, m.relation AS label
-FROM m_members AS m JOIN m_hh AS h ON h.hukou_no = m.hukou_no
-LEFT JOIN m_wage_person AS w ON w.person_key = m.person_key
-WHERE NOT m.alive AND m.death_date > {before}{minors}
-  AND (({age_at_death} >= 18 AND {age_at_death} < 60) OR w.person_key IS NOT NULL)"""
-    if k == "sudden_hospitalisation":
-        rows = _records(
-            "yibao_inpatient",
-            "'yibao_inpatient' AS feed, f.admission_date AS fact_date, "
-            "f.self_pay AS amount, 'inpatient' AS label",
-            f"f.admission_date <= {d} AND f.admission_date > "
-            f"{since(p['window_days'])} AND f.self_pay >= {int(p['min_self_pay_fen'])}",
-        )
-        return _person_count(rows, 1)
-    if k == "hardship_worker":
-        rows = _records(
-            "zonggonghui_hardship",
-            "'zonggonghui_hardship' AS feed, f.file_date AS fact_date, "
-            "f.monthly_income AS amount, f.hardship_type AS label",
-            f"f.file_date <= {d} AND f.hardship_type IN {_in(p['hardship_types'])}",
-        )
-        return _person_count(rows, 1)
-    raise ValueError(f"no computation for kind {k!r}")  # pragma: no cover - policy validates
-
-
 # ------------------------------------------------------------------------------ entry point
 
 
@@ -1023,7 +637,7 @@ def line_table(policy: Policy, area_codes: dict[str, str], as_of: dt.date) -> pd
     """Per area code, each income_below_line indicator's monthly line in fen (integer):
     ``dibao_standard`` × multiplier (a number, or an area parameter's value), looked up for
     ``area_codes[code]``."""
-    inds = [i for i in policy.indicators if i.kind in LINE_KINDS]
+    inds = [i for i in policy.indicators if i.kind in line_kinds()]
     rows = []
     for key in sorted(area_codes):
         code = area_codes[key]
@@ -1169,9 +783,10 @@ def _run_facts(
 ) -> pd.DataFrame:
     """Facts of every indicator (or trigger) in one table ``table``; returns the
     per-household summary (value, onset = newest fact date, fact count)."""
+    ctx = SqlContext(as_of=as_of, window=window, wage_window=wage_window)
+    role: Literal["indicator", "trigger"] = "trigger" if key == "trigger" else "indicator"
     parts = [
-        f"SELECT '{i.id}' AS {key}, {', '.join(FACT_COLUMNS)} FROM ("
-        f"{indicator_sql(i, as_of, window=window, wage_window=wage_window)}) AS s"
+        f"SELECT '{i.id}' AS {key}, {', '.join(FACT_COLUMNS)} FROM ({item_sql(i, role, ctx)}) AS s"
         for i in items
     ]
     if not parts:
@@ -1268,7 +883,7 @@ def _normalise_facts(df: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def _normalise_summary(cols: dict[str, Any], key: str) -> pd.DataFrame:
-    """Stable types from :meth:`~.backend.MonitorBackend.fetch_arrays` columns."""
+    """Stable types from :meth:`~doudi.engine.backends.SqlBackend.fetch_arrays` columns."""
     return pd.DataFrame(
         {
             "hukou_no": texts(cols["hukou_no"]),
@@ -1282,7 +897,7 @@ def _normalise_summary(cols: dict[str, Any], key: str) -> pd.DataFrame:
 
 
 def _normalise_households(cols: dict[str, Any]) -> pd.DataFrame:
-    """Stable types from :meth:`~.backend.MonitorBackend.fetch_arrays` columns, sorted by
+    """Stable types from :meth:`~doudi.engine.backends.SqlBackend.fetch_arrays` columns, sorted by
     hukou_no (each column taken in order once: sorting the built frame would copy every
     column again)."""
     hukou = texts(cols["hukou_no"])

@@ -8,8 +8,8 @@ problem found (not just the first); :meth:`Policy.to_dict` gives the document ba
 operational side can store and edit it.
 
 Indicator and trigger ``kind`` names an engine computation (code, see :mod:`.indicators`);
-``params`` holds its thresholds (policy data). :data:`INDICATOR_KINDS` and
-:data:`TRIGGER_KINDS` declare the parameters each kind takes and their types.
+``params`` holds its thresholds (policy data). The kind registry (:mod:`.kinds`) declares the
+parameters each kind takes and their types; a kind registered there is accepted here.
 
 **Area parameters.** ``{name, area_code, value, unit, effective_from, source}``. The value in
 force for an area on a date is the one with the longest ``area_code`` that is a prefix of the
@@ -23,60 +23,22 @@ import datetime as dt
 import hashlib
 import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import kinds
+
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 
-DIMENSIONS = (
-    "age",
-    "economic",
-    "health",
-    "disability_care",
-    "employment_education",
-    "sudden_event",
-)
+DIMENSIONS = kinds.DIMENSIONS
 CATEGORIES = ("dibao", "tekun", "fangfanpin", "dibian", "gangxing", "other", "temp_assist")
 COMBINATION_RULES = ("scorecard_only", "weighted_average")
 
-INT, FLOAT, LIST, RATE = "int", "float", "list", "rate"
-# RATE: a number, or the name of an area parameter holding it (e.g. "dibian_multiplier").
-# kind -> {param: type}; every listed parameter is required.
-INDICATOR_KINDS: dict[str, dict[str, str]] = {
-    "members_aged": {"min_age": INT, "min_count": INT},
-    "elderly_alone": {"min_age": INT},
-    "elderly_only": {"min_age": INT},
-    "dependency_ratio": {"min_ratio": FLOAT},
-    "minors_without_carer": {},
-    "income_below_line": {"multiplier": RATE, "window_months": INT},
-    "earnings_below_line": {"multiplier": RATE},
-    "income_stopped": {"window_months": INT, "gap_months": INT, "min_prior_months": INT},
-    "business_closed": {},
-    "assets_property": {"min_units": INT},
-    "assets_vehicle": {"min_price_fen": INT},
-    "assets_business": {"entity_types": LIST},
-    "fangfanpin_monitored": {},
-    "serious_illness": {"categories": LIST, "diagnosis_within_days": INT},
-    "chronic_disease": {"categories": LIST},
-    "inpatient_stays": {"window_days": INT, "min_stays": INT},
-    "medical_spending_share": {"window_days": INT, "min_share": FLOAT, "min_spend_fen": INT},
-    "disability": {"max_grade": INT, "min_members": INT},
-    "disabled_elderly_carers": {"max_grade": INT, "carer_min_age": INT},
-    "unemployed_registered": {"within_days": INT},
-    "students": {"stages": LIST, "min_count": INT},
-    "student_aid": {"window_days": INT},
-    "disaster": {"window_days": INT, "house_damage": LIST},
-    "earner_death": {"window_days": INT},
-    "sudden_hospitalisation": {"window_days": INT, "min_self_pay_fen": INT},
-    "hardship_worker": {"hardship_types": LIST},
-}
-TRIGGER_KINDS: dict[str, dict[str, str]] = {
-    "earner_death_with_minors": {"window_days": INT},
-    "disaster_home_lost": {"window_days": INT, "house_damage": LIST},
-    "severe_disability_without_carer": {"max_grade": INT, "carer_min_age": INT},
-}
+# A kind's parameters and their types come from the kind registry (:mod:`.kinds`).
+INT, FLOAT, LIST, RATE = kinds.INT, kinds.FLOAT, kinds.LIST, kinds.RATE
 
 
 class PolicyError(ValueError):
@@ -195,7 +157,8 @@ class Policy:
         params = _area_parameters(d.get("area_parameters"), errors)
         names = {p.name for p in params}
         for ind in inds:
-            for pname, typ in INDICATOR_KINDS.get(ind.kind, {}).items():
+            spec = kinds.kinds("indicator").get(ind.kind)
+            for pname, typ in (spec.params if spec else {}).items():
                 v = ind.params.get(pname)
                 if typ == RATE and isinstance(v, str) and v.strip() and v not in names:
                     errors.append(
@@ -314,7 +277,7 @@ def _unique(ids: list[str], section: str, errors: list[str]) -> None:
 
 
 def _check_params(
-    kind: str, params: Any, spec: dict[str, str], where: str, errors: list[str]
+    kind: str, params: Any, spec: Mapping[str, str], where: str, errors: list[str]
 ) -> dict[str, Any]:
     if not isinstance(params, dict):
         errors.append(f"{where}: params must be a mapping")
@@ -334,12 +297,7 @@ def _check_params(
             or (typ == LIST and isinstance(v, list) and v and all(isinstance(x, str) for x in v))
         )
         if not ok:
-            what = {
-                INT: "a whole number ≥ 0",
-                FLOAT: "a number ≥ 0",
-                LIST: "a non-empty list of strings",
-                RATE: "a number ≥ 0 or an area parameter name",
-            }[typ]
+            what = kinds.PARAM_TYPE_TEXT[typ]
             errors.append(f"{where}: param {name!r} must be {what}")
     return dict(params)
 
@@ -382,12 +340,11 @@ def _indicators(value: Any, dim_ids: set[str], errors: list[str]) -> list[Indica
             errors.append(f"{where}: unknown dimension {dim!r}")
         kind = _str_field(item, "kind", where, errors)
         params: dict[str, Any] = {}
-        if kind and kind not in INDICATOR_KINDS:
+        spec = kinds.kinds("indicator").get(kind)
+        if kind and spec is None:
             errors.append(f"{where}: unknown kind {kind!r}")
-        elif kind:
-            params = _check_params(
-                kind, item.get("params", {}), INDICATOR_KINDS[kind], where, errors
-            )
+        elif spec is not None:
+            params = _check_params(kind, item.get("params", {}), spec.params, where, errors)
         pts: Any = item.get("points")
         if not _is_number(pts) or not -100 <= pts <= 100:
             errors.append(f"{where}: points must be a number in [-100, 100]")
@@ -438,10 +395,11 @@ def _triggers(value: Any, levels: set[str], errors: list[str]) -> list[Trigger]:
         where = f"trigger {tid!r}" if tid else f"triggers[{n}]"
         kind = _str_field(item, "kind", where, errors)
         params: dict[str, Any] = {}
-        if kind and kind not in TRIGGER_KINDS:
+        spec = kinds.kinds("trigger").get(kind)
+        if kind and spec is None:
             errors.append(f"{where}: unknown kind {kind!r}")
-        elif kind:
-            params = _check_params(kind, item.get("params", {}), TRIGGER_KINDS[kind], where, errors)
+        elif spec is not None:
+            params = _check_params(kind, item.get("params", {}), spec.params, where, errors)
         raise_to = _str_field(item, "raise_to", where, errors)
         if raise_to and raise_to not in levels:
             errors.append(f"{where}: raise_to {raise_to!r} is not a band level")

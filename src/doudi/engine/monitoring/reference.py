@@ -20,7 +20,9 @@ import pandas as pd
 from doudi.engine.catalogue import Catalogue
 from doudi.engine.lake import Lake
 
-from .indicators import LINE_KINDS, _area_codes, _month, income_window, line_table
+from .indicators import _area_codes, income_window, line_table
+from .kinds import line_kinds
+from .kinds.sql import month as _month
 from .policy import Indicator, Policy, Trigger
 
 _CACHE: dict[int, dict[str, pd.DataFrame]] = {}
@@ -252,7 +254,7 @@ def _compute(
             s = hh["n_working"][m]
         elif k == "minors_without_carer":
             s = hh["n_minor"][(hh["n_minor"] > 0) & (hh["n_working"] == 0)]
-        elif k in LINE_KINDS:
+        elif k in line_kinds():
             line = hh_area.map(lines[f"line_{ind.id}"])
             ok = hh["size"] > 0
             if k == "income_below_line":

@@ -10,7 +10,7 @@ category from an assistance feed (``minzheng_recipients``, ``nongye_fangfanpin``
 earliest ``valid_from`` of those tags. A ``suppression`` rule ``{category, answers}`` removes
 the answered indicators (listed by id, or by dimension id) of a household holding the
 category — unless the indicator has an onset (the newest fact's date, for dated kinds, see
-:data:`~.indicators.DATED_KINDS`) *after* the help's start: a new cause is warned. Suppressed
+:func:`~.kinds.dated_kinds`) *after* the help's start: a new cause is warned. Suppressed
 indicators are listed in ``suppressed`` with the category and the dates, and count neither
 in the scorecard nor in the model's features.
 
@@ -42,12 +42,8 @@ import pandas as pd
 from doudi.engine.frames import none_for_missing
 
 from . import model as model_mod
-from .indicators import (
-    DATED_KINDS,
-    HELP_CATEGORIES,
-    PROFILE_COLUMNS,
-    IndicatorTables,
-)
+from .indicators import HELP_CATEGORIES, PROFILE_COLUMNS, IndicatorTables
+from .kinds import dated_kinds
 from .policy import Policy
 
 # hukou_no -> {help category: the help's start, ISO date}
@@ -59,7 +55,8 @@ MAX_FACTS = 20  # facts listed per indicator in an explanation (the count is alw
 def fired_table(tables: IndicatorTables, policy: Policy) -> pd.DataFrame:
     """One row per (household, fired indicator): value, onset (ISO date of the newest fact,
     dated kinds only), fact count."""
-    dated_ids = [i.id for i in policy.indicators if i.kind in DATED_KINDS]
+    dated = dated_kinds()
+    dated_ids = [i.id for i in policy.indicators if i.kind in dated]
     out = tables.fired.copy()
     out["onset"] = none_for_missing(out["onset"], present=out["indicator"].isin(dated_ids))
     return out
