@@ -694,6 +694,7 @@ def test_stop_and_death_review(fixed_today, cast, households, resident, departme
     entitlement.refresh_from_db()
     assert entitlement.status == Entitlement.Status.STOPPED
     assert entitlement.last_month == dt.date(2026, 6, 1)
+    assert not Member.objects.filter(active=True).exists()  # free to apply again
     assert _batch_amounts(dt.date(2026, 6, 1)) == [decision.monthly_amount_fen]
     assert _batch_amounts(dt.date(2026, 7, 1)) == []
 

@@ -1004,6 +1004,8 @@ def entitlement_change(
         if kind == EntitlementChange.Kind.STOP:
             entitlement.status = Entitlement.Status.STOPPED
             entitlement.last_month = add_months(from_month, -1)
+            # the members may apply again
+            Member.objects.filter(application_id=entitlement.application_id).update(active=False)
         elif kind == EntitlementChange.Kind.PHASE_OUT:
             entitlement.last_month = add_months(from_month, months - 1)
         entitlement.save(update_fields=["status", "last_month"])
