@@ -694,6 +694,7 @@ def test_stop_and_death_review(fixed_today, cast, households, resident, departme
     entitlement.refresh_from_db()
     assert entitlement.status == Entitlement.Status.STOPPED
     assert entitlement.last_month == dt.date(2026, 6, 1)
+    assert not Member.objects.filter(active=True).exists()  # free to apply again
     assert _batch_amounts(dt.date(2026, 6, 1)) == [decision.monthly_amount_fen]
     assert _batch_amounts(dt.date(2026, 7, 1)) == []
 
@@ -715,3 +716,30 @@ def test_an_officer_binds_a_resident_account_in_their_community_only(cast, house
     resident.delete()
     made = demo_resident_ensure()  # the demo applicant: head of the first household
     assert (made.user, made.person) == (cast["ivan"], wang)
+
+
+def test_an_application_past_its_deadline_alerts_officers_and_bureau_once(
+    fixed_today, cast, households, resident
+):
+    from doudi.casework.models import Notification
+
+    application = _start(cast["ivan"], households)
+    actions.declaration_submit(
+        actor=cast["ivan"], application=application, data=declaration_data(households["A1"])
+    )
+    application.refresh_from_db()
+    assert actions.applications_overdue_alert(on=application.due_on) == 0
+    assert actions.applications_overdue_alert(on=application.due_on + dt.timedelta(days=1)) == 1
+    notified = sorted(Notification.objects.values_list("user__username", "kind", "text"))
+    text = f"救助申请#{application.pk}已超过审批期限（{application.due_on:%Y-%m-%d}）"
+    assert notified == [("alice", "overdue", text), ("dave", "overdue", text)]
+    assert actions.applications_overdue_alert(on=application.due_on + dt.timedelta(days=2)) == 0
+    assert Notification.objects.count() == 2
+
+
+def test_the_deadline_alert_runs_after_each_daily_monitoring_run(settings):
+    from django.utils.module_loading import import_string
+
+    hook = "doudi.assistance.actions.assistance_after_monitoring_run"
+    assert hook in settings.DOUDI_MONITORING_POST_RUN
+    assert import_string(hook) is actions.assistance_after_monitoring_run

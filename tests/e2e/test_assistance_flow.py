@@ -63,7 +63,7 @@ def test_resident_commitment_application_end_to_end(
     try:
         page = context.new_page()
         submit_login(page, base, "ivan", PASSWORD)
-        page.get_by_role("link", name="我的申请").click()
+        page.get_by_role("navigation").get_by_role("link", name="我的申请").click()
         assert_page_ok(page, "my applications")
         page.get_by_label("救助项目").select_option("dibao")
         page.get_by_role("button", name="开始新的申请").click()
@@ -173,7 +173,7 @@ def test_resident_commitment_application_end_to_end(
         Resident.objects.create(user=zoe, person=zhang)
         departments.add(zhang, "gongan_vehicle", 8_000_000)
         submit_login(page, base, "zoe", PASSWORD)
-        page.get_by_role("link", name="我的申请").click()
+        page.get_by_role("navigation").get_by_role("link", name="我的申请").click()
         page.get_by_role("button", name="开始新的申请").click()
         page.wait_for_url(f"{base}/assistance/*/declaration/")
         second = Application.objects.exclude(pk=application.pk).get()

@@ -1004,6 +1004,8 @@ def entitlement_change(
         if kind == EntitlementChange.Kind.STOP:
             entitlement.status = Entitlement.Status.STOPPED
             entitlement.last_month = add_months(from_month, -1)
+            # the members may apply again
+            Member.objects.filter(application_id=entitlement.application_id).update(active=False)
         elif kind == EntitlementChange.Kind.PHASE_OUT:
             entitlement.last_month = add_months(from_month, months - 1)
         entitlement.save(update_fields=["status", "last_month"])
@@ -1193,3 +1195,60 @@ def resident_bind(*, actor, user, person: Person, request=None):
             detail={"user": user.pk},
         )
     return resident
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+
+def applications_overdue_alert(*, on: dt.date | None = None) -> int:
+    """Tell the community's officers and the bureau, once, about each application past its
+    decision deadline (30 working days from acceptance, POLICY.md §1.9)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from doudi.accounts.roles import Role
+    from doudi.casework.actions import notify
+    from doudi.casework.models import Notification
+    from doudi.casework.selectors import officers_of
+
+    on = on or today()
+    late = (
+        Application.objects.filter(due_on__lt=on, overdue_notified_at__isnull=True)
+        .exclude(
+            status__in=[
+                Application.Status.DRAFT,
+                Application.Status.APPROVED,
+                Application.Status.REJECTED,
+                Application.Status.WITHDRAWN,
+            ]
+        )
+        .select_related("community")
+    )
+    count = 0
+    for application in late:
+        with transaction.atomic():
+            updated = Application.objects.filter(
+                pk=application.pk, overdue_notified_at__isnull=True
+            ).update(overdue_notified_at=_now())
+            if not updated:
+                continue
+            notify(
+                users=list(officers_of(application.community))
+                + list(get_user_model().objects.filter(role=Role.DISTRICT_BUREAU, is_active=True)),
+                kind=Notification.Kind.OVERDUE,
+                text=f"救助申请#{application.pk}已超过审批期限（{application.due_on:%Y-%m-%d}）",
+                url=reverse("assistance:application", args=[application.pk]),
+            )
+            audit_record(
+                action="assistance.overdue_alert",
+                object_type="application",
+                object_id=application.pk,
+                detail={"due_on": application.due_on.isoformat()},
+            )
+        count += 1
+    return count
+
+
+def assistance_after_monitoring_run(*, run) -> None:
+    """The daily post-run hook (settings.DOUDI_MONITORING_POST_RUN): deadline alerts."""
+    applications_overdue_alert(on=run.as_of)

@@ -108,6 +108,7 @@ class Application(models.Model):
     proposed_amount_fen = models.BigIntegerField(null=True, blank=True)
     first_opinion = models.CharField(max_length=500, blank=True, default="")
     first_opinion_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
     notice_from = models.DateField(null=True, blank=True)
     notice_until = models.DateField(null=True, blank=True)
     task = models.ForeignKey(

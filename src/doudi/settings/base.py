@@ -263,7 +263,10 @@ DOUDI_MONITOR_BACKEND = env_str("DOUDI_MONITOR_BACKEND", "duckdb")
 # Called with run=… after every successful monitoring run (dotted paths), so apps above
 # monitoring act on its results without monitoring importing them: casework makes one task
 # per open warning, escalates overdue tasks and chases assist-first paperwork.
-DOUDI_MONITORING_POST_RUN = ["doudi.casework.actions.casework_after_monitoring_run"]
+DOUDI_MONITORING_POST_RUN = [
+    "doudi.casework.actions.casework_after_monitoring_run",
+    "doudi.assistance.actions.assistance_after_monitoring_run",
+]
 # Visit attachments (photos, PDFs): outside static and media, served only through casework's
 # access layer. Keep it on an encrypted volume, like the lake.
 DOUDI_PRIVATE_DIR = VAR_DIR / "private"
