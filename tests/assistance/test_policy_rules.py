@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from doudi.assistance.rules import (
+from doudi.rules import (
     Asset,
     Deduction,
     IncomeError,

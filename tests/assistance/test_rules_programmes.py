@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from doudi.assistance.rules import (
+from doudi.rules import (
     DEFAULT_PROOF_CATALOGUE,
     Asset,
     ConsistencyInput,
@@ -212,7 +212,7 @@ def test_edge_section_4_1(case, pc, assets_ok, dibao, params, eligible, line):
 
 def test_edge_asset_rule_one_cheap_car_allowed():
     """§1.5 Hubei: no car or one car below M × the standard (M = 12 months here: 12,000 元)."""
-    from doudi.assistance.rules import check_assets
+    from doudi.rules import check_assets
 
     assert (
         check_assets([Asset("a", "car", 1_000_000)], 2, P, programme="edge").within_limits is True
@@ -435,7 +435,7 @@ def test_a_trace_is_json_ready_and_readable():
     """Every step names its rule, POLICY.md section, inputs, parameters (name, value, version)."""
     import json
 
-    from doudi.assistance.rules import IncomeItem, Member, dibao_eligibility
+    from doudi.rules import IncomeItem, Member, dibao_eligibility
 
     params = PolicyParams(
         dibao_standard_urban_fen=100_000,

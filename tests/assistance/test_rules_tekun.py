@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from doudi.assistance.rules import (
+from doudi.rules import (
     ADL_ACTIVITIES,
     Asset,
     IncomeItem,

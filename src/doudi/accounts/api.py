@@ -18,8 +18,9 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from doudi.accounts.models import ApiToken
 
-# The routes a deliveries-scoped token may use (URL names in the ``api`` namespace).
-DELIVERY_ROUTES = frozenset({"feeds", "feed_deliver", "delivery", "me"})
+# The routes a deliveries-scoped token may use (URL names in the ``api`` namespace): a department's
+# exchange with doudi — its deliveries in, and the pushes out to it with their acknowledgement.
+DELIVERY_ROUTES = frozenset({"feeds", "feed_deliver", "delivery", "me", "pushes", "push_ack"})
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):

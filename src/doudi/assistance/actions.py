@@ -559,7 +559,7 @@ def false_commitment_in_force(persons, on: dt.date) -> bool:
 
 def _proofs(application: Application, members: list[Member], on: dt.date):
     """The proofs still required and those the commitment waives (POLICY.md §5.1–§5.2)."""
-    from doudi.assistance.rules import DEFAULT_PROOF_CATALOGUE, required_proofs
+    from doudi.rules import DEFAULT_PROOF_CATALOGUE, required_proofs
 
     params = policy.params_in_force(area_code=application.household.community.code, on=on)
     catalogue = params.proof_catalogue or DEFAULT_PROOF_CATALOGUE

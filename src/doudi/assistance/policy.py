@@ -1,4 +1,4 @@
-"""The seam between the workflow and the policy rules (:mod:`doudi.assistance.rules`) and
+"""The seam between the workflow and the policy rules (:mod:`doudi.rules`) and
 the dated parameters (:mod:`doudi.parameters`): one place that turns stored applications into
 the rules' plain inputs and their results back into verdicts, amounts and traces."""
 
@@ -49,7 +49,7 @@ def consistency(
     params,
 ) -> Consistency:
     """基本一致 (POLICY.md §5.4) by the rules' configurable verdict."""
-    from doudi.assistance.rules import Asset, ConsistencyInput, consistency_verdict
+    from doudi.rules import Asset, ConsistencyInput, consistency_verdict
 
     n = max(members, 1)
     declared_pc, found_pc = declared_income_fen // n, found_income_fen // n
@@ -88,7 +88,7 @@ SITUATIONS = {
 
 def count_members(rows: list[dict]):
     """Who counts (POLICY.md §1.3): ``rows`` have key, name, relation, age, situation."""
-    from doudi.assistance.rules import Member, count_members
+    from doudi.rules import Member, count_members
 
     return count_members(
         [
@@ -119,7 +119,7 @@ class Amount:
 
 def dibao_amount(*, income_fen: int, members: int, params) -> Amount:
     """差额 = (standard − per-capita income) × members (POLICY.md §1.10), via the rules."""
-    from doudi.assistance.rules import dibao
+    from doudi.rules import dibao
 
     n = max(members, 1)
     per_capita = income_fen // n

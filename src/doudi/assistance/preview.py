@@ -22,7 +22,7 @@ def _income_fen(entitlement) -> int:
 
 def dibao_preview(area_code: str, old, new) -> Impact | None:
     from doudi.assistance.models import Entitlement, Programme
-    from doudi.assistance.rules import dibao
+    from doudi.rules import dibao
 
     rows = (
         Entitlement.objects.filter(

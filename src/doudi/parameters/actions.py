@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doudi.assistance.rules import DEFAULT_PROOF_CATALOGUE
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
 from doudi.parameters import preview
@@ -19,6 +18,7 @@ from doudi.parameters.api import params_in_force, value_in_force
 from doudi.parameters.models import ParameterChange, ParameterValue
 from doudi.parameters.specs import BY_NAME, DEFAULT_FROM, SPECS, WUCHANG
 from doudi.parameters.units import catalogue_json, parse_value, to_rules
+from doudi.rules import DEFAULT_PROOF_CATALOGUE
 
 
 def default_value(name: str) -> object:

@@ -7,10 +7,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from doudi.assistance.rules import PolicyParams
 from doudi.parameters.models import ParameterValue
 from doudi.parameters.specs import BY_NAME, SPECS, WUCHANG
 from doudi.parameters.units import to_rules
+from doudi.rules import PolicyParams
 
 
 def _prefixes(area_code: str) -> list[str]:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from doudi.assistance.rules import PolicyParams
+from doudi.rules import PolicyParams
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 whether changing it needs a second person's approval, and the Wuchang default with its source.
 
 Plain Python (no models) so migrations can seed from it. Names are the fields of
-`doudi.assistance.rules.PolicyParams`. Kinds: "fen" (money: typed and shown in 元, stored in
+`doudi.rules.PolicyParams`. Kinds: "fen" (money: typed and shown in 元, stored in
 integer fen), "int", "decimal", "choice", "bool", "catalogue" (the proof catalogue, JSON).
 """
 

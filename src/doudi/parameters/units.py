@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from doudi.assistance.rules import ProofItem
 from doudi.parameters.specs import Spec
+from doudi.rules import ProofItem
 
 _SPACES = re.compile(r"[\s,，元¥￥]")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")

@@ -5,9 +5,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from doudi.assistance.rules import DEFAULT_PROOF_CATALOGUE
     from doudi.parameters.specs import DEFAULT_FROM, SPECS, WUCHANG
     from doudi.parameters.units import catalogue_json
+    from doudi.rules import DEFAULT_PROOF_CATALOGUE
 
     Value = apps.get_model("parameters", "ParameterValue")
     have = set(Value.objects.filter(area_code=WUCHANG).values_list("name", flat=True))

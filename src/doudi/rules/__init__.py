@@ -1,5 +1,5 @@
 """Pure-Python policy rules of POLICY.md §1–§5 (低保, 特困, 临时救助, 低边, 刚性支出, consistency,
-proofs). No Django here (import-linter contract "assistance-rules-plain").
+proofs). No Django here (import-linter contract "rules-plain").
 
 Every computation returns a result dataclass with a `trace` (rule id + POLICY.md section, inputs,
 parameter name/value/version, result, in Chinese). Money is integer fen; ratios are Decimal.
