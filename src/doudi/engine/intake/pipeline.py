@@ -298,10 +298,16 @@ def _run(
                 next_mark += PROGRESS_EVERY
         if not bound:
             raise IntakeError("empty_file", "没有表头", "no header row")
-        if validator.rows_read == 0 and feed.semantics == "snapshot":
-            # An empty snapshot would wipe the feed's current data: refuse it clearly. For an
-            # event feed a header-only file means "no new events this period" and is fine.
-            raise IntakeError("no_rows")
+        if validator.rows_read == 0 and feed.semantics == "snapshot" and not supplement:
+            # An empty snapshot would wipe the feed's current data: refuse it clearly. A first
+            # one replaces nothing (a small district may have nobody in a feed): nothing is
+            # written. For an event feed a header-only file means "no new events".
+            if delivery.previous_rows() is not None:
+                raise IntakeError(
+                    "no_rows",
+                    "现行全量数据继续有效；请重新导出完整数据",
+                    "the snapshot in force stays; export the full data again",
+                )
         result.rows_read = validator.rows_read
         result.accepted = validator.accepted
         result.quarantined = validator.quarantined
