@@ -49,7 +49,19 @@ def household_list(request):
         if request.headers.get("HX-Request") == "true"
         else "registry/household_list.html"
     )
-    return render(request, template, {"page": page, "query": query, "kind": kind})
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "waiting": selectors.unassigned_codes(user=request.user)
+            if _maps_codes(request.user)
+            else [],
+            "maps_codes": _maps_codes(request.user),
+        },
+    )
 
 
 @require_GET
@@ -144,12 +156,16 @@ def person_reveal_phone(request, person_id: int):
     return _reveal(request, person_id, actions.person_reveal_phone, "registry/_reveal_phone.html")
 
 
-def _require_district_mapper(user):
-    if not (
+def _maps_codes(user) -> bool:
+    return bool(
         user.can.edits_registry
         and user.jurisdiction is not None
         and user.jurisdiction.level == Jurisdiction.Level.DISTRICT
-    ):
+    )
+
+
+def _require_district_mapper(user):
+    if not _maps_codes(user):
         raise PermissionDenied
 
 
