@@ -208,6 +208,7 @@ def ingest_records(
     progress: Callable[[int], None] | None = None,
     max_quarantine: int = 100_000,
     today: dt.date | None = None,
+    min_snapshot_ratio: float = DEFAULT_MIN_SNAPSHOT_RATIO,
 ) -> FileResult:
     """Validate and write a pushed JSON batch (a list of objects). The content hash is the
     sha256 of a canonical JSON form (sorted keys, no spaces), so the same batch pushed twice
@@ -237,6 +238,7 @@ def ingest_records(
                 result,
                 progress,
                 supplement=supplement,
+                min_snapshot_ratio=min_snapshot_ratio,
             )
         finally:
             validator.close()
