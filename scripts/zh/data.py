@@ -16,6 +16,10 @@ ZH = {
     "Households delivered with a community code the reference table does not know wait in the unassigned community; they are monitored all the same. Map each code to its community: its households move now and in every later delivery.": "社区代码不在区划参考表中的家庭暂归入“未分配社区”，照常纳入监测。请把每个代码映射到所属社区：这些家庭立即转入该社区，以后报送的数据也按此归属。",
     "No household waits in the unassigned community.": "目前没有家庭在未分配社区中。",
     "Map a code": "映射代码",
+    (
+        "%(n)s unknown community code waits to be mapped",
+        "%(n)s unknown community codes wait to be mapped",
+    ): "%(n)s 个未识别的社区代码待映射",
     "Save the mapping": "保存映射",
     "Mapped codes": "已映射的代码",
     "Code %(code)s now maps to %(community)s: %(n)s households moved.": "代码%(code)s已映射到%(community)s：%(n)s户已转入。",

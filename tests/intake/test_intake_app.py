@@ -86,7 +86,7 @@ def test_cli_fails_with_a_reason_and_keeps_the_lake(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(CommandError) as err:
         call_command("ingest", str(empty), stdout=StringIO())
-    assert str(err.value) == "1 of 1 files failed"
+    assert str(err.value) == f"1 of 1 files failed; {empty}: 文件为空"
     run = IngestRun.objects.get()
     assert (run.status, run.error_code) == ("failed", "empty_file")
     assert not (tmp_path / "lake" / "canlian_test" / "_manifest.json").exists()

@@ -173,3 +173,18 @@ def test_the_departments_data_officer_confirms_a_held_snapshot_on_its_page(tmp_p
     )
     assert "这批数据不在待确认状态。" in again.content.decode()
     assert _in_force() == 10
+
+
+def test_a_pushed_batch_is_guarded_with_the_feeds_ratio(tmp_path, settings):
+    from doudi.intake.actions import ingest_run_create, ingest_run_execute
+
+    settings.DOUDI_SNAPSHOT_MIN_RATIO = {"*": 0.8, "canlian_test": 0.95}
+    _ingest(_file(tmp_path, "full.csv", _rows(20)))
+    keys = HEADER.split(",")
+    records = [dict(zip(keys, line.split(","), strict=True)) for line in _rows(18)]
+    run = ingest_run_create(
+        channel=IngestRun.Channel.API, source_name="push", feed_id="canlian_test"
+    )
+    ingest_run_execute(run=run, records=records)  # 90 %: below this feed's 95 %
+    assert (run.status, run.hold_code) == ("held", "snapshot_shrunk")
+    assert _in_force() == 20

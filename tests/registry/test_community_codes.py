@@ -42,6 +42,10 @@ def test_the_bureau_sees_unknown_codes_and_maps_one_on_the_page(waiting, distric
         {"registered_community_code": SCENIC, "households": 2},
         {"registered_community_code": "420106777001", "households": 1},
     ]
+    households_page = clients["dave"].get("/households/").content.decode()
+    assert "2 个未识别的社区代码待映射" in households_page
+    assert 'href="/households/codes/"' in households_page
+    assert 'href="/households/codes/"' not in clients["alice"].get("/households/").content.decode()
     # the unassigned households are the bureau's like any other
     listed = clients["dave"].get("/households/?q=900000001").content.decode()
     assert "900000001" in listed

@@ -151,6 +151,7 @@ def ingest_run_execute(
                 catalogue=catalogue(),
                 source=run.source_name,
                 supplement=supplement,
+                min_snapshot_ratio=snapshot_min_ratio(run.feed_id),
             )
         else:
             result = pipeline.ingest_file(

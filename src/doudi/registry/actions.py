@@ -391,7 +391,9 @@ def register_sync(
         by_hukou = {h.hukou_no: h for h in Household.objects.filter(hukou_no__in=household_rows)}
 
         # 3. people and their place in a household
-        people = {p.id_index: p for p in Person.objects.filter(id_index__isnull=False)}
+        people = {
+            p.id_index: p for p in Person.objects.filter(id_index__isnull=False).defer("id_number")
+        }
         places = {
             m.person_id: m
             for m in Membership.objects.all().only("id", "person_id", "household_id", "relation")

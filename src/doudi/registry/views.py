@@ -86,7 +86,18 @@ def household_list(request):
         else "registry/household_list.html"
     )
     return render(
-        request, template, {"page": page, "query": query, "kind": kind, "search_token": token}
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "search_token": token,
+            "waiting": selectors.unassigned_codes(user=request.user)
+            if _maps_codes(request.user)
+            else [],
+            "maps_codes": _maps_codes(request.user),
+        },
     )
 
 
@@ -185,12 +196,16 @@ def person_reveal_phone(request, person_id: int):
     return _reveal(request, person_id, actions.person_reveal_phone, "registry/_reveal_phone.html")
 
 
-def _require_district_mapper(user):
-    if not (
+def _maps_codes(user) -> bool:
+    return bool(
         user.can.edits_registry
         and user.jurisdiction is not None
         and user.jurisdiction.level == Jurisdiction.Level.DISTRICT
-    ):
+    )
+
+
+def _require_district_mapper(user):
+    if not _maps_codes(user):
         raise PermissionDenied
 
 

@@ -556,9 +556,16 @@ def test_blank_lines_only(ingest):
 
 
 def test_header_only_file(ingest, lake):
-    r = ingest("t_people.csv", HEADER + "\n")
-    assert_failed(r, "no_rows")  # an empty snapshot would wipe the feed: refused
+    # a first snapshot with nobody in it replaces nothing: accepted, nothing written
+    first = ingest("t_people.csv", HEADER + "\n")
+    assert (first.status, first.rows_read, first.written, first.error) == ("ingested", 0, 0, None)
     assert lake.state() == {}
+    ingest("t_people.csv", csv_text(row()))
+    before = lake.state()
+    r = ingest("t_people_2.csv", HEADER + "\n", feed_id="t_people")
+    assert_failed(r, "no_rows")  # an empty snapshot would wipe the feed: refused
+    assert "现行全量数据继续有效" in r.error.zh
+    assert lake.state() == before
 
 
 def test_header_only_event_file_means_no_new_events(ingest, lake):

@@ -208,6 +208,7 @@ def ingest_records(
     progress: Callable[[int], None] | None = None,
     max_quarantine: int = 100_000,
     today: dt.date | None = None,
+    min_snapshot_ratio: float = DEFAULT_MIN_SNAPSHOT_RATIO,
 ) -> FileResult:
     """Validate and write a pushed JSON batch (a list of objects). The content hash is the
     sha256 of a canonical JSON form (sorted keys, no spaces), so the same batch pushed twice
@@ -237,6 +238,7 @@ def ingest_records(
                 result,
                 progress,
                 supplement=supplement,
+                min_snapshot_ratio=min_snapshot_ratio,
             )
         finally:
             validator.close()
@@ -298,10 +300,16 @@ def _run(
                 next_mark += PROGRESS_EVERY
         if not bound:
             raise IntakeError("empty_file", "没有表头", "no header row")
-        if validator.rows_read == 0 and feed.semantics == "snapshot":
-            # An empty snapshot would wipe the feed's current data: refuse it clearly. For an
-            # event feed a header-only file means "no new events this period" and is fine.
-            raise IntakeError("no_rows")
+        if validator.rows_read == 0 and feed.semantics == "snapshot" and not supplement:
+            # An empty snapshot would wipe the feed's current data: refuse it clearly. A first
+            # one replaces nothing (a small district may have nobody in a feed): nothing is
+            # written. For an event feed a header-only file means "no new events".
+            if delivery.previous_rows() is not None:
+                raise IntakeError(
+                    "no_rows",
+                    "现行全量数据继续有效；请重新导出完整数据",
+                    "the snapshot in force stays; export the full data again",
+                )
         result.rows_read = validator.rows_read
         result.accepted = validator.accepted
         result.quarantined = validator.quarantined

@@ -72,7 +72,14 @@ class Command(BaseCommand):
             self.stdout.write(_json_dumps(report))
         failed = [r for r in report if r["status"] == IngestRun.Status.FAILED]
         if failed:
-            raise CommandError(f"{len(failed)} of {len(report)} files failed")
+            first = failed[0]
+            others = len(report) - len(failed)
+            raise CommandError(
+                f"{len(failed)} of {len(report)} files failed"
+                + (f" (the other {others} are in)" if others else "")
+                + f"; {first['file']}: {first['message'] or first['error']}"
+                + (" — and more, each named above" if len(failed) > 1 else "")
+            )
 
     def _decide(self, run_id: int, *, confirm: bool):
         run = IngestRun.objects.filter(pk=run_id).first()
