@@ -216,29 +216,15 @@ def register_import(
     return report
 
 
-def _reveal(
-    *,
-    actor,
-    person: Person | None,
-    reason: str,
-    action: str,
-    what: str,
-    request=None,
-    object_type: str = "person",
-    object_id=None,
-) -> None:
-    """Check and audit one reveal of a person's full ID number or phone (with a reason).
-
-    Other holders of ID numbers (a quarantined row) pass ``person=None`` with their own
-    ``object_type``/``object_id``: every reveal follows the same rules and is audited alike."""
-    object_id = person.pk if person is not None else object_id
+def _reveal(*, actor, person: Person, reason: str, action: str, what: str, request=None) -> None:
+    """Check and audit one reveal of a person's full ID number or phone (with a reason)."""
     reason = (reason or "").strip()
     if not actor.can.reveals_ids:
         audit_record(
             actor=actor,
             action=action,
-            object_type=object_type,
-            object_id=object_id,
+            object_type="person",
+            object_id=person.pk,
             outcome=AuditEntry.Outcome.DENIED,
             request=request,
         )
@@ -249,25 +235,10 @@ def _reveal(
     audit_record(
         actor=actor,
         action=action,
-        object_type=object_type,
-        object_id=object_id,
+        object_type="person",
+        object_id=person.pk,
         detail={"reason": reason[:500]},
         request=request,
-    )
-
-
-def reveal_check(*, actor, reason: str, action: str, object_type: str, object_id, request=None):
-    """The reveal rules (role, reason) and audit entry for an ID number held outside a person
-    (a quarantined row's cells); the caller loaded the object through its access layer."""
-    _reveal(
-        actor=actor,
-        person=None,
-        reason=reason,
-        action=action,
-        what="ID numbers",
-        request=request,
-        object_type=object_type,
-        object_id=object_id,
     )
 
 
@@ -347,3 +318,36 @@ def persons_reindex(*, batch_size: int = 1000, after_batch: Callable[[int], None
         last = batch[-1].pk
         if after_batch is not None:
             after_batch(last)
+
+
+def reveal_check(
+    *, actor, reason: str, action: str, object_type: str, object_id, purpose: str = "", request=None
+) -> str:
+    """The reveal rules for an ID number held outside a person (a quarantined row's cells): a
+    role that may reveal, and a reason; audited like every reveal. Returns the reason recorded.
+    The caller loaded the object through its access layer.
+
+    Keep in step with ``_reveal``: when the reason rules change there (a purpose from a list),
+    change them here too — ``purpose`` is accepted for that."""
+    reason = (reason or "").strip()
+    if not actor.can.reveals_ids:
+        audit_record(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=AuditEntry.Outcome.DENIED,
+            request=request,
+        )
+        raise PermissionDenied("role may not reveal ID numbers")
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError("请填写查看完整身份证号码的理由（至少4个字）")
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail={"reason": reason[:500]},
+        request=request,
+    )
+    return reason
