@@ -340,7 +340,7 @@ def reveal_check(
             request=request,
         )
         raise PermissionDenied("role may not reveal ID numbers")
-    if len(reason) < MIN_REASON_LENGTH:
+    if len(reason) < 4:
         raise ValidationError("请填写查看完整身份证号码的理由（至少4个字）")
     audit_record(
         actor=actor,
