@@ -21,4 +21,5 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         audit_record(action="backup.write", object_type="backup", detail=manifest)
-        self.stdout.write(f"backup written: {Path(out).name} ({', '.join(manifest['folders'])})")
+        folders = ", ".join(manifest["folders"]) or "database only"
+        self.stdout.write(f"backup written: {Path(out).name} ({folders})")
