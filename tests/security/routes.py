@@ -78,10 +78,28 @@ def page(deny: int, **overrides) -> dict[str, int]:
     return {"anon": DEFAULT_LOGIN, "*": deny, **overrides}
 
 
+def _anonymous_api_status() -> int:
+    """DRF answers an anonymous request 401 when its first authentication class issues a
+    challenge (bearer tokens), else 403 (session authentication first): both refuse."""
+    from rest_framework.settings import api_settings
+
+    first = api_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()
+    return 401 if first.authenticate_header(None) else 403
+
+
+def _schema_rule() -> dict[str, int]:
+    """The OpenAPI schema: public on main, signed-in only once part A (F8) is merged."""
+    from django.conf import settings
+
+    serve = settings.SPECTACULAR_SETTINGS.get("SERVE_PERMISSIONS", [])
+    if any(p.endswith("IsAuthenticated") for p in serve):
+        return api(200)
+    return {"*": 200}
+
+
 def api(deny: int, **overrides) -> dict[str, int]:
-    """An API route: anonymous 403 (session authentication answers first), everyone else
-    ``deny`` unless named."""
-    return {"anon": 403, "*": deny, **overrides}
+    """An API route: anonymous refused (401 or 403, see above), everyone else ``deny``."""
+    return {"anon": _anonymous_api_status(), "*": deny, **overrides}
 
 
 # Roles that read the register but not A's: officer B, reviewer of street 2, the other
@@ -429,7 +447,7 @@ RULES: dict[str, Rule] = {
         note="the administrator enters the calendar; an empty form is refused",
     ),
     # --- API v1 -----------------------------------------------------------------------------
-    "api:schema": Rule(_r("api:schema"), get={"*": 200}, post={"*": 405}),
+    "api:schema": Rule(_r("api:schema"), get=_schema_rule(), post=None),
     "api:api-root": Rule(_r("api:api-root"), get=api(200), post=api(405)),
     "api:me": Rule(_r("api:me"), get=api(200), post=api(405), owner=("alice", "GET", 200)),
     "api:feeds": Rule(
@@ -485,6 +503,73 @@ RULES: dict[str, Rule] = {
         owner=("alice", "GET", 200),
     ),
 }
+
+# Part A's account pages (issue 12, F1/F2/lockout), ruled here before they are merged: the
+# targets are alice's account and ids that do not exist (a probe must learn nothing either way).
+PART_A = {
+    "accounts:password": Rule(
+        _r("accounts:password"), get=page(200), post=page(200), note="one's own password"
+    ),
+    "accounts:enrol": Rule(
+        _r("accounts:enrol", token="x" * 43),
+        get={"*": 410},
+        post={"*": 410},
+        note="an unknown or used enrolment link is gone, for everyone",
+    ),
+    "accounts:users": Rule(
+        _r("accounts:users"), get=page(403, grace=200, heidi=200), post=page(405)
+    ),
+    "accounts:user_create": Rule(
+        _r("accounts:user_create"),
+        get=page(403, grace=200),
+        post=page(403, grace=200),
+        note="the administrator's empty form is refused",
+    ),
+    "accounts:user_detail": Rule(
+        _r("accounts:user_detail", user_id=_obj("target_user")),
+        get=page(403, grace=200, heidi=200),
+        post=page(405),
+    ),
+    "accounts:user_edit": Rule(
+        _r("accounts:user_edit", user_id=_obj("target_user")),
+        get=page(405),
+        post=page(403, grace=302),
+    ),
+    "accounts:user_role": Rule(
+        _r("accounts:user_role", user_id=_obj("target_user")),
+        get=page(405),
+        post=page(403, grace=400, heidi=400),
+        note="an empty role request is refused (a real one needs the other officer)",
+    ),
+    "accounts:user_active": Rule(
+        _r("accounts:user_active", user_id=_obj("target_user")),
+        get=page(405),
+        post=page(403, grace=302),
+    ),
+    "accounts:user_reset_2fa": Rule(
+        _r("accounts:user_reset_2fa", user_id=_obj("target_user")),
+        get=page(405),
+        post=page(403, heidi=200),
+    ),
+    "accounts:role_change_decide": Rule(
+        _r("accounts:role_change_decide", change_id=999999),
+        get=page(405),
+        post=page(403, grace=404, heidi=404),
+    ),
+    "accounts:tokens": Rule(
+        _r("accounts:tokens"), get=page(200), post=page(200), note="one's own API tokens"
+    ),
+    "accounts:token_revoke": Rule(
+        _r("accounts:token_revoke", token_id=999999), get=page(405), post=page(404)
+    ),
+    "accounts:lockouts": Rule(_r("accounts:lockouts"), get=page(403, heidi=200), post=page(405)),
+    "accounts:lockout_unlock": Rule(
+        _r("accounts:lockout_unlock", attempt_id=999999),
+        get=page(405),
+        post=page(403, heidi=404),
+    ),
+}
+RULES.update(PART_A)
 
 # Routes under these prefixes are covered by one rule each (the whole mounted site).
 PREFIX_RULES: dict[str, Rule] = {

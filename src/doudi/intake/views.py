@@ -240,8 +240,8 @@ def quarantine_reveal_id(request, row_id: int):
     try:
         reveal_check(
             actor=request.user,
-            reason=form.cleaned_data["reason"],
-            purpose=form.cleaned_data["purpose"],
+            reason=form.cleaned_data.get("reason", ""),
+            purpose=form.cleaned_data.get("purpose", ""),
             action="intake.quarantine_reveal_id",
             object_type="quarantined_row",
             object_id=row.pk,

@@ -221,6 +221,9 @@ FIELD_ENCRYPTION_KEYS: list[str] = []
 # DOUDI_AUDIT_KEYS: comma-separated ``id:base64key``, the current (signing) key first; older keys
 # stay listed so entries they signed still verify. Set by the environment-specific modules.
 DOUDI_AUDIT_KEYS: dict[str, bytes] = {}
+# `doudi backup` encrypts its archive with this key (base64 of 32 bytes; keep a copy away from
+# the backups). Development and test settings set one; production takes DOUDI_BACKUP_KEY.
+DOUDI_BACKUP_KEY = env_str("DOUDI_BACKUP_KEY", "")
 # `doudi audit anchor` appends the chain head here (outside the database; keep a copy elsewhere).
 DOUDI_AUDIT_ANCHOR_FILE = Path(
     env_str("DOUDI_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))

@@ -10,6 +10,7 @@ ALLOWED_HOSTS = ["*"]
 DOUDI_DEMO = False
 # Throwaway audit-chain key (base64 of 32 bytes), test only.
 DOUDI_AUDIT_KEYS = {"t1": b"test-only-audit-key-0123456789abcdef"}
+DOUDI_BACKUP_KEY = "dGVzdC1vbmx5LWJhY2t1cC1rZXktMDEyMzQ1Njc4OWE="  # test only
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 import tempfile  # noqa: E402
