@@ -10,8 +10,16 @@ ALLOWED_HOSTS = ["*"]
 DOUDI_DEMO = False
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-# Visit attachments of the test run: a throwaway folder, never the developer's var/.
-DOUDI_PRIVATE_DIR = Path(tempfile.mkdtemp(prefix="doudi-test-private-"))
+# Every file of the test session (lake, link results, uploads, visit attachments, anything
+# under the data folder) in one throwaway folder, never the developer's var/; removed when the
+# session ends. A test that needs its own folder still sets it (``settings.DOUDI_LAKE_DIR =``).
+VAR_DIR = Path(tempfile.mkdtemp(prefix="doudi-test-var-"))
+atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
+DOUDI_LAKE_DIR = VAR_DIR / "lake"
+DOUDI_RESULTS_DIR = VAR_DIR / "results"
+DOUDI_PRIVATE_DIR = VAR_DIR / "private"
