@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 
+import pandas as pd
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from doudi.engine.lake import Lake
 from doudi.engine.linkage.district import link_district, records_from_lake
 from doudi.identity.matching import NoLinkRun, person_match
 from doudi.identity.models import LinkRun
+from doudi.identity.selectors import run_store
 from doudi.synth import generate
 
 pytestmark = pytest.mark.django_db
@@ -60,16 +62,23 @@ def linked(tmp_path_factory):
     }
 
 
+def _with_persons(run: LinkRun, path) -> LinkRun:
+    """The run's persons, from ``path``, into the run store."""
+    run_store().write_persons(run.pk, pd.read_parquet(path))
+    return run
+
+
 @pytest.fixture
-def current(linked, settings):
+def current(linked, settings, tmp_path):
     settings.DOUDI_LAKE_DIR = linked["lake"]
-    return LinkRun.objects.create(
+    settings.DOUDI_RESULTS_DIR = tmp_path / "results"
+    run = LinkRun.objects.create(
         status="succeeded",
         is_current=True,
         threshold=linked["threshold"],
         model=linked["model"],
-        persons_path=str(linked["persons"]),
     )
+    return _with_persons(run, linked["persons"])
 
 
 def test_without_a_current_run_the_answer_says_so(cast):
@@ -128,8 +137,8 @@ def test_the_index_follows_the_current_run(current, cast, linked):
         is_current=True,
         threshold=linked["threshold"],
         model=linked["model"],
-        persons_path=str(linked["shifted"]),
     )
+    _with_persons(newer, linked["shifted"])
     result = person_match(actor=cast["dave"], record=record)
     assert (result["run"], result["person_key"]) == (newer.pk, linked["person_key"] + 1000)
 

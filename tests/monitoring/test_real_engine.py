@@ -175,10 +175,11 @@ def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, client
 
     # the runs read the feeds keyed to the persons from the link run's store; without it the
     # engine joins them again, with the same result
-    from doudi.identity.actions import current_run, keyed_path
+    from doudi.identity.actions import current_run
+    from doudi.identity.selectors import run_store
     from doudi.monitoring.actions import _keyed
 
-    store = keyed_path(current_run())
+    store = run_store().keyed_path(current_run().pk)
     assert _keyed() == store
     store.unlink()
     assert _keyed() is None

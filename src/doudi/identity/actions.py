@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -17,6 +15,7 @@ from django.utils import timezone
 from doudi.audit.actions import audit_record
 from doudi.engine.linkage.district import export_persons, link_district
 from doudi.identity.models import LinkRun, ReviewDecision, ReviewItem
+from doudi.identity.selectors import run_store
 from doudi.intake.selectors import catalogue, lake
 
 log = logging.getLogger("doudi.identity")
@@ -32,11 +31,9 @@ def current_persons(
     """The current run's persons (``columns`` only, when given); ``arrow``: Arrow-backed
     columns, which DuckDB reads without a copy (the monitoring engine)."""
     run = current_run()
-    if run is None or not run.persons_path or not Path(run.persons_path).exists():
+    if run is None:
         return None
-    if arrow:
-        return pd.read_parquet(run.persons_path, columns=columns, dtype_backend="pyarrow")
-    return pd.read_parquet(run.persons_path, columns=columns)
+    return run_store().read_persons(run.pk, columns, arrow=arrow)
 
 
 def _decisions() -> list[tuple[str, str, bool]]:
@@ -70,12 +67,7 @@ def link_run(
             memory_limit=settings.DOUDI_LINK_MEMORY_LIMIT,
             previous_keys=previous[["unique_id", "person_key"]] if previous is not None else None,
         )
-        folder = Path(settings.DOUDI_RESULTS_DIR)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"persons-{run.pk}.parquet"
-        tmp = target.with_suffix(".tmp")
-        result.persons.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
+        target = run_store().write_persons(run.pk, result.persons)
     except Exception as exc:  # the previous run stays current
         log.error("link run %s failed: %s", run.pk, type(exc).__name__)
         run.status, run.error, run.finished_at = (
@@ -148,26 +140,20 @@ def _attach_households(run: LinkRun) -> None:
     run.save(update_fields=["households"])
 
 
-def keyed_path(run: LinkRun) -> Path:
-    """Where the run's feeds keyed to its persons are stored, beside its persons file."""
-    return Path(run.persons_path).with_name(f"keyed-{run.pk}.duckdb")
-
-
 def _store_keyed_feeds(run: LinkRun, persons: pd.DataFrame, previous: LinkRun | None) -> None:
     """Store every monitored feed keyed to the run's persons
     (:mod:`doudi.engine.monitoring.keyed`), so that monitoring does not join them again each
     day. It is a cache: on failure monitoring joins as before, so the failure is logged and
     the run stands. Only the current run's store is kept. Monitoring on Spark (a province)
     reads the lake itself, so no store is made for it."""
-    from doudi.engine.monitoring.keyed import build
-
+    store = run_store()
     if settings.DOUDI_MONITOR_BACKEND == "duckdb":
         try:
-            build(lake(), catalogue(), persons, keyed_path(run))
+            store.build_keyed(run.pk, lake(), catalogue(), persons)
         except Exception as exc:
             log.error("keyed feeds of link run %s failed: %s", run.pk, type(exc).__name__)
-    if previous is not None and previous.persons_path:
-        keyed_path(previous).unlink(missing_ok=True)
+    if previous is not None:
+        store.drop_keyed(previous.pk)
 
 
 def _number(value) -> float | None:

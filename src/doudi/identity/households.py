@@ -3,32 +3,26 @@ persons, and the persons it leaves for a person to decide.
 
 :func:`households_attach` runs :func:`doudi.engine.linkage.households.attach_households` over
 a finished :class:`~doudi.identity.models.LinkRun`'s persons and writes
-``DOUDI_RESULTS_DIR/households-<run.pk>.parquet`` (``person_key``, ``hukou_no``, ``basis``,
-``reason``, ``candidates``, ``evidence``; see the engine module for the rules).
+the run's households in the run store (:class:`doudi.engine.store.RunStore`: ``person_key``,
+``hukou_no``, ``basis``, ``reason``, ``candidates``, ``evidence``; see the engine module for
+the rules).
 :func:`households_review` reads the persons of a run whose basis is ``review``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 
 import pandas as pd
-from django.conf import settings
 
 from doudi.engine.linkage.households import COLUMNS, attach_households
 from doudi.identity.models import LinkRun
+from doudi.identity.selectors import run_store
 from doudi.intake.selectors import catalogue, lake
 
 log = logging.getLogger("doudi.identity")
 
 PERSON_COLUMNS = ["source", "record_key", "person_key"]
-
-
-def households_path(*, run: LinkRun) -> Path:
-    """Where the household attachment of ``run`` is (or will be) written."""
-    return Path(settings.DOUDI_RESULTS_DIR) / f"households-{run.pk}.parquet"
 
 
 def households_attach(*, run: LinkRun) -> dict[str, int]:
@@ -38,19 +32,15 @@ def households_attach(*, run: LinkRun) -> dict[str, int]:
     Written through a temporary file and renamed, so a reader never sees half a file and a
     failure leaves any earlier file of the run as it was. Returns persons per basis.
     """
-    if run.status != LinkRun.Status.SUCCEEDED or not run.persons_path:
+    if run.status != LinkRun.Status.SUCCEEDED:
         raise ValueError(f"link run {run.pk} has not succeeded")
-    persons_file = Path(run.persons_path)
-    if not persons_file.exists():
+    store = run_store()
+    persons = store.read_persons(run.pk, PERSON_COLUMNS)
+    if persons is None:
         raise ValueError(f"link run {run.pk} has no persons file")
-    persons = pd.read_parquet(persons_file, columns=PERSON_COLUMNS)
     result = attach_households(lake(), catalogue(), persons)
     del persons
-    target = households_path(run=run)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    result.households.to_parquet(tmp, index=False)
-    os.replace(tmp, target)
+    store.write_households(run.pk, result.households)
     log.info(
         "households attached for link run %s: %s in %.1fs",
         run.pk,
@@ -63,8 +53,7 @@ def households_attach(*, run: LinkRun) -> dict[str, int]:
 def households_review(*, run: LinkRun) -> pd.DataFrame | None:
     """The persons of ``run`` listed for review (:data:`~doudi.engine.linkage.households.COLUMNS`),
     by reason then ``person_key``; ``None`` when the run has no attachment file."""
-    path = households_path(run=run)
-    if not path.exists():
+    frame = run_store().read_households(run.pk, list(COLUMNS), basis="review")
+    if frame is None:
         return None
-    frame = pd.read_parquet(path, columns=list(COLUMNS), filters=[("basis", "==", "review")])
     return frame.sort_values(["reason", "person_key"]).reset_index(drop=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from doudi.audit.actions import audit_record
 from doudi.engine.linkage.incremental import PersonIndex
 from doudi.identity.actions import current_run
 from doudi.identity.models import LinkRun
+from doudi.identity.selectors import run_store
 from doudi.intake.selectors import catalogue, lake
 
 log = logging.getLogger("doudi.identity")
@@ -36,7 +36,7 @@ _cached: dict[str, Any] = {"key": None, "index": None}
 
 
 def _run_key(run: LinkRun) -> tuple:
-    return (run.pk, run.persons_path, run.threshold)
+    return (run.pk, run.threshold)
 
 
 def _index(run: LinkRun) -> PersonIndex:
@@ -49,7 +49,7 @@ def _index(run: LinkRun) -> PersonIndex:
             index = PersonIndex.build(
                 lake(),
                 catalogue(),
-                persons=run.persons_path,
+                persons=run_store().persons_path(run.pk),
                 model=run.model,
                 threshold=run.threshold,
             )
@@ -66,7 +66,7 @@ def _index(run: LinkRun) -> PersonIndex:
 
 def _match(*, actor, record: dict[str, Any], via: str) -> dict[str, Any]:
     run = current_run()
-    if run is None or not run.model or not run.persons_path or not Path(run.persons_path).exists():
+    if run is None or not run.model or not run_store().has_persons(run.pk):
         raise NoLinkRun()
     result = _index(run).match(record)
     audit_record(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from doudi.engine.catalogue import Feed
 from doudi.engine.idnumber import mask
+from doudi.engine.store import RunStore
 from doudi.intake.selectors import catalogue, lake
 
 SHOWN = (
@@ -17,6 +20,12 @@ SHOWN = (
     "community_code",
     "community_name",
 )
+
+
+def run_store() -> RunStore:
+    """Where link runs keep their persons, households and keyed feeds
+    (``DOUDI_RESULTS_DIR``); callers hold only a run id."""
+    return RunStore(settings.DOUDI_RESULTS_DIR)
 
 
 def lake_record(unique_id: str) -> tuple[Feed | None, dict]:

@@ -234,25 +234,19 @@ def _keyed():
     """The current link run's feeds keyed to its persons, when stored (else ``None``: the
     engine joins them)."""
     from doudi.identity.actions import current_run as current_link_run
-    from doudi.identity.actions import keyed_path
+    from doudi.identity.selectors import run_store
 
     run = current_link_run()
-    if run is None or not run.persons_path:
-        return None
-    path = keyed_path(run)
-    return path if path.exists() else None
+    return None if run is None else run_store().keyed(run.pk)
 
 
 def _households():
     """The current link run's person → household attachment, when it has one."""
     from doudi.identity.actions import current_run as current_link_run
-    from doudi.identity.households import households_path
+    from doudi.identity.selectors import run_store
 
     run = current_link_run()
-    if run is None:
-        return None
-    path = households_path(run=run)
-    return pd.read_parquet(path, columns=["person_key", "hukou_no"]) if path.exists() else None
+    return None if run is None else run_store().read_households(run.pk, ["person_key", "hukou_no"])
 
 
 class RunInputMissing(Exception):

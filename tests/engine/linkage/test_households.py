@@ -439,18 +439,14 @@ def test_review_never_names_a_household_and_evidence_is_record_ids(district):
 @pytest.fixture
 def hand_made_run(hand_made, settings, tmp_path):
     from doudi.identity.models import LinkRun
+    from doudi.identity.selectors import run_store
 
     lake, _, persons = hand_made
     settings.DOUDI_LAKE_DIR = lake.root
     settings.DOUDI_RESULTS_DIR = tmp_path / "results"
-    persons_file = tmp_path / "persons-run.parquet"
-    persons.to_parquet(persons_file, index=False)
-    return LinkRun.objects.create(
-        threshold=0.9,
-        status=LinkRun.Status.SUCCEEDED,
-        persons_path=str(persons_file),
-        is_current=True,
-    )
+    run = LinkRun.objects.create(threshold=0.9, status=LinkRun.Status.SUCCEEDED, is_current=True)
+    run_store().write_persons(run.pk, persons)
+    return run
 
 
 @pytest.mark.django_db
@@ -464,7 +460,9 @@ def test_households_attach_writes_the_file_and_lists_review(hand_made_run, tmp_p
     assert written.to_dict("records") == pd.DataFrame(EXPECTED, columns=list(COLUMNS)).to_dict(
         "records"
     )
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary left
+    persons_name = f"persons-{hand_made_run.pk}.parquet"
+    names = sorted(p.name for p in path.parent.iterdir())
+    assert names == [path.name, persons_name]  # no temporary left
     review = households_review(run=hand_made_run)
     assert list(zip(review["reason"], review["person_key"], strict=True)) == [
         ("conflicting_relationships", 16),
@@ -484,14 +482,15 @@ def test_households_attach_writes_the_file_and_lists_review(hand_made_run, tmp_p
 def test_households_attach_refuses_an_unfinished_run_and_writes_nothing(hand_made_run, tmp_path):
     from doudi.identity.households import households_attach, households_review
     from doudi.identity.models import LinkRun
+    from doudi.identity.selectors import run_store
 
     for status in (LinkRun.Status.RUNNING, LinkRun.Status.FAILED):
         hand_made_run.status = status
         with pytest.raises(ValueError, match="has not succeeded"):
             households_attach(run=hand_made_run)
     hand_made_run.status = LinkRun.Status.SUCCEEDED
-    hand_made_run.persons_path = str(tmp_path / "gone.parquet")
+    run_store().persons_path(hand_made_run.pk).unlink()
     with pytest.raises(ValueError, match="has no persons file"):
         households_attach(run=hand_made_run)
-    assert not (tmp_path / "results").exists()
+    assert list((tmp_path / "results").iterdir()) == []  # nothing written
     assert households_review(run=hand_made_run) is None

@@ -50,7 +50,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from doudi.engine.backends import SqlBackend as MonitorBackend
+from doudi.engine.backends import SqlBackend
 from doudi.engine.frames import none_for_missing
 
 from .feeds import FEEDS, keyed_relation_sql, persons_frame
@@ -657,7 +657,7 @@ def line_table(policy: Policy, area_codes: dict[str, str], as_of: dt.date) -> pd
 
 
 def compute_indicators(
-    backend: MonitorBackend,
+    backend: SqlBackend,
     persons: pd.DataFrame,
     *,
     policy: Policy,
@@ -773,7 +773,7 @@ def _area_codes(codes: Iterable[Any]) -> dict[str, str]:
 
 
 def _run_facts(
-    backend: MonitorBackend,
+    backend: SqlBackend,
     table: str,
     key: str,
     items: Sequence[Indicator | Trigger],
@@ -805,21 +805,21 @@ def _run_facts(
 
 
 def _fetch_facts(
-    backend: MonitorBackend, table: str, key: str, households: list[str] | None = None
+    backend: SqlBackend, table: str, key: str, households: list[str] | None = None
 ) -> pd.DataFrame:
     """The facts of ``table`` (of ``households`` only, when given), ordered."""
     return _normalise_facts(backend.fetch(_facts_sql(backend, table, key, households)), key)
 
 
 def _fetch_fact_lists(
-    backend: MonitorBackend, table: str, key: str, households: list[str]
+    backend: SqlBackend, table: str, key: str, households: list[str]
 ) -> dict[str, list[Any]]:
     """:func:`_fetch_facts` as columns of Python values."""
     sql = _facts_sql(backend, table, key, households)
     return backend.fetch_lists(sql, ints=("value", "amount"))
 
 
-def _facts_sql(backend: MonitorBackend, table: str, key: str, households: list[str] | None) -> str:
+def _facts_sql(backend: SqlBackend, table: str, key: str, households: list[str] | None) -> str:
     order = (
         f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
         "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST"
