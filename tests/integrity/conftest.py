@@ -22,10 +22,10 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     from doudi.casework import actions as casework_actions
-    from doudi.integrity import actions, scheduler
+    from doudi.integrity import actions, scheduler, spotcheck, views
 
     c = Clock(dt.date(2026, 5, 6))
-    for module in (assistance_actions, casework_actions, actions, scheduler):
+    for module in (assistance_actions, casework_actions, actions, scheduler, spotcheck, views):
         monkeypatch.setattr(module, "today", c)
     return c
 

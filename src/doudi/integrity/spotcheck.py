@@ -14,14 +14,17 @@ import math
 import random
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.assistance.models import Entitlement, Programme
 from doudi.audit.actions import audit_record
+from doudi.audit.models import AuditEntry
+from doudi.integrity.access import decides
 from doudi.integrity.models import SpotCheckDraw, SpotCheckItem, SpotCheckPlan
+from doudi.monitoring.selectors import today
 
 INSPECTOR_ROLES = (Role.COMMUNITY_OFFICER, Role.STREET_REVIEWER)
 CSV_HEADER = ["line", "street", "programme", "hukou_no", "inspector", "inspector_street"]
@@ -155,3 +158,68 @@ def csv_rows(rows: list[dict]) -> list[list]:
         ]
         for n, r in enumerate(rows, start=1)
     ]
+
+
+def finding_record(*, actor, item: SpotCheckItem, finding: str, note: str, request=None):
+    """The assigned inspector records what the check found; a problem stays open until the
+    district bureau records how it was put right (``close``)."""
+    allowed = actor is not None and actor.is_authenticated and actor.pk == item.inspector_id
+    if not allowed:
+        audit_record(
+            actor=actor,
+            action="integrity.spotcheck_finding",
+            object_type="spotcheck_item",
+            object_id=item.pk,
+            outcome=AuditEntry.Outcome.DENIED,
+            request=request,
+        )
+        raise PermissionDenied("only the assigned inspector records the finding")
+    if finding not in (SpotCheckItem.Finding.OK, SpotCheckItem.Finding.PROBLEM):
+        raise ValidationError("检查结果：请选择“未发现问题”或“发现问题”")
+    note = (note or "").strip()
+    if finding == SpotCheckItem.Finding.PROBLEM and len(note) < 4:
+        raise ValidationError("问题说明：请写明发现的问题（至少4个字）")
+    with transaction.atomic():
+        item.finding = finding
+        item.note = note[:500]
+        item.closed_on = today() if finding == SpotCheckItem.Finding.OK else None
+        item.save(update_fields=["finding", "note", "closed_on"])
+        audit_record(
+            actor=actor,
+            action="integrity.spotcheck_finding",
+            object_type="spotcheck_item",
+            object_id=item.pk,
+            request=request,
+            detail={"finding": finding},
+        )
+    return item
+
+
+def finding_close(*, actor, item: SpotCheckItem, note: str, request=None):
+    if not decides(actor):
+        audit_record(
+            actor=actor,
+            action="integrity.spotcheck_close",
+            object_type="spotcheck_item",
+            object_id=item.pk,
+            outcome=AuditEntry.Outcome.DENIED,
+            request=request,
+        )
+        raise PermissionDenied("only the bureau closes a finding")
+    if item.finding != SpotCheckItem.Finding.PROBLEM or item.closed_on is not None:
+        raise ValidationError("只有未整改的问题可以登记整改完成")
+    note = (note or "").strip()
+    if len(note) < 4:
+        raise ValidationError("整改情况：请写明如何整改（至少4个字）")
+    with transaction.atomic():
+        item.note = f"{item.note}；整改：{note}"[:500]
+        item.closed_on = today()
+        item.save(update_fields=["note", "closed_on"])
+        audit_record(
+            actor=actor,
+            action="integrity.spotcheck_close",
+            object_type="spotcheck_item",
+            object_id=item.pk,
+            request=request,
+        )
+    return item
