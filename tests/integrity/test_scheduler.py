@@ -121,3 +121,30 @@ def test_a_street_reviewer_schedules_only_their_street(clock, cast, district):
     with pytest.raises(PermissionDenied):
         scheduler.review_schedule(actor=cast["erin"])  # the auditor changes nothing
     assert ReviewTask.objects.count() == 1
+
+
+def test_the_command_schedules_once_and_refuses_plainly(clock, cast, district):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    benefit = _benefit(district["A"], "dibao", cast["dave"], [dt.date(1985, 1, 20)])
+    out = io.StringIO()
+    call_command("review", "schedule", "--as", "carol", "--on", "2026-12-01", stdout=out)
+    assert out.getvalue() == (
+        f"2026-12-01 half_yearly household {benefit.household.hukou_no} "
+        f"task {ReviewTask.objects.get().task_id}\nmade 1 review tasks\n"
+    )
+    out = io.StringIO()
+    call_command("review", "schedule", "--as", "carol", "--on", "2026-12-01", stdout=out)
+    assert out.getvalue() == "made 0 review tasks\n"
+    with pytest.raises(CommandError) as exc:
+        call_command("review", "schedule", "--as", "erin")
+    assert (
+        str(exc.value) == "--as 'erin': this user does not work cases; use a case worker's account"
+    )
+    with pytest.raises(CommandError) as exc:
+        call_command("review", "schedule", "--as", "carol", "--on", "1/12/2026")
+    assert str(exc.value) == "--on '1/12/2026': use the form YYYY-MM-DD, e.g. 2026-06-01"
+    assert ReviewTask.objects.count() == 1
