@@ -55,6 +55,7 @@ ZH = {
     "Trace-back of a decision": "决定倒查",
     "Valid until": "有效期至",
     "a month": "每月",
+    "Supervision": "监督检查",
     # intake (land had no translation; `make translations` refuses a missing one)
     "Needs confirmation": "待确认",
 }
