@@ -85,9 +85,7 @@ def test_dashboard_by_street_for_the_bureau_and_the_street(supervised, cast, cli
     s2 = rows["420106002"]
     assert (s2["sanctions"], s2["owed_fen"], s2["spot_drawn"], s2["backlog"]) == (0, 0, 0, 0)
     page = response.content.decode()
-    assert ("integrity:dashboard", "监督检查") in [
-        (n, str(t)) for n, t in response.context["nav"]
-    ]
+    assert ("integrity:dashboard", "监督检查") in [(n, str(t)) for n, t in response.context["nav"]]
     assert 'href="/integrity/"' in page and "监督检查" in page
     assert "integrity:dashboard" not in [n for n, _t in clients["alice"].get("/").context["nav"]]
     assert "各街道监督情况" in page and "积玉桥街道" in page and "300 元" in page

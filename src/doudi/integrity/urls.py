@@ -6,6 +6,9 @@ app_name = "integrity"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("credit/", views.credit_events, name="credit"),
+    path("credit/<int:event_id>/", views.credit_event, name="event"),
+    path("credit/<int:event_id>/<str:step>/", views.credit_event_step, name="event_step"),
+    path("applications/<int:application_id>/breach/", views.breach_propose, name="breach_propose"),
     path("decisions/<int:decision_id>/trace/", views.decision_trace, name="trace"),
     path(
         "decisions/<int:decision_id>/trace.json",

@@ -5,18 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from doudi.assistance.access import applications_for, is_staff_reader
+from doudi.assistance.access import (
+    access_application,
+    applications_for,
+    decides,
+    is_staff_reader,
+    works_applications,
+)
 from doudi.assistance.actions import ASSET_LABELS, INCOME_LABELS
 from doudi.assistance.models import Decision, VerificationReport
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
-from doudi.integrity import selectors, trace
-from doudi.integrity.access import events_for
+from doudi.integrity import actions, selectors, trace
+from doudi.integrity.access import access_event, events_for
+from doudi.integrity.models import CreditEvent, RecoveryPlan, Sanction
 from doudi.monitoring.selectors import today
 
 
@@ -84,6 +93,7 @@ def decision_trace(request, decision_id: int):
             (ASSET_LABELS.get(k, k), v) for k, v in (evidence.get("assets_fen") or {}).items()
         ],
         "verdict": dict(VerificationReport.Verdict.choices).get(evidence.get("verdict"), ""),
+        "can_report": works_applications(request.user),
     }
     return render(request, "integrity/trace.html", context)
 
@@ -103,3 +113,157 @@ def decision_trace_export(request, decision_id: int):
     )
     response["Content-Disposition"] = f'attachment; filename="trace-decision-{decision.pk}.json"'
     return response
+
+
+# --- a credit record and the bureau's steps on it ----------------------------------------------
+
+
+def _date(text: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise ValidationError(f"{label}：请按 2026-06-30 的格式填写日期") from None
+
+
+@require_GET
+def credit_event(request, event_id: int):
+    _staff(request.user)
+    event = access_event(request.user, event_id)
+    sanction = Sanction.objects.filter(event=event).first()
+    plan = RecoveryPlan.objects.filter(sanction=sanction).first() if sanction else None
+    decision = Decision.objects.filter(application=event.application).first()
+    audit_record(
+        request=request,
+        action="integrity.credit_view",
+        object_type="credit_event",
+        object_id=event.pk,
+    )
+    return render(
+        request,
+        "integrity/event.html",
+        {
+            "event": event,
+            "sanction": sanction,
+            "plan": plan,
+            "instalments": list(plan.instalments.all()) if plan else [],
+            "payments": list(plan.payments.all()) if plan else [],
+            "decision": decision,
+            "can_decide": decides(request.user),
+            "methods": RecoveryPlan.Method.choices,
+            "appeals": [
+                (Sanction.Appeal.REVIEW, _("Administrative review")),
+                (Sanction.Appeal.LAWSUIT, _("Administrative lawsuit")),
+            ],
+        },
+    )
+
+
+STEPS = ("decide", "sanction", "plan", "payment", "appeal", "repair")
+
+
+@require_POST
+def credit_event_step(request, event_id: int, step: str):
+    _staff(request.user)
+    event = access_event(request.user, event_id)
+    if step not in STEPS:
+        raise Http404("no such step")
+    post = request.POST
+    try:
+        if step == "decide":
+            actions.breach_decide(
+                actor=request.user,
+                event=event,
+                confirm=post.get("outcome") == "confirm",
+                reasons=post.get("reasons", ""),
+                request=request,
+            )
+        elif step == "sanction":
+            actions.sanction_decide(
+                actor=request.user,
+                event=event,
+                reasons=post.get("reasons", ""),
+                fine_multiple=post.get("fine_multiple", "0"),
+                request=request,
+            )
+        else:
+            sanction = Sanction.objects.filter(event=event).first()
+            if step == "repair":
+                actions.credit_repair(
+                    actor=request.user, event=event, reason=post.get("reason", ""), request=request
+                )
+            elif sanction is None:
+                raise ValidationError("请先作出撤销和追回决定")
+            elif step == "plan":
+                try:
+                    count = int(post.get("instalments") or 1)
+                except ValueError:
+                    raise ValidationError("分期期数：请填写整数，例如 6") from None
+                actions.recovery_plan_make(
+                    actor=request.user,
+                    sanction=sanction,
+                    method=post.get("method", ""),
+                    instalments=count,
+                    first_due=_date(post.get("first_due", ""), "第一期应还日期")
+                    if post.get("first_due")
+                    else None,
+                    request=request,
+                )
+            elif step == "payment":
+                plan = RecoveryPlan.objects.filter(sanction=sanction).first()
+                if plan is None:
+                    raise ValidationError("请先制定追回计划")
+                actions.recovery_payment_record(
+                    actor=request.user,
+                    plan=plan,
+                    amount_yuan=post.get("amount", ""),
+                    received_on=_date(post.get("received_on", ""), "收款日期"),
+                    offset=post.get("offset") == "1",
+                    reference=post.get("reference", ""),
+                    request=request,
+                )
+            elif step == "appeal":
+                actions.sanction_appeal_record(
+                    actor=request.user,
+                    sanction=sanction,
+                    appeal=post.get("appeal", ""),
+                    text=post.get("text", ""),
+                    lodged_on=_date(post.get("lodged_on", ""), "提出日期"),
+                    request=request,
+                )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("integrity:event", event_id=event.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def breach_propose(request, application_id: int):
+    """An officer reports a breach found at a review or a check, with its evidence."""
+    _staff(request.user)
+    application = access_application(request.user, application_id)
+    if not works_applications(request.user):
+        raise PermissionDenied
+    form = {"breach": "", "evidence": "", "false_from": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        try:
+            event = actions.breach_propose(
+                actor=request.user,
+                application=application,
+                person=application.applicant,
+                breach=form["breach"],
+                evidence=form["evidence"],
+                false_from=_date(form["false_from"], "虚假申报日期"),
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Reported: the district bureau decides."))
+            return redirect("integrity:event", event_id=event.pk)
+    return render(
+        request,
+        "integrity/propose.html",
+        {"application": application, "form": form, "breaches": CreditEvent.Breach.choices},
+    )
