@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from doudi.assistance import actions as assistance_actions
 from doudi.assistance.access import applications_for
@@ -30,10 +31,11 @@ from doudi.integrity.models import (
     RecoveryInstalment,
     RecoveryPayment,
     RecoveryPlan,
+    ReviewTask,
     Sanction,
 )
 from doudi.monitoring.selectors import today
-from doudi.registry.models import Person
+from doudi.registry.models import Membership, Person
 
 MIN_REASON = 4
 # How long a confirmed dishonesty record stays in force unless repaired first. POLICY.md §5.5
@@ -475,3 +477,85 @@ def sanction_appeal_record(
             detail={"appeal": appeal},
         )
     return sanction
+
+
+# --- periodic reviews ---------------------------------------------------------------------------
+
+
+def review_outcome_record(
+    *,
+    actor,
+    review: ReviewTask,
+    outcome: str,
+    reason: str,
+    from_month: dt.date | None = None,
+    monthly_fen: int | None = None,
+    months: int | None = None,
+    request=None,
+) -> ReviewTask:
+    """The outcome of a periodic review, with its reasons: continue unchanged, or adjust, phase
+    out or stop the benefit (assistance's ``entitlement_change``, which only the bureau may
+    make). Recorded once."""
+    entitlement = review.entitlement
+    if (
+        not decides(actor)
+        or not applications_for(actor).filter(pk=entitlement.application_id).exists()
+    ):
+        _denied(actor, "integrity.review_outcome", "review_task", review.pk, request)
+        raise PermissionDenied("not authorised")
+    if outcome not in ReviewTask.Outcome.values:
+        raise ValidationError("复查结论：请从列表中选择")
+    reason = _reason(reason, "复查结论理由")
+    with transaction.atomic():
+        locked = ReviewTask.objects.select_for_update().get(pk=review.pk)
+        if locked.outcome:
+            raise ValidationError("这次复查已经登记结论")
+        change = None
+        if outcome != ReviewTask.Outcome.CONTINUE:
+            change = assistance_actions.entitlement_change(
+                actor=actor,
+                entitlement=entitlement,
+                kind=outcome,
+                from_month=from_month or assistance_actions.next_month(today()),
+                reason=f"复查：{reason}"[:300],
+                monthly_fen=monthly_fen,
+                months=months,
+                request=request,
+            )
+        locked.outcome = outcome
+        locked.outcome_reason = reason[:300]
+        locked.change = change
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(
+            update_fields=["outcome", "outcome_reason", "change", "decided_by", "decided_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="integrity.review_outcome",
+            object_type="review_task",
+            object_id=locked.pk,
+            request=request,
+            detail={"outcome": outcome, "entitlement": entitlement.pk},
+        )
+    return locked
+
+
+def changes_since_decision(entitlement: Entitlement) -> dict:
+    """What changed in the household since the decision: members who joined or left the
+    register (by masked ID number, as the decision kept them)."""
+    decision = getattr(entitlement.application, "decision", None)
+    decided = {
+        m["id"]: m["name"] for m in (decision.evidence.get("members", []) if decision else [])
+    }
+    current = {
+        m.person.id_masked: m.person.name
+        for m in Membership.objects.filter(household=entitlement.household).select_related("person")
+        if m.person.removed_on is None
+    }
+    return {
+        "joined": sorted((k, v) for k, v in current.items() if k not in decided),
+        "left": sorted((k, v) for k, v in decided.items() if k not in current),
+        "decided_members": len(decided),
+        "current_members": len(current),
+    }

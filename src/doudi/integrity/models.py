@@ -294,6 +294,12 @@ class ReviewTask(models.Model):
         DEATH = "death", _("Review within 3 months of a member's death")
         AGE = "age", _("Age trigger (tekun: 16, 18, 60)")
 
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", _("Continue unchanged")
+        ADJUST = "adjust", _("Adjust amount")
+        PHASE_OUT = "phase_out", _("Gradual exit")
+        STOP = "stop", _("Stop")
+
     entitlement = models.ForeignKey(
         "assistance.Entitlement", on_delete=models.PROTECT, related_name="+"
     )
@@ -302,6 +308,20 @@ class ReviewTask(models.Model):
     detail = models.CharField(max_length=200, blank=True, default="")
     task = models.ForeignKey("casework.Task", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The outcome of the review, with its reasons and the benefit change it made (if any).
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True, default="")
+    outcome_reason = models.CharField(max_length=300, blank=True, default="")
+    change = models.ForeignKey(
+        "assistance.EntitlementChange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,14 +20,15 @@ from doudi.assistance.access import (
     is_staff_reader,
     works_applications,
 )
-from doudi.assistance.actions import ASSET_LABELS, INCOME_LABELS
+from doudi.assistance.actions import ASSET_LABELS, INCOME_LABELS, yuan_to_fen
 from doudi.assistance.models import Decision, VerificationReport
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
 from doudi.integrity import actions, selectors, trace
 from doudi.integrity.access import access_event, events_for
-from doudi.integrity.models import CreditEvent, RecoveryPlan, Sanction
+from doudi.integrity.models import CreditEvent, RecoveryPlan, ReviewTask, Sanction
 from doudi.monitoring.selectors import today
+from doudi.registry.access import households_for
 
 
 def _staff(user) -> None:
@@ -266,4 +268,88 @@ def breach_propose(request, application_id: int):
         request,
         "integrity/propose.html",
         {"application": application, "form": form, "breaches": CreditEvent.Breach.choices},
+    )
+
+
+# --- periodic reviews ---------------------------------------------------------------------------
+
+
+def _reviews(user):
+    return ReviewTask.objects.filter(entitlement__household__in=households_for(user))
+
+
+@require_GET
+def reviews(request):
+    _staff(request.user)
+    rows = list(
+        _reviews(request.user)
+        .select_related("entitlement__household__community", "task")
+        .order_by("outcome", "due_on", "id")[:300]
+    )
+    audit_record(request=request, action="integrity.review_list", object_type="review_task")
+    return render(request, "integrity/reviews.html", {"reviews": rows, "on": today()})
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, review_id: int):
+    _staff(request.user)
+    try:
+        item = (
+            _reviews(request.user)
+            .select_related("entitlement__application", "entitlement__household", "task")
+            .get(pk=int(review_id))
+        )
+    except (ReviewTask.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such review") from None
+    form = {"outcome": "", "reason": "", "from_month": "", "amount": "", "months": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        try:
+            month = None
+            if form["from_month"]:
+                month = _date(form["from_month"] + "-01", "起始月份")
+            amount = None
+            if form["outcome"] == ReviewTask.Outcome.ADJUST:
+                amount = yuan_to_fen(
+                    form["amount"], label="调整后金额（元/月）", maximum=Decimal(100_000)
+                )
+            months = None
+            if form["outcome"] == ReviewTask.Outcome.PHASE_OUT:
+                try:
+                    months = int(form["months"])
+                except ValueError:
+                    raise ValidationError("渐退月数：请填写1至6个月") from None
+            actions.review_outcome_record(
+                actor=request.user,
+                review=item,
+                outcome=form["outcome"],
+                reason=form["reason"],
+                from_month=month,
+                monthly_fen=amount,
+                months=months,
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("integrity:review", review_id=item.pk)
+    decision = Decision.objects.filter(application=item.entitlement.application).first()
+    audit_record(
+        request=request,
+        action="integrity.review_view",
+        object_type="review_task",
+        object_id=item.pk,
+    )
+    return render(
+        request,
+        "integrity/review.html",
+        {
+            "review": item,
+            "changes": actions.changes_since_decision(item.entitlement),
+            "decision": decision,
+            "form": form,
+            "outcomes": ReviewTask.Outcome.choices,
+            "can_decide": decides(request.user),
+        },
     )
