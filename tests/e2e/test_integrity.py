@@ -9,7 +9,7 @@ import pytest
 
 from doudi.accounts.actions import totp_device_enrol
 from doudi.assistance import actions as assistance_actions
-from doudi.integrity import actions
+from doudi.integrity import actions, scheduler
 from tests.assistance.conftest import departments, fixed_today, resident  # noqa: F401 (fixtures)
 from tests.conftest import PASSWORD, current_code
 from tests.e2e.a11y import PHONE, assert_page_ok
@@ -32,6 +32,7 @@ def test_integrity_pages_fit_a_phone_and_pass_axe(
     wang = households["A1"].members.get(relation="head").person
     application, decision = approve(cast, households, departments, wang)
     assistance_actions.payment_batch(month=dt.date(2026, 6, 1))
+    [review] = scheduler.review_schedule(actor=cast["carol"], on=dt.date(2027, 6, 2))
     event = actions.breach_propose(
         actor=cast["alice"],
         application=application,
@@ -56,6 +57,8 @@ def test_integrity_pages_fit_a_phone_and_pass_axe(
             ("/integrity/credit/", "信用记录"),
             (f"/integrity/credit/{event.pk}/", f"信用记录 #{event.pk}"),
             (f"/integrity/decisions/{decision.pk}/trace/", f"决定倒查 #{decision.pk}"),
+            ("/integrity/reviews/", "定期复查"),
+            (f"/integrity/reviews/{review.pk}/", f"定期复查 #{review.pk}"),
         ]:
             page.goto(base + path)
             assert page.locator("h1").inner_text() == heading
