@@ -12,6 +12,7 @@ from doudi.assistance import actions as assistance_actions
 from doudi.audit.models import AuditEntry
 from doudi.integrity import actions, scheduler, spotcheck
 from doudi.integrity.models import SpotCheckItem
+from tests.conftest import PASSWORD
 from tests.integrity.conftest import approve
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def supervised(clock, cast, households, resident, departments):
 
     olga = User.objects.create_user(
         username="olga",
-        password="x" * 20,
+        password=PASSWORD,
         role=Role.COMMUNITY_OFFICER,
         jurisdiction=households["C"].community,
     )
@@ -133,3 +134,28 @@ def test_a_finding_needs_a_note_and_only_open_problems_close(supervised, cast):
     spotcheck.finding_record(actor=item.inspector, item=item, finding="ok", note="")
     with pytest.raises(ValidationError):
         spotcheck.finding_close(actor=cast["dave"], item=item, note="已经整改完毕")
+
+
+def test_spot_check_page_inspector_records_and_bureau_closes(supervised, cast, clients):
+    from tests.conftest import sign_in
+
+    item = SpotCheckItem.objects.get()
+    olga = sign_in(supervised["olga"])
+    page = olga.get("/integrity/spotchecks/").content.decode()
+    assert "八月抽查" in page and "100000001" in page and "登记检查结果" in page
+    url = f"/integrity/spotchecks/{item.pk}/finding/"
+    assert clients["bob"].post(url, {"finding": "ok"}).status_code == 404
+    assert clients["ivan"].get("/integrity/spotchecks/").status_code == 403
+    response = olga.post(url, {"finding": "problem", "note": ""}, follow=True)
+    assert "问题说明：请写明发现的问题（至少4个字）" in response.content.decode()
+    item.refresh_from_db()
+    assert item.finding == ""
+    olga.post(url, {"finding": "problem", "note": "家中有未申报车辆"})
+    item.refresh_from_db()
+    assert (item.finding, item.closed_on) == ("problem", None)
+    page = clients["dave"].get("/integrity/spotchecks/").content.decode()
+    assert "待整改的问题" in page and "家中有未申报车辆" in page
+    clients["dave"].post(f"/integrity/spotchecks/{item.pk}/close/", {"note": "已责令补报"})
+    item.refresh_from_db()
+    assert item.closed_on == dt.date(2026, 8, 10)
+    assert item.note == "家中有未申报车辆；整改：已责令补报"

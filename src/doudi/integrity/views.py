@@ -24,9 +24,15 @@ from doudi.assistance.actions import ASSET_LABELS, INCOME_LABELS, yuan_to_fen
 from doudi.assistance.models import Decision, VerificationReport
 from doudi.audit.actions import audit_record
 from doudi.audit.models import AuditEntry
-from doudi.integrity import actions, selectors, trace
+from doudi.integrity import actions, selectors, spotcheck, trace
 from doudi.integrity.access import access_event, events_for
-from doudi.integrity.models import CreditEvent, RecoveryPlan, ReviewTask, Sanction
+from doudi.integrity.models import (
+    CreditEvent,
+    RecoveryPlan,
+    ReviewTask,
+    Sanction,
+    SpotCheckItem,
+)
 from doudi.monitoring.selectors import today
 from doudi.registry.access import households_for
 
@@ -353,3 +359,65 @@ def review(request, review_id: int):
             "can_decide": decides(request.user),
         },
     )
+
+
+# --- spot checks --------------------------------------------------------------------------------
+
+
+@require_GET
+def spotchecks(request):
+    """The checks assigned to me (an inspector), and for the bureau every open problem."""
+    user = request.user
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied
+    mine = list(
+        SpotCheckItem.objects.filter(inspector=user)
+        .select_related("household", "draw__plan")
+        .order_by("finding", "id")[:300]
+    )
+    problems = []
+    if decides(user):
+        problems = list(
+            SpotCheckItem.objects.filter(
+                finding=SpotCheckItem.Finding.PROBLEM,
+                closed_on__isnull=True,
+                household__in=households_for(user),
+            ).select_related("household", "inspector")[:300]
+        )
+    if not mine and not problems and not is_staff_reader(user):
+        raise PermissionDenied
+    audit_record(request=request, action="integrity.spotcheck_list", object_type="spotcheck_item")
+    return render(request, "integrity/spotchecks.html", {"mine": mine, "problems": problems})
+
+
+@require_POST
+def spotcheck_step(request, item_id: int, step: str):
+    user = request.user
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied
+    item = SpotCheckItem.objects.filter(pk=item_id).first()
+    if item is None or not (
+        item.inspector_id == user.pk
+        or (decides(user) and households_for(user).filter(pk=item.household_id).exists())
+    ):
+        raise Http404("no such check")
+    try:
+        if step == "finding":
+            spotcheck.finding_record(
+                actor=user,
+                item=item,
+                finding=request.POST.get("finding", ""),
+                note=request.POST.get("note", ""),
+                request=request,
+            )
+        elif step == "close":
+            spotcheck.finding_close(
+                actor=user, item=item, note=request.POST.get("note", ""), request=request
+            )
+        else:
+            raise Http404("no such step")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("integrity:spotchecks")
