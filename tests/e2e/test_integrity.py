@@ -58,6 +58,7 @@ def test_integrity_pages_fit_a_phone_and_pass_axe(
             (f"/integrity/credit/{event.pk}/", f"信用记录 #{event.pk}"),
             (f"/integrity/decisions/{decision.pk}/trace/", f"决定倒查 #{decision.pk}"),
             ("/integrity/reviews/", "定期复查"),
+            ("/integrity/spotchecks/", "随机抽查"),
             (f"/integrity/reviews/{review.pk}/", f"定期复查 #{review.pk}"),
         ]:
             page.goto(base + path)
