@@ -12,6 +12,7 @@ urlpatterns = [
     path("workdays/", include("doudi.workdays.urls")),
     path("parameters/", include("doudi.parameters.urls")),
     path("assistance/", include("doudi.assistance.urls")),
+    path("integrity/", include("doudi.integrity.urls")),
     path("api/v1/", include("doudi.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

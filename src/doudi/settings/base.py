@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "doudi.parameters",
     "doudi.casework",
     "doudi.assistance",
+    "doudi.integrity",
 ]
 
 MIDDLEWARE = [

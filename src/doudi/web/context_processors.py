@@ -14,6 +14,8 @@ def navigation(request):
         nav.append(("registry:household_list", _("Households")))
         nav.append(("monitoring:warnings", _("Warnings")))
         nav.append(("assistance:list", _("Assistance applications")))
+        if user.can.jurisdiction_level in ("street", "district"):
+            nav.append(("integrity:dashboard", _("Supervision")))
     if user.role == "applicant":
         nav.append(("assistance:list", _("My applications")))
     if user.can.provides_services:
