@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 
-import pandas as pd
 import pytest
 
 from doudi.assistance import sources
@@ -14,7 +13,7 @@ from doudi.engine.catalogue import load_catalogue
 from doudi.engine.intake.pipeline import ingest_file
 from doudi.engine.lake import Lake
 from doudi.identity import actions as identity_actions
-from doudi.identity.households import households_path
+from doudi.identity.selectors import run_store
 from doudi.registry.selectors import id_index_of
 from doudi.synth import generate
 
@@ -37,8 +36,8 @@ def test_a_vehicle_is_found_for_its_owner_and_household(ingested_lake, settings,
     settings.DOUDI_LAKE_DIR = tmp_path / "lake"
     settings.DOUDI_RESULTS_DIR = tmp_path / "results"
     run = identity_actions.link_run()
-    persons = pd.read_parquet(run.persons_path)
-    attached = pd.read_parquet(households_path(run=run))
+    persons = run_store().read_persons(run.pk)
+    attached = run_store().read_households(run.pk)
     con = Lake(tmp_path / "lake").connect(load_catalogue())
     record_no, id_number, price = con.execute(
         'SELECT CAST(record_no AS VARCHAR), id_number, price FROM "gongan_vehicle" '

@@ -58,11 +58,10 @@ def sources() -> list[Source]:
 
 def department_facts(*, hukou_no: str, id_indexes: list[str]) -> list[Fact]:
     """Facts of the verification feeds about the household's persons (by ID number)."""
-    import pandas as pd
 
     from doudi.identity.actions import current_persons
     from doudi.identity.actions import current_run as current_link_run
-    from doudi.identity.households import households_path
+    from doudi.identity.selectors import run_store
     from doudi.intake.selectors import catalogue, lake
     from doudi.registry.selectors import id_index_of
 
@@ -71,9 +70,9 @@ def department_facts(*, hukou_no: str, id_indexes: list[str]) -> list[Fact]:
     if run is None or persons is None:
         return []
     keys: set[str] = set()
-    path = households_path(run=run)
-    if path.exists():
-        attached = pd.read_parquet(path, columns=["person_key", "hukou_no"])
+    store = run_store()
+    if store.has_households(run.pk):
+        attached = store.read_households(run.pk, columns=["person_key", "hukou_no"])
         keys = set(attached.loc[attached["hukou_no"] == hukou_no, "person_key"])
     wanted = set(id_indexes)
     records = persons[persons["source"].isin(list(ITEMS))]
