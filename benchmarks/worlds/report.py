@@ -69,7 +69,10 @@ class Runner:
     def __init__(self, work: Path):
         self.work = work
         self.env = dict(os.environ, DOUDI_VAR_DIR=str(work / "var"))
+        # a fresh SQLite state under work/: nobody else's database or settings (under pytest,
+        # the test settings)
         self.env.pop("DATABASE_URL", None)
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.log = work / "commands.log"
         self.seconds: dict[str, float] = {}
 
@@ -496,6 +499,8 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = 5) -> np.ndarray:
     from sklearn.model_selection import StratifiedKFold
 
     p = np.full(len(y), np.nan)
+    if min(int(y.sum()), int(len(y) - y.sum())) < 2:  # nothing to learn: the prevalence
+        return np.full(len(y), float(y.mean()) if len(y) else 0.0)
     folds = max(2, min(folds, int(y.sum()), int(len(y) - y.sum())))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
         p[test] = _gbm().fit(x[train], y[train]).predict_proba(x[test])[:, 1]
@@ -519,7 +524,10 @@ def _ceiling(world: World, truth: pd.DataFrame, sample: int) -> dict[str, Any]:
     part = np.full(len(y), np.nan)
     part[idx] = out_of_fold(x[idx], y[idx])
     rest = np.setdiff1d(np.arange(len(y)), idx)
-    part[rest] = _gbm().fit(x[idx], y[idx]).predict_proba(x[rest])[:, 1]
+    if 0 < y[idx].sum() < len(idx):
+        part[rest] = _gbm().fit(x[idx], y[idx]).predict_proba(x[rest])[:, 1]
+    else:
+        part[rest] = float(y[idx].mean())
     hard = y.astype(bool)
     result: dict[str, Any] = {"features": int(x.shape[1]), "sample_size": n}
     for name, p in (("all", full), ("sample", part)):

@@ -121,7 +121,7 @@ def test_ceiling_on_a_tiny_world_is_out_of_fold_and_bounded(tiny):
 @pytest.mark.slow
 def test_whole_report_on_a_tiny_world(tmp_path, capsys):
     assert (
-        R.main(["--households", "60", "--seed", "2", "--worlds", "C", "--var", str(tmp_path)]) == 0
+        R.main(["--households", "150", "--seed", "2", "--worlds", "C", "--var", str(tmp_path)]) == 0
     )
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.startswith("|")]
