@@ -308,9 +308,17 @@ def test_walk_every_route_as_every_attacker(world):
     _outsiders_lists_hold_nothing_of_community_a(world)
 
 
+# Pages whose purpose is the full ID number: the feed to 医保 (enrolment needs it).
+SHOWS_ID_NUMBERS = {"assistance:push_feed", "api:pushes"}
+
+
 def _owners_succeed(world):
     """The legitimate request of each rule that names one succeeds (so no rule passes by
-    refusing everybody)."""
+    refusing everybody), and no page it reads shows a full ID number (masked on screen)."""
+    from doudi.registry.models import Person
+
+    numbers = [p.id_number for p in Person.objects.all() if p.id_number]
+    assert len(numbers) >= 4  # the households of A, B and C
     clients = world["clients"]
     wrong = []
     for name, rule in sorted(RULES.items()):
@@ -320,6 +328,12 @@ def _owners_succeed(world):
         response = _request(clients[user], method, rule.url(world), rule.payload(world))
         if response.status_code != expected:
             wrong.append(f"{method} {name} as {user}: {response.status_code}, expected {expected}")
+        if method == "GET" and name not in SHOWS_ID_NUMBERS:
+            body = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            ).decode("utf-8", "replace")
+            if any(number in body for number in numbers):
+                wrong.append(f"GET {name} as {user}: a full ID number on the page")
     assert wrong == []
 
 
