@@ -9,7 +9,7 @@ no business there. The objects all belong to community A (和平社区, street 0
 420106), to the 残联 feed, to peggy's provider or to alice; the owner's own request is checked
 too (``owner``), so a rule cannot pass by refusing everyone.
 
-Statuses: 302 (to the sign-in page), 401/403 (API), 403 (role may not), 404 (object outside the
+Statuses: 302 (to the sign-in page), 401 (API, anonymous), 403 (API), 403 (role may not), 404 (object outside the
 user's jurisdiction: its existence is not revealed), 405 (method not allowed, nothing done).
 """
 
@@ -40,14 +40,18 @@ DEFAULT_LOGIN = 302  # anonymous on a page: to the sign-in page
 class Rule:
     """``url(world)`` builds the path. ``get``/``post``: status per attacker name, with
     ``"*"`` for every attacker not named (``None``: the method is not tried). ``owner``:
-    (user, method, expected status) the legitimate request, which must succeed."""
+    (user, method, expected status) the legitimate request, which must succeed. ``data``: the
+    body of every request, a dict or a function of the world (for objects' ids)."""
 
     url: Callable[[dict], str]
     get: dict[str, int] | None
     post: dict[str, int] | None
     owner: tuple[str, str, int] | None = None
     note: str = ""
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[dict], dict] = field(default_factory=dict)
+
+    def payload(self, world: dict) -> dict:
+        return self.data(world) if callable(self.data) else self.data
 
     def expected(self, method: str, attacker: str) -> int | None:
         table = self.get if method == "GET" else self.post
@@ -78,28 +82,10 @@ def page(deny: int, **overrides) -> dict[str, int]:
     return {"anon": DEFAULT_LOGIN, "*": deny, **overrides}
 
 
-def _anonymous_api_status() -> int:
-    """DRF answers an anonymous request 401 when its first authentication class issues a
-    challenge (bearer tokens), else 403 (session authentication first): both refuse."""
-    from rest_framework.settings import api_settings
-
-    first = api_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()
-    return 401 if first.authenticate_header(None) else 403
-
-
-def _schema_rule() -> dict[str, int]:
-    """The OpenAPI schema: public on main, signed-in only once part A (F8) is merged."""
-    from django.conf import settings
-
-    serve = settings.SPECTACULAR_SETTINGS.get("SERVE_PERMISSIONS", [])
-    if any(p.endswith("IsAuthenticated") for p in serve):
-        return api(200)
-    return {"*": 200}
-
-
 def api(deny: int, **overrides) -> dict[str, int]:
-    """An API route: anonymous refused (401 or 403, see above), everyone else ``deny``."""
-    return {"anon": _anonymous_api_status(), "*": deny, **overrides}
+    """An API route: anonymous 401 (token authentication answers first, with
+    WWW-Authenticate), everyone else ``deny`` unless named."""
+    return {"anon": 401, "*": deny, **overrides}
 
 
 # Roles that read the register but not A's: officer B, reviewer of street 2, the other
@@ -446,8 +432,292 @@ RULES: dict[str, Rule] = {
         owner=("grace", "GET", 200),
         note="the administrator enters the calendar; an empty form is refused",
     ),
+    # --- accounts (administrator, security officer, every holder) ----------------------------
+    "accounts:password": Rule(
+        _r("accounts:password"),
+        get=page(200),
+        post=page(400),
+        data={"old_password": "不是原密码", "new_password1": "x", "new_password2": "y"},
+        owner=("alice", "GET", 200),
+        note="each holder changes only his own password; a wrong one is refused",
+    ),
+    "accounts:enrol": Rule(
+        lambda w: f"/accounts/enrol/{w['enrol_token']}/",
+        get={"*": 200},
+        post={"*": 200},
+        note="the one-time link asks for the holder's password first; an empty form does nothing",
+    ),
+    "accounts:users": Rule(
+        _r("accounts:users"),
+        get=page(403, grace=200, heidi=200),
+        post=page(405),
+        owner=("grace", "GET", 200),
+    ),
+    "accounts:user_create": Rule(
+        _r("accounts:user_create"),
+        get=page(403, grace=200),
+        post=page(403, grace=400),
+        data={"username": "", "role": "community_officer"},
+        owner=("grace", "GET", 200),
+        note="only the administrator creates accounts; a form without a user name is refused",
+    ),
+    "accounts:user_detail": Rule(
+        _r("accounts:user_detail", user_id=_obj("account")),
+        get=page(403, grace=200, heidi=200),
+        post=page(405),
+        owner=("grace", "GET", 200),
+    ),
+    "accounts:user_edit": Rule(
+        _r("accounts:user_edit", user_id=_obj("account")),
+        get=page(405),
+        post=page(403, grace=302),
+        owner=("grace", "POST", 302),
+        note="the administrator's empty edit changes nothing (alice's fields are empty)",
+    ),
+    "accounts:user_role": Rule(
+        _r("accounts:user_role", user_id=_obj("account")),
+        get=page(405),
+        post=page(403, grace=400, heidi=400),
+        note="without a role the form is refused before anything is asked",
+    ),
+    "accounts:user_active": Rule(
+        _r("accounts:user_active", user_id=_obj("account")),
+        get=page(405),
+        post=page(403, grace=302),
+        data={"active": "1"},
+        owner=("grace", "POST", 302),
+        note="activating an active account changes nothing",
+    ),
+    "accounts:user_reset_2fa": Rule(
+        _r("accounts:user_reset_2fa", user_id=_obj("heidi_account")),
+        get=page(405),
+        post=page(403),
+        owner=("sid", "POST", 200),
+        note="heidi's own account: no one resets his own second factor; another officer may",
+    ),
+    "accounts:role_change_decide": Rule(
+        _r("accounts:role_change_decide", change_id=_obj("role_change")),
+        get=page(405),
+        post=page(403),
+        owner=("sid", "POST", 302),
+        note="a change of heidi's account asked by grace: neither decides it; sid rejects it",
+    ),
+    "accounts:tokens": Rule(
+        _r("accounts:tokens"),
+        get=page(200),
+        post=page(400),
+        data={"name": "", "scope": "read"},
+        owner=("alice", "GET", 200),
+        note="each holder sees his own tokens (the security officer all); a nameless one is refused",
+    ),
+    "accounts:token_revoke": Rule(
+        _r("accounts:token_revoke", token_id=_obj("token")),
+        get=page(405),
+        post=page(404, heidi=302),
+        owner=("alice", "POST", 302),
+        note="alice's (already revoked) token: others' tokens are not found; the officer may",
+    ),
+    "accounts:lockouts": Rule(
+        _r("accounts:lockouts"),
+        get=page(403, heidi=200),
+        post=page(405),
+        owner=("heidi", "GET", 200),
+    ),
+    "accounts:lockout_unlock": Rule(
+        _r("accounts:lockout_unlock", attempt_id=_obj("lockout")),
+        get=page(405),
+        post=page(403, heidi=302),
+        note="heidi, the security officer, unlocks (axes' own table; audited)",
+    ),
+    # --- register ---------------------------------------------------------------------------
+    "registry:community_codes": Rule(
+        _r("registry:community_codes"),
+        get=page(403),
+        post=page(403),
+        owner=("dave", "GET", 200),
+        note="the district bureau maps unknown community codes",
+    ),
+    # --- intake: held deliveries ------------------------------------------------------------
+    "intake:run_decide": Rule(
+        _r("intake:run_decide", run_id=_obj("ingest_run")),
+        get=page(405),
+        post=page(404),
+        owner=("frank", "POST", 302),
+        note="the 残联 run is not held: frank's empty decision is refused with a message",
+    ),
+    # --- parameters -------------------------------------------------------------------------
+    "parameters:list": Rule(
+        _r("parameters:list"), get=page(403), post=page(405), owner=("dave", "GET", 200)
+    ),
+    "parameters:propose": Rule(
+        lambda w: "/parameters/temp_township_limit_fen/propose/",
+        get=page(403),
+        post=page(403),
+        owner=("dave", "GET", 200),
+    ),
+    "parameters:change": Rule(
+        _r("parameters:change", pk=_obj("parameter_change")),
+        get=page(403),
+        post=page(405),
+        owner=("dave", "GET", 200),
+    ),
+    "parameters:decide": Rule(
+        _r("parameters:decide", pk=_obj("parameter_change")),
+        get=page(405),
+        post=page(403),
+        owner=("dave", "POST", 302),
+        note="dave proposed it: his own decision is refused with a message, nothing changes",
+    ),
+    # --- assistance -------------------------------------------------------------------------
+    "assistance:list": Rule(
+        _r("assistance:list"),
+        get=page(200, **NOT_REGISTRY),
+        post=page(405),
+        owner=("alice", "GET", 200),
+        note="staff readers see their own area's applications; see test_routes",
+    ),
+    "assistance:start": Rule(
+        _r("assistance:start"),
+        get=page(405),
+        post=page(404),
+        data=lambda w: {
+            "programme": "tekun",
+            "household": w["household"].pk,
+            "applicant": w["household"].members.get(relation="head").pk,
+        },
+    ),
+    "assistance:application": Rule(
+        _r("assistance:application", application_id=_obj("application")),
+        get=page(404),
+        post=page(405),
+        owner=("alice", "GET", 200),
+    ),
+    "assistance:declaration": Rule(
+        _r("assistance:declaration", application_id=_obj("draft_application")),
+        get=page(404),
+        post=page(404),
+        owner=("alice", "GET", 200),
+    ),
+    "assistance:draft": Rule(
+        _r("assistance:draft", application_id=_obj("draft_application")),
+        get=page(405),
+        post=page(404),
+    ),
+    "assistance:sign": Rule(
+        _r("assistance:sign", application_id=_obj("draft_application")),
+        get=page(404),
+        post=page(404),
+    ),
+    "assistance:verify": Rule(
+        _r("assistance:verify", application_id=_obj("application")),
+        get=page(405),
+        post=page(404),
+    ),
+    "assistance:first_opinion": Rule(
+        _r("assistance:first_opinion", application_id=_obj("application")),
+        get=page(405),
+        post=page(404),
+        data={"text": "同意"},
+    ),
+    "assistance:objection": Rule(
+        _r("assistance:objection", application_id=_obj("application")),
+        get=page(405),
+        post=page(404),
+        data={"text": "邻居反映有车"},
+    ),
+    "assistance:decide": Rule(
+        _r("assistance:decide", application_id=_obj("application")),
+        get=page(405),
+        post=page(404),
+        data={"outcome": "rejected", "reasons": "不符合条件"},
+    ),
+    "assistance:decision_notice": Rule(
+        _r("assistance:decision_notice", application_id=_obj("application")),
+        get=page(404),
+        post=page(405),
+        owner=("alice", "GET", 200),
+    ),
+    "assistance:report": Rule(
+        _r("assistance:report", report_id=_obj("report")),
+        get=page(404),
+        post=page(405),
+        owner=("alice", "GET", 200),
+    ),
+    "assistance:entitlement_change": Rule(
+        _r("assistance:entitlement_change", entitlement_id=_obj("entitlement")),
+        get=page(405),
+        post=page(404),
+        data={"kind": "stop", "from_month": "2027-01", "reason": "收入超过标准"},
+    ),
+    "assistance:member_death": Rule(
+        _r("assistance:member_death", entitlement_id=_obj("entitlement")),
+        get=page(405),
+        post=page(404),
+        data=lambda w: {
+            "member": w["application"].members.order_by("id").first().pk,
+            "died_on": "2026-11-30",
+        },
+    ),
+    "assistance:public_notice": Rule(
+        _r("assistance:public_notice", community_id=_obj("community_a")),
+        get={"*": 200},
+        post={"*": 405},
+        note="the notice board is public: name, household size and amount only",
+    ),
+    "assistance:payments": Rule(
+        _r("assistance:payments"),
+        get=page(403),
+        post=page(403),
+        data={"month": "2027-01"},
+        owner=("dave", "GET", 200),
+    ),
+    "assistance:payment_download": Rule(
+        _r("assistance:payment_download", month=lambda w: w["payment_month"]),
+        get=page(403),
+        post=page(405),
+        owner=("dave", "GET", 200),
+    ),
+    "assistance:pushes": Rule(
+        _r("assistance:pushes"),
+        get=page(403, yvonne=200),
+        post=page(405),
+        owner=("dave", "GET", 200),
+        note="the 医保 data officer receives the pushes",
+    ),
+    "assistance:push_feed": Rule(
+        _r("assistance:push_feed"),
+        get=page(403, yvonne=200),
+        post=page(405),
+        owner=("dave", "GET", 200),
+    ),
+    "assistance:push_ack": Rule(
+        _r("assistance:push_ack", push_id=_obj("push")),
+        get=page(405),
+        post=page(404, yvonne=302),
+        note="yvonne (医保) may acknowledge; without a reference nothing is recorded",
+    ),
+    "assistance:chain": Rule(
+        _r("assistance:chain", household_id=_obj("household")),
+        get=page(404),
+        post=page(405),
+        owner=("alice", "GET", 200),
+    ),
+    "assistance:resident_bind": Rule(
+        _r("assistance:resident_bind", household_id=_obj("household")),
+        get=page(405),
+        post=page(404),
+        data=lambda w: {
+            "member": w["household"].members.get(relation="head").pk,
+            "username": "ivan",
+        },
+    ),
     # --- API v1 -----------------------------------------------------------------------------
-    "api:schema": Rule(_r("api:schema"), get=_schema_rule(), post=None),
+    "api:schema": Rule(
+        _r("api:schema"),
+        get={"anon": 401, "*": 200},
+        post={"anon": 401, "*": 405},
+        note="the schema is for signed-in users (test_api_schema_paths)",
+    ),
     "api:api-root": Rule(_r("api:api-root"), get=api(200), post=api(405)),
     "api:me": Rule(_r("api:me"), get=api(200), post=api(405), owner=("alice", "GET", 200)),
     "api:feeds": Rule(
@@ -502,74 +772,16 @@ RULES: dict[str, Rule] = {
         post=api(405),
         owner=("alice", "GET", 200),
     ),
-}
-
-# Part A's account pages (issue 12, F1/F2/lockout), ruled here before they are merged: the
-# targets are alice's account and ids that do not exist (a probe must learn nothing either way).
-PART_A = {
-    "accounts:password": Rule(
-        _r("accounts:password"), get=page(200), post=page(200), note="one's own password"
+    "api:pushes": Rule(
+        _r("api:pushes"), get=api(403, yvonne=200), post=api(405), owner=("dave", "GET", 200)
     ),
-    "accounts:enrol": Rule(
-        _r("accounts:enrol", token="x" * 43),
-        get={"*": 410},
-        post={"*": 410},
-        note="an unknown or used enrolment link is gone, for everyone",
-    ),
-    "accounts:users": Rule(
-        _r("accounts:users"), get=page(403, grace=200, heidi=200), post=page(405)
-    ),
-    "accounts:user_create": Rule(
-        _r("accounts:user_create"),
-        get=page(403, grace=200),
-        post=page(403, grace=200),
-        note="the administrator's empty form is refused",
-    ),
-    "accounts:user_detail": Rule(
-        _r("accounts:user_detail", user_id=_obj("target_user")),
-        get=page(403, grace=200, heidi=200),
-        post=page(405),
-    ),
-    "accounts:user_edit": Rule(
-        _r("accounts:user_edit", user_id=_obj("target_user")),
-        get=page(405),
-        post=page(403, grace=302),
-    ),
-    "accounts:user_role": Rule(
-        _r("accounts:user_role", user_id=_obj("target_user")),
-        get=page(405),
-        post=page(403, grace=400, heidi=400),
-        note="an empty role request is refused (a real one needs the other officer)",
-    ),
-    "accounts:user_active": Rule(
-        _r("accounts:user_active", user_id=_obj("target_user")),
-        get=page(405),
-        post=page(403, grace=302),
-    ),
-    "accounts:user_reset_2fa": Rule(
-        _r("accounts:user_reset_2fa", user_id=_obj("target_user")),
-        get=page(405),
-        post=page(403, heidi=200),
-    ),
-    "accounts:role_change_decide": Rule(
-        _r("accounts:role_change_decide", change_id=999999),
-        get=page(405),
-        post=page(403, grace=404, heidi=404),
-    ),
-    "accounts:tokens": Rule(
-        _r("accounts:tokens"), get=page(200), post=page(200), note="one's own API tokens"
-    ),
-    "accounts:token_revoke": Rule(
-        _r("accounts:token_revoke", token_id=999999), get=page(405), post=page(404)
-    ),
-    "accounts:lockouts": Rule(_r("accounts:lockouts"), get=page(403, heidi=200), post=page(405)),
-    "accounts:lockout_unlock": Rule(
-        _r("accounts:lockout_unlock", attempt_id=999999),
-        get=page(405),
-        post=page(403, heidi=404),
+    "api:push_ack": Rule(
+        _r("api:push_ack", push_id=_obj("push")),
+        get=api(405),
+        post=api(403, yvonne=400),
+        note="yvonne (医保) may acknowledge; without a reference the request is refused",
     ),
 }
-RULES.update(PART_A)
 
 # Routes under these prefixes are covered by one rule each (the whole mounted site).
 PREFIX_RULES: dict[str, Rule] = {

@@ -413,6 +413,9 @@ def declaration_submit(
                 _attachment_store(actor, application, *attachment)
             application.bank_account = account
             application.bank_account_masked = mask_account(account)
+            # The typed form (ID numbers, bank account) is kept in clear only while it is a
+            # draft; once recorded (encrypted, in the members and the account) it goes.
+            application.draft = {}
             application.status = Application.Status.SUBMITTED
             application.accepted_on = on
             try:
