@@ -233,6 +233,7 @@ def rule_key(rule_sql: str, dialect: str = "duckdb") -> str | None:
 def _duckdb_model(model: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The model in DuckDB's dialect (a run on Spark stores Spark SQL): comparisons rebuilt from
     the columns the profiles fill, fitted values copied (:func:`~.model.for_dialect`)."""
+    model = model_lib.splink_model(model)
     if model.get("sql_dialect", "duckdb") == "duckdb":
         return model
     filled = _rows(

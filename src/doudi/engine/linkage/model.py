@@ -336,6 +336,11 @@ FIXED_M_RATIO = 0.1
 FALLBACK_KEY = "doudi_fallback"
 
 
+def splink_model(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored model as Splink takes it: without doudi's own keys (:data:`FALLBACK_KEY`)."""
+    return {k: v for k, v in stored.items() if k != FALLBACK_KEY}
+
+
 def _usable(p: Any) -> bool:
     return isinstance(p, int | float) and math.isfinite(p) and 0 < p <= 1
 

@@ -400,7 +400,7 @@ def _run(
     if model is not None:
         dialect = be.db_api.sql_dialect.sql_dialect_str
         fallback = list(model.get(model_lib.FALLBACK_KEY, []))
-        stored = {k: v for k, v in model.items() if k != model_lib.FALLBACK_KEY}
+        stored = model_lib.splink_model(model)
         linker = Linker(
             rec, model_lib.for_dialect(stored, settings, dialect), log_level=logging.ERROR
         )
