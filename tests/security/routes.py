@@ -736,13 +736,19 @@ RULES: dict[str, Rule] = {
         _r("integrity:event_step", event_id=_obj("credit_event"), step="decide"),
         get=page(405),
         post=page(404, **NOT_REGISTRY),
+        data={"outcome": "confirm", "reasons": "经核实情况属实"},
         owner=("dave", "POST", 302),
-        note="the bureau's decision without reasons is refused with a message, nothing changes",
+        note="a valid confirmation: only the bureau (not the proposer, alice) makes it",
     ),
     "integrity:breach_propose": Rule(
         _r("integrity:breach_propose", application_id=_obj("application")),
         get=page(404, **NOT_REGISTRY),
         post=page(404, **NOT_REGISTRY),
+        data={
+            "breach": "hidden",
+            "evidence": "人社数据显示配偶有工资收入，申报时未报告",
+            "false_from": "2026-06-01",
+        },
         owner=("alice", "GET", 200),
     ),
     "integrity:reviews": Rule(
@@ -756,6 +762,7 @@ RULES: dict[str, Rule] = {
         _r("integrity:review", review_id=_obj("review")),
         get=page(404, **NOT_REGISTRY),
         post=page(404, **NOT_REGISTRY),
+        data={"outcome": "continue", "reason": "复查核实，家庭情况没有变化"},
         owner=("dave", "GET", 200),
     ),
     "integrity:spotchecks": Rule(
