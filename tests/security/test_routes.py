@@ -140,6 +140,7 @@ def world(tmp_path, settings, households, cast, warned, providers, district, dep
         **_accounts_world(cast, users),
         **_parameters_world(cast),
     }
+    world.update(_integrity_world(cast, world))
     # Everyone signs in before the walk (sign-in itself writes sessions and last_login).
     everyone = {**cast, **users}
     clients = {"anon": Client()}
@@ -231,6 +232,35 @@ def _parameters_world(cast):
     )
     return {
         "parameter_change": actions.parameter_change_submit(actor=cast["dave"], proposal=proposal)
+    }
+
+
+def _integrity_world(cast, world):
+    """A breach proposed by alice on A's approved application (awaiting the bureau), the
+    yearly review of its benefit, a spot check of A1 drawn to the only inspector of another
+    street (sam), and A's decision for trace-back, made through the integrity app's actions."""
+    from doudi.assistance.models import Decision
+    from doudi.integrity import actions, scheduler, spotcheck
+    from doudi.monitoring.selectors import today
+
+    application, entitlement = world["application"], world["entitlement"]
+    event = actions.breach_propose(
+        actor=cast["alice"],
+        application=application,
+        person=application.applicant,
+        breach="hidden",
+        evidence="人社数据显示配偶有工资收入，申报时未报告",
+        false_from=today(),
+    )
+    due = entitlement.first_month.replace(year=entitlement.first_month.year + 1)
+    [review] = scheduler.review_schedule(actor=cast["dave"], on=due)
+    plan = spotcheck.plan_create(name="路由抽查", ratio="1")
+    _draw, _rows = spotcheck.draw(plan=plan, seed="1")
+    return {
+        "credit_event": event,
+        "review": review,
+        "spotcheck_item": _draw.items.get(),
+        "decision": Decision.objects.get(application=application),
     }
 
 
@@ -348,6 +378,8 @@ def _outsiders_lists_hold_nothing_of_community_a(world):
             "/casework/",
             "/monitoring/",
             "/assistance/",
+            "/integrity/credit/",
+            "/integrity/reviews/",
         ):
             response = clients[attacker].get(url)
             body = (
