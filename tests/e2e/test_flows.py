@@ -100,6 +100,7 @@ def test_language_switch(page, live_server, households, cast):
         "Work queue",
         "Households",
         "Warnings",
+        "Assistance applications",
     ]
 
     with page.expect_navigation():

@@ -11,6 +11,7 @@ import pytest
 from doudi.accounts.actions import totp_device_enrol
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
+from doudi.parameters.actions import parameters_seed
 from doudi.parameters.api import params_in_force
 from doudi.parameters.models import ParameterChange
 from tests.conftest import PASSWORD, current_code
@@ -23,6 +24,9 @@ pytestmark = pytest.mark.e2e
 def test_bureau_changes_the_standard_and_a_second_officer_approves(
     browser, live_server, cast, district
 ):
+    # A live-server test runs on a flushed database (an earlier browser test may have emptied
+    # the tables the seed migration filled): seed the area's defaults as `doudi parameters seed`.
+    parameters_seed()
     dora = User.objects.create_user(
         username="dora",
         password=PASSWORD,
