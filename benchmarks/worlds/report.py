@@ -9,8 +9,8 @@ on), **B** = ``benchmarks/worlds/hanyang``, **C** = ``benchmarks/worlds/qingshan
 
 1. generate the world into VAR/<world>-<households>-<seed>/data (kept and reused when its
    truth is already there: generation is deterministic by seed);
-2. a fresh doudi state (SQLite, DOUDI_VAR_DIR=…/work): ``migrate``, ``ingest``, the register
-   (``load_register``; worlds B and C first add their own communities, as their ``check.py``
+2. a fresh doudi state (SQLite, DOUDI_VAR_DIR=…/work): ``migrate``, ``ingest`` (which builds the
+   register from the 公安 feed; worlds B and C first add their own communities, as their ``check.py``
    does), ``link``, ``monitor --as-of`` the world's date, ``export warnings``;
 3. one month of visits, scaled to the world: the top ``4,500 × households / 130,000`` of the
    queue (by score) plus ``500 × households / 130,000`` random verification visits among the
@@ -116,8 +116,9 @@ class World:
     def ingest_dir(self) -> Path:
         return self.data
 
-    def register(self, run: Runner) -> str:
-        raise NotImplementedError
+    def prepare(self, run: Runner) -> None:
+        """Reference data the world needs before its files are ingested (none by default).
+        The register itself is built by `doudi ingest` from the 公安 household-register feed."""
 
     def households_truth(self) -> pd.DataFrame:
         """hukou_no, hardship, street_code, household_type, head_age, quiet."""
@@ -148,10 +149,6 @@ class Synth(World):
 
     def ingest_dir(self) -> Path:
         return self.data / "feeds"
-
-    def register(self, run: Runner) -> str:
-        (path,) = sorted((self.data / "feeds" / "gongan_hukou").glob("*.csv"))
-        return run("load_register", "load_register", str(path)).stdout.strip()
 
     def households_truth(self) -> pd.DataFrame:
         # the synthetic generator's truth holds hukou_no, hardship, causes only: the segments
@@ -199,13 +196,11 @@ class Hanyang(World):
             "--households", str(self.households), "--seed", str(self.seed), "--quiet",
         )  # fmt: skip
 
-    def register(self, run: Runner) -> str:
+    def prepare(self, run: Runner) -> None:
         from benchmarks.worlds.hanyang.check import _ADD_COMMUNITIES, _communities
 
         path = _communities(self.data, self.work)
         run("communities", "shell", "-c", _ADD_COMMUNITIES % {"path": str(path)})
-        reg = self.data / "gongan_hukou.csv"
-        return run("load_register", "load_register", str(reg)).stdout.strip()
 
 
 class Qingshan(World):
@@ -217,12 +212,11 @@ class Qingshan(World):
             "--households", str(self.households), "--seed", str(self.seed),
         )  # fmt: skip
 
-    def register(self, run: Runner) -> str:
+    def prepare(self, run: Runner) -> None:
         from benchmarks.worlds.qingshan.check import COMMUNITIES, register_files
 
-        reg, comm = register_files(self.data, self.work)
+        _reg, comm = register_files(self.data, self.work)
         run("communities", "shell", "-c", COMMUNITIES.format(path=str(comm)))
-        return run("load_register", "load_register", str(reg)).stdout.strip()
 
 
 WORLD_CLASSES = {"A": Synth, "B": Hanyang, "C": Qingshan}
@@ -262,8 +256,9 @@ def product(world: World, truth: pd.DataFrame) -> dict[str, Any]:
     run = Runner(world.work)
     as_of = world.as_of.isoformat()
     run("migrate", "migrate", "--verbosity", "0")
-    run("ingest", "ingest", str(world.ingest_dir()), "--json", check=False)
-    register = world.register(run)
+    world.prepare(run)
+    ingested = run("ingest", "ingest", str(world.ingest_dir()), check=False).stdout
+    register = "\n".join(line for line in ingested.splitlines() if "register" in line.lower())
     run("link", "link")
     first_run = run("monitor", "monitor", "--as-of", as_of).stdout.strip()
     run("export", "export", "warnings", "--out", str(world.work / "warnings_before.csv"))
