@@ -194,12 +194,23 @@ def test_damaged_anchors_file_is_one_line(six_entries, anchors):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_verify_exits_non_zero_from_the_command_line(six_entries):
-    """The real `doudi audit verify` process: non-zero exit, first bad entry named on stderr."""
+def test_verify_exits_non_zero_from_the_command_line(six_entries, monkeypatch, capsys):
+    """`doudi audit verify` from the command line: non-zero exit, first bad entry named on
+    stderr. On PostgreSQL a real process; the in-memory SQLite test database is not visible to
+    another process, so there the same console entry point runs in this process."""
     _rewrite_from(2, "object_id", "x", lambda e: e.compute_unkeyed_hash())
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
-        pytest.skip("the in-memory SQLite test database is not visible to another process")
+        from doudi.__main__ import main
+
+        monkeypatch.setattr(sys, "argv", ["doudi", "audit", "verify"])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code not in (0, None)
+        assert (
+            "audit log broken at entry #2: entry altered (hash mismatch)" in capsys.readouterr().err
+        )
+        return
     env = {
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DJANGO_SETTINGS_MODULE": "doudi.settings.test",
