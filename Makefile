@@ -3,16 +3,24 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCALE := src/doudi/locale
+# The exact versions CI tests (pip constraints); `make lock` regenerates it.
+LOCK := requirements/lock.txt
 
-.PHONY: demo test test-slow test-postgres install messages translations lint browser clean
+.PHONY: demo test test-slow test-postgres install lock messages translations lint browser clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -c $(LOCK) -e ".[test]"
 	@touch $(STAMP)
 
 install: $(STAMP) messages
+
+# Re-resolve the newest versions pyproject.toml's bounds allow into the lock file (installs
+# nothing; `make install` then brings the venv to it). LOCK_ARGS go to pip, e.g. -c old-lock.txt.
+lock:
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PY) scripts/lock.py $(LOCK_ARGS)
 
 # Compile translations (pure Python: Babel, no gettext needed).
 messages: $(STAMP)
@@ -40,12 +48,13 @@ test-postgres: install browser
 browser:
 	@scripts/ensure-chromium
 
-# ruff (lint and format), mypy --strict on the engine, and the import contracts (pyproject.toml)
+# ruff (lint and format), mypy --strict on the engine, the import contracts (pyproject.toml) and the
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) scripts/lock.py --check
 
 clean:
 	rm -rf $(VENV) var
