@@ -94,8 +94,35 @@ def check_assets(
     if household_size < 1:
         raise AssetError("计入的家庭成员人数至少为1人。")
     trace = Trace()
-    breaches: list[AssetBreach] = []
     standard = params.standard_fen(rural)
+    counted = _counted_assets(assets, trace)
+    per_capita, financial_breach = _check_financial(
+        counted, household_size, params, standard, rural=rural, programme=programme, trace=trace
+    )
+    breaches = [
+        breach
+        for breach in (
+            financial_breach,
+            _check_vehicles(counted, params, standard, programme=programme, trace=trace),
+            _check_housing(counted, household_size, params, trace=trace),
+            _check_nonresidential(counted, params, trace=trace),
+            _check_business(counted, params, trace=trace),
+        )
+        if breach is not None
+    ]
+    within = not breaches
+    trace.add(
+        "assets.result",
+        SECTION,
+        "家庭财产状况",
+        result="符合当地财产条件" if within else "不符合：" + "；".join(b.label for b in breaches),
+        passed=within,
+    )
+    return AssetResult(within, breaches, per_capita, trace)
+
+
+def _counted_assets(assets: list[Asset], trace: Trace) -> list[Asset]:
+    """The assets that count: valid ones, less the exempted (listed in the trace)."""
     counted: list[Asset] = []
     for a in assets:
         if a.kind not in KIND_LABELS:
@@ -114,8 +141,20 @@ def check_assets(
             )
             continue
         counted.append(a)
+    return counted
 
-    # financial assets per capita
+
+def _check_financial(
+    counted: list[Asset],
+    household_size: int,
+    params: PolicyParams,
+    standard: int,
+    *,
+    rural: bool,
+    programme: str,
+    trace: Trace,
+) -> tuple[int, AssetBreach | None]:
+    """Financial assets per capita against the programme's limit; (per capita, breach or None)."""
     months_name = {
         "edge": "edge_financial_assets_months_of_standard",
         "tekun": "tekun_financial_assets_months_of_standard",
@@ -142,14 +181,17 @@ def check_assets(
         result=f"限额 {yuan(limit)}：" + ("符合" if ok else "超过限额"),
         passed=ok,
     )
-    if not ok:
-        breaches.append(
-            AssetBreach(
-                "assets.financial", f"人均金融资产{yuan(per_capita)}，超过限额{yuan(limit)}"
-            )
-        )
+    if ok:
+        return per_capita, None
+    return per_capita, AssetBreach(
+        "assets.financial", f"人均金融资产{yuan(per_capita)}，超过限额{yuan(limit)}"
+    )
 
-    # vehicles
+
+def _check_vehicles(
+    counted: list[Asset], params: PolicyParams, standard: int, *, programme: str, trace: Trace
+) -> AssetBreach | None:
+    """Cars: the edge programme allows one below a price limit, the others a number of cars."""
     cars = [a for a in counted if a.kind == "car"]
     if programme == "edge":
         car_limit = params.edge_car_max_months_of_standard * standard
@@ -172,12 +214,15 @@ def check_assets(
         result=f"{rule_text}：" + ("符合" if ok else "不符合"),
         passed=ok,
     )
-    if not ok:
-        breaches.append(
-            AssetBreach("assets.vehicles", f"有{len(cars)}辆生活用机动车，不符合“{rule_text}”")
-        )
+    if ok:
+        return None
+    return AssetBreach("assets.vehicles", f"有{len(cars)}辆生活用机动车，不符合“{rule_text}”")
 
-    # housing
+
+def _check_housing(
+    counted: list[Asset], household_size: int, params: PolicyParams, *, trace: Trace
+) -> AssetBreach | None:
+    """Number of homes; a second one when the floor area per capita is at most the average."""
     homes = [a for a in counted if a.kind == "housing"]
     area = sum((h.floor_area_m2 for h in homes), Decimal("0"))
     per_capita_area = area / household_size
@@ -203,31 +248,38 @@ def check_assets(
         result=f"最多{allowed}套：" + ("符合" if ok else "不符合"),
         passed=ok,
     )
-    if not ok:
-        breaches.append(
-            AssetBreach("assets.housing", f"有{len(homes)}套住房，超过允许的{allowed}套")
-        )
+    if ok:
+        return None
+    return AssetBreach("assets.housing", f"有{len(homes)}套住房，超过允许的{allowed}套")
 
-    # non-residential property
-    if params.forbid_nonresidential_property:
-        nonres = [a for a in counted if a.kind in NONRESIDENTIAL_KINDS and not a.only_home]
-        ok = not nonres
-        trace.add(
-            "assets.nonresidential",
-            SECTION,
-            "无商铺、办公用房、厂房、酒店式公寓（居改非唯一住房除外）",
-            inputs={"非住宅房产": "、".join(KIND_LABELS[a.kind] for a in nonres) or "无"},
-            result="符合" if ok else "不符合",
-            passed=ok,
-        )
-        if not ok:
-            breaches.append(
-                AssetBreach(
-                    "assets.nonresidential", "拥有非住宅房产（商铺、办公用房、厂房或酒店式公寓）"
-                )
-            )
 
-    # business capital
+def _check_nonresidential(
+    counted: list[Asset], params: PolicyParams, *, trace: Trace
+) -> AssetBreach | None:
+    """No shop, office, factory or serviced apartment (a converted only home excepted)."""
+    if not params.forbid_nonresidential_property:
+        return None
+    nonres = [a for a in counted if a.kind in NONRESIDENTIAL_KINDS and not a.only_home]
+    ok = not nonres
+    trace.add(
+        "assets.nonresidential",
+        SECTION,
+        "无商铺、办公用房、厂房、酒店式公寓（居改非唯一住房除外）",
+        inputs={"非住宅房产": "、".join(KIND_LABELS[a.kind] for a in nonres) or "无"},
+        result="符合" if ok else "不符合",
+        passed=ok,
+    )
+    if ok:
+        return None
+    return AssetBreach(
+        "assets.nonresidential", "拥有非住宅房产（商铺、办公用房、厂房或酒店式公寓）"
+    )
+
+
+def _check_business(
+    counted: list[Asset], params: PolicyParams, *, trace: Trace
+) -> AssetBreach | None:
+    """Subscribed business capital against its limit."""
     capital = sum(a.value_fen for a in counted if a.kind == "business_capital")
     ok = capital <= params.business_capital_max_fen
     trace.add(
@@ -239,20 +291,9 @@ def check_assets(
         result="符合" if ok else "超过限额",
         passed=ok,
     )
-    if not ok:
-        breaches.append(
-            AssetBreach(
-                "assets.business",
-                f"企业认缴出资{yuan(capital)}，超过限额{yuan(params.business_capital_max_fen)}",
-            )
-        )
-
-    within = not breaches
-    trace.add(
-        "assets.result",
-        SECTION,
-        "家庭财产状况",
-        result="符合当地财产条件" if within else "不符合：" + "；".join(b.label for b in breaches),
-        passed=within,
+    if ok:
+        return None
+    return AssetBreach(
+        "assets.business",
+        f"企业认缴出资{yuan(capital)}，超过限额{yuan(params.business_capital_max_fen)}",
     )
-    return AssetResult(within, breaches, per_capita, trace)

@@ -305,6 +305,9 @@ def public_notice(row: dict[str, object]) -> dict[str, object]:
     return {key: row[key] for key in PUBLIC_NOTICE_FIELDS if key in row}
 
 
+PROCEDURE_SECTION = "POLICY.md §1.9"
+
+
 def dibao_procedure(
     facts: ProcedureFacts, add_working_days: AddWorkingDays, today: date
 ) -> ProcedureResult:
@@ -319,121 +322,34 @@ def dibao_procedure(
     decision.
     """
     trace = Trace()
-    sec = "POLICY.md §1.9"
-    limit = 45 if facts.extended else (20 if facts.township_decides else 30)
-    overall_due = add_working_days(facts.accepted_on, limit)
-    trace.add(
-        "dibao.procedure.overall",
-        sec,
-        "办理总时限",
-        inputs={
-            "受理日期": facts.accepted_on.isoformat(),
-            "乡镇审核确认": "是" if facts.township_decides else "否",
-            "延长": "是" if facts.extended else "否",
-        },
-        result=f"{limit}个工作日内，截止 {overall_due.isoformat()}",
-        passed=facts.decided_on is None
-        and today <= overall_due
-        or (facts.decided_on is not None and facts.decided_on <= overall_due),
-    )
     violations: list[str] = []
     required: list[str] = []
-    if (facts.decided_on or today) > overall_due:
-        violations.append(f"超过{limit}个工作日办理时限（{overall_due.isoformat()}）")
-    county_due = None
-    if facts.file_received_by_county_on and not facts.township_decides:
-        county_due = add_working_days(facts.file_received_by_county_on, 10)
-        ok = (facts.decided_on or today) <= county_due
-        trace.add(
-            "dibao.procedure.county",
-            sec,
-            "县级审核确认时限",
-            inputs={"收到乡镇材料": facts.file_received_by_county_on.isoformat()},
-            result=f"10个工作日内，截止 {county_due.isoformat()}",
-            passed=ok,
-        )
-        if not ok:
-            violations.append(f"县级民政部门超过10个工作日未作出决定（{county_due.isoformat()}）")
-    pub_end = None
-    if facts.publication_started_on:
-        pub_end = facts.publication_started_on + timedelta(days=7)
-        ok = facts.decided_on is None or facts.decided_on >= pub_end
-        trace.add(
-            "dibao.procedure.publication",
-            sec,
-            "初审意见公示7天",
-            inputs={"公示开始": facts.publication_started_on.isoformat()},
-            result=f"公示至 {pub_end.isoformat()}",
-            passed=ok,
-        )
-        if not ok:
-            violations.append(f"公示期未满7天（{pub_end.isoformat()}）即作出决定")
-    else:
-        required.append("初审意见公示7天")
-    if facts.objection_raised and not facts.reinvestigated_or_reviewed:
-        required.append("公示有异议：重新调查或民主评议")
-    home_visit = facts.conflict_of_interest or facts.complaint_during_review
-    if home_visit:
-        trace.add(
-            "dibao.procedure.home_visit",
-            sec,
-            "县级入户调查（单独登记备案或有投诉举报）",
-            result="已完成" if facts.county_home_visit_done else "必须进行",
-            passed=facts.county_home_visit_done,
-        )
-        if not facts.county_home_visit_done:
-            required.append("县级民政部门入户调查")
-    if not facts.investigated:
-        required.append("入户调查等家庭经济状况调查")
-    if not facts.reviewed:
-        required.append("审核")
-    if facts.disputed and not facts.democratic_review_done:
-        required.append("民主评议")
-    trace.add(
-        "dibao.procedure.democratic_review",
-        sec,
-        "民主评议",
-        inputs={"有争议": "是" if facts.disputed else "否"},
-        result="必须进行"
-        if facts.disputed and not facts.democratic_review_done
-        else "可不进行或已完成",
-        passed=not (facts.disputed and not facts.democratic_review_done),
-    )
+    overall_due = _overall_deadline(facts, add_working_days, today, trace, violations)
+    county_due = _county_deadline(facts, add_working_days, today, trace, violations)
+    pub_end = _publication(facts, trace, violations, required)
+    _required_steps(facts, trace, required)
     may_decide = not required
     trace.add(
         "dibao.procedure.no_shortcut",
-        sec,
+        PROCEDURE_SECTION,
         "未经受理、调查、审核不得纳入低保",
         result="可以作出决定" if may_decide else "尚需：" + "、".join(required),
         passed=may_decide,
     )
-    rejection_due = None
+    rejection_due = _rejection_notice(facts, add_working_days, today, trace, violations)
     payment = None
-    if facts.decided_on is not None and facts.approved is False:
-        rejection_due = add_working_days(facts.decided_on, 3)
-        sent = facts.rejection_notice_sent_on
-        ok = sent is not None and sent <= rejection_due or sent is None and today <= rejection_due
-        trace.add(
-            "dibao.procedure.rejection_notice",
-            sec,
-            "不予确认的书面通知",
-            result=f"3个工作日内送达，截止 {rejection_due.isoformat()}",
-            passed=ok,
-        )
-        if not ok:
-            violations.append(f"不予确认通知超过3个工作日（{rejection_due.isoformat()}）")
     if facts.decided_on is not None and facts.approved:
         payment = month_after(facts.decided_on)
         trace.add(
             "dibao.procedure.payment",
-            sec,
+            PROCEDURE_SECTION,
             "发放起始月",
             inputs={"决定日期": facts.decided_on.isoformat()},
             result=f"自 {payment.year}年{payment.month}月起发放",
         )
     trace.add(
         "dibao.procedure.cooperation",
-        sec,
+        PROCEDURE_SECTION,
         "拒不配合调查",
         result="可终止审核" if facts.household_refuses_cooperation else "配合",
         passed=not facts.household_refuses_cooperation,
@@ -450,3 +366,136 @@ def dibao_procedure(
         facts.household_refuses_cooperation,
         trace,
     )
+
+
+def _overall_deadline(
+    facts: ProcedureFacts,
+    add_working_days: AddWorkingDays,
+    today: date,
+    trace: Trace,
+    violations: list[str],
+) -> date:
+    """The overall limit: 30 working days from acceptance, 20 for the township, 45 extended."""
+    limit = 45 if facts.extended else (20 if facts.township_decides else 30)
+    overall_due = add_working_days(facts.accepted_on, limit)
+    trace.add(
+        "dibao.procedure.overall",
+        PROCEDURE_SECTION,
+        "办理总时限",
+        inputs={
+            "受理日期": facts.accepted_on.isoformat(),
+            "乡镇审核确认": "是" if facts.township_decides else "否",
+            "延长": "是" if facts.extended else "否",
+        },
+        result=f"{limit}个工作日内，截止 {overall_due.isoformat()}",
+        passed=facts.decided_on is None
+        and today <= overall_due
+        or (facts.decided_on is not None and facts.decided_on <= overall_due),
+    )
+    if (facts.decided_on or today) > overall_due:
+        violations.append(f"超过{limit}个工作日办理时限（{overall_due.isoformat()}）")
+    return overall_due
+
+
+def _county_deadline(
+    facts: ProcedureFacts,
+    add_working_days: AddWorkingDays,
+    today: date,
+    trace: Trace,
+    violations: list[str],
+) -> date | None:
+    """The county decides within 10 working days of receiving the township's file."""
+    if not facts.file_received_by_county_on or facts.township_decides:
+        return None
+    county_due = add_working_days(facts.file_received_by_county_on, 10)
+    ok = (facts.decided_on or today) <= county_due
+    trace.add(
+        "dibao.procedure.county",
+        PROCEDURE_SECTION,
+        "县级审核确认时限",
+        inputs={"收到乡镇材料": facts.file_received_by_county_on.isoformat()},
+        result=f"10个工作日内，截止 {county_due.isoformat()}",
+        passed=ok,
+    )
+    if not ok:
+        violations.append(f"县级民政部门超过10个工作日未作出决定（{county_due.isoformat()}）")
+    return county_due
+
+
+def _publication(
+    facts: ProcedureFacts, trace: Trace, violations: list[str], required: list[str]
+) -> date | None:
+    """The first-instance opinion is published 7 calendar days before the decision."""
+    if not facts.publication_started_on:
+        required.append("初审意见公示7天")
+        return None
+    pub_end = facts.publication_started_on + timedelta(days=7)
+    ok = facts.decided_on is None or facts.decided_on >= pub_end
+    trace.add(
+        "dibao.procedure.publication",
+        PROCEDURE_SECTION,
+        "初审意见公示7天",
+        inputs={"公示开始": facts.publication_started_on.isoformat()},
+        result=f"公示至 {pub_end.isoformat()}",
+        passed=ok,
+    )
+    if not ok:
+        violations.append(f"公示期未满7天（{pub_end.isoformat()}）即作出决定")
+    return pub_end
+
+
+def _required_steps(facts: ProcedureFacts, trace: Trace, required: list[str]) -> None:
+    """The steps still owed before a decision: re-investigation, home visit, review, 民主评议."""
+    if facts.objection_raised and not facts.reinvestigated_or_reviewed:
+        required.append("公示有异议：重新调查或民主评议")
+    if facts.conflict_of_interest or facts.complaint_during_review:
+        trace.add(
+            "dibao.procedure.home_visit",
+            PROCEDURE_SECTION,
+            "县级入户调查（单独登记备案或有投诉举报）",
+            result="已完成" if facts.county_home_visit_done else "必须进行",
+            passed=facts.county_home_visit_done,
+        )
+        if not facts.county_home_visit_done:
+            required.append("县级民政部门入户调查")
+    if not facts.investigated:
+        required.append("入户调查等家庭经济状况调查")
+    if not facts.reviewed:
+        required.append("审核")
+    if facts.disputed and not facts.democratic_review_done:
+        required.append("民主评议")
+    trace.add(
+        "dibao.procedure.democratic_review",
+        PROCEDURE_SECTION,
+        "民主评议",
+        inputs={"有争议": "是" if facts.disputed else "否"},
+        result="必须进行"
+        if facts.disputed and not facts.democratic_review_done
+        else "可不进行或已完成",
+        passed=not (facts.disputed and not facts.democratic_review_done),
+    )
+
+
+def _rejection_notice(
+    facts: ProcedureFacts,
+    add_working_days: AddWorkingDays,
+    today: date,
+    trace: Trace,
+    violations: list[str],
+) -> date | None:
+    """A rejection is notified in writing within 3 working days of the decision."""
+    if facts.decided_on is None or facts.approved is not False:
+        return None
+    rejection_due = add_working_days(facts.decided_on, 3)
+    sent = facts.rejection_notice_sent_on
+    ok = sent is not None and sent <= rejection_due or sent is None and today <= rejection_due
+    trace.add(
+        "dibao.procedure.rejection_notice",
+        PROCEDURE_SECTION,
+        "不予确认的书面通知",
+        result=f"3个工作日内送达，截止 {rejection_due.isoformat()}",
+        passed=ok,
+    )
+    if not ok:
+        violations.append(f"不予确认通知超过3个工作日（{rejection_due.isoformat()}）")
+    return rejection_due

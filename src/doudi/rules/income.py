@@ -128,7 +128,6 @@ def household_income(
             raise IncomeError("收入期间至少为1个月。")
         if item.member_id not in counted:
             continue
-        label = CATEGORIES[item.category]
         if item.kind in excluded_kinds:
             excluded.append(item)
             trace.add(
@@ -144,31 +143,58 @@ def household_income(
                 passed=False,
             )
             continue
-        costs = item.costs_fen
-        if item.category == "wage" and costs == 0 and params.job_cost_monthly_fen:
-            costs = min(item.amount_fen, params.job_cost_monthly_fen * item.months)
-        net = item.amount_fen - costs
-        if item.category in ("wage", "transfer", "other"):
-            net = max(net, 0)
-        monthly = _monthly(net, item.months)
-        by_cat[item.category] += monthly
-        trace.add(
-            f"income.{item.category}",
-            SECTION,
-            f"计入{label}",
-            inputs={
-                "成员": item.member_id,
-                "金额": yuan(item.amount_fen),
-                "扣除费用": yuan(costs),
-                "月数": str(item.months),
-            },
-            params=[params.ref("job_cost_monthly_fen", "必要就业成本（月）")]
-            if item.category == "wage" and item.costs_fen == 0 and params.job_cost_monthly_fen
-            else [],
-            result=f"月均净收入 {yuan(monthly)}",
-            passed=True,
-        )
+        by_cat[item.category] += _counted_monthly(item, params, trace)
     total = sum(by_cat.values())
+    ded = _deductions(deductions, counted, trace)
+    net_total = max(total - ded, 0)
+    per_capita = net_total // len(counted)
+    trace.add(
+        "income.per_capita",
+        section,
+        "家庭人均月收入",
+        inputs={
+            **{CATEGORIES[k]: yuan(v) for k, v in by_cat.items() if v},
+            "扣减合计": yuan(ded),
+            "计入人数": str(len(counted)),
+        },
+        result=f"家庭月净收入 {yuan(net_total)}，人均 {yuan(per_capita)}",
+    )
+    return IncomeResult(by_cat, total, ded, net_total, per_capita, excluded, trace)
+
+
+def _counted_monthly(item: IncomeItem, params: PolicyParams, trace: Trace) -> int:
+    """One counted item's monthly net income (wage: less the job cost when none is given)."""
+    label = CATEGORIES[item.category]
+    costs = item.costs_fen
+    if item.category == "wage" and costs == 0 and params.job_cost_monthly_fen:
+        costs = min(item.amount_fen, params.job_cost_monthly_fen * item.months)
+    net = item.amount_fen - costs
+    if item.category in ("wage", "transfer", "other"):
+        net = max(net, 0)
+    monthly = _monthly(net, item.months)
+    trace.add(
+        f"income.{item.category}",
+        SECTION,
+        f"计入{label}",
+        inputs={
+            "成员": item.member_id,
+            "金额": yuan(item.amount_fen),
+            "扣除费用": yuan(costs),
+            "月数": str(item.months),
+        },
+        params=[params.ref("job_cost_monthly_fen", "必要就业成本（月）")]
+        if item.category == "wage" and item.costs_fen == 0 and params.job_cost_monthly_fen
+        else [],
+        result=f"月均净收入 {yuan(monthly)}",
+        passed=True,
+    )
+    return monthly
+
+
+def _deductions(
+    deductions: list[Deduction] | tuple[Deduction, ...], counted: set[str], trace: Trace
+) -> int:
+    """The monthly total of the counted members' rigid-spending and job-cost deductions."""
     ded = 0
     for d in deductions:
         if d.amount_fen < 0:
@@ -184,17 +210,4 @@ def household_income(
             inputs={"成员": d.member_id, "金额": yuan(d.amount_fen), "月数": str(d.months)},
             result=f"月均扣减 {yuan(monthly)}",
         )
-    net_total = max(total - ded, 0)
-    per_capita = net_total // len(counted)
-    trace.add(
-        "income.per_capita",
-        section,
-        "家庭人均月收入",
-        inputs={
-            **{CATEGORIES[k]: yuan(v) for k, v in by_cat.items() if v},
-            "扣减合计": yuan(ded),
-            "计入人数": str(len(counted)),
-        },
-        result=f"家庭月净收入 {yuan(net_total)}，人均 {yuan(per_capita)}",
-    )
-    return IncomeResult(by_cat, total, ded, net_total, per_capita, excluded, trace)
+    return ded

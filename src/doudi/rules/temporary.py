@@ -56,7 +56,6 @@ def temporary_assistance(case: TempCase, params: PolicyParams) -> TempResult:
     at temp_cap_fen unless 一事一议; §3.3 township approves up to temp_township_limit_fen, county
     above; §3.4 先行救助 for emergency cases up to temp_first_aid_limit_fen (支出型: full procedure)."""
     t = Trace()
-    reasons: list[str] = []
     if case.kind not in ("emergency", "spending"):
         raise ValueError("临时救助类型应为急难型或支出型。")
     if case.household_size < 1:
@@ -64,6 +63,44 @@ def temporary_assistance(case: TempCase, params: PolicyParams) -> TempResult:
     if case.cause not in CAUSE_LABELS:
         raise ValueError(f"困难原因“{case.cause}”无效。")
     kind_label = "急难型" if case.kind == "emergency" else "支出型"
+    reasons = _type_test(case, params, t)
+    amount = _amount(case, params, kind_label, t)
+    eligible = not reasons
+    if not eligible:
+        amount = 0
+    approver = "township" if amount <= params.temp_township_limit_fen else "county"
+    t.add(
+        "temp.approver",
+        "POLICY.md §3.3",
+        "审批权限",
+        inputs={"金额": yuan(amount)},
+        params=[params.ref("temp_township_limit_fen", "乡镇（街道）审批限额")],
+        result="乡镇（街道）审批" if approver == "township" else "报县级民政部门审批",
+    )
+    first_aid = eligible and case.kind == "emergency" and amount <= params.temp_first_aid_limit_fen
+    t.add(
+        "temp.first_aid",
+        "POLICY.md §3.4",
+        "先行救助（先救助、后补手续）",
+        params=[params.ref("temp_first_aid_limit_fen", "先行救助限额")],
+        result="可以先行救助，事后补齐手续" if first_aid else "按正常程序办理",
+        passed=first_aid,
+    )
+    t.add(
+        "temp.result",
+        SECTION,
+        "临时救助结论",
+        result=f"{kind_label}临时救助 {yuan(amount)}"
+        if eligible
+        else "不符合：" + "；".join(reasons),
+        passed=eligible,
+    )
+    return TempResult(eligible, amount, approver, first_aid, reasons, t)
+
+
+def _type_test(case: TempCase, params: PolicyParams, t: Trace) -> list[str]:
+    """§3.1/§3.2: whether the case is of its type; the reasons it is not (empty when it is)."""
+    reasons: list[str] = []
     if case.kind == "emergency":
         ok = case.cause in EMERGENCY_CAUSES
         t.add(
@@ -98,6 +135,11 @@ def temporary_assistance(case: TempCase, params: PolicyParams) -> TempResult:
         )
         if not case.assets_within_limits:
             reasons.append("家庭财产不符合当地规定")
+    return reasons
+
+
+def _amount(case: TempCase, params: PolicyParams, kind_label: str, t: Trace) -> int:
+    """§3.5: k × monthly standard × household size, capped unless decided 一事一议."""
     standard = params.standard_fen(case.rural)
     k_name = "temp_emergency_months" if case.kind == "emergency" else "temp_spending_months"
     k = Decimal(getattr(params, k_name))
@@ -129,34 +171,4 @@ def temporary_assistance(case: TempCase, params: PolicyParams) -> TempResult:
             params=[params.ref("temp_cap_fen", "临时救助上限")],
             result=f"按上限 {yuan(amount)}",
         )
-    eligible = not reasons
-    if not eligible:
-        amount = 0
-    approver = "township" if amount <= params.temp_township_limit_fen else "county"
-    t.add(
-        "temp.approver",
-        "POLICY.md §3.3",
-        "审批权限",
-        inputs={"金额": yuan(amount)},
-        params=[params.ref("temp_township_limit_fen", "乡镇（街道）审批限额")],
-        result="乡镇（街道）审批" if approver == "township" else "报县级民政部门审批",
-    )
-    first_aid = eligible and case.kind == "emergency" and amount <= params.temp_first_aid_limit_fen
-    t.add(
-        "temp.first_aid",
-        "POLICY.md §3.4",
-        "先行救助（先救助、后补手续）",
-        params=[params.ref("temp_first_aid_limit_fen", "先行救助限额")],
-        result="可以先行救助，事后补齐手续" if first_aid else "按正常程序办理",
-        passed=first_aid,
-    )
-    t.add(
-        "temp.result",
-        SECTION,
-        "临时救助结论",
-        result=f"{kind_label}临时救助 {yuan(amount)}"
-        if eligible
-        else "不符合：" + "；".join(reasons),
-        passed=eligible,
-    )
-    return TempResult(eligible, amount, approver, first_aid, reasons, t)
+    return amount
