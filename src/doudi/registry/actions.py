@@ -279,19 +279,67 @@ def register_sync(
     from django.conf import settings
     from django.utils import timezone
 
-    from doudi.registry.models import CommunityCodeMap
-
     report = SyncReport()
     today = timezone.localdate()
     if not Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT).exists():
         jurisdictions_load()
-    communities = {
-        j.code: j for j in Jurisdiction.objects.filter(level=Jurisdiction.Level.COMMUNITY)
-    }
-    mapped = {m.code: m.community for m in CommunityCodeMap.objects.select_related("community")}
-    holding: Jurisdiction | None = None
+    communities = _Communities(report)
 
     # 1. read and resolve duplicates: one row per ID number, the latest wins
+    by_id = _latest_rows(files, report)
+    # 2. households: the head's row gives the community and address, else the first member's
+    household_rows = _household_rows(by_id)
+    report.households = len(household_rows)
+
+    with transaction.atomic():
+        by_hukou = _sync_households(household_rows, communities, as_of, today, report)
+        # 3. people and their place in a household
+        _sync_people(by_id, by_hukou, today, report)
+        if report.rejected:
+            folder = rejects_dir or Path(settings.DOUDI_RESULTS_DIR) / "register"
+            report.rejects_file = _write_rejects(report, folder)
+        audit_record(
+            actor=actor,
+            action="registry.import",
+            object_type="feed",
+            object_id=REGISTER_FEED,
+            detail={k: v for k, v in report.as_dict().items() if k != "unknown_codes"}
+            | {"unknown_codes": len(report.unknown_codes)},
+        )
+    return report
+
+
+class _Communities:
+    """A register community code's community: known, mapped, or else the unassigned one
+    (created when first needed; each unknown code is counted in the report)."""
+
+    def __init__(self, report: SyncReport):
+        from doudi.registry.models import CommunityCodeMap
+
+        self.report = report
+        self.known = {
+            j.code: j for j in Jurisdiction.objects.filter(level=Jurisdiction.Level.COMMUNITY)
+        }
+        self.mapped = {
+            m.code: m.community for m in CommunityCodeMap.objects.select_related("community")
+        }
+        self.holding: Jurisdiction | None = None
+
+    def of(self, code: str) -> Jurisdiction:
+        found = self.known.get(code) or self.mapped.get(code)
+        if found is not None:
+            return found
+        if self.holding is None:
+            self.holding = unassigned_community()
+        unknown = self.report.unknown_codes
+        unknown[code or "(blank)"] = unknown.get(code or "(blank)", 0) + 1
+        return self.holding
+
+
+def _latest_rows(
+    files: list[Path], report: SyncReport
+) -> dict[str, tuple[dict, idnumber.ResidentID]]:
+    """One row per valid ID number, the latest winning; rejected and superseded rows reported."""
     by_id: dict[str, tuple[dict, idnumber.ResidentID]] = {}
     for row in _register_rows(files):
         report.rows += 1
@@ -319,151 +367,147 @@ def register_sync(
                     )
                 )
         by_id[rid.number] = (row, rid)
+    return by_id
 
-    # 2. households: the head's row gives the community and address, else the first member's
+
+def _household_rows(
+    by_id: dict[str, tuple[dict, idnumber.ResidentID]],
+) -> dict[str, dict]:
+    """Per register household number, the row that describes it: the head's, else the first."""
     household_rows: dict[str, dict] = {}
     for row, _rid in by_id.values():
         hukou_no = _text(row["hukou_no"])
         if hukou_no not in household_rows or _text(row.get("relation")) == "户主":
             household_rows[hukou_no] = row
-    report.households = len(household_rows)
+    return household_rows
 
-    def community_of(code: str) -> Jurisdiction:
-        nonlocal holding
-        found = communities.get(code) or mapped.get(code)
-        if found is not None:
-            return found
-        if holding is None:
-            holding = unassigned_community()
-        report.unknown_codes[code or "(blank)"] = report.unknown_codes.get(code or "(blank)", 0) + 1
-        return holding
 
-    with transaction.atomic():
-        existing_households = {h.hukou_no: h for h in Household.objects.all()}
-        new_households, changed_households = [], []
-        for hukou_no, row in household_rows.items():
-            code = _text(row.get("community_code"))
-            community = community_of(code)
-            address = _text(row.get("address"))[:255]
-            household = existing_households.get(hukou_no)
-            if household is None:
-                household = Household(
-                    hukou_no=hukou_no,
-                    community=community,
-                    address=address,
-                    source_as_of=as_of,
-                    registered_community_code=code,
-                )
-                new_households.append(household)
-                existing_households[hukou_no] = household
-            elif (
-                household.community_id != community.pk
-                or household.address != address
-                or household.registered_community_code != code
-                or household.removed_on is not None
-                or household.source_as_of != as_of
-            ):
-                household.community, household.address = community, address
-                household.registered_community_code, household.removed_on = code, None
-                household.source_as_of = as_of
-                changed_households.append(household)
-        Household.objects.bulk_create(new_households, batch_size=2000)
-        Household.objects.bulk_update(
-            changed_households,
-            ["community", "address", "registered_community_code", "removed_on", "source_as_of"],
-            batch_size=2000,
-        )
-        report.households_created = len(new_households)
-        if holding is not None:
-            report.unassigned_households = sum(
-                1
-                for h in existing_households.values()
-                if h.hukou_no in household_rows and h.community_id == holding.pk
+def _sync_households(
+    household_rows: dict[str, dict],
+    communities: _Communities,
+    as_of: dt.date | None,
+    today: dt.date,
+    report: SyncReport,
+) -> dict[str, Household]:
+    """Create, update and mark removed the households; the listed ones by register number."""
+    existing_households = {h.hukou_no: h for h in Household.objects.all()}
+    new_households, changed_households = [], []
+    for hukou_no, row in household_rows.items():
+        code = _text(row.get("community_code"))
+        community = communities.of(code)
+        address = _text(row.get("address"))[:255]
+        household = existing_households.get(hukou_no)
+        if household is None:
+            household = Household(
+                hukou_no=hukou_no,
+                community=community,
+                address=address,
+                source_as_of=as_of,
+                registered_community_code=code,
             )
-        gone = [
-            h.pk
+            new_households.append(household)
+            existing_households[hukou_no] = household
+        elif (
+            household.community_id != community.pk
+            or household.address != address
+            or household.registered_community_code != code
+            or household.removed_on is not None
+            or household.source_as_of != as_of
+        ):
+            household.community, household.address = community, address
+            household.registered_community_code, household.removed_on = code, None
+            household.source_as_of = as_of
+            changed_households.append(household)
+    Household.objects.bulk_create(new_households, batch_size=2000)
+    Household.objects.bulk_update(
+        changed_households,
+        ["community", "address", "registered_community_code", "removed_on", "source_as_of"],
+        batch_size=2000,
+    )
+    report.households_created = len(new_households)
+    if communities.holding is not None:
+        report.unassigned_households = sum(
+            1
             for h in existing_households.values()
-            if h.hukou_no not in household_rows
-            and h.removed_on is None
-            and h.source_feed == REGISTER_FEED
-        ]
-        report.households_removed = Household.objects.filter(pk__in=gone).update(removed_on=today)
-        by_hukou = {h.hukou_no: h for h in Household.objects.filter(hukou_no__in=household_rows)}
+            if h.hukou_no in household_rows and h.community_id == communities.holding.pk
+        )
+    gone = [
+        h.pk
+        for h in existing_households.values()
+        if h.hukou_no not in household_rows
+        and h.removed_on is None
+        and h.source_feed == REGISTER_FEED
+    ]
+    report.households_removed = Household.objects.filter(pk__in=gone).update(removed_on=today)
+    return {h.hukou_no: h for h in Household.objects.filter(hukou_no__in=household_rows)}
 
-        # 3. people and their place in a household
-        people = {
-            p.id_index: p for p in Person.objects.filter(id_index__isnull=False).defer("id_number")
+
+def _sync_people(
+    by_id: dict[str, tuple[dict, idnumber.ResidentID]],
+    by_hukou: dict[str, Household],
+    today: dt.date,
+    report: SyncReport,
+) -> None:
+    """Create and update the people and their memberships; mark removed those no longer listed."""
+    from django.utils import timezone
+
+    people = {
+        p.id_index: p for p in Person.objects.filter(id_index__isnull=False).defer("id_number")
+    }
+    places = {
+        m.person_id: m
+        for m in Membership.objects.all().only("id", "person_id", "household_id", "relation")
+    }
+    seen: set[str] = set()
+    new_persons, changed_persons, moved, relabelled = [], [], [], []
+    new_places = []
+    for number, (row, rid) in by_id.items():
+        index = id_index_of(number)
+        seen.add(index)
+        household = by_hukou[_text(row["hukou_no"])]
+        relation = RELATION_LABELS.get(_text(row.get("relation")), Membership.Relation.OTHER)
+        fields = {
+            "name": _text(row.get("name"))[:64],
+            "sex": rid.sex,
+            "birth_date": rid.birth_date,
+            "phone": _text(row.get("phone"))[:32],
+            "id_area_unknown": "area_code_unknown" in rid.warnings,
+            "removed_on": None,
         }
-        places = {
-            m.person_id: m
-            for m in Membership.objects.all().only("id", "person_id", "household_id", "relation")
-        }
-        seen: set[str] = set()
-        new_persons, changed_persons, moved, relabelled = [], [], [], []
-        new_places = []
-        for number, (row, rid) in by_id.items():
-            index = id_index_of(number)
-            seen.add(index)
-            household = by_hukou[_text(row["hukou_no"])]
-            relation = RELATION_LABELS.get(_text(row.get("relation")), Membership.Relation.OTHER)
-            fields = {
-                "name": _text(row.get("name"))[:64],
-                "sex": rid.sex,
-                "birth_date": rid.birth_date,
-                "phone": _text(row.get("phone"))[:32],
-                "id_area_unknown": "area_code_unknown" in rid.warnings,
-                "removed_on": None,
-            }
-            person = people.get(index)
-            if person is None:
-                person = Person(
-                    id_number=rid.number, id_index=index, id_masked=rid.masked, **fields
-                )
-                new_persons.append(person)
-                new_places.append((person, household, relation))
-                continue
-            if any(getattr(person, k) != v for k, v in fields.items()):
-                for k, v in fields.items():
-                    setattr(person, k, v)
-                person.updated_at = timezone.now()
-                changed_persons.append(person)
-            place = places.get(person.pk)
-            if place is None:
-                new_places.append((person, household, relation))
-            elif place.household_id != household.pk:
-                place.household_id, place.relation = household.pk, relation
-                moved.append(place)
-            elif place.relation != relation:
-                place.relation = relation
-                relabelled.append(place)
-        Person.objects.bulk_create(new_persons, batch_size=2000)
-        Person.objects.bulk_update(changed_persons, PERSON_FIELDS, batch_size=2000)
-        Membership.objects.bulk_update(
-            moved + relabelled, ["household", "relation"], batch_size=2000
-        )
-        Membership.objects.bulk_create(
-            [Membership(person=p, household=h, relation=r) for p, h, r in new_places],
-            batch_size=2000,
-        )
-        report.persons_created = len(new_persons)
-        report.persons_updated = len(changed_persons)
-        report.persons_moved = len(moved)
-        gone_people = [
-            p.pk for index, p in people.items() if index not in seen and p.removed_on is None
-        ]
-        report.persons_removed = Person.objects.filter(pk__in=gone_people).update(removed_on=today)
-        if report.rejected:
-            folder = rejects_dir or Path(settings.DOUDI_RESULTS_DIR) / "register"
-            report.rejects_file = _write_rejects(report, folder)
-        audit_record(
-            actor=actor,
-            action="registry.import",
-            object_type="feed",
-            object_id=REGISTER_FEED,
-            detail={k: v for k, v in report.as_dict().items() if k != "unknown_codes"}
-            | {"unknown_codes": len(report.unknown_codes)},
-        )
-    return report
+        person = people.get(index)
+        if person is None:
+            person = Person(id_number=rid.number, id_index=index, id_masked=rid.masked, **fields)
+            new_persons.append(person)
+            new_places.append((person, household, relation))
+            continue
+        if any(getattr(person, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(person, k, v)
+            person.updated_at = timezone.now()
+            changed_persons.append(person)
+        place = places.get(person.pk)
+        if place is None:
+            new_places.append((person, household, relation))
+        elif place.household_id != household.pk:
+            place.household_id, place.relation = household.pk, relation
+            moved.append(place)
+        elif place.relation != relation:
+            place.relation = relation
+            relabelled.append(place)
+    Person.objects.bulk_create(new_persons, batch_size=2000)
+    Person.objects.bulk_update(changed_persons, PERSON_FIELDS, batch_size=2000)
+    Membership.objects.bulk_update(moved + relabelled, ["household", "relation"], batch_size=2000)
+    Membership.objects.bulk_create(
+        [Membership(person=p, household=h, relation=r) for p, h, r in new_places],
+        batch_size=2000,
+    )
+    report.persons_created = len(new_persons)
+    report.persons_updated = len(changed_persons)
+    report.persons_moved = len(moved)
+    gone_people = [
+        p.pk for index, p in people.items() if index not in seen and p.removed_on is None
+    ]
+    report.persons_removed = Person.objects.filter(pk__in=gone_people).update(removed_on=today)
 
 
 def _reference_codes() -> set[str]:
