@@ -332,20 +332,7 @@ def declaration_submit(
     on = today()
     errors: dict[str, str] = {}
     rows = _member_rows(data, errors, on)
-    incomes: dict[str, int] = {}
-    for name, (category, label) in INCOME_FIELDS.items():
-        try:
-            incomes[category] = yuan_to_fen(
-                data.get(name, ""), label=label, maximum=MAX_MONTHLY_INCOME_YUAN
-            )
-        except ValidationError as exc:
-            errors[name] = exc.messages[0]
-    assets: dict[str, int] = {}
-    for name, (kind, label) in ASSET_FIELDS.items():
-        try:
-            assets[kind] = yuan_to_fen(data.get(name, ""), label=label, maximum=MAX_ASSET_YUAN)
-        except ValidationError as exc:
-            errors[name] = exc.messages[0]
+    incomes, assets = _declared_amounts(data, errors)
     account = "".join((data.get("bank_account") or "").split())
     if not (account.isdigit() and 12 <= len(account) <= 30):
         errors["bank_account"] = "收款银行账号：请填写12至30位数字的账号"
@@ -353,16 +340,7 @@ def declaration_submit(
         if sniff(attachment[1]) is None:
             errors["attachment"] = "附件：只能上传真实的 JPEG、PNG 图片或 PDF 文件"
     if rows and not errors:
-        busy = (
-            Member.objects.filter(id_index__in=[r["index"] for r in rows], active=True)
-            .exclude(application=application)
-            .values_list("id_index", flat=True)
-        )
-        for r in rows:
-            if r["index"] in set(busy):
-                errors[f"m{r['i']}_id"] = (
-                    f"第{r['i'] + 1}位成员：已在另一份正在办理的申请中，不能重复计入"
-                )
+        _members_elsewhere(application, rows, errors)
     if errors:
         raise DeclarationInvalid(errors)
     try:
@@ -370,45 +348,8 @@ def declaration_submit(
             locked = Application.objects.select_for_update().get(pk=application.pk)
             if locked.status != Application.Status.DRAFT:
                 raise ValidationError("申请已提交")
-            person_by_index = {
-                p.id_index: p
-                for p in Person.objects.filter(id_index__in=[r["index"] for r in rows])
-            }
-            counting = policy.count_members(
-                [
-                    {
-                        "key": r["index"],
-                        "name": r["name"],
-                        "relation": r["relation"],
-                        "age": _age(r["birth"], on),
-                        "situation": r["situation"],
-                    }
-                    for r in rows
-                ]
-            )
-            verdicts = {d.member_id: d for d in counting.decisions}
-            for r in rows:
-                verdict = verdicts[r["index"]]
-                Member.objects.create(
-                    application=application,
-                    person=person_by_index.get(r["index"]),
-                    name=r["name"],
-                    id_number=r["rid"].number,
-                    id_index=r["index"],
-                    id_masked=r["rid"].masked,
-                    birth_date=r["birth"],
-                    relation=r["relation"],
-                    counted=verdict.counted,
-                    excluded_reason="" if verdict.counted else verdict.reason_label[:200],
-                )
-            for category, fen in incomes.items():
-                if fen:
-                    IncomeItem.objects.create(
-                        application=application, category=category, monthly_fen=fen
-                    )
-            for kind, fen in assets.items():
-                if fen:
-                    AssetItem.objects.create(application=application, kind=kind, value_fen=fen)
+            counting = _record_members(application, rows, on)
+            _record_amounts(application, incomes, assets)
             if attachment is not None and attachment[1]:
                 _attachment_store(actor, application, *attachment)
             application.bank_account = account
@@ -443,6 +384,86 @@ def declaration_submit(
             {"m0_id": "成员：有成员已在另一份正在办理的申请中，不能重复计入"}
         ) from None
     return application
+
+
+def _declared_amounts(data: dict, errors: dict[str, str]) -> tuple[dict[str, int], dict[str, int]]:
+    """The declared monthly incomes by category and assets by kind, in fen (errors by field)."""
+    incomes: dict[str, int] = {}
+    for name, (category, label) in INCOME_FIELDS.items():
+        try:
+            incomes[category] = yuan_to_fen(
+                data.get(name, ""), label=label, maximum=MAX_MONTHLY_INCOME_YUAN
+            )
+        except ValidationError as exc:
+            errors[name] = exc.messages[0]
+    assets: dict[str, int] = {}
+    for name, (kind, label) in ASSET_FIELDS.items():
+        try:
+            assets[kind] = yuan_to_fen(data.get(name, ""), label=label, maximum=MAX_ASSET_YUAN)
+        except ValidationError as exc:
+            errors[name] = exc.messages[0]
+    return incomes, assets
+
+
+def _members_elsewhere(application: Application, rows: list[dict], errors: dict[str, str]) -> None:
+    """A member already counted in another application in progress is an error on his row."""
+    busy = (
+        Member.objects.filter(id_index__in=[r["index"] for r in rows], active=True)
+        .exclude(application=application)
+        .values_list("id_index", flat=True)
+    )
+    for r in rows:
+        if r["index"] in set(busy):
+            errors[f"m{r['i']}_id"] = (
+                f"第{r['i'] + 1}位成员：已在另一份正在办理的申请中，不能重复计入"
+            )
+
+
+def _record_members(application: Application, rows: list[dict], on: dt.date):
+    """Record the declared members, each counted or not by the household rules (§1.3)."""
+    person_by_index = {
+        p.id_index: p for p in Person.objects.filter(id_index__in=[r["index"] for r in rows])
+    }
+    counting = policy.count_members(
+        [
+            {
+                "key": r["index"],
+                "name": r["name"],
+                "relation": r["relation"],
+                "age": _age(r["birth"], on),
+                "situation": r["situation"],
+            }
+            for r in rows
+        ]
+    )
+    verdicts = {d.member_id: d for d in counting.decisions}
+    for r in rows:
+        verdict = verdicts[r["index"]]
+        Member.objects.create(
+            application=application,
+            person=person_by_index.get(r["index"]),
+            name=r["name"],
+            id_number=r["rid"].number,
+            id_index=r["index"],
+            id_masked=r["rid"].masked,
+            birth_date=r["birth"],
+            relation=r["relation"],
+            counted=verdict.counted,
+            excluded_reason="" if verdict.counted else verdict.reason_label[:200],
+        )
+    return counting
+
+
+def _record_amounts(
+    application: Application, incomes: dict[str, int], assets: dict[str, int]
+) -> None:
+    """Record the declared incomes and assets that are not zero."""
+    for category, fen in incomes.items():
+        if fen:
+            IncomeItem.objects.create(application=application, category=category, monthly_fen=fen)
+    for kind, fen in assets.items():
+        if fen:
+            AssetItem.objects.create(application=application, kind=kind, value_fen=fen)
 
 
 def _attachment_store(actor, application: Application, name: str, data: bytes) -> Attachment:
@@ -598,31 +619,7 @@ def verify(*, actor, application: Application, request=None) -> VerificationRepo
     """家庭经济状况核对: only by staff in scope, only with every member's authorization on
     file (a check without it is refused and audited). Makes the immutable report and picks
     the path: consistent → simplified; otherwise full, with a home-visit casework task."""
-    if (
-        not works_applications(actor)
-        or not applications_for(actor).filter(pk=application.pk).exists()
-    ):
-        _denied(actor, "assistance.verify", "application", application.pk, request)
-        raise PermissionDenied("not an application of your jurisdiction")
-    members = list(application.members.all())
-    authorised = set(application.authorizations.values_list("member_id", flat=True))
-    unauthorised = [m for m in members if m.pk not in authorised]
-    if not members or unauthorised:
-        _denied(
-            actor,
-            "assistance.verify",
-            "application",
-            application.pk,
-            request,
-            reason="no_authorization",
-            members=len(unauthorised),
-        )
-        raise VerificationRefused(
-            "没有全部成员的授权核对，不能查询部门数据："
-            + "、".join(m.name for m in unauthorised or members)
-        )
-    if application.status != Application.Status.SIGNED:
-        raise ValidationError("这份申请现在不能核对")
+    members = _verifiable_members(actor, application, request)
     on = today()
     params = policy.params_in_force(area_code=application.household.community.code, on=on)
     by_index = {m.id_index: m for m in members}
@@ -633,60 +630,10 @@ def verify(*, actor, application: Application, request=None) -> VerificationRepo
     stale = sorted(f for f, s in feeds.items() if s.stale)
     declared_income = {i.category: i.monthly_fen for i in application.incomes.all()}
     declared_assets = {a.kind: a.value_fen for a in application.assets.all()}
-    rows = []
-    found_income: dict[str, int] = {}
-    found_assets: dict[str, int] = {}
-    for fact in facts:
-        member = by_index.get(fact.id_index)
-        source = feeds.get(fact.feed)
-        is_stale = fact.feed in stale
-        rows.append(
-            {
-                "member": member.name if member else "",
-                "kind": fact.kind,
-                "item": fact.item,
-                "found_fen": fact.amount_fen,
-                "feed": fact.feed,
-                "feed_name": source.name if source else fact.feed,
-                "feed_date": (
-                    source.last_delivery.date().isoformat()
-                    if source and source.last_delivery
-                    else ""
-                ),
-                "stale": is_stale,
-            }
-        )
-        if is_stale:
-            continue
-        target = found_income if fact.kind == "income" else found_assets
-        target[fact.item] = target.get(fact.item, 0) + fact.amount_fen
-    summary = []
-    for category, label in INCOME_LABELS.items():
-        summary.append(
-            {
-                "kind": "income",
-                "item": category,
-                "label": label,
-                "declared_fen": declared_income.get(category, 0),
-                "found_fen": found_income.get(category),
-            }
-        )
-    for kind, label in ASSET_LABELS.items():
-        summary.append(
-            {
-                "kind": "asset",
-                "item": kind,
-                "label": label,
-                "declared_fen": declared_assets.get(kind, 0),
-                "found_fen": found_assets.get(kind),
-            }
-        )
+    rows, found_income, found_assets = _found_rows(facts, by_index, feeds, stale)
+    summary = _summary(declared_income, declared_assets, found_income, found_assets)
     undeclared = {k: v for k, v in found_assets.items() if v > 0 and not declared_assets.get(k)}
-    hukou = {
-        id_index_of(p.id_number): p.name
-        for p in Person.objects.filter(membership__household=application.household)
-        if p.id_number
-    }
+    hukou = _hukou_members(application)
     unknown = [name for index, name in hukou.items() if index not in by_index]
     flags = [f"未申报的财产：{ASSET_LABELS[a]}" for a in undeclared]
     flags += [f"户籍成员未申报：{n}" for n in unknown]
@@ -745,6 +692,112 @@ def verify(*, actor, application: Application, request=None) -> VerificationRepo
             },
         )
     return report
+
+
+def _verifiable_members(actor, application: Application, request) -> list[Member]:
+    """The members, when the actor may verify this application and every member authorised it;
+    refused (and audited) otherwise."""
+    if (
+        not works_applications(actor)
+        or not applications_for(actor).filter(pk=application.pk).exists()
+    ):
+        _denied(actor, "assistance.verify", "application", application.pk, request)
+        raise PermissionDenied("not an application of your jurisdiction")
+    members = list(application.members.all())
+    authorised = set(application.authorizations.values_list("member_id", flat=True))
+    unauthorised = [m for m in members if m.pk not in authorised]
+    if not members or unauthorised:
+        _denied(
+            actor,
+            "assistance.verify",
+            "application",
+            application.pk,
+            request,
+            reason="no_authorization",
+            members=len(unauthorised),
+        )
+        raise VerificationRefused(
+            "没有全部成员的授权核对，不能查询部门数据："
+            + "、".join(m.name for m in unauthorised or members)
+        )
+    if application.status != Application.Status.SIGNED:
+        raise ValidationError("这份申请现在不能核对")
+    return members
+
+
+def _found_rows(
+    facts, by_index: dict[str, Member], feeds: dict, stale: list[str]
+) -> tuple[list[dict], dict[str, int], dict[str, int]]:
+    """One report row per department fact, and the incomes and assets found by item (facts of a
+    stale feed are shown but not added up: missing data is never read as zero)."""
+    rows = []
+    found_income: dict[str, int] = {}
+    found_assets: dict[str, int] = {}
+    for fact in facts:
+        member = by_index.get(fact.id_index)
+        source = feeds.get(fact.feed)
+        is_stale = fact.feed in stale
+        rows.append(
+            {
+                "member": member.name if member else "",
+                "kind": fact.kind,
+                "item": fact.item,
+                "found_fen": fact.amount_fen,
+                "feed": fact.feed,
+                "feed_name": source.name if source else fact.feed,
+                "feed_date": (
+                    source.last_delivery.date().isoformat()
+                    if source and source.last_delivery
+                    else ""
+                ),
+                "stale": is_stale,
+            }
+        )
+        if is_stale:
+            continue
+        target = found_income if fact.kind == "income" else found_assets
+        target[fact.item] = target.get(fact.item, 0) + fact.amount_fen
+    return rows, found_income, found_assets
+
+
+def _summary(
+    declared_income: dict[str, int],
+    declared_assets: dict[str, int],
+    found_income: dict[str, int],
+    found_assets: dict[str, int],
+) -> list[dict]:
+    """Declared beside found, one row per income category and asset kind."""
+    summary = []
+    for category, label in INCOME_LABELS.items():
+        summary.append(
+            {
+                "kind": "income",
+                "item": category,
+                "label": label,
+                "declared_fen": declared_income.get(category, 0),
+                "found_fen": found_income.get(category),
+            }
+        )
+    for kind, label in ASSET_LABELS.items():
+        summary.append(
+            {
+                "kind": "asset",
+                "item": kind,
+                "label": label,
+                "declared_fen": declared_assets.get(kind, 0),
+                "found_fen": found_assets.get(kind),
+            }
+        )
+    return summary
+
+
+def _hukou_members(application: Application) -> dict[str, str]:
+    """The names of the people of the application's register household, by ID index."""
+    return {
+        id_index_of(p.id_number): p.name
+        for p in Person.objects.filter(membership__household=application.household)
+        if p.id_number
+    }
 
 
 def _home_visit_task(actor, application: Application, reasons: list[str], request=None):
