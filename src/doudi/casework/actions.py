@@ -618,31 +618,18 @@ def visit_complete(
     _check_visit(actor, visit, "casework.visit_complete", request)
     if visit.status != Visit.Status.DRAFT:
         raise ValidationError("走访记录已完成")
-    problems = []
     names = [v.strip() for v in visitors if v and v.strip()]
-    if len(set(names)) < MIN_VISITORS:
-        problems.append("走访人员：入户调查须由至少两名工作人员进行")
-    if visited_on > today():
-        problems.append("走访日期：不能晚于今天")
-    if mode not in Visit.Mode.values:
-        problems.append("走访方式：请选择")
-    elif mode != Visit.Mode.IN_PERSON and not remote_visits_allowed(
-        area_code=visit.household.community.code, on=visited_on
-    ):
-        problems.append("走访方式：现行政策未允许电话或视频核查，须入户")
-    unknown = sorted(set(causes) - set(CAUSES))
-    if unknown:
-        problems.append("致困原因：有无法识别的选项")
-    if sorted(set(needs) - set(NEEDS)):
-        problems.append("需求：有无法识别的选项")
-    if outcome not in Task.Outcome.values:
-        problems.append("核查结论：请选择")
-    if outcome == Task.Outcome.CONFIRMED and not causes:
-        problems.append("致困原因：困难属实时至少选择一项")
-    if outcome != Task.Outcome.UNREACHABLE and not visitors_confirmed:
-        problems.append("确认：请走访人员确认记录属实")
-    if outcome != Task.Outcome.UNREACHABLE and not (member_confirmed_by or "").strip():
-        problems.append("确认：请填写确认记录的家庭成员姓名")
+    problems = _visit_problems(
+        visit,
+        names=names,
+        visited_on=visited_on,
+        mode=mode,
+        causes=causes,
+        needs=needs,
+        outcome=outcome,
+        visitors_confirmed=visitors_confirmed,
+        member_confirmed_by=member_confirmed_by,
+    )
     if problems:
         raise ValidationError(problems)
     now = _now()
@@ -694,6 +681,46 @@ def visit_complete(
             },
         )
     return visit
+
+
+def _visit_problems(
+    visit: Visit,
+    *,
+    names: list[str],
+    visited_on: dt.date,
+    mode: str,
+    causes: list[str],
+    needs: list[str],
+    outcome: str,
+    visitors_confirmed: bool,
+    member_confirmed_by: str,
+) -> list[str]:
+    """What is wrong with a visit record, one plain line a problem (empty when it is whole)."""
+    problems = []
+    if len(set(names)) < MIN_VISITORS:
+        problems.append("走访人员：入户调查须由至少两名工作人员进行")
+    if visited_on > today():
+        problems.append("走访日期：不能晚于今天")
+    if mode not in Visit.Mode.values:
+        problems.append("走访方式：请选择")
+    elif mode != Visit.Mode.IN_PERSON and not remote_visits_allowed(
+        area_code=visit.household.community.code, on=visited_on
+    ):
+        problems.append("走访方式：现行政策未允许电话或视频核查，须入户")
+    unknown = sorted(set(causes) - set(CAUSES))
+    if unknown:
+        problems.append("致困原因：有无法识别的选项")
+    if sorted(set(needs) - set(NEEDS)):
+        problems.append("需求：有无法识别的选项")
+    if outcome not in Task.Outcome.values:
+        problems.append("核查结论：请选择")
+    if outcome == Task.Outcome.CONFIRMED and not causes:
+        problems.append("致困原因：困难属实时至少选择一项")
+    if outcome != Task.Outcome.UNREACHABLE and not visitors_confirmed:
+        problems.append("确认：请走访人员确认记录属实")
+    if outcome != Task.Outcome.UNREACHABLE and not (member_confirmed_by or "").strip():
+        problems.append("确认：请填写确认记录的家庭成员姓名")
+    return problems
 
 
 # Magic numbers of the accepted kinds, and what must be found at the end of a whole file.
@@ -1101,30 +1128,15 @@ def assist_grant(
         problems.append("救助事由：至少4个字")
     if amount_fen is None or amount_fen <= 0:
         problems.append("金额：须大于0")
-    masked, number = "", ""
-    if recipient_id_number.strip():
-        try:
-            parsed = idnumber.parse(recipient_id_number)
-            number, masked = parsed.number, parsed.masked
-        except idnumber.InvalidIDNumber:
-            problems.append("受助人身份证号码：号码无效，请核对或留空")
+    number, masked = _recipient_id(recipient_id_number, problems)
     if limit_row is None:
         problems.append("本街道尚未设定先行救助授权额度：请区民政局先在“个案参数”中设定")
     if problems:
         raise ValidationError(problems)
     limit = int(limit_row.value)
     if amount_fen > limit:
-        audit_record(
-            actor=actor,
-            action="casework.assist_grant",
-            object_type="assist_grant",
-            outcome=AuditEntry.Outcome.DENIED,
-            request=request,
-            detail={"amount_fen": amount_fen, "limit_fen": limit, "street": street.code},
-        )
-        raise ValidationError(
-            f"金额 {yuan(amount_fen)} 超过本街道先行救助授权额度 {yuan(limit)}，不能先行发放："
-            "请按临时救助程序报区民政局审批，或按一事一议办理"
+        _refuse_over_limit(
+            actor, amount_fen=amount_fen, limit=limit, street=street, request=request
         )
     due_on, due_note = _deadline(
         on,
@@ -1170,6 +1182,36 @@ def assist_grant(
             },
         )
     return grant
+
+
+def _recipient_id(text: str, problems: list[str]) -> tuple[str, str]:
+    """An optional recipient ID number as (number, masked); blank when not given or invalid."""
+    masked, number = "", ""
+    if text.strip():
+        try:
+            parsed = idnumber.parse(text)
+            number, masked = parsed.number, parsed.masked
+        except idnumber.InvalidIDNumber:
+            problems.append("受助人身份证号码：号码无效，请核对或留空")
+    return number, masked
+
+
+def _refuse_over_limit(
+    actor, *, amount_fen: int, limit: int, street: Jurisdiction, request
+) -> None:
+    """Audit and refuse an assist-first grant above the street's delegated limit."""
+    audit_record(
+        actor=actor,
+        action="casework.assist_grant",
+        object_type="assist_grant",
+        outcome=AuditEntry.Outcome.DENIED,
+        request=request,
+        detail={"amount_fen": amount_fen, "limit_fen": limit, "street": street.code},
+    )
+    raise ValidationError(
+        f"金额 {yuan(amount_fen)} 超过本街道先行救助授权额度 {yuan(limit)}，不能先行发放："
+        "请按临时救助程序报区民政局审批，或按一事一议办理"
+    )
 
 
 def _check_grant(actor, grant: AssistGrant, action: str, request=None) -> None:
@@ -1319,32 +1361,11 @@ def verification_draw(
             level=Jurisdiction.Level.COMMUNITY, code__startswith=district.code
         ).order_by("code")
     )
-    warned = Warning.objects.filter(status=Warning.Status.OPEN).values("household_id")
-    busy = Task.objects.filter(closed_at__isnull=True).values("household_id")
-    frame: dict[int, list[int]] = defaultdict(list)
-    for household_id, community_id in (
-        Household.objects.filter(community__in=communities)
-        .exclude(pk__in=warned)
-        .exclude(pk__in=busy)
-        .order_by("id")
-        .values_list("id", "community_id")
-    ):
-        frame[community_id].append(household_id)
+    frame = _draw_frame(communities)
     on = today()
     days = ParameterIndex(PolicyParameter.Name.INVESTIGATION_DAYS, on=on)
     calendar = WorkCalendar()
-    strata, picks = {}, []
-    for community in communities:
-        wanted = _round_half_up(rate * (capacity.value_for(community.code) or 0))
-        pool = frame.get(community.pk, [])
-        n = min(wanted, len(pool))
-        chosen = random.Random(f"{seed}:{community.code}").sample(pool, n) if n else []
-        strata[community.code] = {
-            "capacity": int(capacity.value_for(community.code) or 0),
-            "stratum": len(pool),
-            "draws": n,
-        }
-        picks += [(community, household_id, n, len(pool)) for household_id in sorted(chosen)]
+    strata, picks = _draw_strata(communities, frame, rate=rate, capacity=capacity, seed=seed)
     now = _now()
     with transaction.atomic():
         draw = VerificationDraw.objects.create(
@@ -1396,6 +1417,47 @@ def verification_draw(
             },
         )
     return draw
+
+
+def _draw_frame(communities: list[Jurisdiction]) -> dict[int, list[int]]:
+    """Per community, the households open to a random visit: no open warning, no open task."""
+    warned = Warning.objects.filter(status=Warning.Status.OPEN).values("household_id")
+    busy = Task.objects.filter(closed_at__isnull=True).values("household_id")
+    frame: dict[int, list[int]] = defaultdict(list)
+    for household_id, community_id in (
+        Household.objects.filter(community__in=communities)
+        .exclude(pk__in=warned)
+        .exclude(pk__in=busy)
+        .order_by("id")
+        .values_list("id", "community_id")
+    ):
+        frame[community_id].append(household_id)
+    return frame
+
+
+def _draw_strata(
+    communities: list[Jurisdiction],
+    frame: dict[int, list[int]],
+    *,
+    rate,
+    capacity: ParameterIndex,
+    seed: int,
+) -> tuple[dict[str, dict[str, int]], list[tuple[Jurisdiction, int, int, int]]]:
+    """Draw in each community (a stratum): its figures by code, and the picks as (community,
+    household id, draws, stratum size), reproducible from the seed."""
+    strata, picks = {}, []
+    for community in communities:
+        wanted = _round_half_up(rate * (capacity.value_for(community.code) or 0))
+        pool = frame.get(community.pk, [])
+        n = min(wanted, len(pool))
+        chosen = random.Random(f"{seed}:{community.code}").sample(pool, n) if n else []
+        strata[community.code] = {
+            "capacity": int(capacity.value_for(community.code) or 0),
+            "stratum": len(pool),
+            "draws": n,
+        }
+        picks += [(community, household_id, n, len(pool)) for household_id in sorted(chosen)]
+    return strata, picks
 
 
 # --- notifications and saved filters ----------------------------------------------------------
