@@ -411,55 +411,11 @@ def build_world(pop: Population) -> World:
         for p in hh.members:
             w.household_of[p.person_id] = hh
         # ---- deaths: the main earner of a 家庭主要劳动力死亡 household, and background mortality
-        if hh.sudden_event == EARNER_DIED:
-            earner = _main_earner(hh, as_of)
-            w.death[earner.person_id] = hh.sudden_event_date
-            w.earner_died[hh.hukou_no] = earner
-        for p in hh.members:
-            if p.person_id in w.death:
-                continue
-            age = age_on(p.birth_date, as_of)
-            rate = 0.06 if age >= 85 else 0.025 if age >= 75 else 0.008 if age >= 60 else 0.0005
-            if rng.random() < rate:
-                w.death[p.person_id] = as_of - dt.timedelta(days=1 + int(rng.random() * 360))
-        for p in hh.members:
-            if p.person_id in w.death:
-                mz, wj = rng.random() < 0.93, rng.random() < 0.9
-                w.death_reported[p.person_id] = (mz or not wj, wj)
+        _deaths(rng, w, hh, as_of)
         # ---- serious illness: diagnosis dates; the hardship ones are recent and costly
-        for p in hh.members:
-            if p.serious_illness is None:
-                continue
-            variants = ILLNESS_DIAGNOSES[p.serious_illness]
-            w.illness_dx[p.person_id] = variants[int(rng.random() * len(variants))]
-            recent = (ILLNESS in causes) or (
-                SUDDEN_EVENT in causes and hh.sudden_event == "突发重大疾病"
-            )
-            if recent:
-                w.acute.add(p.person_id)
-                if hh.sudden_event == "突发重大疾病" and ILLNESS not in causes:
-                    w.diagnosed[p.person_id] = hh.sudden_event_date
-                else:
-                    back = 30 + int(rng.random() * (700 if rng.random() < 0.9 else 2500))
-                    w.diagnosed[p.person_id] = as_of - dt.timedelta(days=back)
-            else:  # background: many diagnosed in the last two years, the rest long ago
-                back = 30 + int(rng.random() * (700 if rng.random() < 0.4 else 3650))
-                w.diagnosed[p.person_id] = as_of - dt.timedelta(days=back)
+        _illness(rng, w, hh, causes, as_of)
         # ---- 门诊慢特病 / 重特大疾病 registrations (医保)
-        for p in hh.members:
-            if p.person_id in w.death:
-                continue
-            regs = []
-            if p.serious_illness is not None and rng.random() < (
-                0.95 if p.person_id in w.acute else 0.7
-            ):
-                major = p.serious_illness in MAJOR_ILLNESSES and rng.random() < 0.6
-                regs.append(("重特大疾病" if major else "特殊病", CHRONIC_NAMES[p.serious_illness]))
-            age = age_on(p.birth_date, as_of)
-            if rng.random() < (0.2 if age >= 60 else 0.06 if age >= 40 else 0.0):
-                regs.append(("慢性病", pick(rng, CHRONIC_DISEASES)))
-            if regs:
-                w.chronic[p.person_id] = regs
+        _chronic_registrations(rng, w, hh, as_of)
         # ---- paid work in the window
         for p in hh.members:
             work = _work(rng, w, hh, p, causes, employer)
@@ -489,6 +445,66 @@ def build_world(pop: Population) -> World:
         if not hh.hardship and (top >= 800_000 or owner) and rng.random() < 0.3:
             w.extra_homes[hh.hukou_no] = 1 + (rng.random() < 0.15)
     return w
+
+
+def _deaths(rng: random.Random, w: World, hh: Household, as_of: dt.date) -> None:
+    """The main earner of a 家庭主要劳动力死亡 household, background mortality, and whether
+    each death reached the 民政 and the 卫健 feed."""
+    if hh.sudden_event == EARNER_DIED:
+        earner = _main_earner(hh, as_of)
+        w.death[earner.person_id] = hh.sudden_event_date
+        w.earner_died[hh.hukou_no] = earner
+    for p in hh.members:
+        if p.person_id in w.death:
+            continue
+        age = age_on(p.birth_date, as_of)
+        rate = 0.06 if age >= 85 else 0.025 if age >= 75 else 0.008 if age >= 60 else 0.0005
+        if rng.random() < rate:
+            w.death[p.person_id] = as_of - dt.timedelta(days=1 + int(rng.random() * 360))
+    for p in hh.members:
+        if p.person_id in w.death:
+            mz, wj = rng.random() < 0.93, rng.random() < 0.9
+            w.death_reported[p.person_id] = (mz or not wj, wj)
+
+
+def _illness(rng: random.Random, w: World, hh: Household, causes: set[str], as_of: dt.date) -> None:
+    """Serious illness diagnosis dates: the hardship ones recent and costly."""
+    for p in hh.members:
+        if p.serious_illness is None:
+            continue
+        variants = ILLNESS_DIAGNOSES[p.serious_illness]
+        w.illness_dx[p.person_id] = variants[int(rng.random() * len(variants))]
+        recent = (ILLNESS in causes) or (
+            SUDDEN_EVENT in causes and hh.sudden_event == "突发重大疾病"
+        )
+        if recent:
+            w.acute.add(p.person_id)
+            if hh.sudden_event == "突发重大疾病" and ILLNESS not in causes:
+                w.diagnosed[p.person_id] = hh.sudden_event_date
+            else:
+                back = 30 + int(rng.random() * (700 if rng.random() < 0.9 else 2500))
+                w.diagnosed[p.person_id] = as_of - dt.timedelta(days=back)
+        else:  # background: many diagnosed in the last two years, the rest long ago
+            back = 30 + int(rng.random() * (700 if rng.random() < 0.4 else 3650))
+            w.diagnosed[p.person_id] = as_of - dt.timedelta(days=back)
+
+
+def _chronic_registrations(rng: random.Random, w: World, hh: Household, as_of: dt.date) -> None:
+    """门诊慢特病 / 重特大疾病 registrations (医保) of the living members."""
+    for p in hh.members:
+        if p.person_id in w.death:
+            continue
+        regs = []
+        if p.serious_illness is not None and rng.random() < (
+            0.95 if p.person_id in w.acute else 0.7
+        ):
+            major = p.serious_illness in MAJOR_ILLNESSES and rng.random() < 0.6
+            regs.append(("重特大疾病" if major else "特殊病", CHRONIC_NAMES[p.serious_illness]))
+        age = age_on(p.birth_date, as_of)
+        if rng.random() < (0.2 if age >= 60 else 0.06 if age >= 40 else 0.0):
+            regs.append(("慢性病", pick(rng, CHRONIC_DISEASES)))
+        if regs:
+            w.chronic[p.person_id] = regs
 
 
 _RISK_OF_CAUSE = {
