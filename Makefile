@@ -48,13 +48,15 @@ test-postgres: install browser
 browser:
 	@scripts/ensure-chromium
 
-# ruff (lint and format), mypy --strict on the engine, the import contracts (pyproject.toml) and the
+# ruff (lint and format), mypy --strict on the engine, the import contracts (pyproject.toml), the
+# lock file against pyproject.toml, and no function over 100 lines (scripts/check_function_size.py)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) scripts/lock.py --check
+	$(PY) scripts/check_function_size.py
 
 clean:
 	rm -rf $(VENV) var
