@@ -15,9 +15,11 @@ ZH = {
     "covers from %(oldest)s only; its indicators read from %(needed)s": (
         "仅覆盖 %(oldest)s 起的数据；其指标需读取 %(needed)s 起的数据"
     ),
-    "estimated cost in recall: %(all)s points (all levels), %(warning)s points "
-    "(预警 and above), measured on the synthetic test district": (
-        "预计召回率损失：全部等级 %(all)s 个百分点，预警及以上 %(warning)s 个百分点（在合成测试区测得）"
+    "estimated change without it (measured on the synthetic test district): recall "
+    "%(r_all)s / %(r_warning)s points, precision %(p_all)s / %(p_warning)s points "
+    "(all levels / 预警 and above)": (
+        "缺少该数据时的预计变化（在合成测试区测得）：召回率 %(r_all)s / %(r_warning)s 个百分点，"
+        "精确率 %(p_all)s / %(p_warning)s 个百分点（全部等级 / 预警及以上）"
     ),
     "%(share)s of the households home visits confirmed in hardship are warned on its data "
     "in this run": "入户核实确认困难的家庭中，有 %(share)s 在本次运行中依据该数据预警",

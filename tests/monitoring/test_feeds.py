@@ -32,6 +32,7 @@ FEEDS = [
         "delivered": None,
         "freshness_days": 35,
         "recall_cost": [-12.5, -20.0],
+        "precision_change": [3.0, -1.5],
     },
     {
         "feed": "yibao_inpatient",
@@ -107,8 +108,8 @@ def test_the_cli_summary_names_the_wanting_feeds(run_with_feeds):
     lines = [line for line in out.getvalue().splitlines() if line.startswith("feed ")]
     assert lines == [
         "feed missing: renshe_contribution — no data delivered; 2 indicators read it; estimated "
-        "recall cost -12.5 pts all levels, -20.0 pts 预警 and above (measured on the synthetic "
-        "test district)",
+        "change without it: recall -12.5 / -20.0 pts, precision +3.0 / -1.5 pts (all levels / "
+        "预警 and above; measured on the synthetic test district)",
         "feed partial: yibao_inpatient — covers from 2026-01-03 only, read from 2025-05-01; "
         "1 indicator read it",
     ]
@@ -136,7 +137,8 @@ def test_the_run_page_lists_the_wanting_feeds(run_with_feeds, clients):
     ]
     html = page.content.decode()
     assert html.count('data-feed="') == 2
-    assert "社会保险缴费明细" in html and "−12.5" in html and "−20.0" in html
+    assert "社会保险缴费明细" in html
+    assert "recall −12.5 / −20.0 points, precision +3.0 / −1.5 points" in problems[0].cost
     assert "2026-01-03" in html and "2025-05-01" in html
     assert "canlian_disability" not in html
 

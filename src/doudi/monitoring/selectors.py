@@ -346,7 +346,8 @@ def _pts(v: float) -> str:
 def feed_problems(counts: dict, catalogue=None) -> list[FeedProblem]:
     """The feeds of a run's ``counts["feeds"]`` that are not ``ok``: their Chinese name (from
     the catalogue), status and what it means, how many indicators read them, the estimated
-    recall cost (the stored ablation) and the share of confirmed hardship resting on them."""
+    change of recall and precision without them (the stored ablation) and the share of
+    confirmed hardship resting on them."""
     from django.utils.translation import gettext as t
 
     if catalogue is None:
@@ -378,11 +379,18 @@ def feed_problems(counts: dict, catalogue=None) -> list[FeedProblem]:
             }
         cost = ""
         if f.get("recall_cost"):
-            all_levels, warning = f["recall_cost"]
+            r_all, r_warning = f["recall_cost"]
+            p_all, p_warning = f.get("precision_change") or (0.0, 0.0)
             cost = t(
-                "estimated cost in recall: %(all)s points (all levels), %(warning)s points "
-                "(预警 and above), measured on the synthetic test district"
-            ) % {"all": _pts(all_levels), "warning": _pts(warning)}
+                "estimated change without it (measured on the synthetic test district): recall "
+                "%(r_all)s / %(r_warning)s points, precision %(p_all)s / %(p_warning)s points "
+                "(all levels / 预警 and above)"
+            ) % {
+                "r_all": _pts(r_all),
+                "r_warning": _pts(r_warning),
+                "p_all": _pts(p_all),
+                "p_warning": _pts(p_warning),
+            }
         relied = ""
         if f.get("confirmed_share") is not None:
             relied = t(

@@ -180,11 +180,10 @@ def test_late_by_delivery_date_and_partial_rare_events_below_the_row_floor(small
 def test_the_stored_ablation_is_attached_to_each_feed(small):
     _out, lake, catalogue, _persons, _full = small
     got = feed_coverage(
-        lake, catalogue, POLICY, AS_OF, ablation={"renshe_contribution": (-12.5, -20.0)}
+        lake, catalogue, POLICY, AS_OF, ablation={"renshe_contribution": (-1.5, 3.0, -11.0, -6.0)}
     )
-    costs = {s.feed: s.recall_cost for s in got if s.recall_cost is not None}
-    assert costs == {"renshe_contribution": (-12.5, -20.0)}
-    assert {s.feed: s.as_dict()["recall_cost"] for s in got}["renshe_contribution"] == [
-        -12.5,
-        -20.0,
-    ]
+    costs = {s.feed: (s.recall_cost, s.precision_change) for s in got if s.recall_cost}
+    assert costs == {"renshe_contribution": ((-1.5, 3.0), (-11.0, -6.0))}
+    d = {s.feed: s.as_dict() for s in got}["renshe_contribution"]
+    assert (d["recall_cost"], d["precision_change"]) == ([-1.5, 3.0], [-11.0, -6.0])
+    assert {s.feed: s.as_dict()["recall_cost"] for s in got}["yibao_chronic"] is None

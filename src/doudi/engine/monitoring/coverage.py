@@ -55,7 +55,9 @@ _RELATION = re.compile(r"\b([km]_[a-z0-9_]+)\b")
 # visits): `python -m benchmarks.worlds.report --households 2000 --seed 1 --worlds A
 # --ablation` (docs/quality.md, "Per-feed ablation"). Feeds absent here were not measured.
 ABLATION_SOURCE = "world A (doudi.synth, 2,000 households)"
-ABLATION: dict[str, tuple[float, float]] = {}
+# Per feed: (recall all levels, recall 预警 and above, precision all levels, precision 预警 and
+# above), each the change in points against the full run.
+ABLATION: dict[str, tuple[float, float, float, float]] = {}
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,10 @@ class FeedStatus:
     ``rows``; ``newest`` / ``oldest``: the feed's period column's range (ISO dates, ``None``
     for a snapshot or without rows); ``needed_from``: the earliest date a reading item looks
     back to (``None``: no window); ``delivered``: the last delivery's date when known;
-    ``recall_cost``: (all levels, 预警 and above) recall points lost without the feed, from
-    :data:`ABLATION` (``None``: not measured)."""
+    ``recall_cost``: (all levels, 预警 and above) change of recall in points without the
+    feed, from :data:`ABLATION` (``None``: not measured); ``precision_change``: the same for
+    precision (a missing income feed makes households look poorer: more warnings, lower
+    precision, recall hardly lower)."""
 
     feed: str
     status: str
@@ -78,11 +82,15 @@ class FeedStatus:
     delivered: str | None = None
     freshness_days: int = 0
     recall_cost: tuple[float, float] | None = None
+    precision_change: tuple[float, float] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["items"] = list(self.items)
         d["recall_cost"] = None if self.recall_cost is None else list(self.recall_cost)
+        d["precision_change"] = (
+            None if self.precision_change is None else list(self.precision_change)
+        )
         return d
 
 
@@ -192,7 +200,7 @@ def feed_coverage(
     as_of: dt.date,
     *,
     delivered: Mapping[str, dt.date | None] | None = None,
-    ablation: Mapping[str, tuple[float, float]] | None = None,
+    ablation: Mapping[str, tuple[float, float, float, float]] | None = None,
 ) -> list[FeedStatus]:
     """The status of every feed the policy reads (:func:`feeds_read`), in catalogue order of
     :data:`~.feeds.FEEDS`. ``delivered``: each feed's last good delivery date, when the caller
@@ -259,6 +267,7 @@ def feed_coverage(
                 and (_first_day(oldest, period[1]) - needed).days > GRACE_DAYS
             ):
                 status = "partial"
+            cost = ablation.get(feed)
             out.append(
                 FeedStatus(
                     feed=feed,
@@ -270,7 +279,8 @@ def feed_coverage(
                     needed_from=None if needed is None else needed.isoformat(),
                     delivered=None if when is None else when.isoformat(),
                     freshness_days=freshness,
-                    recall_cost=ablation.get(feed),
+                    recall_cost=None if cost is None else (cost[0], cost[1]),
+                    precision_change=None if cost is None else (cost[2], cost[3]),
                 )
             )
     finally:

@@ -31,7 +31,7 @@ def _date(text: str) -> dt.date:
 
 def feed_lines(feeds: list[dict]) -> list[str]:
     """The run's summary of the feeds its policy reads that are missing, late or partial:
-    one line each, with the estimated cost in recall and the share of confirmed hardship
+    one line each, with the estimated change of recall and precision and the share of confirmed hardship
     resting on the feed when known; nothing when every feed is fine."""
     lines = []
     for f in feeds:
@@ -50,10 +50,12 @@ def feed_lines(feeds: list[dict]) -> list[str]:
         n = len(f.get("items") or [])
         line = f"feed {status}: {f['feed']} — {what}; {n} indicator{'s' if n != 1 else ''} read it"
         if f.get("recall_cost"):
-            a, w = f["recall_cost"]
+            ra, rw = f["recall_cost"]
+            pa, pw = f.get("precision_change") or (0.0, 0.0)
             line += (
-                f"; estimated recall cost {a:+.1f} pts all levels, {w:+.1f} pts 预警 and above "
-                "(measured on the synthetic test district)"
+                f"; estimated change without it: recall {ra:+.1f} / {rw:+.1f} pts, precision "
+                f"{pa:+.1f} / {pw:+.1f} pts (all levels / 预警 and above; measured on the "
+                "synthetic test district)"
             )
         if f.get("confirmed_share") is not None:
             line += f"; {f['confirmed_share']:.0%} of confirmed hardship warned on its data"
