@@ -178,6 +178,8 @@ def _window_start(params: Mapping[str, Any], as_of: dt.date) -> dt.date | None:
 def period_column(catalogue: Catalogue, feed: str) -> tuple[str, str] | None:
     """An event feed's period column (its first date or month field that is not a birth
     date) and its type; ``None`` for a snapshot feed or a feed without one."""
+    if feed not in catalogue.feeds:
+        return None
     f = catalogue[feed]
     if f.semantics != "events":
         return None
@@ -245,7 +247,7 @@ def feed_coverage(
             if feed in WAGE_FEEDS:
                 starts.append(wage_start)
             needed = min(starts) if starts else None
-            freshness = catalogue[feed].freshness_days
+            freshness = catalogue[feed].freshness_days if feed in catalogue.feeds else 0
             when = (delivered or {}).get(feed)
             status = "ok"
             if rows == 0:
