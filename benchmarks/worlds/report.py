@@ -34,6 +34,7 @@ the worlds.
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import datetime as dt
 import json
@@ -534,6 +535,244 @@ def _ceiling(world: World, truth: pd.DataFrame, sample: int) -> dict[str, Any]:
     return result
 
 
+# ------------------------------------------------------------------ per-feed ablation
+# The register (公安 户籍) is what monitoring scores: a run without it has no households, so
+# it is never removed.
+ABLATION_KEEP = ("gongan_hukou",)
+
+
+def ablation_feeds(world: World) -> list[str]:
+    """The feeds monitoring reads that the world delivers (each is removed in turn)."""
+    from doudi.engine.monitoring.feeds import FEEDS
+
+    present = {_feed_of(p.name) for p in world.ingest_dir().iterdir()}
+    return [f for f in FEEDS if f in present and f not in ABLATION_KEEP]
+
+
+def _feed_of(name: str) -> str:
+    """The feed a file or folder of a world's delivery belongs to: its name up to the first
+    dot (``renshe_contribution``, ``renshe_contribution.csv``, ``renshe_contribution.2025.csv``)."""
+    return name.split(".", 1)[0]
+
+
+def ablated(world: World, feed: str) -> World:
+    """The same world delivered without ``feed``: a folder of hard links to every other file, and a
+    work folder of its own (``<world>/ablation/<feed>``)."""
+    base = world.dir / "ablation" / feed
+    farm = base / "ingest"
+    if farm.exists():
+        shutil.rmtree(farm)
+    farm.mkdir(parents=True)
+    source = world.ingest_dir()
+    for p in sorted(source.iterdir()):
+        if _feed_of(p.name) == feed:
+            continue
+        # hard links (ingest does not follow symbolic links into folders)
+        if p.is_dir():
+            shutil.copytree(p, farm / p.name, copy_function=os.link)
+        else:
+            os.link(p, farm / p.name)
+    variant = copy.copy(world)
+    variant.work = base / "work"
+    variant.ingest_dir = lambda: farm  # type: ignore[method-assign]
+    return variant
+
+
+def ablation(
+    world: World, truth: pd.DataFrame, feeds: list[str], *, reuse: bool = False
+) -> dict[str, Any]:
+    """Each feed removed in turn from the ingest: the product path again, evaluated.
+    ``reuse``: a feed whose ablated run already finished is evaluated again, not rerun."""
+    out: dict[str, Any] = {}
+    for feed in feeds:
+        print(f"{world.key}: without {feed}", file=sys.stderr)
+        variant = copy.copy(world)
+        variant.work = world.dir / "ablation" / feed / "work"
+        prod = (product_reused(variant) if reuse else None) or product(ablated(world, feed), truth)
+        ev = evaluate(prod.pop("warnings"), truth)
+        out[feed] = {"levels": ev["levels"], "cumulative": ev["cumulative"], "auc": ev["auc"]}
+    return out
+
+
+def ablation_rows(full: dict[str, Any], ablated_evals: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per removed feed: precision and recall of all levels and of 预警 and above, and their
+    change against the full run (``None`` where either side has no value); sorted by the
+    loss of all-levels recall, largest first."""
+
+    def delta(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else b - a
+
+    rows = []
+    for feed, ev in ablated_evals.items():
+        row: dict[str, Any] = {"feed": feed}
+        for name, level in (("all", "watch"), ("warning", "warning")):
+            f, a = full["cumulative"][level], ev["cumulative"][level]
+            row[name] = {
+                "precision": a["precision"],
+                "recall": a["recall"],
+                "warned": a["warned"],
+                "d_precision": delta(f["precision"], a["precision"]),
+                "d_recall": delta(f["recall"], a["recall"]),
+            }
+        rows.append(row)
+    rows.sort(key=lambda r: (r["all"]["d_recall"] is None, r["all"]["d_recall"] or 0.0, r["feed"]))
+    return rows
+
+
+def _pts(v: float | None) -> str:
+    """A change of a rate in points (``+1.2`` / ``−3.4``), ``—`` when unknown."""
+    if v is None:
+        return "—"
+    p = round(v * 100, 1)
+    return ("+" if p > 0 else "−" if p < 0 else "±") + f"{abs(p):.1f}"
+
+
+def ablation_table(world: str, full: dict[str, Any], ablated_evals: dict[str, Any]) -> str:
+    """The ablation as Markdown: the full run first, then each feed removed."""
+    head = (
+        f"| {world}: feed removed | all levels P / R (warned) | Δ P / Δ R (pts) "
+        "| 预警+ P / R (warned) | Δ P / Δ R (pts) |"
+    )
+    lines = [head, "|---|---|---|---|---|"]
+    fa, fw = full["cumulative"]["watch"], full["cumulative"]["warning"]
+    lines.append(f"| (none: full run) | {_pr(fa)} | | {_pr(fw)} | |")
+    for r in ablation_rows(full, ablated_evals):
+        cells = [f"`{r['feed']}`"]
+        for name in ("all", "warning"):
+            d = r[name]
+            cells.append(_pr(d))
+            cells.append(f"{_pts(d['d_precision'])} / {_pts(d['d_recall'])}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ fairness flags
+FAIRNESS_GAP = 0.05  # a segment's recall more than 5 points from the overall is flagged
+FAIRNESS_MIN_HARDSHIP = 10  # segments with fewer households in hardship are not judged
+CAUSES = {
+    "no_wage": "without a wage record",
+    "no_help": "known to no programme",
+    "quiet": "no single indicator flags (quiet hardship)",
+}
+
+
+def household_marks(world: World, truth: pd.DataFrame) -> pd.DataFrame:
+    """Per household (``hukou_no``), what may explain a segment's lower recall: ``no_wage``
+    (no member has a 社保 contribution record), ``no_help`` (no member is in the assistance
+    feed), ``quiet`` (the truth's own mark). Read from the delivered records joined by the
+    true person id."""
+    records = pd.read_csv(world.truth / "records.csv", dtype=str, keep_default_na=False)
+    persons = pd.read_csv(world.truth / "persons.csv", dtype=str, keep_default_na=False)
+    person_hh = persons.drop_duplicates("person_id").set_index("person_id")["hukou_no"]
+    hh_of = records["person_id"].map(person_hh)
+    marks = truth[["hukou_no"]].copy()
+    for name, feed in (("no_wage", "renshe_contribution"), ("no_help", "minzheng_recipients")):
+        having = set(hh_of[records["feed"] == feed].dropna())
+        marks[name] = ~marks["hukou_no"].isin(having)
+    marks["quiet"] = truth["quiet"].astype(bool).to_numpy()
+    return marks
+
+
+def segment_causes(
+    truth: pd.DataFrame, marks: pd.DataFrame, warned: np.ndarray
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Per segment (as :func:`evaluate` cuts them) and overall (``"*"``), among its
+    households in hardship *that were missed*: the share with each mark of :data:`CAUSES`."""
+    df = truth.drop(columns=["quiet"], errors="ignore").merge(marks, on="hukou_no", how="left")
+    missed = df["hardship"].to_numpy(bool) & ~warned
+    out: dict[str, dict[str, dict[str, float]]] = {"*": {"*": _shares(df, missed)}}
+    for name, col in _segment_columns(df).items():
+        out[name] = {}
+        for key in sorted(col.dropna().unique()):
+            m = missed & (col == key).to_numpy()
+            if m.any():
+                out[name][str(key)] = _shares(df, m)
+    return out
+
+
+def _shares(df: pd.DataFrame, m: np.ndarray) -> dict[str, float]:
+    return {c: float(df.loc[m, c].fillna(False).astype(bool).mean()) for c in CAUSES}
+
+
+def _segment_columns(df: pd.DataFrame) -> dict[str, pd.Series]:
+    return {
+        "household_type": df["household_type"].astype(str),
+        "head_age": age_band(df["head_age"]),
+        "street": df["street_code"].astype(str),
+    }
+
+
+def fairness_flags(
+    segments: dict[str, dict[str, dict[str, Any]]],
+    overall: float | None,
+    causes: dict[str, dict[str, dict[str, float]]] | None = None,
+    *,
+    gap: float = FAIRNESS_GAP,
+    min_hardship: int = FAIRNESS_MIN_HARDSHIP,
+) -> list[dict[str, Any]]:
+    """The segments whose recall is more than ``gap`` from ``overall`` (street, household
+    type, head age; segments with fewer than ``min_hardship`` in hardship are not judged),
+    each with its gap and, when ``causes`` tells, the likely cause: the mark of
+    :data:`CAUSES` most over-represented among the segment's missed households against all
+    missed households (only when it is at least 10 points over)."""
+    if overall is None:
+        return []
+    flags = []
+    for name in ("street", "household_type", "head_age"):
+        for key, v in sorted(segments.get(name, {}).items()):
+            if v["hardship"] < min_hardship or v["recall"] is None:
+                continue
+            d = v["recall"] - overall
+            if abs(d) <= gap + 1e-12:
+                continue
+            flag: dict[str, Any] = {"segment": name, "key": key, "gap": d, "cause": None}
+            seg_c = (causes or {}).get(name, {}).get(key)
+            all_c = (causes or {}).get("*", {}).get("*")
+            if d < 0 and seg_c and all_c:
+                excess = {c: seg_c[c] - all_c[c] for c in CAUSES}
+                best = max(sorted(excess), key=lambda c: excess[c])
+                if excess[best] >= 0.10:
+                    flag["cause"] = {
+                        "mark": best,
+                        "share": seg_c[best],
+                        "overall_share": all_c[best],
+                    }
+            flags.append(flag)
+    return flags
+
+
+def flag_text(flag: dict[str, Any]) -> str:
+    """A flag in Markdown: ``**✗ −12.0 pts**`` (below) or ``**✗ +7.0 pts**`` (above), with the
+    cause when known."""
+    text = f"**✗ {_pts(flag['gap'])} pts**"
+    c = flag.get("cause")
+    if c:
+        text += (
+            f" — {c['share']:.0%} of its missed households {CAUSES[c['mark']]} "
+            f"(all missed: {c['overall_share']:.0%})"
+        )
+    return text
+
+
+def fairness_section(results: dict[str, dict[str, Any]]) -> str:
+    """Per world, the flagged segments (or that none is)."""
+    lines = [f"Segments more than {FAIRNESS_GAP * 100:.0f} points from the overall recall:"]
+    for k, r in results.items():
+        flags = r.get("fairness") or []
+        overall = r["eval"]["cumulative"]["watch"]["recall"]
+        if not flags:
+            lines.append(f"- {k} ({r['world']}): none (overall recall {_f(overall)})")
+            continue
+        lines.append(f"- {k} ({r['world']}), overall recall {_f(overall)}:")
+        for fl in flags:
+            seg = r["eval"]["segments"][fl["segment"]][fl["key"]]
+            lines.append(
+                f"  - {fl['segment'].replace('_', ' ')} {fl['key']}: recall {_f(seg['recall'])} "
+                f"(n={seg['hardship']}) {flag_text(fl)}"
+            )
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------ the report
 def _f(v: Any, digits: int = 3) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
@@ -615,9 +854,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     for seg, key in segs:
         row(
             f"recall, {seg.replace('_', ' ')} {key}",
-            lambda r, seg=seg, key=key: "{} (n={})".format(
+            lambda r, seg=seg, key=key: "{} (n={}){}".format(
                 _f(r["eval"]["segments"][seg][key]["recall"]),
                 r["eval"]["segments"][seg][key]["hardship"],
+                _segment_flag(r, seg, key),
             ),
         )
 
@@ -628,7 +868,29 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         return f"{_f(min(vals))}–{_f(max(vals))} ({len(vals)} streets)" if vals else "—"
 
     row("recall by street (≥ 10 in hardship), min–max", streets)
+    row(
+        f"segments flagged (more than {FAIRNESS_GAP * 100:.0f} pts from all-levels recall)",
+        lambda r: str(len(r["fairness"])),
+    )
     return "\n".join(lines)  # fmt: skip
+
+
+def _segment_flag(r: dict[str, Any], seg: str, key: str) -> str:
+    """`` **✗ −12.0 pts**`` after a flagged segment's recall in the table (no cause: the
+    section below the table gives it)."""
+    for fl in r.get("fairness") or []:
+        if (fl["segment"], fl["key"]) == (seg, key):
+            return f" **✗ {_pts(fl['gap'])} pts**"
+    return ""
+
+
+def fairness(
+    world: World, truth: pd.DataFrame, warnings: pd.DataFrame, ev: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The world's flagged segments (:func:`fairness_flags`), causes from its records."""
+    warned = truth["hukou_no"].isin(set(warnings.loc[warnings["level"] != "", "hukou_no"]))
+    causes = segment_causes(truth, household_marks(world, truth), warned.to_numpy())
+    return fairness_flags(ev["segments"], ev["cumulative"]["watch"]["recall"], causes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -639,6 +901,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--var", type=Path, default=ROOT / "var" / "worlds")
     ap.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
     ap.add_argument("--ceiling-sample", type=int, default=CEILING_SAMPLE)
+    ap.add_argument(
+        "--no-ceiling", action="store_true", help="skip the information ceiling (its rows show —)"
+    )
+    ap.add_argument(
+        "--ablation",
+        action="store_true",
+        help="also run the product once per monitored feed removed from the ingest (slow: "
+        "one product run per feed; use 2,000–4,000 households)",
+    )
+    ap.add_argument(
+        "--ablation-feeds",
+        default="",
+        help="comma-separated feeds to remove in turn (default: every monitored feed delivered)",
+    )
     ap.add_argument(
         "--reuse-product",
         action="store_true",
@@ -662,21 +938,32 @@ def main(argv: list[str] | None = None) -> int:
         truth = world.households_truth()
         print(f"{k}: the product path", file=sys.stderr)
         prod = (product_reused(world) if a.reuse_product else None) or product(world, truth)
-        ev = evaluate(prod.pop("warnings"), truth)
+        warnings = prod.pop("warnings")
+        ev = evaluate(warnings, truth)
+        flags = fairness(world, truth, warnings, ev)
+        abl = None
+        if a.ablation:
+            feeds = [f.strip() for f in a.ablation_feeds.split(",") if f.strip()]
+            abl = ablation(world, truth, feeds or ablation_feeds(world), reuse=a.reuse_product)
         print(f"{k}: the information ceiling", file=sys.stderr)
-        ceil = ceiling(world, truth, a.ceiling_sample)
+        ceil = None if a.no_ceiling else ceiling(world, truth, a.ceiling_sample)
         results[k] = {
             "world": world.name,
             "as_of": world.as_of.isoformat(),
             **prod,
             "eval": ev,
+            "fairness": flags,
+            "ablation": abl,
             "ceiling": ceil,
             "total_seconds": round(time.monotonic() - started, 1),
         }
         (world.dir / "report.json").write_text(
             json.dumps(results[k], ensure_ascii=False, indent=1, default=str), encoding="utf-8"
         )
-    md = table(results)
+    md = table(results) + "\n\n" + fairness_section(results)
+    for k, r in results.items():
+        if r.get("ablation"):
+            md += "\n\n" + ablation_table(f"{k} ({r['world']})", r["eval"], r["ablation"])
     print(md)
     if a.out:
         a.out.write_text(md + "\n", encoding="utf-8")

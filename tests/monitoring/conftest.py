@@ -20,6 +20,7 @@ from doudi.monitoring import actions
 class FakeEngine:
     households: list[tuple] = field(default_factory=list)
     calls: list[dict] = field(default_factory=list)
+    feeds: list[dict] = field(default_factory=list)  # the result's feed statuses
     Policy = engine_policy.Policy
     PolicyError = engine_policy.PolicyError
 
@@ -80,7 +81,11 @@ class FakeEngine:
             ],
         )
         return SimpleNamespace(
-            households=frame, persons_tags=pd.DataFrame(), timings={"total": 0.25}, counts={}
+            households=frame,
+            persons_tags=pd.DataFrame(),
+            timings={"total": 0.25},
+            counts={},
+            feeds=self.feeds,
         )
 
 

@@ -253,6 +253,60 @@ class RunInputMissing(Exception):
     pass
 
 
+def _delivered() -> dict:
+    """Each monitored feed's last good delivery date (Asia/Shanghai), ``None`` when never."""
+    from doudi.engine.monitoring.feeds import FEEDS
+    from doudi.intake.selectors import catalogue, feed_freshness
+
+    cat = catalogue()
+    feeds = [cat[f] for f in FEEDS if f in cat.feeds]
+    return {
+        x.feed.id: timezone.localtime(x.last_delivery).date() if x.last_delivery else None
+        for x in feed_freshness(feeds)
+    }
+
+
+def feeds_with_outcomes(feeds: list[dict], households) -> list[dict]:
+    """The run's feed statuses (engine ``MonitorResult.feeds``), each with
+    ``confirmed_share``: among the households whose latest home visit confirmed hardship,
+    the share this run warns with an explanation resting on the feed (an indicator's or the
+    trigger's facts from it) — how much of the hardship found relies on the feed, an estimate
+    of the recall its absence or lateness costs. ``None`` while no visit has confirmed
+    hardship."""
+    if not feeds:
+        return []
+    confirmed = _confirmed_households()
+    by_feed: Counter = Counter()
+    if confirmed and households is not None and len(households):
+        for hukou, level, explanation in zip(
+            households["hukou_no"], households["level"], households["explanation"], strict=True
+        ):
+            if hukou not in confirmed or not explanation or not isinstance(level, str):
+                continue
+            used = set()
+            for entry in explanation.get("indicators", []):
+                used |= {f.get("feed") for f in entry.get("facts", [])}
+            used |= {f.get("feed") for f in (explanation.get("trigger") or {}).get("facts", [])}
+            by_feed.update(u for u in used if u)
+    return [
+        dict(
+            f, confirmed_share=round(by_feed[f["feed"]] / len(confirmed), 3) if confirmed else None
+        )
+        for f in feeds
+    ]
+
+
+def _confirmed_households() -> set[str]:
+    """Register numbers of the households whose latest home visit confirmed hardship."""
+    latest: dict[int, bool] = {}
+    for household_id, confirmed in VisitOutcome.objects.order_by(
+        "household_id", "visited_on", "id"
+    ).values_list("household_id", "hardship_confirmed"):
+        latest[household_id] = confirmed
+    ids = [h for h, c in latest.items() if c]
+    return set(Household.objects.filter(pk__in=ids).values_list("hukou_no", flat=True))
+
+
 def monitoring_run_execute(
     *, run: MonitoringRun, progress: Callable[[int, str], None] | None = None
 ) -> MonitoringRun:
@@ -284,6 +338,7 @@ def monitoring_run_execute(
             "persons": _persons(),
             "households": _households(),
             "keyed": _keyed(),
+            "delivered": _delivered(),
         }
 
         def score(model: StatisticalModel | None):
@@ -295,6 +350,7 @@ def monitoring_run_execute(
                 as_of=run.as_of,
                 households=inputs["households"],
                 keyed=inputs["keyed"],
+                delivered=inputs["delivered"],
                 backend=run.backend,
                 progress=meter,
                 model=bytes(model.data) if model else None,
@@ -326,6 +382,9 @@ def monitoring_run_execute(
         meter.set(90, "load")
         with transaction.atomic():
             counts = warnings_apply(run=run, result=result.households, version=version)
+            counts["feeds"] = feeds_with_outcomes(
+                list(getattr(result, "feeds", None) or []), result.households
+            )
             counts["model"] = report or {
                 "retrained": False,
                 "labels": _fingerprint(labels, policy.model.min_outcomes),

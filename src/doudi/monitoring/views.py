@@ -205,6 +205,8 @@ def run_detail(request, run_id: int):
             "streets": streets,
             "model": model,
             "changes": run.counts.get("changes", {}),
+            "feed_problems": selectors.feed_problems(run.counts),
+            "feeds_checked": bool(run.counts.get("feeds")),
         },
     )
 

@@ -4,11 +4,14 @@ The operational side calls exactly::
 
     from doudi.engine.monitoring import monitor, MonitorResult, Policy, PolicyError, default_policy
     result = monitor(lake, catalogue, persons, policy=policy, as_of=date, households=None,
-                     backend="duckdb", model=None, spark=None, progress=None, keyed=None)
+                     backend="duckdb", model=None, spark=None, progress=None, keyed=None,
+                     delivered=None)
 
 Steps: indicators (:mod:`.indicators`, SQL on DuckDB or Spark) → scorecard, suppression,
 triggers (:mod:`.scoring`) → the statistical model when on (:mod:`.model`) → the combined
-score and level, with an explanation per household. No Django; nothing is written anywhere.
+score and level, with an explanation per household; and which feeds the policy reads are
+missing, late or partial (:mod:`.coverage`) — a missing feed never fails the run, its
+indicators just do not fire, and the result says so. No Django; nothing is written anywhere.
 Same inputs → identical output.
 """
 
@@ -34,6 +37,7 @@ from doudi.engine.lake import Lake
 from . import model as model_mod
 from . import scoring
 from .backend import make_monitor_backend
+from .coverage import feed_coverage
 from .feeds import FEEDS
 from .indicators import IndicatorTables, compute_indicators
 from .policy import Indicator, Policy, PolicyError, default_policy
@@ -70,7 +74,9 @@ class MonitorResult:
       to train the model on home-visit outcomes (:func:`.model.train`);
     - ``timings``: seconds per step, ``engine`` the total; ``counts``: households per level,
       dimension and street, warnings, indicators fired;
-    - ``policy_version``, ``model_version`` (``None`` when off), ``model_status``.
+    - ``policy_version``, ``model_version`` (``None`` when off), ``model_status``;
+    - ``feeds``: each feed the policy reads, its status (ok, missing, late, partial) and the
+      estimated cost in recall of its absence (:meth:`.coverage.FeedStatus.as_dict`).
     """
 
     households: pd.DataFrame
@@ -82,6 +88,7 @@ class MonitorResult:
     model_version: str | None = None
     model_status: str = "off: no model"
     household_facts: pd.DataFrame | None = None
+    feeds: list[dict[str, Any]] = field(default_factory=list)
 
 
 def monitor(
@@ -97,6 +104,7 @@ def monitor(
     spark: Any = None,
     progress: Callable[[int, int], None] | None = None,
     keyed: str | os.PathLike[str] | None = None,
+    delivered: dict[str, dt.date | None] | None = None,
 ) -> MonitorResult:
     """Compute indicators, scores and warnings for every household of the lake, as of
     ``as_of``.
@@ -108,7 +116,8 @@ def monitor(
     policy's ``model.min_outcomes`` outcomes. ``progress(done, total)`` is called between
     steps. ``keyed``: the path of a keyed store built for these persons (:mod:`.keyed`):
     DuckDB reads the feeds it still holds from it instead of joining them to the persons —
-    same results, less time.
+    same results, less time. ``delivered``: each feed's last delivery date, when the caller
+    keeps them (a feed delivered longer ago than its freshness limit is reported late).
     """
     # The run builds many small containers (frames of strings, explanations), none in a
     # cycle: the cyclic garbage collector would rescan them again and again, so it pauses.
@@ -127,6 +136,7 @@ def monitor(
             spark=spark,
             progress=progress,
             keyed=keyed,
+            delivered=delivered,
         )
     finally:
         if gc_was_enabled:
@@ -146,6 +156,7 @@ def _monitor(
     spark: Any,
     progress: Callable[[int, int], None] | None,
     keyed: str | os.PathLike[str] | None,
+    delivered: dict[str, dt.date | None] | None = None,
 ) -> MonitorResult:
     t0 = time.perf_counter()
     total = 4  # steps: connect, indicators, scores, tags
@@ -187,6 +198,11 @@ def _monitor(
     t = time.perf_counter()
     result.persons_tags = _person_tags(tables, policy, as_of)
     timings["tags"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    result.feeds = [
+        s.as_dict() for s in feed_coverage(lake, catalogue, policy, as_of, delivered=delivered)
+    ]
+    timings["feeds"] = round(time.perf_counter() - t, 3)
     timings["engine"] = round(time.perf_counter() - t0, 3)
     result.timings = timings
     step(4)
