@@ -405,6 +405,47 @@ def evaluate(warnings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
+def trigger_precision(world: World, truth: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per hard trigger of the last run (issue 16 item 3): the households it fired for and
+    those whose level it raised (the run's counts), and the precision against the truth of
+    the warned households where it raised the level / where it only added points (the
+    warnings' explanations; a household below every band keeps none)."""
+    import sqlite3
+
+    db = world.work / "var" / "doudi.sqlite3"
+    if not db.is_file():
+        return {}
+    con = sqlite3.connect(db)
+    try:
+        run_id, counts = con.execute(
+            "SELECT id, counts FROM monitoring_monitoringrun WHERE status = 'succeeded' "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        rows = con.execute(
+            "SELECT h.hukou_no, w.explanation FROM monitoring_warning AS w "
+            "JOIN registry_household AS h ON h.id = w.household_id "
+            "WHERE w.run_id = ? AND w.status = 'open'",
+            (run_id,),
+        ).fetchall()
+    finally:
+        con.close()
+    hard = truth.set_index("hukou_no")["hardship"].astype(bool)
+    fired = json.loads(counts or "{}").get("triggers", {})
+    out: dict[str, dict[str, Any]] = {
+        t: {"fired": c.get("fired", 0), "raised": c.get("raised", 0), "hit": {}, "n": {}}
+        for t, c in fired.items()
+    }
+    for hukou, text in rows:
+        for t in json.loads(text or "{}").get("triggers") or []:
+            o = out.setdefault(t["id"], {"fired": None, "raised": None, "hit": {}, "n": {}})
+            k = "raised" if t.get("raises") else "points"
+            o["n"][k] = o["n"].get(k, 0) + 1
+            o["hit"][k] = o["hit"].get(k, 0) + int(bool(hard.get(hukou, False)))
+    for o in out.values():
+        o["precision"] = {k: o["hit"][k] / o["n"][k] for k in o["n"]}
+    return out
+
+
 # ------------------------------------------------------------------ the information ceiling
 def _feed_frames(world: World) -> dict[str, pd.DataFrame]:
     from doudi.engine.catalogue import load_catalogue
@@ -628,7 +669,26 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         return f"{_f(min(vals))}–{_f(max(vals))} ({len(vals)} streets)" if vals else "—"
 
     row("recall by street (≥ 10 in hardship), min–max", streets)
+    trigger_rows(results, row)
     return "\n".join(lines)  # fmt: skip
+
+
+def trigger_rows(results: dict[str, dict[str, Any]], row) -> None:
+    """A row per hard trigger: fired / raised (the run's counts), and the precision of the
+    warned households where it raised the level, and where it only added points."""
+
+    def cell(o: dict[str, Any]) -> str:
+        def p(k: str) -> str:
+            n = o["n"].get(k, 0)
+            return f"P {_f(o['precision'][k])} (n={n})" if n else "—"
+
+        fired = "—" if o["fired"] is None else o["fired"]
+        raised = "—" if o["raised"] is None else o["raised"]
+        return f"{fired} / {raised}; raised {p('raised')}; points only {p('points')}"
+
+    ids = sorted({t for r in results.values() for t in r.get("triggers") or {}})
+    for t in ids:
+        row(f"trigger {t}: fired / raised; precision", lambda r, t=t: cell(r["triggers"][t]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -670,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
             "as_of": world.as_of.isoformat(),
             **prod,
             "eval": ev,
+            "triggers": trigger_precision(world, truth),
             "ceiling": ceil,
             "total_seconds": round(time.monotonic() - started, 1),
         }

@@ -326,6 +326,8 @@ def monitoring_run_execute(
         meter.set(90, "load")
         with transaction.atomic():
             counts = warnings_apply(run=run, result=result.households, version=version)
+            # per hard trigger: households it fired for, and those whose level it raised
+            counts["triggers"] = dict((getattr(result, "counts", None) or {}).get("by_trigger", {}))
             counts["model"] = report or {
                 "retrained": False,
                 "labels": _fingerprint(labels, policy.model.min_outcomes),
