@@ -22,7 +22,11 @@ wage seen by up to three departments), plus other taxed income (labour, business
 interest), plus a pension being paid, plus an unemployment benefit registered in the last two
 years — summed over living members, divided by the window. Income no department sees
 (informal work) is invisible; that is what the counter-indicators and the statistical model
-are for. Social-assistance payments are not income (POLICY §1.6).
+are for. Social-assistance payments are not income (POLICY §1.6). Beside it, per household:
+how many members have an income record, how many working-age members have none (the
+estimate's uncertainty), the help already held and the provident-fund balance
+(:data:`RESOURCE_COLUMNS`); :func:`add_income_estimate` sets the estimate per head against the
+area's 低保 standard and 低边 line.
 
 **Output** of :func:`compute_indicators` (:class:`IndicatorTables`):
 

@@ -23,7 +23,10 @@ the combined score is also given as a calibrated probability of hardship
 (:func:`hardship_probability`, the model version's isotonic map, :mod:`.model`). The score is rounded
 to one decimal; the level is the highest band whose ``min_score`` the score reaches (``None``
 below every band); a fired trigger then raises the level to at least its ``raise_to`` (the
-highest such trigger is reported).
+highest such trigger is reported). A trigger with ``requires_low_resources`` raises it only
+when the household's resources per head are at or below the line (:func:`check_triggers`);
+otherwise its ``points`` are added to the scorecard score after the dimension caps (the
+largest of such triggers' points), and the explanation's ``triggers`` says which.
 
 **Help review** (在保复核): a household whose every fired indicator is suppressed by a help it
 holds, and which no trigger concerns, is not warned again for those causes — yet the statistical
