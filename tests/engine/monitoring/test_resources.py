@@ -205,10 +205,35 @@ def lake_and_persons(tmp_path_factory):
     return lake, catalogue, persons
 
 
+GATED = ("income_below_dibao", "income_below_dibian", "income_below_double", "low_earnings")
+
+
+def gated_policy() -> dict:
+    """The default policy with the income gate on (off as shipped): the income indicators
+    fire only when at most half of the working-age members lack an income record, and
+    ``income_unrecorded`` (10 points) names the others."""
+    doc = default_policy()
+    for i in doc["indicators"]:
+        if i["id"] in GATED:
+            i["params"]["max_unknown_share"] = 0.5
+    doc["indicators"].append(
+        {
+            "id": "income_unrecorded",
+            "dimension": "economic",
+            "kind": "income_unrecorded",
+            "params": {"min_share": 0.6},
+            "points": 10,
+            "label_zh": "劳动年龄成员均无收入记录",
+            "label_en": "Working-age members without any income record",
+        }
+    )
+    return doc
+
+
 @pytest.fixture(scope="module")
 def result(lake_and_persons):
     lake, catalogue, persons = lake_and_persons
-    policy = Policy.from_dict(default_policy())
+    policy = Policy.from_dict(gated_policy())
     return monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF)
 
 
@@ -318,7 +343,7 @@ def test_a_trigger_that_does_not_raise_adds_its_points(result):
 
 def test_without_requires_low_resources_a_trigger_always_raises(lake_and_persons):
     lake, catalogue, persons = lake_and_persons
-    doc = default_policy()
+    doc = gated_policy()
     for t in doc["triggers"]:
         for k in ("requires_low_resources", "resource_ratio", "points"):
             t.pop(k, None)
@@ -335,7 +360,7 @@ def test_without_requires_low_resources_a_trigger_always_raises(lake_and_persons
 
 def test_the_resource_ratio_is_a_policy_parameter(lake_and_persons):
     lake, catalogue, persons = lake_and_persons
-    doc = default_policy()
+    doc = gated_policy()
     for t in doc["triggers"]:
         if t["id"] == "earner_death_with_minors":
             t["resource_ratio"] = 5.0  # 4,750 yuan a head: HA's 4,000 is below it
@@ -387,7 +412,16 @@ def test_quiet_hardship_facts_name_each_signal(result):
     assert [(f["feed"], f["label"]) for f in quiet["facts"]] == [("yibao_chronic", "chronic")]
 
 
-def test_the_pandas_reference_agrees(lake_and_persons):
+def test_as_shipped_the_gate_is_off(lake_and_persons):
     lake, catalogue, persons = lake_and_persons
-    policy = Policy.from_dict(default_policy())
+    out = monitor(lake, catalogue, persons, policy=Policy.from_dict(default_policy()), as_of=AS_OF)
+    g = _rows(out)[_hh("G")]
+    # no income record at all reads as no income: every income indicator fires
+    assert [r for r in g.reasons if r in ECONOMIC] == [*GATED, "quiet_hardship"]
+
+
+@pytest.mark.parametrize("doc", [default_policy, gated_policy])
+def test_the_pandas_reference_agrees(lake_and_persons, doc):
+    lake, catalogue, persons = lake_and_persons
+    policy = Policy.from_dict(doc())
     assert compare_with_sql(lake, catalogue, persons, policy=policy, as_of=AS_OF) == {}
