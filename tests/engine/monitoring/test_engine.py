@@ -270,8 +270,8 @@ def test_indicators_levels_and_reasons(lake_and_persons):
         "100000004": (12.0, None, ["age_80_plus", "elderly_alone"], [], None),
         # contributions stopped after July; 3 × 4,000 yuan over 6 months = 2,000 yuan a head,
         # above twice the 低保 standard (1,900); two weak signals (contributions lapsed, a
-        # single adult) make quiet hardship: 10 + 10
-        "100000006": (20.0, None, ["income_stopped", "quiet_hardship"], [], None),
+        # single adult) make quiet hardship: 10 + 5
+        "100000006": (15.0, None, ["income_stopped", "quiet_hardship"], [], None),
         # grade-1 disability, the only carer 74: 4 + 45 + (12 + 4 + 8) = 73, a warning by
         # score (urgent is 90); the trigger raises to warning, which it already is
         "100000007": (
@@ -503,7 +503,7 @@ def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(l
             False,
         ),
         "100000004": (65.5, "warning", ["age_80_plus", "elderly_alone"], False),
-        "100000006": (67.5, "warning", ["income_stopped", "quiet_hardship"], False),
+        "100000006": (66.3, "warning", ["income_stopped", "quiet_hardship"], False),
         "100000007": (
             80.8,
             "warning",
