@@ -27,6 +27,10 @@ on), **B** = ``benchmarks/worlds/hanyang``, **C** = ``benchmarks/worlds/qingshan
    the same trained on 5,000 random households only (out-of-fold inside the sample, the
    model of the whole sample for the rest).
 
+7. per hard trigger: the households it fired for and those whose level it raised (the last
+   run's counts), and the precision of the warned households where it raised the level / only
+   added points (:func:`trigger_precision`).
+
 Prints one Markdown table (worlds as columns) and writes it, with the JSON behind it, next to
 the worlds.
 """
