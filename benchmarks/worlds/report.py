@@ -27,6 +27,10 @@ on), **B** = ``benchmarks/worlds/hanyang``, **C** = ``benchmarks/worlds/qingshan
    the same trained on 5,000 random households only (out-of-fold inside the sample, the
    model of the whole sample for the rest).
 
+7. per hard trigger: the households it fired for and those whose level it raised (the last
+   run's counts), and the precision of the warned households where it raised the level / only
+   added points (:func:`trigger_precision`).
+
 Prints one Markdown table (worlds as columns) and writes it, with the JSON behind it, next to
 the worlds.
 """
@@ -403,6 +407,47 @@ def evaluate(warnings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, Any]:
                     "recall": float((warned & m).sum() / m.sum()),
                 }
     out["segments"] = seg
+    return out
+
+
+def trigger_precision(world: World, truth: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per hard trigger of the last run (issue 16 item 3): the households it fired for and
+    those whose level it raised (the run's counts), and the precision against the truth of
+    the warned households where it raised the level / where it only added points (the
+    warnings' explanations; a household below every band keeps none)."""
+    import sqlite3
+
+    db = world.work / "var" / "doudi.sqlite3"
+    if not db.is_file():
+        return {}
+    con = sqlite3.connect(db)
+    try:
+        run_id, counts = con.execute(
+            "SELECT id, counts FROM monitoring_monitoringrun WHERE status = 'succeeded' "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        rows = con.execute(
+            "SELECT h.hukou_no, w.explanation FROM monitoring_warning AS w "
+            "JOIN registry_household AS h ON h.id = w.household_id "
+            "WHERE w.run_id = ? AND w.status = 'open'",
+            (run_id,),
+        ).fetchall()
+    finally:
+        con.close()
+    hard = truth.set_index("hukou_no")["hardship"].astype(bool)
+    fired = json.loads(counts or "{}").get("triggers", {})
+    out: dict[str, dict[str, Any]] = {
+        t: {"fired": c.get("fired", 0), "raised": c.get("raised", 0), "hit": {}, "n": {}}
+        for t, c in fired.items()
+    }
+    for hukou, text in rows:
+        for t in json.loads(text or "{}").get("triggers") or []:
+            o = out.setdefault(t["id"], {"fired": None, "raised": None, "hit": {}, "n": {}})
+            k = "raised" if t.get("raises") else "points"
+            o["n"][k] = o["n"].get(k, 0) + 1
+            o["hit"][k] = o["hit"].get(k, 0) + int(bool(hard.get(hukou, False)))
+    for o in out.values():
+        o["precision"] = {k: o["hit"][k] / o["n"][k] for k in o["n"]}
     return out
 
 
@@ -872,6 +917,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         f"segments flagged (more than {FAIRNESS_GAP * 100:.0f} pts from all-levels recall)",
         lambda r: str(len(r["fairness"])),
     )
+    trigger_rows(results, row)
     return "\n".join(lines)  # fmt: skip
 
 
@@ -891,6 +937,24 @@ def fairness(
     warned = truth["hukou_no"].isin(set(warnings.loc[warnings["level"] != "", "hukou_no"]))
     causes = segment_causes(truth, household_marks(world, truth), warned.to_numpy())
     return fairness_flags(ev["segments"], ev["cumulative"]["watch"]["recall"], causes)
+
+
+def trigger_rows(results: dict[str, dict[str, Any]], row) -> None:
+    """A row per hard trigger: fired / raised (the run's counts), and the precision of the
+    warned households where it raised the level, and where it only added points."""
+
+    def cell(o: dict[str, Any]) -> str:
+        def p(k: str) -> str:
+            n = o["n"].get(k, 0)
+            return f"P {_f(o['precision'][k])} (n={n})" if n else "—"
+
+        fired = "—" if o["fired"] is None else o["fired"]
+        raised = "—" if o["raised"] is None else o["raised"]
+        return f"{fired} / {raised}; raised {p('raised')}; points only {p('points')}"
+
+    ids = sorted({t for r in results.values() for t in r.get("triggers") or {}})
+    for t in ids:
+        row(f"trigger {t}: fired / raised; precision", lambda r, t=t: cell(r["triggers"][t]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -954,6 +1018,7 @@ def main(argv: list[str] | None = None) -> int:
             "eval": ev,
             "fairness": flags,
             "ablation": abl,
+            "triggers": trigger_precision(world, truth),
             "ceiling": ceil,
             "total_seconds": round(time.monotonic() - started, 1),
         }

@@ -133,3 +133,57 @@ def test_whole_report_on_a_tiny_world(tmp_path, capsys):
     for line in ceiling:
         value = float(line.split("|")[2])
         assert 0.0 <= value <= 1.0
+
+
+def test_trigger_precision_reads_the_last_run_and_its_warnings(tmp_path):
+    import json
+    import sqlite3
+
+    world = R.WORLD_CLASSES["A"](tmp_path, 50, 1)
+    (world.work / "var").mkdir(parents=True)
+    con = sqlite3.connect(world.work / "var" / "doudi.sqlite3")
+    con.executescript(
+        "CREATE TABLE monitoring_monitoringrun (id INTEGER, status TEXT, counts TEXT);"
+        "CREATE TABLE registry_household (id INTEGER, hukou_no TEXT);"
+        "CREATE TABLE monitoring_warning (household_id INTEGER, run_id INTEGER, status TEXT,"
+        " explanation TEXT);"
+    )
+    old = {"triggers": {"t": {"fired": 9, "raised": 9}}}
+    new = {"triggers": {"t": {"fired": 4, "raised": 2}, "u": {"fired": 0, "raised": 0}}}
+    con.executemany(
+        "INSERT INTO monitoring_monitoringrun VALUES (?, ?, ?)",
+        [(1, "succeeded", json.dumps(old)), (2, "succeeded", json.dumps(new)), (3, "failed", "{}")],
+    )
+    con.executemany(
+        "INSERT INTO registry_household VALUES (?, ?)", [(n, f"H{n}") for n in range(5)]
+    )
+
+    def x(*raises):
+        return json.dumps({"triggers": [{"id": "t", "raises": r} for r in raises]})
+
+    con.executemany(
+        "INSERT INTO monitoring_warning VALUES (?, ?, ?, ?)",
+        [
+            (0, 2, "open", x(True)),  # raised, in hardship
+            (1, 2, "open", x(True)),  # raised, not
+            (2, 2, "open", x(False)),  # points only, in hardship
+            (3, 1, "open", x(False)),  # an older run's warning: not read
+            (4, 2, "resolved", x(True)),  # resolved: not read
+        ],
+    )
+    con.commit()
+    con.close()
+    truth = pd.DataFrame({"hukou_no": [f"H{n}" for n in range(5)], "hardship": [1, 0, 1, 1, 1]})
+    out = R.trigger_precision(world, truth)
+    assert out["t"]["fired"] == 4 and out["t"]["raised"] == 2
+    assert out["t"]["n"] == {"raised": 2, "points": 1}
+    assert out["t"]["precision"] == {"raised": 0.5, "points": 1.0}
+    assert out["u"]["precision"] == {}
+    lines: list[str] = []
+    R.trigger_rows(
+        {"A": {"triggers": out}}, lambda label, f: lines.append(f"{label}: {f({'triggers': out})}")
+    )
+    assert lines == [
+        "trigger t: fired / raised; precision: 4 / 2; raised P 0.500 (n=2); points only P 1.000 (n=1)",
+        "trigger u: fired / raised; precision: 0 / 0; raised —; points only —",
+    ]

@@ -260,3 +260,32 @@ def test_detail_says_when_a_warning_is_a_review_of_help_already_received(warned,
     other = clients["alice"].get(f"/monitoring/warnings/{warned['100000001'].pk}/")
     assert other.context["x"]["help_review"] is False
     assert note not in other.content.decode()
+
+
+def test_trigger_checks_say_whether_the_trigger_raised_or_only_added_points():
+    from django.utils import translation
+
+    from doudi.monitoring.selectors import PolicyIndex, trigger_checks_view
+
+    policy = PolicyIndex(
+        {"triggers": [{"id": "earner_death_with_minors", "label_en": "Death of the earner"}]}
+    )
+    base = {"id": "earner_death_with_minors", "line": 142500, "points": 20.0, "checked": True}
+    checks = [
+        {**base, "raises": True, "resources_per_head": 75000, "assets": False},
+        {**base, "raises": False, "resources_per_head": 400000, "assets": False},
+        {**base, "raises": False, "resources_per_head": 75000, "assets": True},
+        {"id": "earner_death_with_minors", "checked": False, "raises": True},
+        "not a check",
+    ]
+    with translation.override("en"):
+        assert trigger_checks_view(checks, policy) == [
+            "Triggered: Death of the earner; what is left is about 750 yuan a person and month, "
+            "at or below the line of 1,425 yuan: the level is raised.",
+            "Triggered: Death of the earner; the other members' income and help held, about "
+            "4,000 yuan a person and month, are still above the line of 1,425 yuan: 20 points "
+            "added only.",
+            "Triggered: Death of the earner; the household has assets: 20 points added only.",
+            "Triggered: Death of the earner; the level is raised.",
+        ]
+        assert trigger_checks_view(None, policy) == []

@@ -385,6 +385,8 @@ def monitoring_run_execute(
             counts["feeds"] = feeds_with_outcomes(
                 list(getattr(result, "feeds", None) or []), result.households
             )
+            # per hard trigger: households it fired for, and those whose level it raised
+            counts["triggers"] = dict((getattr(result, "counts", None) or {}).get("by_trigger", {}))
             counts["model"] = report or {
                 "retrained": False,
                 "labels": _fingerprint(labels, policy.model.min_outcomes),

@@ -230,6 +230,64 @@ def probability_words(p: float | None) -> str:
     return str(_TENTHS[min(9, max(1, int(p * 10 + 0.5))) - 1])
 
 
+def _yuan(fen: object) -> str:
+    return f"{int(fen) / 100:,.0f}" if isinstance(fen, int | float) else "—"
+
+
+def trigger_checks_view(checks: object, policy: PolicyIndex) -> list[str]:
+    """One sentence per hard trigger that fired, saying whether it raised the level or, the
+    household having resources left (other members' income, help already held, assets),
+    only added points (issue 16)."""
+    out = []
+    for c in checks if isinstance(checks, list) else []:
+        if not isinstance(c, dict):
+            continue
+        tid = str(c.get("id") or "")
+        name = label(policy.triggers.get(tid), tid)
+        if not c.get("checked"):
+            out.append(str(_("Triggered: %(name)s; the level is raised.") % {"name": name}))
+        elif c.get("raises"):
+            out.append(
+                str(
+                    _(
+                        "Triggered: %(name)s; what is left is about %(left)s yuan a person and "
+                        "month, at or below the line of %(line)s yuan: the level is raised."
+                    )
+                    % {
+                        "name": name,
+                        "left": _yuan(c.get("resources_per_head")),
+                        "line": _yuan(c.get("line")),
+                    }
+                )
+            )
+        elif c.get("assets"):
+            out.append(
+                str(
+                    _(
+                        "Triggered: %(name)s; the household has assets: %(points)s points added only."
+                    )
+                    % {"name": name, "points": f"{float(c.get('points') or 0):g}"}
+                )
+            )
+        else:
+            out.append(
+                str(
+                    _(
+                        "Triggered: %(name)s; the other members' income and help held, about "
+                        "%(left)s yuan a person and month, are still above the line of %(line)s "
+                        "yuan: %(points)s points added only."
+                    )
+                    % {
+                        "name": name,
+                        "left": _yuan(c.get("resources_per_head")),
+                        "line": _yuan(c.get("line")),
+                        "points": f"{float(c.get('points') or 0):g}",
+                    }
+                )
+            )
+    return out
+
+
 def explanation_view(*, warning: Warning) -> dict:
     """Indicators fired (with points and facts), dimension bars and the trigger, labelled from
     the policy version the warning was last made with."""
@@ -293,6 +351,7 @@ def explanation_view(*, warning: Warning) -> dict:
         )
     trigger = policy.triggers.get(warning.trigger) if warning.trigger else None
     return {
+        "trigger_checks": trigger_checks_view(x.get("triggers"), policy),
         "indicators": indicators,
         "bars": bars,
         "trigger": label(trigger, warning.trigger) if warning.trigger else "",

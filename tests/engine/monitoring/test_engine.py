@@ -189,9 +189,22 @@ def lake_and_persons(tmp_path_factory):
     return lake, catalogue, persons
 
 
+def recorded_policy() -> dict:
+    """The default policy as if every income estimate rested on records: the hand-made
+    households' working-age members have none, and these tests read the income indicators
+    (the income gate and ``income_unrecorded`` are tested in test_resources.py)."""
+    doc = default_policy()
+    doc["indicators"] = [i for i in doc["indicators"] if i["kind"] != "income_unrecorded"]
+    for i in doc["indicators"]:
+        i["params"].pop("max_unknown_share", None)
+    for rule in doc["suppression"]:
+        rule["answers"] = [a for a in rule["answers"] if a != "income_unrecorded"]
+    return doc
+
+
 def _run(lake_and_persons, policy=None, **kw):
     lake, catalogue, persons = lake_and_persons
-    policy = policy or Policy.from_dict(default_policy())
+    policy = policy or Policy.from_dict(recorded_policy())
     return monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, **kw)
 
 
@@ -223,15 +236,22 @@ def test_indicators_levels_and_reasons(lake_and_persons):
             ["income_below_dibao", "income_below_dibian", "income_below_double", "low_earnings"],
             None,
         ),
+        # one adult and a minor, no income: quiet hardship too, answered by 低保 as well
         "100000002": (
             15.0,
             None,
             ["serious_illness"],
-            ["income_below_dibao", "income_below_dibian", "income_below_double", "low_earnings"],
+            [
+                "income_below_dibao",
+                "income_below_dibian",
+                "income_below_double",
+                "low_earnings",
+                "quiet_hardship",
+            ],
             None,
         ),
         # the main earner died, a minor at home: 45 (income, capped) + 20 = 65, a warning by
-        # score; the trigger raises it to urgent
+        # score; nothing left (no other income, no help held): the trigger raises it to urgent
         "100000003": (
             65.0,
             "urgent",
@@ -240,6 +260,7 @@ def test_indicators_levels_and_reasons(lake_and_persons):
                 "income_below_dibian",
                 "income_below_double",
                 "low_earnings",
+                "quiet_hardship",
                 "earner_death",
             ],
             [],
@@ -248,8 +269,9 @@ def test_indicators_levels_and_reasons(lake_and_persons):
         # 83 and alone on a 3,000-yuan pension: age only
         "100000004": (12.0, None, ["age_80_plus", "elderly_alone"], [], None),
         # contributions stopped after July; 3 × 4,000 yuan over 6 months = 2,000 yuan a head,
-        # above twice the 低保 standard (1,900)
-        "100000006": (10.0, None, ["income_stopped"], [], None),
+        # above twice the 低保 standard (1,900); two weak signals (contributions lapsed, a
+        # single adult) make quiet hardship: 10 + 5
+        "100000006": (15.0, None, ["income_stopped", "quiet_hardship"], [], None),
         # grade-1 disability, the only carer 74: 4 + 45 + (12 + 4 + 8) = 73, a warning by
         # score (urgent is 90); the trigger raises to warning, which it already is
         "100000007": (
@@ -315,7 +337,7 @@ def test_explanation_carries_facts_dimensions_and_suppression(lake_and_persons):
 
 
 def test_a_new_cause_after_the_help_started_is_warned(lake_and_persons):
-    doc = default_policy()
+    doc = recorded_policy()
     doc["suppression"][0]["answers"] = ["economic", "health"]  # 低保 answers illness too
     rows = _by_household(_run(lake_and_persons, Policy.from_dict(doc)))
     # diagnosed 2024-11-15, before 低保 began on 2025-01-01: suppressed, no row left to warn
@@ -448,7 +470,7 @@ def test_household_profile_and_model_features(lake_and_persons):
 def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(lake_and_persons):
     from doudi.engine.monitoring.model import train
 
-    doc = default_policy()
+    doc = recorded_policy()
     doc["model"]["min_outcomes"] = 5
     for rule in doc["suppression"]:  # 低保 here also answers illness known before it began
         if rule["category"] == "dibao":
@@ -475,12 +497,13 @@ def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(l
                 "income_below_dibian",
                 "income_below_double",
                 "low_earnings",
+                "quiet_hardship",
                 "earner_death",
             ],
             False,
         ),
         "100000004": (65.5, "warning", ["age_80_plus", "elderly_alone"], False),
-        "100000006": (65.0, "warning", ["income_stopped"], False),
+        "100000006": (66.3, "warning", ["income_stopped", "quiet_hardship"], False),
         "100000007": (
             80.8,
             "warning",
@@ -502,7 +525,7 @@ def test_help_review_keeps_a_household_only_the_model_flags_on_the_lowest_band(l
 def test_help_review_a_live_counter_indicator_is_no_reason_to_warn(lake_and_persons):
     from doudi.engine.monitoring.model import train
 
-    doc = default_policy()
+    doc = recorded_policy()
     doc["model"]["min_outcomes"] = 5
     for ind in doc["indicators"]:  # the illness made a counter-indicator, for the rule's sake
         if ind["id"] == "serious_illness":
@@ -631,7 +654,7 @@ def test_a_keyed_store_that_fails_half_way_leaves_nothing_behind(
 
 
 def test_a_kind_registered_in_its_own_module_is_computed_and_scored(lake_and_persons, pension_kind):
-    doc = default_policy()
+    doc = recorded_policy()
     doc["indicators"].append(
         {
             "id": "pension_paid",

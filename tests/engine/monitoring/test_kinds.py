@@ -47,7 +47,7 @@ def test_the_generator_writes_the_page(tmp_path):
 
 def test_builtin_kinds_each_live_in_their_dimension_module():
     indicator, trigger = kinds.kinds("indicator"), kinds.kinds("trigger")
-    assert (len(indicator), len(trigger)) == (26, 3)
+    assert (len(indicator), len(trigger)) == (28, 3)
     for k in [*indicator.values(), *trigger.values()]:
         assert k.module == f"doudi.engine.monitoring.kinds.{k.dimension}", k.name
     assert sorted(kinds.dated_kinds()) == [
@@ -66,7 +66,11 @@ def test_builtin_kinds_each_live_in_their_dimension_module():
         "sudden_hospitalisation",
         "unemployed_registered",
     ]
-    assert sorted(kinds.line_kinds()) == ["earnings_below_line", "income_below_line"]
+    assert sorted(kinds.line_kinds()) == [
+        "earnings_below_line",
+        "income_below_line",
+        "quiet_hardship",
+    ]
 
 
 def test_a_kind_cannot_be_registered_twice_or_with_an_unknown_type_or_dimension():

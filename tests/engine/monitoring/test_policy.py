@@ -102,8 +102,46 @@ def test_a_rate_naming_a_missing_area_parameter_and_a_missing_standard_are_error
     assert _errors(doc) == [
         "indicator 'income_below_dibian': param 'multiplier' names no area parameter "
         "'dibian_multiplier'",
+        "indicator 'quiet_hardship': param 'multiplier' names no area parameter "
+        "'dibian_multiplier'",
+        "trigger 'earner_death_with_minors': resource_ratio names no area parameter "
+        "'dibian_multiplier'; give a number or add the parameter",
+        "trigger 'disaster_home_lost': resource_ratio names no area parameter "
+        "'dibian_multiplier'; give a number or add the parameter",
         "area_parameters: 'dibao_standard' is required",
     ]
+
+
+def test_a_trigger_s_resources_check_is_validated_and_left_out_at_its_defaults():
+    doc = default_policy()
+    trig = next(t for t in doc["triggers"] if t["id"] == "earner_death_with_minors")
+    trig.update(requires_low_resources="yes", resource_ratio=-1, points=150)
+    assert _errors(doc) == [
+        "trigger 'earner_death_with_minors': requires_low_resources must be true or false",
+        "trigger 'earner_death_with_minors': resource_ratio must be a number ≥ 0 or an area "
+        "parameter name",
+        "trigger 'earner_death_with_minors': points must be a number in [0, 100]",
+    ]
+    doc = default_policy()
+    policy = Policy.from_dict(doc)
+    by_id = {t.id: t for t in policy.triggers}
+    assert by_id["earner_death_with_minors"].requires_low_resources is True
+    assert by_id["earner_death_with_minors"].resource_ratio == "dibian_multiplier"
+    assert by_id["earner_death_with_minors"].points == 20.0
+    plain = by_id["severe_disability_without_carer"]
+    assert (plain.requires_low_resources, plain.resource_ratio, plain.points) == (False, 1.0, 0.0)
+    # a trigger without the check keeps the document it had: no keys at their defaults
+    out = {t["id"]: t for t in policy.to_dict()["triggers"]}
+    assert set(out["severe_disability_without_carer"]) == {
+        "id",
+        "kind",
+        "params",
+        "raise_to",
+        "label_zh",
+        "label_en",
+    }
+    assert out["earner_death_with_minors"]["points"] == 20.0
+    assert Policy.from_dict(policy.to_dict()).version == policy.version
 
 
 def test_empty_and_malformed_sections():

@@ -285,6 +285,20 @@ def _score_tables(
         rows = (np.cumsum(positive_code) - 1)[codes[order]]
     flags = scoring.indicator_matrix(live_fired, all_households, policy, rows=rows)
     dims, card = scoring.scorecard(flags, all_households, policy)
+    # triggers that check resources: those whose household has enough left add points to
+    # the scorecard (after the dimension caps) instead of raising the level
+    counter = {i.id for i in policy.indicators if i.points < 0}
+    with_assets = set(
+        fired.loc[fired["indicator"].isin(counter) & fired["suppressed_by"].isna(), "hukou_no"]
+    )
+    checks = scoring.check_triggers(trig, tables, policy, as_of, with_assets)
+    added: dict[str, float] = {}
+    for (hukou, _), c in checks.items():
+        if not c["raises"]:
+            added[hukou] = max(added.get(hukou, 0.0), float(c["points"]))
+    if added:
+        extra_points = pd.Series(added).reindex(card.index, fill_value=0.0)
+        card = (card + extra_points).clip(0, 100)
     feats = scoring.features(
         flags,
         tables.households,
@@ -293,6 +307,7 @@ def _score_tables(
         tables.income_window,
         helps,
         rows=tables.household_rows(all_households),
+        values=scoring.indicator_values(live_fired, all_households, policy, rows=rows),
     )
     if model is not None and envelope is None:
         envelope = model_mod.load(model)
@@ -307,6 +322,8 @@ def _score_tables(
     trig_of: dict[str, str] = {}
     raise_to = {t.id: t.raise_to for t in policy.triggers}
     for hukou, tid in sorted(set(zip(trig["hukou_no"], trig["trigger"], strict=True))):
+        if not checks[(hukou, tid)]["raises"]:
+            continue
         cur = trig_of.get(hukou)
         if cur is None or band_rank[raise_to[tid]] > band_rank[raise_to[cur]]:
             trig_of[hukou] = tid
@@ -356,6 +373,7 @@ def _score_tables(
         tfacts,
         helps,
         review,
+        checks,
         policy=policy,
         as_of=as_of,
         used_model=used_model,
@@ -364,6 +382,13 @@ def _score_tables(
     )
     out = pd.DataFrame({c: columns[c] for c in HOUSEHOLD_COLUMNS})
     counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
+    counts["by_trigger"] = {
+        t.id: {
+            "fired": sum(1 for (_, tid) in checks if tid == t.id),
+            "raised": sum(1 for (_, tid), c in checks.items() if tid == t.id and c["raises"]),
+        }
+        for t in policy.triggers
+    }
     return MonitorResult(
         households=out,
         persons_tags=pd.DataFrame(columns=list(TAG_COLUMNS)),
@@ -405,6 +430,7 @@ def _explained_rows(
     tfacts: Any,
     helps: dict[str, dict[str, str]],
     review: Any,
+    checks: dict[tuple[str, str], dict[str, Any]],
     *,
     policy: Policy,
     as_of: dt.date,
@@ -439,6 +465,9 @@ def _explained_rows(
         sups = live_fired["suppressed_by"].tolist()
     as_of_iso = as_of.isoformat()
     version = policy.version
+    checked_of: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for (hukou, tid), c in sorted(checks.items()):
+        checked_of.setdefault(hukou, []).append((tid, c))
     caps = {d.id: d.cap for d in policy.dimensions}
     for n in shown_rows:
         hukou, level = all_households[n], level_l[n]
@@ -481,6 +510,17 @@ def _explained_rows(
             "trigger": None
             if tid is None
             else {"id": tid, "raise_to": raise_to[tid], "facts": tfacts.get((hukou, tid), [])},
+            # every trigger that fired, and whether it raised the level or only added points
+            # (its household has resources left: other members' income, help held, assets)
+            "triggers": [
+                {
+                    "id": t,
+                    "raise_to": raise_to[t],
+                    **c,
+                    "facts": tfacts.get((hukou, t), []),
+                }
+                for t, c in checked_of.get(hukou, [])
+            ],
             "helps": dict(sorted(helps[hukou].items())) if hukou in helps else {},
             "help_review": hukou in review,
         }

@@ -22,7 +22,11 @@ wage seen by up to three departments), plus other taxed income (labour, business
 interest), plus a pension being paid, plus an unemployment benefit registered in the last two
 years — summed over living members, divided by the window. Income no department sees
 (informal work) is invisible; that is what the counter-indicators and the statistical model
-are for. Social-assistance payments are not income (POLICY §1.6).
+are for. Social-assistance payments are not income (POLICY §1.6). Beside it, per household:
+how many members have an income record, how many working-age members have none (the
+estimate's uncertainty), the help already held and the provident-fund balance
+(:data:`RESOURCE_COLUMNS`); :func:`add_income_estimate` sets the estimate per head against the
+area's 低保 standard and 低边 line.
 
 **Output** of :func:`compute_indicators` (:class:`IndicatorTables`):
 
@@ -377,21 +381,79 @@ LEFT JOIN (SELECT person_key, CAST(floor(max(amount) / {window}) AS BIGINT) AS p
 WHERE m.alive GROUP BY m.hukou_no""",
         ),
         ("m_profile", profile_sql(as_of)),
+        ("m_resources", resources_sql(as_of)),
         (
             "m_household",
             """
 SELECT h.*, coalesce(i.income, 0) AS income, coalesce(s.spend, 0) AS medical_spend,
        coalesce(e.best_wage, 0) AS best_wage, coalesce(e.best_pension, 0) AS best_pension,
        """
+            + ", ".join(f"coalesce(r.{c}, 0) AS {c}" for c in RESOURCE_COLUMNS)
+            + ",\n       "
             + ", ".join(f"p.{c}" for c in PROFILE_COLUMNS)
             + """
 FROM m_hh AS h LEFT JOIN m_income AS i ON i.hukou_no = h.hukou_no
 LEFT JOIN m_medical AS s ON s.hukou_no = h.hukou_no
 LEFT JOIN m_earn AS e ON e.hukou_no = h.hukou_no
-LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no""",
+LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no
+LEFT JOIN m_resources AS r ON r.hukou_no = h.hukou_no""",
         ),
         ("m_tags", _tags_sql(as_of)),
     ]
+
+
+# What the income estimate rests on, and the resources beside it, per household (integers):
+# living members with an income record in the income window (a wage month, other taxed
+# income, a pension or an unemployment benefit); working-age members (18–59) with none — the
+# estimate's uncertainty: their income, if any, no department sees; the monthly help already
+# held (the largest ``monthly_amount`` of the household's valid 低保 / 特困 / 低保边缘 records:
+# one household's payment, repeated on each member's row); the provident-fund balance (the
+# largest of the members' latest balances: a savings signal).
+# the statistical model's features from the estimate (:func:`add_income_estimate`)
+INCOME_FEATURES = (
+    "income_ratio_to_dibao",
+    "n_income_members",
+    "income_unknown_share",
+    "n_working_no_income",
+    "help_monthly",
+    "fund_balance",
+    "resources_ratio",
+)
+RESOURCE_COLUMNS = ("n_income_members", "n_working_no_income", "help_monthly", "fund_balance")
+
+
+def resources_sql(as_of: dt.date) -> str:
+    """:data:`RESOURCE_COLUMNS`, one row per household with living members."""
+    d = _date(as_of)
+    help_rows = _records(
+        "minzheng_recipients",
+        "f.monthly_amount",
+        f"f.category IN ('低保', '特困', '低保边缘') AND f.start_date <= {d} "
+        f"AND coalesce(f.status, '') <> '停保' AND (f.end_date IS NULL OR f.end_date >= {d}) "
+        "AND f.monthly_amount IS NOT NULL",
+    )
+    fund_rows = _records(
+        "gongjijin_contribution",
+        "f.month, f.balance",
+        f"f.balance IS NOT NULL AND f.month <= '{_month(as_of, 1)}'",
+    )
+    return f"""
+SELECT m.hukou_no,
+       count(CASE WHEN coalesce(w.wage_n, 0) > 0 OR o.person_key IS NOT NULL THEN 1 END)
+         AS n_income_members,
+       count(CASE WHEN m.age >= 18 AND m.age < 60 AND coalesce(w.wage_n, 0) = 0
+                   AND o.person_key IS NULL THEN 1 END) AS n_working_no_income,
+       max(hp.amount) AS help_monthly, max(fb.balance) AS fund_balance
+FROM m_members AS m
+LEFT JOIN m_wage_person AS w ON w.person_key = m.person_key
+LEFT JOIN (SELECT DISTINCT person_key FROM m_other_income) AS o ON o.person_key = m.person_key
+LEFT JOIN (SELECT person_key, max(monthly_amount) AS amount FROM ({help_rows}) AS x
+           GROUP BY person_key) AS hp ON hp.person_key = m.person_key
+LEFT JOIN (SELECT person_key, balance FROM (
+             SELECT person_key, balance, row_number() OVER (PARTITION BY person_key
+               ORDER BY month DESC, balance DESC) AS rn FROM ({fund_rows}) AS x) AS y
+           WHERE rn = 1) AS fb ON fb.person_key = m.person_key
+WHERE m.alive GROUP BY m.hukou_no"""
 
 
 VIEW_STEPS = frozenset({"m_wage_raw"})  # base steps kept as views, not tables
@@ -742,11 +804,13 @@ def compute_indicators(
         {"person_key": ints(member_cols["person_key"]), "hukou_no": texts(member_cols["hukou_no"])}
     )
     timings["fetch"] = round(time.perf_counter() - t, 3)
+    households_frame = _normalise_households(hh)
+    add_income_estimate(households_frame, policy, lookup, as_of, window)
     return IndicatorTables(
         facts=facts,
         fired=fired,
         triggers=trig,
-        households=_normalise_households(hh),
+        households=households_frame,
         tags=_normalise_tags(tags),
         income_window=window,
         members=members.reset_index(drop=True),
@@ -758,6 +822,64 @@ def compute_indicators(
         if lazy_facts
         else None,
     )
+
+
+def area_values(
+    area_code: pd.Series, policy: Policy, lookup: dict[str, str], as_of: dt.date, name: str
+) -> np.ndarray[Any, Any]:
+    """Per household (its ``area_code``), the area parameter ``name`` in force on ``as_of``
+    (NaN where none is: the comparisons that need it then do not hold)."""
+    codes, areas = pd.factorize(area_code.fillna(""))
+    per_area = []
+    for a in areas:
+        code = lookup.get(str(a))
+        try:
+            per_area.append(
+                np.nan if code is None else float(policy.parameter(name, area_code=code, on=as_of))
+            )
+        except KeyError:
+            per_area.append(np.nan)
+    values: np.ndarray[Any, Any] = np.array(per_area, dtype=np.float64)[codes]
+    return values
+
+
+def add_income_estimate(
+    hh: pd.DataFrame, policy: Policy, lookup: dict[str, str], as_of: dt.date, window: int
+) -> None:
+    """The income estimate per head set against the area's lines, as columns of ``hh``
+    (in place; computed from the integer columns alike on every backend):
+
+    - ``income_per_head_est``: the income estimate per living member and month, fen (0 for a
+      household without living members);
+    - ``dibao_line``: the area's 低保 standard (fen per person and month; 0 when the policy
+      has none for the area), ``dibian_line``: × ``dibian_multiplier`` (0 likewise);
+    - ``income_ratio_to_dibao``: the estimate per head ÷ the standard (-1 without one);
+    - ``income_unknown_share``: the share of working-age members with no income record
+      (0 without working-age members) — the estimate's uncertainty;
+    - ``resources_per_head``: the estimate per head plus the help already held per head
+      (what a household has to live on after an event), fen per month;
+      ``resources_ratio``: ÷ the standard (-1 without one)."""
+    size = hh["size"].to_numpy(dtype=np.float64)
+    per = np.clip(size, 1, None)
+    est = np.floor(hh["income"].to_numpy(dtype=np.float64) / (per * window)) * (size > 0)
+    std = area_values(hh["area_code"], policy, lookup, as_of, "dibao_standard")
+    mult = area_values(hh["area_code"], policy, lookup, as_of, "dibian_multiplier")
+    ok = np.isfinite(std) & (std > 0)
+    hh["income_per_head_est"] = est.astype(np.int64)
+    hh["dibao_line"] = np.where(ok, np.nan_to_num(std), 0).astype(np.int64)
+    dibian = np.where(ok & np.isfinite(mult), np.round(np.nan_to_num(std * mult)), 0)
+    hh["dibian_line"] = dibian.astype(np.int64)
+    hh["income_ratio_to_dibao"] = np.where(ok, est / np.where(ok, std, 1), -1.0)
+    working = hh["n_working"].to_numpy(dtype=np.float64)
+    hh["income_unknown_share"] = np.where(
+        working > 0,
+        hh["n_working_no_income"].to_numpy(dtype=np.float64) / np.clip(working, 1, None),
+        0.0,
+    )
+    help_per_head = np.floor(hh["help_monthly"].to_numpy(dtype=np.float64) / per) * (size > 0)
+    resources = est + help_per_head
+    hh["resources_per_head"] = resources.astype(np.int64)
+    hh["resources_ratio"] = np.where(ok, resources / np.where(ok, std, 1), -1.0)
 
 
 def _area_codes(codes: Iterable[Any]) -> dict[str, str]:
@@ -921,6 +1043,7 @@ def _normalise_households(cols: dict[str, Any]) -> pd.DataFrame:
         "medical_spend",
         "best_wage",
         "best_pension",
+        *RESOURCE_COLUMNS,
     ):
         out[c] = ordered(ints(cols[c]))
     out["head_age"] = ordered(ints(cols["head_age"], nullable=True))

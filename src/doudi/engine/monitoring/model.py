@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .indicators import HELP_CATEGORIES, PROFILE_COLUMNS
+from .indicators import HELP_CATEGORIES, INCOME_FEATURES, PROFILE_COLUMNS
 
 FORMAT = "doudi-monitor-model/1"
 SEED = 20261129
@@ -59,6 +59,7 @@ FEATURES = (
     "n_elderly",
     "n_deceased",
     "head_age",
+    *INCOME_FEATURES,
     *PROFILE_COLUMNS,
     *(f"holds_{c}" for c in HELP_CATEGORIES),
     "scorecard",

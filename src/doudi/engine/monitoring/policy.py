@@ -84,6 +84,17 @@ class Trigger:
     raise_to: str
     label_zh: str
     label_en: str
+    # resources check (optional keys, left out of the document at their defaults): with
+    # ``requires_low_resources`` the trigger raises the level only when what the household
+    # has left per head (income estimate plus help already held, no asset counter-indicator)
+    # is at or below ``dibao_standard`` × ``resource_ratio`` (a number or an area parameter
+    # name); otherwise it adds ``points`` to the scorecard
+    requires_low_resources: bool = False
+    resource_ratio: float | str = 1.0
+    points: float = 0.0
+
+
+TRIGGER_DEFAULTS = {"requires_low_resources": False, "resource_ratio": 1.0, "points": 0.0}
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,13 @@ class Policy:
                     errors.append(
                         f"indicator {ind.id!r}: param {pname!r} names no area parameter {v!r}"
                     )
+        for trig in trigs:
+            v = trig.resource_ratio
+            if trig.requires_low_resources and isinstance(v, str) and v not in names:
+                errors.append(
+                    f"trigger {trig.id!r}: resource_ratio names no area parameter {v!r}; "
+                    "give a number or add the parameter"
+                )
         for needed in ("dibao_standard",):
             if params and needed not in names:
                 errors.append(f"area_parameters: {needed!r} is required")
@@ -185,7 +203,10 @@ class Policy:
             "dimensions": [asdict(x) for x in self.dimensions],
             "indicators": [asdict(x) for x in self.indicators],
             "bands": [asdict(x) for x in self.bands],
-            "triggers": [asdict(x) for x in self.triggers],
+            "triggers": [
+                {k: v for k, v in asdict(x).items() if TRIGGER_DEFAULTS.get(k, ...) != v}
+                for x in self.triggers
+            ],
             "suppression": [asdict(x) for x in self.suppression],
             "area_parameters": [
                 {**asdict(x), "effective_from": x.effective_from.isoformat()}
@@ -277,12 +298,17 @@ def _unique(ids: list[str], section: str, errors: list[str]) -> None:
 
 
 def _check_params(
-    kind: str, params: Any, spec: Mapping[str, str], where: str, errors: list[str]
+    kind: str,
+    params: Any,
+    spec: Mapping[str, str],
+    where: str,
+    errors: list[str],
+    optional: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     if not isinstance(params, dict):
         errors.append(f"{where}: params must be a mapping")
         return {}
-    for name in sorted(set(spec) - set(params)):
+    for name in sorted(set(spec) - set(params) - set(optional or {})):
         errors.append(f"{where}: kind {kind!r} needs param {name!r}")
     for name in sorted(set(params) - set(spec)):
         errors.append(f"{where}: kind {kind!r} has no param {name!r}")
@@ -344,7 +370,9 @@ def _indicators(value: Any, dim_ids: set[str], errors: list[str]) -> list[Indica
         if kind and spec is None:
             errors.append(f"{where}: unknown kind {kind!r}")
         elif spec is not None:
-            params = _check_params(kind, item.get("params", {}), spec.params, where, errors)
+            params = _check_params(
+                kind, item.get("params", {}), spec.params, where, errors, optional=spec.defaults
+            )
         pts: Any = item.get("points")
         if not _is_number(pts) or not -100 <= pts <= 100:
             errors.append(f"{where}: points must be a number in [-100, 100]")
@@ -403,6 +431,20 @@ def _triggers(value: Any, levels: set[str], errors: list[str]) -> list[Trigger]:
         raise_to = _str_field(item, "raise_to", where, errors)
         if raise_to and raise_to not in levels:
             errors.append(f"{where}: raise_to {raise_to!r} is not a band level")
+        low: Any = item.get("requires_low_resources", False)
+        if not isinstance(low, bool):
+            errors.append(f"{where}: requires_low_resources must be true or false")
+            low = False
+        ratio: Any = item.get("resource_ratio", 1.0)
+        if not (_is_number(ratio) and ratio >= 0) and not (
+            isinstance(ratio, str) and ratio.strip()
+        ):
+            errors.append(f"{where}: resource_ratio must be a number ≥ 0 or an area parameter name")
+            ratio = 1.0
+        pts: Any = item.get("points", 0.0)
+        if not _is_number(pts) or not 0 <= pts <= 100:
+            errors.append(f"{where}: points must be a number in [0, 100]")
+            pts = 0.0
         out.append(
             Trigger(
                 tid,
@@ -411,6 +453,9 @@ def _triggers(value: Any, levels: set[str], errors: list[str]) -> list[Trigger]:
                 raise_to,
                 _str_field(item, "label_zh", where, errors),
                 _str_field(item, "label_en", where, errors),
+                low,
+                ratio if isinstance(ratio, str) else float(ratio),
+                float(pts),
             )
         )
     _unique([t.id for t in out], "triggers", errors)

@@ -194,6 +194,9 @@ def _compute(
         .sum()
         .reindex(hh.index, fill_value=0)
     )
+    recorded = set(wage_sum.index) | set(other.index)
+    unrec = live[(live["age"] >= 18) & (live["age"] < 60) & ~live["person_key"].isin(recorded)]
+    hh["n_working_no_income"] = unrec.groupby("hukou_no").size().reindex(hh.index, fill_value=0)
     avg_wage = np.floor(
         in_window.groupby("person_key")["wage"].sum() / in_window.groupby("person_key").size()
     )
@@ -254,9 +257,33 @@ def _compute(
             s = hh["n_working"][m]
         elif k == "minors_without_carer":
             s = hh["n_minor"][(hh["n_minor"] > 0) & (hh["n_working"] == 0)]
+        elif k == "quiet_hardship":
+            s = _quiet_hardship(
+                p,
+                con,
+                persons,
+                per_household,
+                live,
+                hh,
+                hh_area,
+                lines[f"line_{ind.id}"],
+                ts,
+                wage_months,
+                pension,
+                age_of,
+                alive_of,
+                hukou_of,
+                as_of,
+                window,
+            )
+        elif k == "income_unrecorded":
+            bp = round(float(p["min_share"]) * 10000)
+            n, w = hh["n_working_no_income"], hh["n_working"]
+            s = n[(w > 0) & (n > 0) & (n * 10000 >= bp * w)]
         elif k in line_kinds():
             line = hh_area.map(lines[f"line_{ind.id}"])
-            ok = hh["size"] > 0
+            bp = round(float(p.get("max_unknown_share", 1.0)) * 10000)
+            ok = (hh["size"] > 0) & (hh["n_working_no_income"] * 10000 <= bp * hh["n_working"])
             if k == "income_below_line":
                 m = ok & (hh["income"] < line * hh["size"] * window)
                 s = np.floor(hh["income"][m] / (hh["size"][m] * window))
@@ -304,6 +331,57 @@ def _compute(
         s.index = s.index.astype(str)
         out[ind.id] = s.sort_index()
     return out
+
+
+def _quiet_hardship(
+    p: dict[str, Any],
+    con: duckdb.DuckDBPyConnection,
+    persons: pd.DataFrame,
+    per_household: Callable[..., pd.DataFrame],
+    live: pd.DataFrame,
+    hh: pd.DataFrame,
+    hh_area: pd.Series,
+    line_of_area: pd.Series,
+    ts: pd.Timestamp,
+    wage_months: pd.DataFrame,
+    pension: pd.DataFrame,
+    age_of: pd.Series,
+    alive_of: pd.Series,
+    hukou_of: pd.Series,
+    as_of: dt.date,
+    window: int,
+) -> Any:
+    """The number of weak signals per household, where at least ``min_signals`` hold."""
+    line = hh_area.map(line_of_area)
+    signals = pd.DataFrame(index=hh.index)
+    signals["near_line"] = (hh["size"] > 0) & (hh["income"] < line * hh["size"] * window)
+    c = _feed(con, "yibao_chronic", persons, "reg_no")
+    c = c[
+        c["category"].isin(p["chronic_categories"])
+        & (pd.to_datetime(c["approve_date"]) <= ts)
+        & (c["valid_until"].isna() | (pd.to_datetime(c["valid_until"]) >= ts))
+    ]
+    x = _feed(con, "jiaoyu_students", persons, "student_no")
+    x = x[
+        x["stage"].isin(p["school_stages"])
+        & (x["enrol_date"].isna() | (pd.to_datetime(x["enrol_date"]) <= ts))
+    ]
+    for name, rows in (("chronic", c), ("school", x)):
+        signals[name] = signals.index.isin(per_household(rows)["hukou_no"])
+    w = wage_months[wage_months["month"] >= _month(as_of, 12)]
+    last = w.groupby("person_key")["month"].max()
+    a = last.index.map(cast(Any, age_of))
+    lapsed = last[
+        (last.index.map(cast(Any, alive_of)) == True)  # noqa: E712 (element-wise)
+        & (a >= 18)
+        & (a < 60)
+        & (last < _month(as_of, int(p["gap_months"])))
+        & ~last.index.isin(set(pension["person_key"]))
+    ]
+    signals["lapsed"] = signals.index.isin(set(hukou_of.reindex(lapsed.index)))
+    signals["single_adult"] = (hh["size"] > 0) & (hh["n_working"] + hh["n_elderly"] == 1)
+    n = signals.sum(axis=1)
+    return n[n >= int(p["min_signals"])]
 
 
 def _count_persons(frame: pd.DataFrame, min_count: int = 1, by: str = "person_key") -> Any:

@@ -23,7 +23,10 @@ the combined score is also given as a calibrated probability of hardship
 (:func:`hardship_probability`, the model version's isotonic map, :mod:`.model`). The score is rounded
 to one decimal; the level is the highest band whose ``min_score`` the score reaches (``None``
 below every band); a fired trigger then raises the level to at least its ``raise_to`` (the
-highest such trigger is reported).
+highest such trigger is reported). A trigger with ``requires_low_resources`` raises it only
+when the household's resources per head are at or below the line (:func:`check_triggers`);
+otherwise its ``points`` are added to the scorecard score after the dimension caps (the
+largest of such triggers' points), and the explanation's ``triggers`` says which.
 
 **Help review** (在保复核): a household whose every fired indicator is suppressed by a help it
 holds, and which no trigger concerns, is not warned again for those causes — yet the statistical
@@ -42,12 +45,14 @@ import pandas as pd
 from doudi.engine.frames import none_for_missing
 
 from . import model as model_mod
-from .indicators import HELP_CATEGORIES, PROFILE_COLUMNS, IndicatorTables
+from .indicators import HELP_CATEGORIES, INCOME_FEATURES, PROFILE_COLUMNS, IndicatorTables
 from .kinds import dated_kinds
 from .policy import Policy
 
 # hukou_no -> {help category: the help's start, ISO date}
 Helps = dict[str, dict[str, str]]
+
+QUIET_KIND = "quiet_hardship"
 
 MAX_FACTS = 20  # facts listed per indicator in an explanation (the count is always given)
 
@@ -133,11 +138,14 @@ def features(
     helps: Helps,
     *,
     rows: np.ndarray[Any, Any] | None = None,
+    values: dict[str, np.ndarray[Any, Any]] | None = None,
 ) -> pd.DataFrame:
     """The statistical model's features for the households of ``score`` (index hukou_no):
-    the household's facts and profile, the help categories it holds (``helps``), the
-    scorecard score and one 0/1 column per indicator (suppressed ones count as not fired).
-    ``rows``: each household's row in ``households_table`` (-1: none), when known."""
+    the household's facts and profile, the income estimate against the lines, the help
+    categories it holds (``helps``), the scorecard score, one 0/1 column per indicator
+    (suppressed ones count as not fired) and ``values`` (further columns, e.g. the number
+    of quiet-hardship signals). ``rows``: each household's row in ``households_table``
+    (-1: none), when known."""
     pos: np.ndarray[Any, Any] = (
         pd.Index(households_table["hukou_no"]).get_indexer(score.index) if rows is None else rows
     )
@@ -169,6 +177,11 @@ def features(
     ):
         cols[c] = column(c)
     cols["head_age"] = column("head_age", -1.0)
+    # the income estimate against the area's lines, and its uncertainty
+    # (:func:`.indicators.add_income_estimate`)
+    for c in INCOME_FEATURES:
+        missing = -1.0 if c.endswith("_ratio") or c.startswith("income_ratio") else 0.0
+        cols[c] = column(c, missing) if c in h.columns else np.full(len(score), missing)
     for c in PROFILE_COLUMNS:  # missing (no such record): -1, a value of its own for the trees
         cols[c] = column(c, -1.0)
     holds = {cat: np.zeros(len(score)) for cat in HELP_CATEGORIES}
@@ -184,6 +197,8 @@ def features(
     cols["scorecard"] = score.to_numpy(dtype=np.float64)
     for n, i in enumerate(policy.indicators):
         cols[f"ind_{i.id}"] = flags[:, n]
+    for c, v in (values or {}).items():
+        cols[c] = v
     out = pd.DataFrame(cols, index=pd.Index(score.index, name="hukou_no"), copy=False)
     return out
 
@@ -287,3 +302,76 @@ def hardship_probability(
     if envelope is None or probability is None or policy.combination.rule == "scorecard_only":
         return None
     return model_mod.calibrate(envelope, score.to_numpy(dtype=np.float64))
+
+
+def indicator_values(
+    fired: pd.DataFrame, households: list[str], policy: Policy, *, rows: np.ndarray
+) -> dict[str, np.ndarray[Any, Any]]:
+    """``ind_<id>_signals`` per quiet-hardship indicator: the number of its weak signals where
+    it fired unsuppressed (0 elsewhere), a feature beside its 0/1 column."""
+    out: dict[str, np.ndarray[Any, Any]] = {}
+    live = fired["suppressed_by"].isna().to_numpy()
+    for i in policy.indicators:
+        if i.kind != QUIET_KIND:
+            continue
+        v = np.zeros(len(households))
+        m = live & (fired["indicator"] == i.id).to_numpy()
+        v[np.asarray(rows)[m]] = pd.to_numeric(fired["value"][m]).to_numpy(
+            dtype=np.float64, na_value=0.0
+        )
+        out[f"ind_{i.id}_signals"] = v
+    return out
+
+
+def check_triggers(
+    triggers: pd.DataFrame,
+    tables: IndicatorTables,
+    policy: Policy,
+    as_of: Any,
+    with_assets: set[str],
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """(hukou_no, trigger) → the resources check of each fired trigger:
+
+    - ``raises``: whether it raises the level — always, for a trigger without
+      ``requires_low_resources``; else when the household's resources per head (income
+      estimate of the living members plus help already held, per head and month) are at or
+      below ``dibao_standard`` × ``resource_ratio`` and no asset counter-indicator fired
+      (``with_assets``). A household whose area has no 低保 standard is not checked: it
+      raises, and a caseworker looks;
+    - ``checked``, ``resources_per_head``, ``line`` (fen per head and month), ``assets``,
+      ``points`` (what a trigger that does not raise adds to the scorecard)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    if triggers.empty:
+        return out
+    by_id = {t.id: t for t in policy.triggers}
+    pairs = sorted(set(zip(triggers["hukou_no"], triggers["trigger"], strict=True)))
+    hh = tables.households
+    rows = tables.household_rows([h for h, _ in pairs])
+    area = hh["area_code"].to_numpy(dtype=object)
+    has = {c: c in hh.columns for c in ("resources_per_head", "dibao_line")}
+    for (hukou, tid), row in zip(pairs, rows.tolist(), strict=True):
+        t = by_id[tid]
+        entry: dict[str, Any] = {"checked": False, "raises": True, "points": t.points}
+        if t.requires_low_resources and row >= 0 and all(has.values()):
+            std = int(hh["dibao_line"].to_numpy()[row])
+            ratio = t.resource_ratio
+            if isinstance(ratio, str):
+                code = tables.area_lookup.get("" if area[row] is None else str(area[row]))
+                try:
+                    ratio = float(policy.parameter(ratio, area_code=code or "", on=as_of))
+                except KeyError:
+                    std = 0  # the ratio is not in force for this area: not checked
+            if std > 0:
+                line = int(round(std * float(ratio)))
+                resources = int(hh["resources_per_head"].to_numpy()[row])
+                assets = hukou in with_assets
+                entry = {
+                    "checked": True,
+                    "raises": resources <= line and not assets,
+                    "resources_per_head": resources,
+                    "line": line,
+                    "assets": assets,
+                    "points": t.points,
+                }
+        out[(hukou, tid)] = entry
+    return out

@@ -3,22 +3,36 @@
 
 from __future__ import annotations
 
-from .registry import INT, LIST, RATE, KindItem, indicator_kind
+from .registry import FLOAT, INT, LIST, RATE, KindItem, indicator_kind, param
 from .sql import SqlContext, in_list, month, person_count, person_facts, records
+
+KNOWN_TEXT = (
+    " Optional `max_unknown_share` (default 1: no condition): fires only when at most that "
+    "share of the living working-age members (18–59) has no income record in the income "
+    "window — an estimate that rests on no record is unknown, not low (see `income_unrecorded`)."
+)
+
+
+def known_enough(item: KindItem) -> str:
+    """The SQL condition on ``m_household AS h`` of ``max_unknown_share`` (integer
+    arithmetic: basis points)."""
+    bp = int(round(float(param(item, "indicator", "max_unknown_share")) * 10000))
+    return f"h.n_working_no_income * 10000 <= {bp} * h.n_working"
 
 
 @indicator_kind(
     "income_below_line",
     dimension="economic",
-    params={"multiplier": RATE, "window_months": INT},
+    params={"multiplier": RATE, "window_months": INT, "max_unknown_share": FLOAT},
     label_zh="家庭人均收入低于标准",
     label_en="Income per head below a line",
     reference="The household's income estimate (POLICY §1.6) over the last `window_months` "
     "whole months, per living member and month, is below the line: the area's "
     "`dibao_standard` × `multiplier` (a number, or the name of an area parameter). Value: the "
-    "income per head and month in fen; facts: each income record of the window.",
+    "income per head and month in fen; facts: each income record of the window." + KNOWN_TEXT,
     value="fen",
     line=True,
+    defaults={"max_unknown_share": 1.0},
 )
 def income_below_line(item: KindItem, ctx: SqlContext) -> str:
     line, window = f"l.line_{item.id}", ctx.window
@@ -29,19 +43,43 @@ FROM m_household AS h JOIN m_lines AS l ON l.area_code = coalesce(h.area_code, '
 LEFT JOIN (SELECT m.hukou_no, f.* FROM m_income_facts AS f
            JOIN m_members AS m ON m.person_key = f.person_key WHERE m.alive) AS x
   ON x.hukou_no = h.hukou_no
-WHERE h.size > 0 AND h.income < {line} * h.size * {window}"""
+WHERE h.size > 0 AND h.income < {line} * h.size * {window} AND {known_enough(item)}"""
+
+
+@indicator_kind(
+    "income_unrecorded",
+    dimension="economic",
+    params={"min_share": FLOAT},
+    label_zh="劳动年龄成员无任何收入记录",
+    label_en="Working-age members without any income record",
+    reference="The household has living working-age members (18–59) and at least "
+    "`min_share` of them have no income record in the income window (no wage month, taxed "
+    "income, pension or unemployment benefit): the income estimate is unknown rather than "
+    "low — informal work, or none. Value: the members without a record.",
+)
+def income_unrecorded(item: KindItem, ctx: SqlContext) -> str:
+    bp = int(round(float(item.params["min_share"]) * 10000))
+    return f"""
+SELECT h.hukou_no, CAST(h.n_working_no_income AS BIGINT) AS value,
+       CAST(NULL AS VARCHAR) AS feed, CAST(NULL AS VARCHAR) AS record_key,
+       CAST(NULL AS DATE) AS fact_date, CAST(h.n_working AS BIGINT) AS amount,
+       'unrecorded' AS label
+FROM m_household AS h
+WHERE h.n_working > 0 AND h.n_working_no_income > 0
+  AND h.n_working_no_income * 10000 >= {bp} * h.n_working"""
 
 
 @indicator_kind(
     "earnings_below_line",
     dimension="economic",
-    params={"multiplier": RATE},
+    params={"multiplier": RATE, "max_unknown_share": FLOAT},
     label_zh="成员最高月工资和养老金低于标准",
     label_en="Best wage and pension below a line",
     reference="Every living member's average monthly wage and monthly pension are below "
-    "`dibao_standard` × `multiplier`. Value: the best of them in fen.",
+    "`dibao_standard` × `multiplier`. Value: the best of them in fen." + KNOWN_TEXT,
     value="fen",
     line=True,
+    defaults={"max_unknown_share": 1.0},
 )
 def earnings_below_line(item: KindItem, ctx: SqlContext) -> str:
     line = f"l.line_{item.id}"
@@ -54,7 +92,8 @@ LEFT JOIN (SELECT m.hukou_no, f.* FROM m_income_facts AS f
            WHERE m.alive AND f.feed IN ('renshe_contribution', 'shuiwu_income_tax',
                                         'gongjijin_contribution', 'renshe_pension')) AS x
   ON x.hukou_no = h.hukou_no
-WHERE h.size > 0 AND h.best_wage < {line} AND h.best_pension < {line}"""
+WHERE h.size > 0 AND h.best_wage < {line} AND h.best_pension < {line}
+  AND {known_enough(item)}"""
 
 
 @indicator_kind(
@@ -189,3 +228,95 @@ def fangfanpin_monitored(item: KindItem, ctx: SqlContext) -> str:
         f"f.identified_date <= {ctx.d} AND NOT coalesce(f.risk_cleared, FALSE)",
     )
     return person_count(rows, 1)
+
+
+QUIET_SIGNALS = ("near_line", "chronic", "school", "lapsed", "single_adult")
+
+
+def _one_per_household(rows: str, signal: str) -> str:
+    """One fact per household (its smallest record key) of per-person ``rows`` (person_key,
+    rk, feed, fact_date, amount) of living members, labelled ``signal``."""
+    return f"""
+SELECT hukou_no, feed, record_key, fact_date, amount, '{signal}' AS label FROM (
+  SELECT m.hukou_no, x.feed, x.rk AS record_key, CAST(x.fact_date AS DATE) AS fact_date,
+         CAST(x.amount AS BIGINT) AS amount,
+         row_number() OVER (PARTITION BY m.hukou_no ORDER BY x.rk) AS rn
+  FROM ({rows}) AS x JOIN m_members AS m ON m.person_key = x.person_key WHERE m.alive) AS y
+WHERE rn = 1"""
+
+
+@indicator_kind(
+    "quiet_hardship",
+    dimension="economic",
+    params={
+        "multiplier": RATE,
+        "min_signals": INT,
+        "chronic_categories": LIST,
+        "school_stages": LIST,
+        "gap_months": INT,
+    },
+    label_zh="多项轻度困难信号叠加（隐性困难）",
+    label_en="Several weak signs of hardship together (quiet hardship)",
+    reference="At least `min_signals` of these weak signals hold, none alarming alone: "
+    "`near_line` — the income estimate per head is below `dibao_standard` × `multiplier` "
+    "(near the line); `chronic` — a living member holds a valid medical-insurance approval in "
+    "one of `chronic_categories`; `school` — a living member is enrolled at one of "
+    "`school_stages` (school costs); `lapsed` — a living member aged 18–59 without a pension "
+    "had wage months in the last 12 months and none in the last `gap_months` (contributions "
+    "lapsed); `single_adult` — the household has exactly one living adult (18 or over). "
+    "Value: the number of signals; facts: one per signal (label: the signal).",
+    line=True,
+)
+def quiet_hardship(item: KindItem, ctx: SqlContext) -> str:
+    p, d, window = item.params, ctx.d, ctx.window
+    line = f"l.line_{item.id}"
+    near = f"""
+SELECT h.hukou_no, CAST(NULL AS VARCHAR) AS feed, CAST(NULL AS VARCHAR) AS record_key,
+       CAST(NULL AS DATE) AS fact_date,
+       CAST(floor(h.income / (h.size * {window})) AS BIGINT) AS amount, 'near_line' AS label
+FROM m_household AS h JOIN m_lines AS l ON l.area_code = coalesce(h.area_code, '')
+WHERE h.size > 0 AND h.income < {line} * h.size * {window}"""
+    chronic = _one_per_household(
+        records(
+            "yibao_chronic",
+            "'yibao_chronic' AS feed, f.approve_date AS fact_date, CAST(NULL AS BIGINT) AS amount",
+            f"f.category IN {in_list(p['chronic_categories'])} AND f.approve_date <= {d} "
+            f"AND (f.valid_until IS NULL OR f.valid_until >= {d})",
+        ),
+        "chronic",
+    )
+    school = _one_per_household(
+        records(
+            "jiaoyu_students",
+            "'jiaoyu_students' AS feed, f.enrol_date AS fact_date, CAST(NULL AS BIGINT) AS amount",
+            f"f.stage IN {in_list(p['school_stages'])} "
+            f"AND (f.enrol_date IS NULL OR f.enrol_date <= {d})",
+        ),
+        "school",
+    )
+    gap_start = month(ctx.as_of, int(p["gap_months"]))
+    lapsed = f"""
+SELECT hukou_no, CAST(NULL AS VARCHAR) AS feed, CAST(NULL AS VARCHAR) AS record_key,
+       fact_date, amount, 'lapsed' AS label FROM (
+  SELECT m.hukou_no, CAST(w.last_month_12 || '-01' AS DATE) AS fact_date,
+         CAST(w.max_wage_12 AS BIGINT) AS amount,
+         row_number() OVER (PARTITION BY m.hukou_no ORDER BY w.last_month_12 DESC,
+                            m.person_key) AS rn
+  FROM m_wage_person AS w JOIN m_members AS m ON m.person_key = w.person_key
+  WHERE m.alive AND m.age >= 18 AND m.age < 60 AND w.months_12 > 0
+    AND w.last_month_12 < '{gap_start}'
+    AND NOT EXISTS (SELECT 1 FROM m_other_income AS o
+                    WHERE o.person_key = w.person_key AND o.feed = 'renshe_pension')) AS y
+WHERE rn = 1"""
+    single = """
+SELECT hukou_no, CAST(NULL AS VARCHAR) AS feed, CAST(NULL AS VARCHAR) AS record_key,
+       CAST(NULL AS DATE) AS fact_date, CAST(size AS BIGINT) AS amount, 'single_adult' AS label
+FROM m_hh WHERE size > 0 AND n_working + n_elderly = 1"""
+    signals = " UNION ALL ".join(
+        f"SELECT * FROM ({s}) AS s" for s in (near, chronic, school, lapsed, single)
+    )
+    return f"""
+SELECT hukou_no, value, feed, record_key, fact_date, amount, label FROM (
+  SELECT s.hukou_no, CAST(count(*) OVER (PARTITION BY s.hukou_no) AS BIGINT) AS value,
+         s.feed, s.record_key, s.fact_date, s.amount, s.label FROM ({signals}) AS s) AS v
+WHERE value >= {int(p["min_signals"])}"""

@@ -69,6 +69,9 @@ class Kind:
     label_en: str
     reference: str
     value: str = "count"  # what ``value`` measures: count, fen, basis points, flag
+    # optional parameters and the value a policy item without them takes (read with
+    # :func:`param`); the others are required
+    defaults: Mapping[str, Any] = field(default_factory=dict)
     dated: bool = False  # the newest fact's date is the onset (see :mod:`..scoring`)
     line: bool = False  # reads the area's income line ``m_lines.line_<id>``
     module: str = field(default="", compare=False)
@@ -79,6 +82,9 @@ _KINDS: dict[tuple[Role, str], Kind] = {}
 
 def _register(role: Role, name: str, **spec: Any) -> Callable[[SqlBuilder], SqlBuilder]:
     params = dict(spec.pop("params", {}))
+    for pname in spec.get("defaults", {}):
+        if pname not in params:
+            raise ValueError(f"kind {name!r}: default for unknown param {pname!r}")
     for pname, typ in params.items():
         if typ not in PARAM_TYPES:
             raise ValueError(f"kind {name!r}: param {pname!r} has unknown type {typ!r}")
@@ -112,8 +118,10 @@ def indicator_kind(
     value: str = "count",
     dated: bool = False,
     line: bool = False,
+    defaults: Mapping[str, Any] | None = None,
 ) -> Callable[[SqlBuilder], SqlBuilder]:
-    """Register the decorated function as the SQL of indicator kind ``name``."""
+    """Register the decorated function as the SQL of indicator kind ``name``. ``defaults``:
+    the optional parameters (a subset of ``params``) and their values when left out."""
     return _register(
         "indicator",
         name,
@@ -125,7 +133,15 @@ def indicator_kind(
         value=value,
         dated=dated,
         line=line,
+        defaults=dict(defaults or {}),
     )
+
+
+def param(item: KindItem, role: Role, name: str) -> Any:
+    """The parameter ``name`` of a policy item: its value, else its kind's default."""
+    if name in item.params:
+        return item.params[name]
+    return kind(item.kind, role).defaults[name]
 
 
 def trigger_kind(
@@ -203,7 +219,15 @@ def _cell(text: object) -> str:
 
 
 def _kind_section(k: Kind) -> list[str]:
-    params = ", ".join(f"`{p}` ({PARAM_TYPE_TEXT[t]})" for p, t in k.params.items()) or "none"
+    params = (
+        ", ".join(
+            f"`{p}` ({PARAM_TYPE_TEXT[t]}"
+            + (f"; optional, default {k.defaults[p]!r}" if p in k.defaults else "")
+            + ")"
+            for p, t in k.params.items()
+        )
+        or "none"
+    )
     lines = [
         f'<a id="{k.role}-{k.name}"></a>',
         "",
