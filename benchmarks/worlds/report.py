@@ -14,8 +14,9 @@ on), **B** = ``benchmarks/worlds/hanyang``, **C** = ``benchmarks/worlds/qingshan
    does), ``link``, ``monitor --as-of`` the world's date, ``export warnings``;
 3. one month of visits, scaled to the world: the top ``4,500 × households / 130,000`` of the
    queue (by score) plus ``500 × households / 130,000`` random verification visits among the
-   other households of the register; outcome = the world's truth; written as a CSV and loaded
-   with ``doudi monitor outcomes-import``;
+   other households of the register; outcome = the world's truth; written as a CSV (random
+   visits marked ``random`` with their ``selection_probability``, draws ÷ households drawn
+   from, which the model weighs them by) and loaded with ``doudi monitor outcomes-import``;
 4. ``monitor`` again (the statistical model retrains on the outcomes) and ``export warnings``;
 5. evaluation against ``truth/households.csv``: precision / recall per level and cumulative,
    ROC AUC of the exported score (households not warned score 0), calibration by tenth of
@@ -270,11 +271,22 @@ def product(world: World, truth: pd.DataFrame) -> dict[str, Any]:
     first = read_warnings(world.work / "warnings_before.csv")
     plan = visit_plan(first, truth, world.households, world.seed)
     visits = world.work / "visits.csv"
+    # a random visit's selection probability: its draws ÷ the households it was drawn from
+    drawn_from = len(truth) - int((plan["kind"] == "queue").sum())
+    p_random = int((plan["kind"] == "random").sum()) / max(drawn_from, 1)
     with open(visits, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["hukou_no", "visited_on", "hardship_confirmed"])
-        for h, y in zip(plan["hukou_no"], plan["hardship_confirmed"], strict=True):
-            w.writerow([h, as_of, "true" if y else "false"])
+        w.writerow(
+            ["hukou_no", "visited_on", "hardship_confirmed", "random", "selection_probability"]
+        )
+        for h, y, kind in zip(
+            plan["hukou_no"], plan["hardship_confirmed"], plan["kind"], strict=True
+        ):
+            rnd = kind == "random"
+            w.writerow(
+                [h, as_of, "true" if y else "false", "true" if rnd else "false"]
+                + [f"{p_random:.10f}" if rnd else ""]
+            )
     imported = run("outcomes", "monitor", "outcomes-import", str(visits), check=False)
     second_run = run("monitor", "monitor", "--as-of", as_of).stdout.strip()
     run("export", "export", "warnings", "--out", str(world.work / "warnings.csv"))

@@ -109,9 +109,22 @@ def test_completing_records_the_visit_and_the_models_label(visit, clients, cast)
         True,
         cast["alice"],
     )
+    assert label.selection_probability is None  # a visit down the queue: weight 1
     page = clients["alice"].get(f"/casework/visits/{visit.pk}/").content.decode()
     for text in ("困难属实", "1,200.50 元", "2,300 元", "疾病、年老", "王建国、李秀英"):
         assert text in page, text
+
+
+def test_a_random_visits_label_keeps_its_selection_probability(visit, clients):
+    """Issue 16: the model weighs a random verification visit by 1 / its probability."""
+    from decimal import Decimal
+
+    Task.objects.filter(pk=visit.task_id).update(
+        origin="random", selection_probability=Decimal("0.0400000000")
+    )
+    response = clients["alice"].post(f"/casework/visits/{visit.pk}/", good_form(visit.household))
+    assert response.status_code == 302
+    assert VisitOutcome.objects.get().selection_probability == Decimal("0.04")
 
 
 @pytest.mark.parametrize(

@@ -134,8 +134,16 @@ def test_new_home_visit_outcomes_retrain_the_model_before_the_next_run_scores(
     fourth = monitoring_run(actor=None, as_of=AS_OF)
     newest = StatisticalModel.objects.order_by("-id").first()
     assert newest.outcomes == 31 and newest.version != model.version
-    assert fourth.model_version == newest.version
+    # the promotion gate: one outcome since the current model cannot judge a new one
+    assert newest.promoted is False and newest.gate["promote"] is False
+    assert newest.gate["reason"].startswith("1 outcomes recorded since the current model")
+    assert fourth.model_version == model.version
     assert fourth.counts["model"]["previous_version"] == model.version
+    assert fourth.counts["model"]["promoted"] is False
+    assert AuditEntry.objects.filter(action="monitoring.model_promote").count() == 1
+    assert AuditEntry.objects.filter(action="monitoring.model_keep").count() == 1
+    page = clients["dave"].get(f"/monitoring/runs/{fourth.pk}/").content.decode()
+    assert f"版本 {newest.version}，未启用——本次运行使用版本 {model.version}" in page
 
 
 def test_real_engine_end_to_end(small_district, settings, tmp_path, cast, clients):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -289,6 +290,66 @@ def test_outcomes_import(households, tmp_path):
     assert sorted(
         VisitOutcome.objects.values_list("household__hukou_no", "visited_on", "hardship_confirmed")
     ) == [("100000001", dt.date(2026, 4, 2), True), ("100000002", dt.date(2026, 4, 3), False)]
+
+
+def test_outcomes_import_marks_random_visits_with_their_selection_probability(households, tmp_path):
+    path = tmp_path / "outcomes.csv"
+    path.write_text(
+        "hukou_no,visited_on,hardship_confirmed,random,selection_probability\n"
+        "100000001,2026-04-02,true,true,0.1\n"
+        "100000002,2026-04-03,0,false,\n"
+        "100000003,2026-04-03,1,,0.25\n"
+        "100000004,2026-04-03,1,true,\n"
+        "100000004,2026-04-04,1,maybe,0.1\n"
+        "100000004,2026-04-05,1,true,0\n"
+        "100000004,2026-04-06,1,true,abc\n"
+        "100000004,2026-04-07,1,false,0.5\n"
+        "100000004,2026-04-08,1,yes,1.5\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("monitor", "outcomes-import", str(path), stdout=out, stderr=StringIO())
+    assert out.getvalue().startswith("recorded 3 visit outcomes, 6 rows rejected")
+    assert (tmp_path / "outcomes.rejects.csv").read_text(encoding="utf-8").splitlines() == [
+        "line,reason",
+        "5,random visit without selection_probability",
+        "6,random is not true/false",
+        "7,selection_probability is not above 0 and at most 1",
+        "8,selection_probability is not a number",
+        "9,selection_probability given for a visit that is not random",
+        "10,selection_probability is not above 0 and at most 1",
+    ]
+    assert sorted(
+        VisitOutcome.objects.values_list("household__hukou_no", "selection_probability")
+    ) == [("100000001", Decimal("0.1")), ("100000002", None), ("100000003", Decimal("0.25"))]
+    # the model's weights: a random visit drawn with p = 0.1 counts ten times
+    labels = actions._labels()
+    assert {h: x.weight for h, x in labels.items()} == {
+        "100000001": 10.0,
+        "100000002": 1.0,
+        "100000003": 4.0,
+    }
+    assert AuditEntry.objects.filter(
+        action="monitoring.visit_outcome", detail__selection_probability="0.1"
+    ).exists()
+
+
+def test_expected_recall_from_random_visits_is_weighted_with_its_interval():
+    from decimal import Decimal as D
+
+    import pandas as pd
+
+    labels = {
+        "a": actions.Label(True, D("0.1"), 1),  # weight 10, warned
+        "b": actions.Label(True, D("0.5"), 2),  # weight 2, not warned
+        "c": actions.Label(False, D("0.1"), 3),  # no hardship: not a case
+        "d": actions.Label(True, None, 4),  # a queue visit: not a random case
+    }
+    frame = pd.DataFrame({"hukou_no": ["a", "b", "d"], "level": ["watch", None, "urgent"]})
+    r = actions.expected_recall(labels, frame)
+    assert (r["cases"], r["warned"], r["estimate"], r["effective_n"]) == (2, 1, 0.8333, 1.4)
+    assert 0 < r["low"] < r["estimate"] < r["high"] <= 1
+    assert actions.expected_recall({"d": labels["d"]}, frame) == {"cases": 0}
 
 
 def test_outcomes_import_with_nothing_recorded_exits_non_zero(households, tmp_path):

@@ -665,6 +665,10 @@ def visit_complete(
                 visited_on=visited_on,
                 hardship_confirmed=outcome == Task.Outcome.CONFIRMED,
                 note=",".join(sorted(set(causes)))[:500],
+                # a random verification visit: the model weighs it by 1 / its probability
+                selection_probability=task.selection_probability
+                if task.origin == Task.Origin.RANDOM
+                else None,
             )
         audit_record(
             actor=actor,

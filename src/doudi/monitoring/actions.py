@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -356,11 +357,12 @@ def monitoring_run_execute(
                 model=bytes(model.data) if model else None,
             )
 
-        current_model, report = StatisticalModel.objects.first(), None
+        current_model, report = current_statistical_model(), None
         labels = _labels()
         if _labels_changed(labels, min_outcomes=policy.model.min_outcomes):
             # Outcomes newer than the model: retrain on all of them first, with this run's
-            # features (an engine pass without the model), and score with the new version.
+            # features (an engine pass without the model); the new version scores this run
+            # only when it passes the promotion gate.
             meter.span = 45
             features = getattr(score(None), "features", None)
             meter.start = 45
@@ -370,6 +372,8 @@ def monitoring_run_execute(
                 min_outcomes=policy.model.min_outcomes,
                 labels=labels,
                 model_weight=policy.combination.model_weight,
+                current=current_model,
+                max_weight=policy.model.max_weight,
             )
             report = _model_report(
                 trained,
@@ -377,7 +381,8 @@ def monitoring_run_execute(
                 labels=labels,
                 min_outcomes=policy.model.min_outcomes,
             )
-            current_model = trained or current_model
+            if trained is not None and trained.promoted:
+                current_model = trained
         result = score(current_model)
         meter.set(90, "load")
         with transaction.atomic():
@@ -392,6 +397,7 @@ def monitoring_run_execute(
                 "labels": _fingerprint(labels, policy.model.min_outcomes),
                 "outcomes": len(labels),
             }
+            counts["model"]["expected_recall"] = expected_recall(labels, result.households)
             run.counts = counts
             run.timings = {
                 str(k): round(float(v), 3)
@@ -458,24 +464,81 @@ def post_run_hooks(*, run: MonitoringRun) -> None:
             log.error("post-run hook %s after run %s failed: %s", path, run.pk, type(exc).__name__)
 
 
-def _labels() -> dict[str, bool]:
+@dataclass(frozen=True)
+class Label:
+    """A household's latest home-visit outcome, as the statistical model learns it."""
+
+    confirmed: bool
+    selection_probability: Decimal | None  # a random verification visit's; None: the queue
+    outcome_id: int
+
+    @property
+    def weight(self) -> float:
+        """The design weight: 1 / selection probability for a random visit, else 1."""
+        p = self.selection_probability
+        return 1.0 if p is None or p <= 0 else float(1 / p)
+
+
+def _labels() -> dict[str, Label]:
     """Each household's latest home-visit outcome: the statistical model's labels."""
-    latest: dict[str, bool] = {}
-    for hukou_no, confirmed in VisitOutcome.objects.order_by(
+    latest: dict[str, Label] = {}
+    for hukou_no, confirmed, p, pk in VisitOutcome.objects.order_by(
         "household_id", "visited_on", "id"
-    ).values_list("household__hukou_no", "hardship_confirmed"):
-        latest[hukou_no] = confirmed  # the latest visit of a household wins
+    ).values_list("household__hukou_no", "hardship_confirmed", "selection_probability", "id"):
+        latest[hukou_no] = Label(confirmed, p, pk)  # the latest visit of a household wins
     return latest
 
 
-def _fingerprint(labels: dict[str, bool], min_outcomes: int) -> str:
+def _fingerprint(labels: dict[str, Label], min_outcomes: int) -> str:
     import hashlib
 
-    text = f"{min_outcomes}\n" + "\n".join(f"{h},{int(c)}" for h, c in sorted(labels.items()))
+    text = f"{min_outcomes}\n" + "\n".join(
+        f"{h},{int(x.confirmed)}" + ("" if x.selection_probability is None else f",{x.weight}")
+        for h, x in sorted(labels.items())
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _labels_changed(labels: dict[str, bool], *, min_outcomes: int) -> bool:
+Z95 = 1.959963984540054
+
+
+def expected_recall(labels: dict[str, Label], households) -> dict:
+    """The share of the households in hardship found by random verification visits that the
+    run warns (its ``households``: hukou_no, level): each weighted by the inverse of its
+    selection probability, with a 95 % Wilson interval on Kish's effective sample size. The
+    random visits sample what the warnings of their day did not show, so this estimates the
+    recall the levels reach there; the model has learnt from those visits, so read it as an
+    upper estimate until new random visits come in."""
+    cases = {h: x.weight for h, x in labels.items() if x.confirmed and x.selection_probability}
+    if not cases:
+        return {"cases": 0}
+    frame = households if households is not None else pd.DataFrame(columns=["hukou_no", "level"])
+    warned = set(frame.loc[frame["level"].notna(), "hukou_no"].astype(str))
+    total = sum(cases.values())
+    hit = sum(w for h, w in cases.items() if h in warned)
+    estimate = hit / total
+    n_eff = total**2 / sum(w * w for w in cases.values())
+    denominator = 1 + Z95**2 / n_eff
+    centre = (estimate + Z95**2 / (2 * n_eff)) / denominator
+    half = (
+        Z95 * math.sqrt(estimate * (1 - estimate) / n_eff + Z95**2 / (4 * n_eff**2)) / denominator
+    )
+    return {
+        "cases": len(cases),
+        "warned": sum(1 for h in cases if h in warned),
+        "estimate": round(estimate, 4),
+        "low": round(max(0.0, centre - half), 4),
+        "high": round(min(1.0, centre + half), 4),
+        "effective_n": round(n_eff, 1),
+    }
+
+
+def current_statistical_model() -> StatisticalModel | None:
+    """The model runs score with: the newest one promoted."""
+    return StatisticalModel.objects.filter(promoted=True).first()
+
+
+def _labels_changed(labels: dict[str, Label], *, min_outcomes: int) -> bool:
     """True when there are enough labels and they differ from those of the last training
     attempt (recorded on the latest successful run)."""
     if len(labels) < min_outcomes:
@@ -506,6 +569,9 @@ def _model_report(trained, *, previous, labels, min_outcomes: int) -> dict:
             {
                 "version": trained.version,
                 "status": "on",
+                "promoted": trained.promoted,
+                "gate": trained.gate,
+                "random_visits": evaluation.get("random_visits", 0),
                 "confirmed": evaluation.get("confirmed"),
                 "roc_auc": evaluation.get("roc_auc"),
                 "average_precision": evaluation.get("average_precision"),
@@ -521,12 +587,25 @@ def statistical_model_train(
     run: MonitoringRun,
     features,
     min_outcomes: int,
-    labels: dict[str, bool] | None = None,
+    labels: dict[str, Label] | None = None,
     model_weight: float = 0.75,
+    current: StatisticalModel | None = None,
+    max_weight: float | None = None,
 ) -> StatisticalModel | None:
     """Train the statistical model on every household's latest home-visit outcome, with the
-    features of ``run``'s first engine pass; ``run`` scores with it. Below ``min_outcomes``
-    outcomes (or when every visit found the same) nothing is trained and the model stays off.
+    features of ``run``'s first engine pass. Below ``min_outcomes`` outcomes (or when every
+    visit found the same) nothing is trained and the model stays off. Each outcome is weighted
+    by its design weight (:class:`Label`): a random verification visit by the inverse of its
+    selection probability (trimmed at the policy's ``model.max_weight`` when given), a visit
+    down the queue by 1.
+
+    **Promotion gate**: with a ``current`` model, about half of the outcomes it never saw
+    (recorded after the newest one it was trained on; :func:`held_back`) are held back; a
+    candidate trained on all the others is compared with the current model on them
+    (:func:`doudi.engine.monitoring.model.compare`: weighted log-loss of the calibrated
+    probability). The model trained on every outcome is saved either way, ``promoted`` only
+    when the candidate did better — otherwise the current model stays in use and ``gate`` says
+    why. Promotion and keeping are audited.
 
     A training failure is logged and leaves the previous model in use."""
     if features is None or not len(features):
@@ -534,16 +613,25 @@ def statistical_model_train(
     latest = _labels() if labels is None else labels
     if len(latest) < min_outcomes:
         return None
+    confirmed = pd.Series({h: x.confirmed for h, x in latest.items()}, dtype=bool)
+    weights = pd.Series({h: x.weight for h, x in latest.items()}, dtype=float)
+    if max_weight is not None:  # the policy's trim (model.max_weight)
+        weights = weights.clip(upper=max(1.0, float(max_weight)))
     try:
         from doudi.engine.monitoring import model as model_lib
 
         data, evaluation = model_lib.train(
-            features, pd.Series(latest), min_outcomes=min_outcomes, model_weight=model_weight
+            features,
+            confirmed,
+            min_outcomes=min_outcomes,
+            model_weight=model_weight,
+            weights=weights,
         )
+        if data is None:
+            return None
+        gate = _gate(model_lib, current, latest, features, confirmed, weights, model_weight)
     except Exception as exc:
         log.error("statistical model training after run %s failed: %s", run.pk, type(exc).__name__)
-        return None
-    if data is None:
         return None
     version = evaluation["version"]
     model, created = StatisticalModel.objects.get_or_create(
@@ -553,6 +641,9 @@ def statistical_model_train(
             "evaluation": _clean(evaluation),
             "outcomes": int(evaluation["outcomes"]),
             "trained_after": run,
+            "promoted": bool(gate["promote"]),
+            "gate": _clean(gate),
+            "trained_through": max(x.outcome_id for x in latest.values()),
         },
     )
     if created:
@@ -562,7 +653,69 @@ def statistical_model_train(
             object_id=model.pk,
             detail={"version": version, "outcomes": model.outcomes, "run": run.pk},
         )
+        audit_record(
+            action="monitoring.model_promote" if model.promoted else "monitoring.model_keep",
+            object_type="statistical_model",
+            object_id=model.pk,
+            detail={
+                "version": version,
+                "current": current.version if current else "",
+                "reason": gate.get("reason", ""),
+                "held_back": gate.get("held_back", 0),
+            },
+        )
     return model
+
+
+def _gate(model_lib, current, latest, features, confirmed, weights, model_weight) -> dict:
+    """The promotion gate's verdict (see :func:`statistical_model_train`)."""
+    if current is None:
+        return {"promote": True, "reason": "no current model", "held_back": 0}
+    new = sorted(h for h, x in latest.items() if x.outcome_id > current.trained_through)
+    held = [h for h in new if held_back(h)]
+    if len(held) < GATE_MIN_HELD_BACK:
+        return {
+            "promote": False,
+            "held_back": len(held),
+            "new_outcomes": len(new),
+            "reason": f"{len(new)} outcomes recorded since the current model ({len(held)} held "
+            f"back), {GATE_MIN_HELD_BACK} held back needed to judge a new one: the current "
+            "model stays",
+        }
+    rest = confirmed.drop(held)
+    candidate, _ = model_lib.train(
+        features,
+        rest,
+        min_outcomes=1,
+        model_weight=model_weight,
+        weights=weights.drop(held),
+    )
+    if candidate is None:
+        return {
+            "promote": False,
+            "held_back": len(held),
+            "reason": "the outcomes before the held-back ones have one answer only: "
+            "the current model stays",
+        }
+    return model_lib.compare(
+        model_lib.load(candidate),
+        model_lib.load(bytes(current.data)),
+        features,
+        confirmed.loc[held],
+        weights=weights.loc[held],
+    )
+
+
+# Held-back outcomes (of those the current model never saw) needed to judge a new model.
+GATE_MIN_HELD_BACK = 20
+
+
+def held_back(hukou_no: str) -> bool:
+    """Whether a household's new outcome is held back to judge a new model (about half of
+    them, fixed by the household number: the same households across runs)."""
+    import hashlib
+
+    return hashlib.sha256(f"gate:{hukou_no}".encode()).digest()[0] % 2 == 0
 
 
 def monitoring_run(
@@ -840,10 +993,20 @@ def changes_record(*, run: MonitoringRun, changes: list) -> None:
 
 @transaction.atomic
 def visit_outcome_record(
-    *, actor, household: Household, visited_on: dt.date, hardship_confirmed: bool, note: str = ""
+    *,
+    actor,
+    household: Household,
+    visited_on: dt.date,
+    hardship_confirmed: bool,
+    note: str = "",
+    selection_probability: Decimal | None = None,
 ) -> VisitOutcome:
     """Record a home visit's verdict (the statistical model's label). Officers of the
-    household's jurisdiction; ``actor=None`` for imports by the operator."""
+    household's jurisdiction; ``actor=None`` for imports by the operator.
+    ``selection_probability``: a random verification visit's chance of drawing the household,
+    in (0, 1] (the model weighs the outcome by its inverse); ``None`` for any other visit."""
+    if selection_probability is not None and not 0 < selection_probability <= 1:
+        raise ValidationError("selection_probability must be in (0, 1]")
     if actor is not None:
         from doudi.registry.access import households_for
 
@@ -861,6 +1024,7 @@ def visit_outcome_record(
             "hardship_confirmed": hardship_confirmed,
             "recorded_by": actor,
             "note": (note or "")[:500],
+            "selection_probability": selection_probability,
         },
     )
     audit_record(
@@ -868,7 +1032,13 @@ def visit_outcome_record(
         action="monitoring.visit_outcome",
         object_type="household",
         object_id=household.pk,
-        detail={"visited_on": visited_on.isoformat(), "hardship_confirmed": hardship_confirmed},
+        detail={
+            "visited_on": visited_on.isoformat(),
+            "hardship_confirmed": hardship_confirmed,
+            "selection_probability": None
+            if selection_probability is None
+            else str(selection_probability),
+        },
     )
     return outcome
 
@@ -882,9 +1052,33 @@ class ImportReport:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
 
 
+def _selection(row: dict) -> tuple[Decimal | None, str | None]:
+    """The optional ``random`` / ``selection_probability`` columns of an outcome row: (the
+    probability or None, a problem or None)."""
+    text = (row.get("selection_probability") or "").strip()
+    flag = (row.get("random") or "").strip().lower()
+    if flag and flag not in TRUE_WORDS | FALSE_WORDS:
+        return None, "random is not true/false"
+    if not text:
+        if flag in TRUE_WORDS:
+            return None, "random visit without selection_probability"
+        return None, None
+    if flag in FALSE_WORDS:
+        return None, "selection_probability given for a visit that is not random"
+    try:
+        p = Decimal(text)
+    except ArithmeticError:
+        return None, "selection_probability is not a number"
+    if not p.is_finite() or not 0 < p <= 1:
+        return None, "selection_probability is not above 0 and at most 1"
+    return p, None
+
+
 def visit_outcomes_import(*, path: Path) -> ImportReport:
-    """``hukou_no,visited_on,hardship_confirmed`` rows; each row is recorded or reported by line
-    (a line number and a problem, never the row's content)."""
+    """``hukou_no,visited_on,hardship_confirmed`` rows, optionally with ``random`` (true/false)
+    and ``selection_probability`` (a random verification visit's chance of drawing the
+    household, in (0, 1]; blank for a visit down the queue — ``random`` true needs it); each row
+    is recorded or reported by line (a line number and a problem, never the row's content)."""
     report = ImportReport()
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -899,7 +1093,10 @@ def visit_outcomes_import(*, path: Path) -> ImportReport:
             except ValueError:
                 report.problems.append((line, "visited_on is not a date (YYYY-MM-DD)"))
                 continue
-            if household is None:
+            probability, problem = _selection(row)
+            if problem:
+                report.problems.append((line, problem))
+            elif household is None:
                 report.problems.append((line, "household not in the register"))
             elif flag not in TRUE_WORDS | FALSE_WORDS:
                 report.problems.append((line, "hardship_confirmed is not true/false"))
@@ -910,6 +1107,7 @@ def visit_outcomes_import(*, path: Path) -> ImportReport:
                         household=household,
                         visited_on=visited_on,
                         hardship_confirmed=flag in TRUE_WORDS,
+                        selection_probability=probability,
                     )
                 except ValidationError as exc:
                     report.problems.append((line, exc.messages[0]))

@@ -171,6 +171,11 @@ class VisitOutcome(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    # A random verification visit: the household's chance of being drawn (the model weighs its
+    # outcome by the inverse). Empty: a visit down the warning queue (weight 1).
+    selection_probability = models.DecimalField(
+        _("selection probability"), max_digits=12, decimal_places=10, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,13 +193,20 @@ class VisitOutcome(models.Model):
 class StatisticalModel(models.Model):
     """A statistical model trained on home-visit outcomes after a run (engine ``model.train``).
 
-    Versioned by the SHA-256 of its bytes; the newest is used from the next run on. Its bytes
-    are only ever made by the engine's ``train`` and loaded by its ``load``."""
+    Versioned by the SHA-256 of its bytes; the newest *promoted* one is used (a model trained
+    but not promoted — it did no better than the current one on held-back outcomes — is kept
+    for the record, with ``gate`` saying why). Its bytes are only ever made by the engine's
+    ``train`` and loaded by its ``load``."""
 
     version = models.CharField(max_length=64, unique=True)
     data = models.BinaryField()
     evaluation = models.JSONField(default=dict)
     outcomes = models.PositiveIntegerField()
+    promoted = models.BooleanField(default=True)
+    # the promotion gate: {"promote", "reason", "held_back", "candidate": {...}, "current": {...}}
+    gate = models.JSONField(default=dict, blank=True)
+    # the newest visit outcome (id) it was trained on: later outcomes are held back to judge it
+    trained_through = models.PositiveIntegerField(default=0)
     trained_after = models.ForeignKey(MonitoringRun, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -330,7 +330,25 @@ def _score_tables(
 
     score_a = score.to_numpy()
     score_l = score_a.tolist()
-    level_l = scoring.levels_of(score_a, policy)
+    by_probability = hardship is not None and policy.combination.by_probability
+    if by_probability:
+        assert hardship is not None
+        hh_rows = tables.household_rows(all_households)
+        area = np.append(tables.households["area_code"].to_numpy(dtype=object), [None])[hh_rows]
+        sudden_dims = [n for n, d in enumerate(dims.columns) if d == "sudden_event"]
+        sudden = np.array([h in trig_of for h in all_households], dtype=bool)
+        if sudden_dims:
+            sudden |= dims.to_numpy()[:, sudden_dims[0]] > 0
+        level_l = scoring.probability_levels(
+            np.round(hardship, 4),
+            combined_unrounded(card, prob, policy),
+            area.tolist(),
+            sudden,
+            np.array([h in trig_of for h in all_households], dtype=bool),
+            policy,
+        )
+    else:
+        level_l = scoring.levels_of(score_a, policy)
     # households with a live (unsuppressed) reason that adds points; the others hold a help
     # answering every such indicator that fired (a counter-indicator is no reason to warn)
     alive = live_fired["suppressed_by"].isna().to_numpy()
@@ -345,6 +363,8 @@ def _score_tables(
             level_l[n] = lowest
             review.add(all_households[n])
     for hukou, tid in trig_of.items():
+        if by_probability:
+            break  # the trigger took part in the level (sudden event, kept on the list)
         n = bisect.bisect_left(all_households, hukou)
         level_l[n] = scoring.raise_level(level_l[n], raise_to[tid], policy)
     # Facts are listed for warned households only: nobody is shown a household below every
@@ -379,6 +399,7 @@ def _score_tables(
         used_model=used_model,
         rule=policy.combination.rule if prob is not None else "scorecard_only",
         hardship=None if hardship is None else np.round(hardship, 4),
+        level_by="probability" if by_probability else "score",
     )
     out = pd.DataFrame({c: columns[c] for c in HOUSEHOLD_COLUMNS})
     counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
@@ -399,6 +420,13 @@ def _score_tables(
         model_status=model_status,
         household_facts=tables.households,
     )
+
+
+def combined_unrounded(card: pd.Series, prob: Any, policy: Policy) -> np.ndarray:
+    """The combined score before rounding (the ranking's second key: fewer ties)."""
+    w = policy.combination.model_weight
+    out: np.ndarray = (1 - w) * card.to_numpy(dtype=np.float64) + w * 100.0 * np.asarray(prob)
+    return out
 
 
 def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -437,6 +465,7 @@ def _explained_rows(
     used_model: str | None,
     rule: str,
     hardship: Any = None,
+    level_by: str = "score",
 ) -> dict[str, list[Any]]:
     """The output columns, a row per household. Households below every band that hold no
     help (most of them) are shown to nobody: their row has the reasons by id and no
@@ -504,6 +533,9 @@ def _explained_rows(
             "probability": hard_l[n],
             "score": score_l[n],
             "level": level,
+            # what set the level: "score" (the bands) or "probability" (expected precision
+            # and the community's visit capacity)
+            "level_by": level_by,
             "dimensions": {d: {"points": dim_points[n][d], "cap": caps[d]} for d in dim_ids},
             "indicators": shown,
             "suppressed": hidden,

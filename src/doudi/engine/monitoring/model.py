@@ -20,6 +20,17 @@ home-visit outcomes (hardship confirmed or not), from the household features of 
   the model version; :func:`calibrate` applies it. The evaluation reports the calibration by
   tenth of calibrated probability, itself cross-validated (the isotonic map of four folds
   applied to the fifth), and its mean absolute error.
+- **Weights** (issue 16, learning from visits without selection bias): ``weights`` gives each
+  outcome its design weight — 1 for a visit down the queue, ``1 / p`` for a random
+  verification visit drawn with probability ``p`` (:func:`design_weights`). The queue is a
+  census of the top of the ranking and the random visits a sample of the rest, so with these
+  (Horvitz–Thompson) weights the outcomes stand for the whole district, not for the households
+  the scorecard already shows. The weights enter the estimator's fit, the cross-validated
+  predictions, the isotonic calibration and every figure of the evaluation.
+- **Promotion gate**: :func:`compare` scores a candidate model and the current one on the
+  same held-back outcomes (outcomes the current model never saw, which the candidate is
+  trained without): weighted log-loss of the calibrated probability, then ROC AUC. The
+  operational side promotes the candidate only when its log-loss is lower.
 
 Features (:data:`FEATURES` plus one 0/1 column per indicator of the policy, suppressed
 indicators counting as not fired) are built by :func:`doudi.engine.monitoring.scoring.features`
@@ -91,11 +102,33 @@ def _estimator() -> Any:
     )
 
 
-def _xy(features: pd.DataFrame, outcomes: Outcomes) -> tuple[pd.DataFrame, np.ndarray[Any, Any]]:
-    if isinstance(outcomes, pd.DataFrame):
-        outcomes = outcomes.set_index("hukou_no")["confirmed"]
-    outcomes = pd.Series(outcomes)
-    outcomes.index = outcomes.index.astype(str)
+def design_weights(selection_probability: pd.Series, max_weight: float | None = None) -> pd.Series:
+    """Each outcome's design weight from its selection probability: ``1 / p`` for a random
+    verification visit drawn with probability ``p`` in (0, 1], 1 for any other visit
+    (missing ``p``: a visit down the queue, a census of its stratum). ``max_weight``: trim
+    the weights there (a few random visits standing for a whole district would otherwise
+    decide the model alone: trimming trades a little bias for much less variance)."""
+    p = pd.to_numeric(selection_probability, errors="coerce").astype("float64")
+    bad = p.notna() & ~((p > 0) & (p <= 1))
+    if bad.any():
+        raise ModelError("a selection probability must be in (0, 1]")
+    w = (1.0 / p).fillna(1.0)
+    return w if max_weight is None else w.clip(upper=max(1.0, float(max_weight)))
+
+
+def _series(values: Outcomes | pd.Series, name: str) -> pd.Series:
+    if isinstance(values, pd.DataFrame):
+        values = values.set_index("hukou_no")[name]
+    out = pd.Series(values)
+    out.index = out.index.astype(str)
+    return out
+
+
+def _xy(
+    features: pd.DataFrame, outcomes: Outcomes, weights: pd.Series | None = None
+) -> tuple[pd.DataFrame, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Features, labels and weights of the households that have an outcome (hukou order)."""
+    outcomes = _series(outcomes, "confirmed")
     feats = features.copy()
     if "hukou_no" in feats.columns:
         feats = feats.set_index("hukou_no")
@@ -103,13 +136,24 @@ def _xy(features: pd.DataFrame, outcomes: Outcomes) -> tuple[pd.DataFrame, np.nd
     common = sorted(set(feats.index) & set(outcomes.index))
     x = feats.loc[common].astype("float64")
     y = outcomes.loc[common].astype(bool).to_numpy().astype(int)
-    return x, y
+    if weights is None:
+        w = np.ones(len(common))
+    else:
+        ws = _series(weights, "weight")
+        w = ws.reindex(common).fillna(1.0).to_numpy(dtype=np.float64)
+        if not (np.isfinite(w).all() and (w > 0).all()):
+            raise ModelError("outcome weights must be positive numbers")
+    return x, y, w
 
 
-def _isotonic(score: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> dict[str, Any]:
+def _isotonic(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any] | None = None
+) -> dict[str, Any]:
     from sklearn.isotonic import IsotonicRegression
 
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(score, y)
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+        score, y, sample_weight=w
+    )
     return {
         "method": "isotonic",
         "of": "combined_score",
@@ -123,9 +167,14 @@ def _apply(cal: dict[str, Any], score: np.ndarray[Any, Any]) -> np.ndarray[Any, 
     return out
 
 
-def calibration_table(p: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> list[dict[str, Any]]:
-    """By tenth of predicted probability: households, mean prediction, observed share."""
-    bins = np.clip((np.asarray(p) * 10).astype(int), 0, 9)
+def calibration_table(
+    p: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any] | None = None
+) -> list[dict[str, Any]]:
+    """By tenth of predicted probability: households, their weight (the households they stand
+    for), weighted mean prediction and weighted observed share."""
+    p = np.asarray(p, dtype=np.float64)
+    w = np.ones(len(p)) if w is None else np.asarray(w, dtype=np.float64)
+    bins = np.clip((p * 10).astype(int), 0, 9)
     rows = []
     for b in range(10):
         m = bins == b
@@ -134,8 +183,9 @@ def calibration_table(p: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> list[
                 {
                     "tenth": b,
                     "n": int(m.sum()),
-                    "predicted": round(float(p[m].mean()), 4),
-                    "observed": round(float(y[m].mean()), 4),
+                    "weight": round(float(w[m].sum()), 2),
+                    "predicted": round(float(np.average(p[m], weights=w[m])), 4),
+                    "observed": round(float(np.average(y[m], weights=w[m])), 4),
                 }
             )
     return rows
@@ -152,26 +202,26 @@ def combined_score(
 
 
 def _calibrate_out_of_fold(
-    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], folds: int
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], folds: int, w: np.ndarray[Any, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The isotonic map on every outcome, and its cross-validated evaluation."""
+    """The isotonic map on every outcome, and its cross-validated evaluation (weighted)."""
     from sklearn.model_selection import StratifiedKFold
 
     held = np.zeros(len(y))
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED + 1)
     for fit, test in cv.split(score.reshape(-1, 1), y):
-        held[test] = _apply(_isotonic(score[fit], y[fit]), score[test])
-    table = calibration_table(held, y)
-    n = sum(r["n"] for r in table)
+        held[test] = _apply(_isotonic(score[fit], y[fit], w[fit]), score[test])
+    table = calibration_table(held, y, w)
+    total = sum(r["weight"] for r in table)
     report = {
         "method": "isotonic",
         "tenths": table,
         "mean_abs_error": round(
-            sum(r["n"] * abs(r["predicted"] - r["observed"]) for r in table) / n, 4
+            sum(r["weight"] * abs(r["predicted"] - r["observed"]) for r in table) / total, 4
         ),
-        "brier": round(float(np.mean((held - y) ** 2)), 4),
+        "brier": round(float(np.average((held - y) ** 2, weights=w)), 4),
     }
-    return _isotonic(score, y), report
+    return _isotonic(score, y, w), report
 
 
 def calibrate(envelope: dict[str, Any], score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
@@ -189,22 +239,26 @@ def train(
     *,
     min_outcomes: int = 1,
     model_weight: float = 0.75,
+    weights: pd.Series | None = None,
 ) -> tuple[bytes | None, dict[str, Any]]:
     """Train on the households of ``features`` (indexed or keyed by ``hukou_no``) that have an
     outcome (``outcomes``: a Series hukou_no → confirmed, or a frame with those columns).
+    ``weights``: hukou_no → design weight (:func:`design_weights`; missing: 1).
 
     Returns ``(model_bytes, evaluation)``; ``model_bytes`` is ``None`` (the model stays off)
     when there are fewer than ``min_outcomes`` outcomes or only one answer among them.
     ``model_weight``: the policy's combination weight, for the calibration of the combined
     score."""
     from sklearn.metrics import average_precision_score, roc_auc_score
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import StratifiedKFold
 
-    x, y = _xy(features, outcomes)
+    x, y, w = _xy(features, outcomes, weights)
     n, pos = int(len(y)), int(y.sum())
     evaluation: dict[str, Any] = {
         "outcomes": n,
         "confirmed": pos,
+        "weighted": bool((w != 1).any()),
+        "random_visits": int((w != 1).sum()),
         "min_outcomes": int(min_outcomes),
         "features": list(x.columns),
     }
@@ -218,24 +272,31 @@ def train(
     calibration = None
     if folds >= 2:
         cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-        p = cross_val_predict(_estimator(), x.to_numpy(), y, cv=cv, method="predict_proba")[:, 1]
+        xa = x.to_numpy()
+        p = np.zeros(n)
+        for fit, test in cv.split(xa, y):
+            est = _estimator().fit(xa[fit], y[fit], sample_weight=w[fit])
+            p[test] = est.predict_proba(xa[test])[:, 1]
         pred = p >= 0.5
-        tp = int((pred & (y == 1)).sum())
+        tp = float(w[pred & (y == 1)].sum())
         evaluation.update(
             {
                 "cv_folds": folds,
-                "roc_auc": round(float(roc_auc_score(y, p)), 4),
-                "average_precision": round(float(average_precision_score(y, p)), 4),
-                "precision_at_0_5": round(tp / max(int(pred.sum()), 1), 4),
-                "recall_at_0_5": round(tp / pos, 4),
+                "roc_auc": round(float(roc_auc_score(y, p, sample_weight=w)), 4),
+                "average_precision": round(
+                    float(average_precision_score(y, p, sample_weight=w)), 4
+                ),
+                "precision_at_0_5": round(tp / max(float(w[pred].sum()), 1e-12), 4),
+                "recall_at_0_5": round(tp / float(w[y == 1].sum()), 4),
             }
         )
         card = x["scorecard"].to_numpy() if "scorecard" in x.columns else np.zeros(n)
         calibration, evaluation["calibration"] = _calibrate_out_of_fold(
-            combined_score(card, p, model_weight), y, folds
+            combined_score(card, p, model_weight), y, folds, w
         )
         calibration["model_weight"] = float(model_weight)
-    est = _estimator().fit(x.to_numpy(), y)  # by position: predict() orders the columns
+    # by position: predict() orders the columns
+    est = _estimator().fit(x.to_numpy(), y, sample_weight=w)
     evaluation["status"] = "on"
     envelope = {
         "format": FORMAT,
@@ -248,6 +309,73 @@ def train(
     data = json.dumps(envelope, sort_keys=True, ensure_ascii=False).encode("utf-8")
     evaluation = dict(evaluation, version=model_version(data))
     return data, evaluation
+
+
+def hardship(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any, Any]:
+    """The calibrated probability of hardship of each row of ``features`` under a loaded
+    model (its estimator, then its isotonic map of the combined score; a model without a map:
+    the estimator's probability)."""
+    p = predict(envelope, features)
+    cal = envelope.get("calibration")
+    if not cal:
+        return p
+    card = (
+        features["scorecard"].to_numpy(dtype=np.float64)
+        if "scorecard" in features.columns
+        else np.zeros(len(features))
+    )
+    return _apply(cal, combined_score(card, p, float(cal.get("model_weight", 0.75))))
+
+
+def _log_loss(y: np.ndarray[Any, Any], p: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> float:
+    q = np.clip(p, 1e-3, 1 - 1e-3)  # an isotonic 0 or 1 is not an infinite loss
+    return float(np.average(-(y * np.log(q) + (1 - y) * np.log(1 - q)), weights=w))
+
+
+def compare(
+    candidate: dict[str, Any],
+    current: dict[str, Any] | None,
+    features: pd.DataFrame,
+    outcomes: Outcomes,
+    *,
+    weights: pd.Series | None = None,
+) -> dict[str, Any]:
+    """The promotion gate: ``candidate`` and ``current`` (loaded envelopes; ``current`` None:
+    there is none) scored on the same held-back ``outcomes`` with their calibrated
+    probability — weighted log-loss (lower is better) and weighted ROC AUC. ``promote`` is
+    True when there is no current model, or when the candidate's log-loss is lower; an
+    undecidable comparison (no held-back outcome, or only one answer among them) keeps the
+    current model. ``reason`` says why, in one line."""
+    from sklearn.metrics import roc_auc_score
+
+    x, y, w = _xy(features, outcomes, weights)
+    out: dict[str, Any] = {"held_back": int(len(y)), "confirmed": int(y.sum())}
+    if current is None:
+        return dict(out, promote=True, reason="no current model")
+    if not len(y) or y.all() or not y.any():
+        return dict(
+            out,
+            promote=False,
+            reason="no held-back outcomes with both answers: the current model stays",
+        )
+    for name, env in (("candidate", candidate), ("current", current)):
+        p = hardship(env, x)
+        out[name] = {
+            "log_loss": round(_log_loss(y, p, w), 4),
+            "roc_auc": round(float(roc_auc_score(y, p, sample_weight=w)), 4),
+        }
+    better = out["candidate"]["log_loss"] < out["current"]["log_loss"]
+    out["promote"] = bool(better)
+    out["reason"] = (
+        "the candidate's log-loss on {n} held-back outcomes is {a} against the current "
+        "model's {b}: {what}"
+    ).format(
+        n=len(y),
+        a=out["candidate"]["log_loss"],
+        b=out["current"]["log_loss"],
+        what="promoted" if better else "the current model stays",
+    )
+    return out
 
 
 def load(model: bytes) -> dict[str, Any]:

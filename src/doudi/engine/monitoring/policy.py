@@ -15,6 +15,17 @@ parameters each kind takes and their types; a kind registered there is accepted 
 force for an area on a date is the one with the longest ``area_code`` that is a prefix of the
 area's code, and among those the latest ``effective_from`` on or before the date
 (:meth:`Policy.parameter`). Money values are integer fen.
+
+**Levels by expected precision and capacity** (issue 16; optional). ``combination`` may give
+``urgent_min_probability`` (a household's calibrated probability for 紧急), and
+``warning_min_precision`` (the expected precision of 预警 and above) — both numbers in (0, 1],
+urgent ≥ warning — and optionally ``list_min_precision`` (≤ warning: the expected precision
+of the whole list, where 关注 stops even when capacity is left); then ``capacity`` is required:
+``visits_per_community_month`` (a whole number ≥ 0, the home visits a community makes in a
+month) and optionally ``communities`` (a table area code → whole number ≥ 0; the longest code
+that is a prefix of a community's code wins, so a street's code sets all its communities). The
+policy then needs at least three bands: the highest is the urgent level, the next the warning
+level, the lowest the watch level (:func:`doudi.engine.monitoring.scoring.probability_levels`).
 """
 
 from __future__ import annotations
@@ -118,11 +129,37 @@ class Combination:
     rule: str
     model_weight: float
     description: str
+    # levels by expected precision (None: levels by the bands of the score)
+    warning_min_precision: float | None = None
+    urgent_min_probability: float | None = None
+    # the list (关注) stops at capacity or at this probability, whichever comes first
+    list_min_precision: float | None = None
+
+    @property
+    def by_probability(self) -> bool:
+        return self.warning_min_precision is not None
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Home visits per community and month: the length of each community's list."""
+
+    visits_per_community_month: int
+    communities: dict[str, int] = field(default_factory=dict)
+
+    def of(self, code: str | None) -> int:
+        """The capacity of the community ``code`` (longest matching prefix, else the
+        default)."""
+        code = code or ""
+        best = max((k for k in self.communities if code.startswith(k)), key=len, default=None)
+        return self.visits_per_community_month if best is None else self.communities[best]
 
 
 @dataclass(frozen=True)
 class ModelSettings:
     min_outcomes: int
+    # trim the design weights of random verification visits here (None: 1 / probability)
+    max_weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +172,7 @@ class Policy:
     area_parameters: list[AreaParameter]
     combination: Combination
     model: ModelSettings
+    capacity: Capacity | None = None
     _doc: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ reading
@@ -154,6 +192,7 @@ class Policy:
             "area_parameters",
             "combination",
             "model",
+            "capacity",
         }
         for key in sorted(set(d) - known):
             errors.append(f"policy: unknown key {key!r}")
@@ -187,9 +226,19 @@ class Policy:
                 errors.append(f"area_parameters: {needed!r} is required")
         comb = _combination(d.get("combination"), errors)
         model = _model(d.get("model"), errors)
+        capacity = _capacity(d.get("capacity"), errors)
+        if comb.by_probability:
+            if capacity is None and "capacity" not in d:
+                errors.append(
+                    "capacity: levels by probability need [capacity] visits_per_community_month"
+                )
+            if len(bands) < 3:
+                errors.append(
+                    "bands: levels by probability need three bands (watch, warning, urgent)"
+                )
         if errors:
             raise PolicyError(errors)
-        policy = cls(dims, inds, bands, trigs, supp, params, comb, model)
+        policy = cls(dims, inds, bands, trigs, supp, params, comb, model, capacity)
         object.__setattr__(policy, "_doc", policy._as_doc())
         return policy
 
@@ -212,9 +261,11 @@ class Policy:
                 {**asdict(x), "effective_from": x.effective_from.isoformat()}
                 for x in self.area_parameters
             ],
-            "combination": asdict(self.combination),
-            "model": asdict(self.model),
+            "combination": {k: v for k, v in asdict(self.combination).items() if v is not None},
+            "model": {k: v for k, v in asdict(self.model).items() if v is not None},
         }
+        if self.capacity is not None:
+            out["capacity"] = asdict(self.capacity)
         return out
 
     @cached_property
@@ -537,17 +588,77 @@ def _combination(value: Any, errors: list[str]) -> Combination:
         errors.append("combination: model_weight must be a number in [0, 1]")
         w = 0.0
     desc = _str_field(value, "description", "combination", errors)
-    return Combination(str(rule), float(w), desc)
+    for key in sorted(set(value) - {"rule", "model_weight", "description", *PROBABILITY_KEYS}):
+        errors.append(f"combination: unknown key {key!r}")
+    probs: dict[str, float | None] = {}
+    for key in PROBABILITY_KEYS:
+        v = value.get(key)
+        if v is not None and (not _is_number(v) or not 0 < v <= 1):
+            errors.append(f"combination: {key} must be a number in (0, 1]")
+            v = None
+        probs[key] = None if v is None else float(v)
+    warn, urgent = probs["warning_min_precision"], probs["urgent_min_probability"]
+    invalid = any(value.get(key) is not None and probs[key] is None for key in PROBABILITY_KEYS)
+    if (warn is None) != (urgent is None) and not invalid:
+        errors.append(
+            "combination: give both warning_min_precision and urgent_min_probability, or neither"
+        )
+    elif warn is not None and urgent is not None and urgent < warn:
+        errors.append("combination: urgent_min_probability must be at least warning_min_precision")
+    floor = probs["list_min_precision"]
+    if floor is not None and warn is None and not invalid:
+        errors.append("combination: list_min_precision needs warning_min_precision")
+    elif floor is not None and warn is not None and floor > warn:
+        errors.append("combination: list_min_precision must be at most warning_min_precision")
+    return Combination(str(rule), float(w), desc, warn, urgent, floor)
+
+
+PROBABILITY_KEYS = ("warning_min_precision", "urgent_min_probability", "list_min_precision")
+
+
+def _whole(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _capacity(value: Any, errors: list[str]) -> Capacity | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        errors.append("capacity: must be a mapping")
+        return None
+    for key in sorted(set(value) - {"visits_per_community_month", "communities"}):
+        errors.append(f"capacity: unknown key {key!r}")
+    default: Any = value.get("visits_per_community_month")
+    if not _whole(default):
+        errors.append("capacity: visits_per_community_month must be a whole number ≥ 0")
+        default = 0
+    communities = value.get("communities", {})
+    if not isinstance(communities, dict):
+        errors.append("capacity: communities must be a table of area code = visits")
+        communities = {}
+    out: dict[str, int] = {}
+    for code, n in sorted(communities.items()):
+        if not isinstance(code, str) or not code.isdigit():
+            errors.append(f"capacity: communities key {code!r} must be an area code (digits)")
+        elif not _whole(n):
+            errors.append(f"capacity: communities {code!r} must be a whole number ≥ 0")
+        else:
+            out[code] = n
+    return Capacity(int(default), out)
 
 
 def _model(value: Any, errors: list[str]) -> ModelSettings:
     if not isinstance(value, dict):
         errors.append("model: must be a mapping")
         return ModelSettings(0)
-    for key in sorted(set(value) - {"min_outcomes"}):
+    for key in sorted(set(value) - {"min_outcomes", "max_weight"}):
         errors.append(f"model: unknown key {key!r}")
     mo = value.get("min_outcomes")
     if not isinstance(mo, int) or isinstance(mo, bool) or mo < 1:
         errors.append("model: min_outcomes must be a whole number ≥ 1")
         mo = 0
-    return ModelSettings(mo)
+    mw = value.get("max_weight")
+    if mw is not None and (not _is_number(mw) or mw < 1):
+        errors.append("model: max_weight must be a number ≥ 1")
+        mw = None
+    return ModelSettings(mo, None if mw is None else float(mw))

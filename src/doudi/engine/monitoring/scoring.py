@@ -28,6 +28,25 @@ when the household's resources per head are at or below the line (:func:`check_t
 otherwise its ``points`` are added to the scorecard score after the dimension caps (the
 largest of such triggers' points), and the explanation's ``triggers`` says which.
 
+**Levels by expected precision and capacity** (issue 16; when the policy's combination gives
+``warning_min_precision`` / ``urgent_min_probability`` and the model is on with a calibration
+map — otherwise the bands above): the calibrated probability of hardship sets the level
+(:func:`probability_levels`). Households are ranked by probability, then combined score, then
+household number; the mean probability of a group of households is the share of them
+expected in hardship — its *expected precision*.
+
+- 紧急 (the highest band): probability ≥ ``urgent_min_probability`` *and* a sudden event
+  concerns the household (a trigger fired, or an indicator of the ``sudden_event`` dimension
+  adds points);
+- 预警 (the next band): the rest of the longest head of the ranking whose expected precision
+  is at least ``warning_min_precision`` — so 预警 and above is expected to be right that often;
+- 关注 (the lowest band): the ranking continues while the whole list's expected precision stays
+  at least ``list_min_precision`` (when given) and only where the household's community has
+  visit capacity left (policy ``capacity``, a month's home visits): 紧急 and 预警 households
+  take their community's places first and are never dropped for capacity; a household with a
+  trigger is always on the list (at least 关注: a hard trigger always sends someone). A
+  trigger's ``raise_to`` is not applied under this rule.
+
 **Help review** (在保复核): a household whose every fired indicator is suppressed by a help it
 holds, and which no trigger concerns, is not warned again for those causes — yet the statistical
 model may still score it in hardship. It then stays on the lowest band whatever its score, with
@@ -214,6 +233,61 @@ def levels_of(scores: np.ndarray, policy: Policy) -> list[str | None]:
         - 1
     )
     return [levels[n] if n >= 0 else None for n in band.tolist()]
+
+
+def probability_levels(
+    probability: np.ndarray[Any, Any],
+    rank_score: np.ndarray[Any, Any],
+    communities: list[str | None],
+    sudden: np.ndarray[Any, Any],
+    held: np.ndarray[Any, Any],
+    policy: Policy,
+) -> list[str | None]:
+    """Levels by expected precision and capacity (see the module's documentation), one per
+    household in the given order (households sorted by number: the last tie-break).
+    ``probability``: calibrated; ``rank_score``: the combined score (second key of the
+    ranking); ``communities``: each household's community (area) code; ``sudden``: a sudden
+    event concerns it; ``held``: it must stay on the list (a trigger fired)."""
+    c, cap = policy.combination, policy.capacity
+    assert c.warning_min_precision is not None and c.urgent_min_probability is not None
+    assert cap is not None
+    bands = [b.level for b in policy.bands]
+    watch, warning, urgent = bands[0], bands[-2], bands[-1]
+    p = np.asarray(probability, dtype=np.float64)
+    n = len(p)
+    out: list[str | None] = [None] * n
+    if not n:
+        return out
+    score = np.asarray(rank_score, dtype=np.float64)
+    order = np.lexsort((np.arange(n), -score, -p))  # best first
+    # the longest head of the ranking with mean probability ≥ warning_min_precision
+    mean = np.cumsum(p[order]) / np.arange(1, n + 1)
+    good = np.flatnonzero(mean >= c.warning_min_precision - 1e-12)
+    head = np.zeros(n, dtype=bool)
+    if len(good):
+        head[order[: good[-1] + 1]] = True
+    is_urgent = (p >= c.urgent_min_probability) & np.asarray(sudden, dtype=bool)
+    is_warning = head & ~is_urgent
+    keep = np.asarray(held, dtype=bool) & ~is_urgent & ~is_warning
+    used: dict[str | None, int] = {}
+    total, listed = 0.0, 0
+    for i in range(n):
+        if is_urgent[i] or is_warning[i] or keep[i]:
+            out[i] = urgent if is_urgent[i] else warning if is_warning[i] else watch
+            used[communities[i]] = used.get(communities[i], 0) + 1
+            total, listed = total + p[i], listed + 1
+    floor = c.list_min_precision
+    for i in order.tolist():
+        if out[i] is not None:
+            continue
+        if floor is not None and (total + p[i]) / (listed + 1) < floor - 1e-12:
+            break  # ranked by probability: the list's expected precision only falls further
+        code = communities[i]
+        if used.get(code, 0) < cap.of(code):
+            out[i] = watch
+            used[code] = used.get(code, 0) + 1
+            total, listed = total + p[i], listed + 1
+    return out
 
 
 def raise_level(level: str | None, to: str, policy: Policy) -> str:

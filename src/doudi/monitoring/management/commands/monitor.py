@@ -1,6 +1,8 @@
 """``doudi monitor [--as-of YYYY-MM-DD] [--backend duckdb|spark]``: run monitoring and update
 warnings. ``doudi monitor schedule`` starts the daily run (02:00 Asia/Shanghai);
-``doudi monitor outcomes-import FILE.csv`` loads home-visit outcomes."""
+``doudi monitor outcomes-import FILE.csv`` loads home-visit outcomes (columns
+``hukou_no,visited_on,hardship_confirmed``, optionally ``random`` and ``selection_probability``
+for random verification visits, whose outcomes the model weighs by 1 / probability)."""
 
 from __future__ import annotations
 
@@ -77,7 +79,10 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="what", required=False)
         sub.add_parser("schedule", help="enqueue the daily run at 02:00 Asia/Shanghai")
         outcomes = sub.add_parser(
-            "outcomes-import", help="hukou_no,visited_on,hardship_confirmed rows"
+            "outcomes-import",
+            help="hukou_no,visited_on,hardship_confirmed rows; optional columns random "
+            "(true/false) and selection_probability (a random verification visit's chance of "
+            "being drawn, in (0, 1]; blank for a visit down the queue)",
         )
         outcomes.add_argument("file", type=Path)
         outcomes.add_argument(
@@ -137,7 +142,13 @@ class Command(BaseCommand):
             )
         )
         model = counts.get("model") or {}
-        if model.get("retrained") and model.get("version"):
+        if model.get("retrained") and model.get("version") and model.get("promoted") is False:
+            self.stdout.write(
+                f"statistical model retrained on {model.get('outcomes', 0)} home-visit outcomes: "
+                f"version {model['version']} not promoted ({(model.get('gate') or {}).get('reason')})"
+                f"; this run's scores use version {run.model_version or 'none'}"
+            )
+        elif model.get("retrained") and model.get("version"):
             self.stdout.write(
                 f"statistical model retrained on {model.get('outcomes', 0)} home-visit outcomes: "
                 f"version {model['version']} (previous: {model.get('previous_version') or 'none'})"

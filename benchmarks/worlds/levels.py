@@ -1,0 +1,230 @@
+"""Levels by expected precision and learning from random visits (issue 16 items 2 and 5),
+measured on the engine alone: before and after, same inputs, same sitting.
+
+    .venv/bin/python -m benchmarks.worlds.levels --households 4000 --seed 1 --worlds A \\
+        [--min-outcomes 100] [--var var/worlds]
+
+For each world (generated as by :mod:`benchmarks.worlds.report`, reused when present): every
+feed file is ingested into a lake of its own, persons are linked by the world's truth
+(``truth/records.csv``: perfect linkage, so the comparison is about scoring, not linkage), the
+shipped policy scores the district as of the world's date with the model off, one month of
+visits is simulated as in the report (the top ``4,500 × households / 130,000`` of the queue by
+score, plus ``500 × households / 130,000`` random verification visits among the other
+households, outcome = truth; a random visit's selection probability = draws ÷ the households
+it was drawn from), the model is trained on those outcomes and the district is scored again.
+Arms:
+
+- **before**: the model trained on the outcomes unweighted, levels by the policy's score bands
+  (the shipped behaviour until this change);
+- **weights**: random visits weighted by 1 / selection probability, score bands;
+- **levels**: unweighted, levels by expected precision and capacity;
+- **after**: both (the shipped policy now).
+
+``--min-outcomes``: the model's ``min_outcomes`` for this measurement (the shipped 300 keeps
+the model off below about 9,000 households with this month of visits; every arm uses the same
+value). Prints one Markdown table per world; tune on A only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from benchmarks.worlds.report import (
+    FULL_DISTRICT,
+    RANDOM_VISITS,
+    ROOT,
+    WORLD_CLASSES,
+    evaluate,
+    visit_plan,
+)
+
+ARMS = ["before", "weights", "levels", "after"]
+
+
+def _lake(world: Any) -> tuple[Any, Any]:
+    from doudi.engine.catalogue import load_catalogue
+    from doudi.engine.intake.pipeline import ingest_file
+    from doudi.engine.lake import Lake
+
+    root = world.dir / "engine-lake"
+    catalogue = load_catalogue()
+    done = root / ".complete"
+    lake = Lake(root)
+    if not done.exists():
+        for path in sorted(Path(world.ingest_dir()).rglob("*")):
+            if path.is_file() and "truth" not in path.parts and path.suffix != ".json":
+                try:
+                    ingest_file(path, lake=lake, catalogue=catalogue)
+                except Exception as exc:  # a world's file the catalogue does not know
+                    print(f"  skipped {path.name}: {type(exc).__name__}", file=sys.stderr)
+        done.write_text("ok")
+    return lake, catalogue
+
+
+def _persons(world: Any) -> pd.DataFrame:
+    records = pd.read_csv(world.truth / "records.csv", dtype=str, keep_default_na=False)
+    codes, _ = pd.factorize(records["person_id"])
+    return pd.DataFrame(
+        {
+            "unique_id": records["feed"] + ":" + records["record_key"],
+            "source": records["feed"],
+            "record_key": records["record_key"],
+            "person_key": codes.astype("int64") + 1,
+        }
+    ).drop_duplicates("unique_id")
+
+
+def _warnings(result: Any) -> pd.DataFrame:
+    h = result.households
+    h = h[h["level"].notna()]
+    prob = [None if x is None else x.get("probability") for x in h["explanation"]]
+    return pd.DataFrame(
+        {
+            "hukou_no": h["hukou_no"].astype(str).to_numpy(),
+            "score": h["score"].astype(float).to_numpy(),
+            "level": h["level"].to_numpy(),
+            "probability": pd.to_numeric(pd.Series(prob, dtype=object), errors="coerce"),
+        }
+    )
+
+
+def _policy(doc: dict[str, Any], *, levels: bool, min_outcomes: int) -> Any:
+    from doudi.engine.monitoring import Policy
+
+    doc = {**doc, "model": {**doc["model"], "min_outcomes": min_outcomes}}
+    if not levels:
+        doc["combination"] = {
+            k: v
+            for k, v in doc["combination"].items()
+            if k not in ("warning_min_precision", "urgent_min_probability", "list_min_precision")
+        }
+    return Policy.from_dict(doc)
+
+
+def run_world(
+    key: str, var: Path, households: int, seed: int, min_outcomes: int, max_weight: float | None
+) -> dict:
+    from doudi.engine.monitoring import default_policy, monitor
+    from doudi.engine.monitoring.model import design_weights, train
+
+    world = WORLD_CLASSES[key](var, households, seed)
+    if not world.generated():
+        print(f"{key}: generating {world.name}", file=sys.stderr)
+        world.generate()
+    truth = world.households_truth()
+    lake, catalogue = _lake(world)
+    persons = _persons(world)
+    doc = default_policy()
+    base = _policy(doc, levels=False, min_outcomes=min_outcomes)
+    t = time.monotonic()
+    first = monitor(lake, catalogue, persons, policy=base, as_of=world.as_of)
+    print(f"{key}: first run {time.monotonic() - t:.0f} s", file=sys.stderr)
+    plan = visit_plan(_warnings(first), truth, households, seed)
+    n_random = int((plan["kind"] == "random").sum())
+    frame = len(truth) - int((plan["kind"] == "queue").sum())
+    plan["selection_probability"] = np.where(plan["kind"] == "random", n_random / frame, np.nan)
+    outcomes = plan.set_index("hukou_no")["hardship_confirmed"].astype(bool)
+    sel = plan.set_index("hukou_no")["selection_probability"]
+    if max_weight is None:  # the shipped policy's trim
+        max_weight = base.model.max_weight
+    weights = {True: design_weights(sel, max_weight), False: None}
+    out: dict[str, Any] = {
+        "world": world.name,
+        "visits": f"{int((plan['kind'] == 'queue').sum())} + {n_random} "
+        f"(p = {n_random / frame:.4f}; {int(outcomes.sum())} confirmed; "
+        f"weights trimmed at {max_weight})",
+        "hardship": int(truth["hardship"].sum()),
+        "households": len(truth),
+    }
+    models = {}
+    for weighted in (False, True):
+        data, ev = train(
+            first.features,
+            outcomes,
+            min_outcomes=min_outcomes,
+            model_weight=base.combination.model_weight,
+            weights=weights[weighted],
+        )
+        models[weighted] = (data, ev)
+    for arm in ARMS:
+        weighted = arm in ("weights", "after")
+        levels = arm in ("levels", "after")
+        policy = _policy(doc, levels=levels, min_outcomes=min_outcomes)
+        data, ev = models[weighted]
+        res = monitor(lake, catalogue, persons, policy=policy, as_of=world.as_of, model=data)
+        out[arm] = {
+            "status": res.model_status,
+            "cv_auc": ev.get("roc_auc"),
+            "eval": evaluate(_warnings(res), truth),
+        }
+        print(f"{key}: {arm} done", file=sys.stderr)
+    return out
+
+
+def _f(v: Any) -> str:
+    return "—" if v is None else f"{v:.3f}"
+
+
+def _pr(d: dict[str, Any]) -> str:
+    return f"P {_f(d['precision'])} / R {_f(d['recall'])} ({d['warned']})"
+
+
+def table(r: dict[str, Any]) -> str:
+    lines = [
+        f"{r['world']}: {r['households']} households ({r['hardship']} in hardship); "
+        f"visits {r['visits']}",
+        "",
+        "| | " + " | ".join(ARMS) + " |",
+        "|---|" + "---|" * len(ARMS),
+    ]
+
+    def row(label: str, f: Any) -> None:
+        lines.append(f"| {label} | " + " | ".join(f(r[a]) for a in ARMS) + " |")
+
+    row("model (CV AUC on the visits)", lambda a: f"{a['status']} ({_f(a['cv_auc'])})")
+    for lv, name in (("urgent", "紧急"), ("warning", "预警 and above"), ("watch", "all levels")):
+        row(name, lambda a, lv=lv: _pr(a["eval"]["cumulative"][lv]))
+    row("ROC AUC (score)", lambda a: _f(a["eval"]["auc"]))
+    row(
+        "calibration of the probability: mean / worst tenth",
+        lambda a: (
+            "—"
+            if not a["eval"]["calibration"]
+            else f"{_f(a['eval']['calibration']['ece'])} / {_f(a['eval']['calibration']['max_gap'])}"
+        ),
+    )
+    row("recall at precision 0.70", lambda a: _f(a["eval"]["recall_at"]["0.7"]))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--households", type=int, default=4_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--worlds", default="A")
+    ap.add_argument("--var", type=Path, default=ROOT / "var" / "worlds")
+    ap.add_argument("--min-outcomes", type=int, default=100)
+    ap.add_argument(
+        "--max-weight", type=float, default=None, help="trim the design weights (default: policy)"
+    )
+    a = ap.parse_args(argv)
+    a.var.mkdir(parents=True, exist_ok=True)
+    assert RANDOM_VISITS and FULL_DISTRICT  # the report's month of visits
+    for key in [k.strip().upper() for k in a.worlds.split(",") if k.strip()]:
+        started = time.monotonic()
+        r = run_world(key, a.var, a.households, a.seed, a.min_outcomes, a.max_weight)
+        print(table(r))
+        print(f"\n({time.monotonic() - started:.0f} s, {dt.datetime.now(dt.UTC):%H:%M} UTC)\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
