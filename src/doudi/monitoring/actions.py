@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import logging
 import math
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -262,6 +263,7 @@ def monitoring_run_execute(
     run.status, run.started_at = MonitoringRun.Status.RUNNING, timezone.now()
     run.save(update_fields=["status", "started_at"])
     meter = _Progress(run, progress)
+    stages = _Stages()
     try:
         policy_default_ensure()
         version = policy_in_force(on=run.as_of)
@@ -285,6 +287,7 @@ def monitoring_run_execute(
             "households": _households(),
             "keyed": _keyed(),
         }
+        stages.lap("run.inputs")
 
         def score(model: StatisticalModel | None):
             return engine_monitor(
@@ -307,6 +310,7 @@ def monitoring_run_execute(
             # features (an engine pass without the model), and score with the new version.
             meter.span = 45
             features = getattr(score(None), "features", None)
+            stages.lap("run.features")
             meter.start = 45
             trained = statistical_model_train(
                 run=run,
@@ -322,7 +326,9 @@ def monitoring_run_execute(
                 min_outcomes=policy.model.min_outcomes,
             )
             current_model = trained or current_model
+            stages.lap("run.train")
         result = score(current_model)
+        stages.lap("run.score")
         meter.set(90, "load")
         with transaction.atomic():
             counts = warnings_apply(run=run, result=result.households, version=version)
@@ -337,6 +343,8 @@ def monitoring_run_execute(
                 for k, v in (getattr(result, "timings", None) or {}).items()
             }
             run.model_version = str(getattr(result, "model_version", "") or "")
+            stages.lap("run.load")
+            run.timings.update(stages.laps)
             run_mark_current(run=run)
     except Exception as exc:  # the previous warnings and current run stay in force
         error = str(exc)[:200] if isinstance(exc, RunInputMissing) else type(exc).__name__
@@ -380,7 +388,26 @@ def monitoring_run_execute(
         run.counts.get("changes"),
     )
     post_run_hooks(run=run)
+    stages.lap("run.hooks")
+    run.timings.update(stages.laps, **{"run.total": stages.total()})
+    MonitoringRun.objects.filter(pk=run.pk).update(timings=run.timings)
     return run
+
+
+class _Stages:
+    """Seconds per stage of a run (``run.<stage>``), kept beside the engine's own timings."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.last, 3)
+        self.last = now
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.start, 3)
 
 
 def post_run_hooks(*, run: MonitoringRun) -> None:
