@@ -77,6 +77,7 @@ def test_reuse_skips_preparing_and_times_the_same_jobs(bench, tmp_path):
             return re.sub(r" \(\d+\.\d s\)$", "", report[job]["out"].splitlines()[0])
 
         assert outcome(second) == outcome(first)
-    assert second["retrained"] is True
+    # (200 outcomes may be below the policy's model.min_outcomes: the same answer both times)
+    assert second["retrained"] == first["retrained"]
     other = bench.benchmark(tmp_path, households=150, seed=5, visits=150, reuse=True)
     assert other["reused"] is False  # another district is prepared afresh
