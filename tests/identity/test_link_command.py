@@ -47,3 +47,21 @@ def test_a_failure_is_one_line_and_traceback_keeps_the_cause(monkeypatch):
     with pytest.raises(CommandError) as traced:
         call_command("link", "--traceback", stdout=StringIO(), stderr=StringIO())
     assert isinstance(traced.value.__cause__, ValueError)
+
+
+def test_the_printed_time_is_wall_time_not_the_sum_of_overlapping_steps(monkeypatch):
+    run = SimpleNamespace(
+        pk=3,
+        records=10,
+        persons=8,
+        review_count=1,
+        timings={"total": 500.0, "link.train": 300.0, "run.wall": 520.0},
+        model={},
+    )
+    monkeypatch.setattr(link_command, "link_run", lambda **kwargs: run)
+    out = StringIO()
+    call_command("link", stdout=out, stderr=StringIO())
+    line = out.getvalue().splitlines()[0]
+    assert line.startswith("run 3: 10 records → 8 persons, 1 pairs for review (")
+    seconds = float(line.rsplit("(", 1)[1].removesuffix(" s)"))
+    assert 0 <= seconds < 5  # the fake run takes no time; the sum of its steps is 1,320 s

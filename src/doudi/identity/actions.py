@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from types import SimpleNamespace
 
 import pandas as pd
@@ -49,6 +50,7 @@ def link_run(
     The model fitted by the current run is reused unless ``retrain`` (or there is none): its
     parameters are estimated from the data without labels, and keeping them steady between
     deliveries keeps the persons steady too."""
+    started = time.perf_counter()
     threshold = settings.DOUDI_LINK_THRESHOLD if threshold is None else threshold
     previous_run = current_run()
     model = (
@@ -107,8 +109,18 @@ def link_run(
         LinkRun.objects.filter(is_current=True).update(is_current=False)
         run.is_current = True
         run.save()
+    run.timings["run.write"] = round(
+        time.perf_counter() - started - float(result.timings.get("total", 0.0)), 3
+    )
+    t = time.perf_counter()
     _attach_households(run)
+    run.timings["run.households"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
     _store_keyed_feeds(run, result.persons, previous_run)
+    run.timings["run.keyed"] = round(time.perf_counter() - t, 3)
+    # the run's wall time, start to finish (the steps above overlap: ``total`` holds ``link.*``)
+    run.timings["run.wall"] = round(time.perf_counter() - started, 3)
+    run.save(update_fields=["timings"])
     audit_record(
         actor=actor,
         action="identity.link",

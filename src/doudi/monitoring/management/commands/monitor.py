@@ -67,6 +67,9 @@ def feed_lines(feeds: list[dict]) -> list[str]:
 
 class Command(BaseCommand):
     help = "Run monitoring and update warnings (or: schedule, outcomes-import FILE.csv)."
+    # A batch job: Django's system checks (they import every URL module and view, seconds on
+    # a busy server) are for `doudi check` and the web server, not for each run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument(
