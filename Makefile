@@ -35,15 +35,22 @@ translations: $(STAMP)
 demo: install
 	$(VENV)/bin/doudi demo
 
+# The tests run on every core (pytest-xdist), a test file per worker at a time
+# (tests/conftest.py groups them); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 # Every test but the slow full-scale ones; end-to-end tests need Debian's chromium.
 test: install browser
-	$(VENV)/bin/pytest
+	$(PYTEST)
 
 test-slow: install
-	$(VENV)/bin/pytest -m slow
+	$(PYTEST) -m slow
 
+# The tests that use the database (marked `database` by tests/conftest.py); the others are
+# refused a database connection by pytest-django, so PostgreSQL cannot change their outcome.
 test-postgres: install browser
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PYTEST) -m 'database and not slow'
 
 browser:
 	@scripts/ensure-chromium

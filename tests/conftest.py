@@ -26,6 +26,53 @@ from doudi.registry.models import Household, Jurisdiction, Membership, Person
 from doudi.registry.selectors import id_index_of
 from tests import hypothesis_profiles  # noqa: F401  (loads the Hypothesis profile)
 
+# Test files whose tests share a session fixture (the linked synthetic district of
+# tests/engine/linkage/conftest.py): under pytest-xdist they run on one worker, so the fixture
+# is built once.
+SHARED_SESSION_FIXTURE = {
+    "tests/engine/linkage/test_backends.py": "linkage-district",
+    "tests/engine/linkage/test_em_fallback.py": "linkage-district",
+    "tests/engine/linkage/test_link.py": "linkage-district",
+}
+
+# The fixtures through which pytest-django lets a test reach the database.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def uses_database(item) -> bool:
+    """Whether pytest-django lets this test reach the database: a ``django_db`` mark or a
+    database fixture (directly or through another fixture). Every other test is refused a
+    database connection by pytest-django, so it runs the same on SQLite and PostgreSQL."""
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(
+        item.fixturenames
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by these marks
+def pytest_collection_modifyitems(config, items):
+    """Two marks, applied to every test:
+
+    - ``database`` on the tests that use the database (:func:`uses_database`); the PostgreSQL
+      run (``make test-postgres``) runs only those, the rest cannot differ between backends.
+    - ``xdist_group``: under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) a
+      test file is one group, run on one worker, so its module fixtures (a generated world, a
+      linked district) are built once; the files of :data:`SHARED_SESSION_FIXTURE` share a
+      group. A test that names its own group keeps it. Without xdist the mark does nothing.
+    """
+    for item in items:
+        if uses_database(item):
+            item.add_marker(pytest.mark.database)
+        if item.get_closest_marker("xdist_group") is None:
+            path = item.nodeid.split("::", 1)[0]
+            item.add_marker(pytest.mark.xdist_group(SHARED_SESSION_FIXTURE.get(path, path)))
+
+
 PASSWORD = "correct horse battery staple"
 _seq = itertools.count(11)
 

@@ -86,7 +86,16 @@ def test_the_full_district_reports_every_feed_its_policy_reads(small):
     assert [f["feed"] for f in full.feeds] == list(read)
     # the model's profile reads yibao_enrolment only: no indicator does
     assert set(FEEDS) - set(read) == {"yibao_enrolment"}
-    assert read["minzheng_recipients"] == ["suppression"]
+    # help already held counts as income (the resources estimate), and suppresses
+    assert read["minzheng_recipients"] == [
+        "income_below_dibao",
+        "income_below_dibian",
+        "income_below_double",
+        "low_earnings",
+        "quiet_hardship",
+        "medical_spending_share",
+        "suppression",
+    ]
     assert read["budongchan_property"] == ["assets_two_homes"]
     assert read["jiaoyu_aid"] == ["student_aid"]
     # the generator delivers three months of outpatient visits; the spending share reads a year
