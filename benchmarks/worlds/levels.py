@@ -18,7 +18,11 @@ Arms:
   (the shipped behaviour until this change);
 - **weights**: random visits weighted by 1 / selection probability, score bands;
 - **levels**: unweighted, levels by expected precision and capacity;
-- **after**: both (the shipped policy now).
+- **after**: both (the shipped policy now);
+- **after + floor**: the shipped policy with ``keep_band_level = true`` (a household's level
+  never below its band level).
+
+``--arms``: a comma-separated subset of the arms (default all).
 
 ``--min-outcomes``: the model's ``min_outcomes`` for this measurement (the shipped 300 keeps
 the model off below about 9,000 households with this month of visits; every arm uses the same
@@ -46,7 +50,7 @@ from benchmarks.worlds.report import (
     visit_plan,
 )
 
-ARMS = ["before", "weights", "levels", "after"]
+ARMS = ["before", "weights", "levels", "after", "after + floor"]
 
 
 def _lake(world: Any) -> tuple[Any, Any]:
@@ -96,10 +100,14 @@ def _warnings(result: Any) -> pd.DataFrame:
     )
 
 
-def _policy(doc: dict[str, Any], *, levels: bool, min_outcomes: int) -> Any:
+def _policy(
+    doc: dict[str, Any], *, levels: bool, min_outcomes: int, keep_band_level: bool = False
+) -> Any:
     from doudi.engine.monitoring import Policy
 
     doc = {**doc, "model": {**doc["model"], "min_outcomes": min_outcomes}}
+    if keep_band_level:
+        doc["combination"] = {**doc["combination"], "keep_band_level": True}
     if not levels:
         doc["combination"] = {
             k: v
@@ -110,7 +118,13 @@ def _policy(doc: dict[str, Any], *, levels: bool, min_outcomes: int) -> Any:
 
 
 def run_world(
-    key: str, var: Path, households: int, seed: int, min_outcomes: int, max_weight: float | None
+    key: str,
+    var: Path,
+    households: int,
+    seed: int,
+    min_outcomes: int,
+    max_weight: float | None,
+    arms: list[str] = ARMS,
 ) -> dict:
     from doudi.engine.monitoring import default_policy, monitor
     from doudi.engine.monitoring.model import design_weights, train
@@ -143,9 +157,10 @@ def run_world(
         f"weights trimmed at {max_weight})",
         "hardship": int(truth["hardship"].sum()),
         "households": len(truth),
+        "arms": arms,
     }
     models = {}
-    for weighted in (False, True):
+    for weighted in sorted({arm in ("weights", "after", "after + floor") for arm in arms}):
         data, ev = train(
             first.features,
             outcomes,
@@ -154,10 +169,12 @@ def run_world(
             weights=weights[weighted],
         )
         models[weighted] = (data, ev)
-    for arm in ARMS:
-        weighted = arm in ("weights", "after")
-        levels = arm in ("levels", "after")
-        policy = _policy(doc, levels=levels, min_outcomes=min_outcomes)
+    for arm in arms:
+        weighted = arm in ("weights", "after", "after + floor")
+        levels = arm in ("levels", "after", "after + floor")
+        policy = _policy(
+            doc, levels=levels, min_outcomes=min_outcomes, keep_band_level=arm == "after + floor"
+        )
         data, ev = models[weighted]
         res = monitor(lake, catalogue, persons, policy=policy, as_of=world.as_of, model=data)
         out[arm] = {
@@ -182,12 +199,12 @@ def table(r: dict[str, Any]) -> str:
         f"{r['world']}: {r['households']} households ({r['hardship']} in hardship); "
         f"visits {r['visits']}",
         "",
-        "| | " + " | ".join(ARMS) + " |",
-        "|---|" + "---|" * len(ARMS),
+        "| | " + " | ".join(r["arms"]) + " |",
+        "|---|" + "---|" * len(r["arms"]),
     ]
 
     def row(label: str, f: Any) -> None:
-        lines.append(f"| {label} | " + " | ".join(f(r[a]) for a in ARMS) + " |")
+        lines.append(f"| {label} | " + " | ".join(f(r[a]) for a in r["arms"]) + " |")
 
     row("model (CV AUC on the visits)", lambda a: f"{a['status']} ({_f(a['cv_auc'])})")
     for lv, name in (("urgent", "紧急"), ("warning", "预警 and above"), ("watch", "all levels")):
@@ -215,12 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--max-weight", type=float, default=None, help="trim the design weights (default: policy)"
     )
+    ap.add_argument("--arms", default=",".join(ARMS), help="comma-separated arms (default all)")
     a = ap.parse_args(argv)
+    arms = [x.strip() for x in a.arms.split(",") if x.strip()]
+    unknown = sorted(set(arms) - set(ARMS))
+    if unknown:
+        ap.error(f"unknown arms {unknown}: choose among {', '.join(ARMS)}")
     a.var.mkdir(parents=True, exist_ok=True)
     assert RANDOM_VISITS and FULL_DISTRICT  # the report's month of visits
     for key in [k.strip().upper() for k in a.worlds.split(",") if k.strip()]:
         started = time.monotonic()
-        r = run_world(key, a.var, a.households, a.seed, a.min_outcomes, a.max_weight)
+        r = run_world(key, a.var, a.households, a.seed, a.min_outcomes, a.max_weight, arms)
         print(table(r))
         print(f"\n({time.monotonic() - started:.0f} s, {dt.datetime.now(dt.UTC):%H:%M} UTC)\n")
     return 0

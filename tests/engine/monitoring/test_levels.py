@@ -20,8 +20,15 @@ from doudi.engine.monitoring.model import (
 from doudi.engine.monitoring.scoring import probability_levels
 
 
-def _policy(capacity: int = 2, communities: dict | None = None, floor: float | None = None):
+def _policy(
+    capacity: int = 2,
+    communities: dict | None = None,
+    floor: float | None = None,
+    keep_band_level: bool | None = None,
+):
     doc = default_policy()
+    if keep_band_level is not None:
+        doc["combination"]["keep_band_level"] = keep_band_level
     doc["combination"]["list_min_precision"] = floor
     if floor is None:
         del doc["combination"]["list_min_precision"]
@@ -31,7 +38,7 @@ def _policy(capacity: int = 2, communities: dict | None = None, floor: float | N
     return Policy.from_dict(doc)
 
 
-def _levels(policy, p, score=None, communities=None, sudden=None, held=None):
+def _levels(policy, p, score=None, communities=None, sudden=None, held=None, bands=None):
     n = len(p)
     return probability_levels(
         np.array(p, dtype=float),
@@ -40,6 +47,7 @@ def _levels(policy, p, score=None, communities=None, sudden=None, held=None):
         np.zeros(n, dtype=bool) if sudden is None else np.array(sudden),
         np.zeros(n, dtype=bool) if held is None else np.array(held),
         policy,
+        bands,
     )
 
 
@@ -143,6 +151,84 @@ def test_a_policy_without_the_new_keys_keeps_score_bands_and_its_version():
     assert policy.to_dict() == Policy.from_dict(policy.to_dict()).to_dict()
     assert "capacity" not in policy.to_dict()
     assert "warning_min_precision" not in policy.to_dict()["combination"]
+
+
+# ------------------------------------------------------------------------ keep_band_level
+
+
+def test_keep_band_level_raises_to_the_band_level_beyond_capacity():
+    p, sudden = [0.9, 0.75, 0.3, 0.2, 0.1], [True, False, False, False, False]
+    bands = ["warning", "urgent", None, "warning", "watch"]
+    # without the option the band levels are ignored: 紧急 and 预警 use up the one place
+    assert _levels(_policy(capacity=1), p, sudden=sudden, bands=bands) == [
+        "urgent",
+        "warning",
+        None,
+        None,
+        None,
+    ]
+    assert _levels(_policy(capacity=1, keep_band_level=False), p, sudden=sudden, bands=bands) == [
+        "urgent",
+        "warning",
+        None,
+        None,
+        None,
+    ]
+    # with it: the higher of the two levels (紧急 by the bands needs no probability ≥ 0.8 and
+    # no sudden event), capacity or not; a household below every band stays off the list
+    assert _levels(_policy(capacity=1, keep_band_level=True), p, sudden=sudden, bands=bands) == [
+        "urgent",
+        "urgent",
+        None,
+        "warning",
+        "watch",
+    ]
+
+
+def test_band_kept_households_take_capacity_first_and_count_in_the_list_precision():
+    p, bands = [0.6, 0.5, 0.4, 0.3], [None, None, None, "watch"]
+    assert _levels(_policy(capacity=2), p, bands=bands) == ["watch", "watch", None, None]
+    # the band's 关注 household takes one of the two places before the ranking fills them
+    assert _levels(_policy(capacity=2, keep_band_level=True), p, bands=bands) == [
+        "watch",
+        None,
+        None,
+        "watch",
+    ]
+    # list floor 0.4: without the option 0.5, 0.475, then 0.35 stops; with it the band's
+    # household (0.1) is on the list first, and adding 0.5 would make its mean 0.3
+    p, bands = [0.5, 0.45, 0.1], [None, None, "watch"]
+    assert _levels(_policy(capacity=10, floor=0.4), p, bands=bands) == ["watch", "watch", None]
+    assert _levels(_policy(capacity=10, floor=0.4, keep_band_level=True), p, bands=bands) == [
+        None,
+        None,
+        "watch",
+    ]
+
+
+def test_keep_band_level_is_validated_and_absent_keeps_the_policy_version():
+    doc = default_policy()
+    doc["combination"]["keep_band_level"] = "yes"
+    with pytest.raises(PolicyError) as err:
+        Policy.from_dict(doc)
+    assert err.value.messages == ["combination: keep_band_level must be true or false"]
+    doc = default_policy()
+    del doc["capacity"]
+    for key in ("urgent_min_probability", "warning_min_precision", "list_min_precision"):
+        del doc["combination"][key]
+    doc["combination"]["keep_band_level"] = True
+    with pytest.raises(PolicyError) as err:
+        Policy.from_dict(doc)
+    assert err.value.messages == ["combination: keep_band_level needs warning_min_precision"]
+    shipped = Policy.from_dict(default_policy())
+    assert shipped.combination.keep_band_level is False
+    assert "keep_band_level" not in shipped.to_dict()["combination"]
+    off = _policy(keep_band_level=False)
+    assert off.to_dict() == _policy().to_dict() and off.version == _policy().version
+    on = _policy(keep_band_level=True)
+    assert on.to_dict()["combination"]["keep_band_level"] is True
+    assert Policy.from_dict(on.to_dict()).combination.keep_band_level is True
+    assert on.version != off.version
 
 
 # ------------------------------------------------------------------------------ weights

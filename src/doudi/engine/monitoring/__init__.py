@@ -346,6 +346,7 @@ def _score_tables(
             sudden,
             np.array([h in trig_of for h in all_households], dtype=bool),
             policy,
+            scoring.levels_of(score_a, policy) if policy.combination.keep_band_level else None,
         )
     else:
         level_l = scoring.levels_of(score_a, policy)

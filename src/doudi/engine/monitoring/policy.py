@@ -20,7 +20,9 @@ area's code, and among those the latest ``effective_from`` on or before the date
 ``urgent_min_probability`` (a household's calibrated probability for 紧急), and
 ``warning_min_precision`` (the expected precision of 预警 and above) — both numbers in (0, 1],
 urgent ≥ warning — and optionally ``list_min_precision`` (≤ warning: the expected precision
-of the whole list, where 关注 stops even when capacity is left); then ``capacity`` is required:
+of the whole list, where 关注 stops even when capacity is left) and ``keep_band_level`` (true or
+false, default false: under this rule a household's level is never below the level the score
+bands give it); then ``capacity`` is required:
 ``visits_per_community_month`` (a whole number ≥ 0, the home visits a community makes in a
 month) and optionally ``communities`` (a table area code → whole number ≥ 0; the longest code
 that is a prefix of a community's code wins, so a street's code sets all its communities). The
@@ -134,6 +136,8 @@ class Combination:
     urgent_min_probability: float | None = None
     # the list (关注) stops at capacity or at this probability, whichever comes first
     list_min_precision: float | None = None
+    # under levels by expected precision, a household's level is never below its band level
+    keep_band_level: bool = False
 
     @property
     def by_probability(self) -> bool:
@@ -261,7 +265,11 @@ class Policy:
                 {**asdict(x), "effective_from": x.effective_from.isoformat()}
                 for x in self.area_parameters
             ],
-            "combination": {k: v for k, v in asdict(self.combination).items() if v is not None},
+            "combination": {
+                k: v
+                for k, v in asdict(self.combination).items()
+                if v is not None and not (k == "keep_band_level" and v is False)  # same version
+            },
             "model": {k: v for k, v in asdict(self.model).items() if v is not None},
         }
         if self.capacity is not None:
@@ -588,8 +596,13 @@ def _combination(value: Any, errors: list[str]) -> Combination:
         errors.append("combination: model_weight must be a number in [0, 1]")
         w = 0.0
     desc = _str_field(value, "description", "combination", errors)
-    for key in sorted(set(value) - {"rule", "model_weight", "description", *PROBABILITY_KEYS}):
+    known = {"rule", "model_weight", "description", "keep_band_level", *PROBABILITY_KEYS}
+    for key in sorted(set(value) - known):
         errors.append(f"combination: unknown key {key!r}")
+    keep: Any = value.get("keep_band_level", False)
+    if not isinstance(keep, bool):
+        errors.append("combination: keep_band_level must be true or false")
+        keep = False
     probs: dict[str, float | None] = {}
     for key in PROBABILITY_KEYS:
         v = value.get(key)
@@ -610,7 +623,9 @@ def _combination(value: Any, errors: list[str]) -> Combination:
         errors.append("combination: list_min_precision needs warning_min_precision")
     elif floor is not None and warn is not None and floor > warn:
         errors.append("combination: list_min_precision must be at most warning_min_precision")
-    return Combination(str(rule), float(w), desc, warn, urgent, floor)
+    if keep and warn is None and not invalid:
+        errors.append("combination: keep_band_level needs warning_min_precision")
+    return Combination(str(rule), float(w), desc, warn, urgent, floor, keep)
 
 
 PROBABILITY_KEYS = ("warning_min_precision", "urgent_min_probability", "list_min_precision")

@@ -46,6 +46,14 @@ expected in hardship — its *expected precision*.
   take their community's places first and are never dropped for capacity; a household with a
   trigger is always on the list (at least 关注: a hard trigger always sends someone). A
   trigger's ``raise_to`` is not applied under this rule.
+- ``keep_band_level`` (optional, default false): a household's level is never below the level
+  the score bands give its combined score (level = the higher of the two; a trigger's
+  ``raise_to`` is not part of the band level). The floor applies to 紧急, 预警 and 关注 alike
+  and is not limited by capacity: such households take their community's places first, like
+  紧急 and 预警, and count in the list's expected precision; capacity and
+  ``list_min_precision`` only limit the households the ranking adds to 关注. For a weak or
+  over-cautious calibration (a bureau's first months), so the probability rule adds to the
+  score bands' list and never removes from it.
 
 **Help review** (在保复核): a household whose every fired indicator is suppressed by a help it
 holds, and which no trigger concerns, is not warned again for those causes — yet the statistical
@@ -242,12 +250,15 @@ def probability_levels(
     sudden: np.ndarray[Any, Any],
     held: np.ndarray[Any, Any],
     policy: Policy,
+    band_level: list[str | None] | None = None,
 ) -> list[str | None]:
     """Levels by expected precision and capacity (see the module's documentation), one per
     household in the given order (households sorted by number: the last tie-break).
     ``probability``: calibrated; ``rank_score``: the combined score (second key of the
     ranking); ``communities``: each household's community (area) code; ``sudden``: a sudden
-    event concerns it; ``held``: it must stay on the list (a trigger fired)."""
+    event concerns it; ``held``: it must stay on the list (a trigger fired); ``band_level``:
+    each household's level by the score bands (:func:`levels_of`), its floor when the policy's
+    ``keep_band_level`` is set (required then)."""
     c, cap = policy.combination, policy.capacity
     assert c.warning_min_precision is not None and c.urgent_min_probability is not None
     assert cap is not None
@@ -269,11 +280,20 @@ def probability_levels(
     is_urgent = (p >= c.urgent_min_probability) & np.asarray(sudden, dtype=bool)
     is_warning = head & ~is_urgent
     keep = np.asarray(held, dtype=bool) & ~is_urgent & ~is_warning
+    rank = {level: k for k, level in enumerate(bands)}
+    least: list[str | None] = [None] * n
+    if c.keep_band_level:
+        assert band_level is not None and len(band_level) == n
+        least = list(band_level)
     used: dict[str | None, int] = {}
     total, listed = 0.0, 0
     for i in range(n):
-        if is_urgent[i] or is_warning[i] or keep[i]:
-            out[i] = urgent if is_urgent[i] else warning if is_warning[i] else watch
+        level = urgent if is_urgent[i] else warning if is_warning[i] else watch if keep[i] else None
+        band = least[i]
+        if band is not None and (level is None or rank[band] > rank[level]):
+            level = band
+        if level is not None:
+            out[i] = level
             used[communities[i]] = used.get(communities[i], 0) + 1
             total, listed = total + p[i], listed + 1
     floor = c.list_min_precision
