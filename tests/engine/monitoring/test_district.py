@@ -17,6 +17,7 @@ from doudi.engine.intake.pipeline import ingest_file
 from doudi.engine.lake import Lake
 from doudi.engine.monitoring import Policy, default_policy, monitor
 from doudi.engine.monitoring.model import model_version, train
+from doudi.engine.monitoring.scoring import levels_of
 from doudi.synth import generate
 
 AS_OF = dt.date(2026, 11, 1)
@@ -166,3 +167,39 @@ def test_training_is_deterministic(duckdb_result, district):
     b, eb = train(duckdb_result.features, outcomes, min_outcomes=100)
     assert a == b and ea == eb
     assert np.isfinite(ea["roc_auc"])
+
+
+def test_keep_band_level_keeps_every_household_at_least_at_its_band(district, duckdb_result):
+    lake, catalogue, persons, truth = district
+    doc = default_policy()
+    doc["model"]["min_outcomes"] = 200
+    rows = duckdb_result.households
+    warned = rows.loc[rows["level"].notna(), "hukou_no"]
+    model, _ = train(duckdb_result.features, truth.reindex(sorted(warned)).fillna(False))
+    doc["combination"] = dict(doc["combination"], keep_band_level=True)
+    policy = Policy.from_dict(doc)
+    kept = monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, model=model)
+    assert kept.model_status == "on"
+    h = kept.households
+    rank = {b.level: n for n, b in enumerate(policy.bands)}
+    band = levels_of(h["score"].astype(float).to_numpy(), policy)
+    review = h["explanation"].map(lambda e: bool(e and e.get("help_review"))).to_numpy()
+    below = [
+        hukou
+        for hukou, level, b, r in zip(h["hukou_no"], h["level"], band, review, strict=True)
+        if b is not None and not r and (level is None or rank[level] < rank[b])
+    ]
+    assert below == [] and int(sum(b is not None for b in band)) > 0
+    # in-sample, as above: the list is the probability rule's (the bands' 138 are on it
+    # already), yet 7 households the bands put at 紧急 are raised from 预警
+    plain = dict(doc, combination=dict(doc["combination"], keep_band_level=False))
+    by_p = monitor(
+        lake, catalogue, persons, policy=Policy.from_dict(plain), as_of=AS_OF, model=model
+    )
+    assert _rates(kept, truth) == _rates(by_p, truth) == (198, 0.551, 0.982)
+    assert h["level"].value_counts().to_dict() == {"urgent": 48, "warning": 96, "watch": 54}
+    assert by_p.households["level"].value_counts().to_dict() == {
+        "urgent": 41,
+        "warning": 103,
+        "watch": 54,
+    }
