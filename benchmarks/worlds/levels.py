@@ -18,8 +18,8 @@ Arms:
   (the shipped behaviour until this change);
 - **weights**: random visits weighted by 1 / selection probability, score bands;
 - **levels**: unweighted, levels by expected precision and capacity;
-- **after**: both (the shipped policy now);
-- **after + floor**: the shipped policy with ``keep_band_level = true`` (a household's level
+- **after**: both, without the floor;
+- **after + floor**: the shipped policy (``keep_band_level = true``) (a household's level
   never below its band level).
 
 ``--arms``: a comma-separated subset of the arms (default all).
@@ -106,13 +106,19 @@ def _policy(
     from doudi.engine.monitoring import Policy
 
     doc = {**doc, "model": {**doc["model"], "min_outcomes": min_outcomes}}
-    if keep_band_level:
-        doc["combination"] = {**doc["combination"], "keep_band_level": True}
+    # the arm sets the floor (the shipped policy has it on: "after + floor")
+    doc["combination"] = {**doc["combination"], "keep_band_level": keep_band_level}
     if not levels:
         doc["combination"] = {
             k: v
             for k, v in doc["combination"].items()
-            if k not in ("warning_min_precision", "urgent_min_probability", "list_min_precision")
+            if k
+            not in (
+                "warning_min_precision",
+                "urgent_min_probability",
+                "list_min_precision",
+                "keep_band_level",
+            )
         }
     return Policy.from_dict(doc)
 

@@ -118,7 +118,12 @@ def test_quality_floor_scorecard_baseline_and_combined(district, duckdb_result):
     assert _rates(combined, truth) == (198, 0.551, 0.982)
     # the same model with levels by the bands of the score: under half the scorecard's warnings
     bands = dict(doc, combination=dict(doc["combination"]))
-    for key in ("urgent_min_probability", "warning_min_precision", "list_min_precision"):
+    for key in (
+        "urgent_min_probability",
+        "warning_min_precision",
+        "list_min_precision",
+        "keep_band_level",
+    ):
         del bands["combination"][key]
     by_score = monitor(
         lake, catalogue, persons, policy=Policy.from_dict(bands), as_of=AS_OF, model=model

@@ -27,6 +27,7 @@ def _policy(
     keep_band_level: bool | None = None,
 ):
     doc = default_policy()
+    doc["combination"].pop("keep_band_level", None)  # absent unless asked (shipped: true)
     if keep_band_level is not None:
         doc["combination"]["keep_band_level"] = keep_band_level
     doc["combination"]["list_min_precision"] = floor
@@ -144,7 +145,12 @@ def test_policy_keys_are_validated_with_one_line_each():
 def test_a_policy_without_the_new_keys_keeps_score_bands_and_its_version():
     doc = default_policy()
     del doc["capacity"]
-    for key in ("urgent_min_probability", "warning_min_precision", "list_min_precision"):
+    for key in (
+        "urgent_min_probability",
+        "warning_min_precision",
+        "list_min_precision",
+        "keep_band_level",
+    ):
         del doc["combination"][key]
     policy = Policy.from_dict(doc)
     assert not policy.combination.by_probability and policy.capacity is None
@@ -221,8 +227,8 @@ def test_keep_band_level_is_validated_and_absent_keeps_the_policy_version():
         Policy.from_dict(doc)
     assert err.value.messages == ["combination: keep_band_level needs warning_min_precision"]
     shipped = Policy.from_dict(default_policy())
-    assert shipped.combination.keep_band_level is False
-    assert "keep_band_level" not in shipped.to_dict()["combination"]
+    assert shipped.combination.keep_band_level is True
+    assert shipped.to_dict()["combination"]["keep_band_level"] is True
     off = _policy(keep_band_level=False)
     assert off.to_dict() == _policy().to_dict() and off.version == _policy().version
     on = _policy(keep_band_level=True)
