@@ -127,3 +127,27 @@ def test_no_admin_screen_for_audit_entries(cast):
     from django.apps import apps
 
     assert not apps.is_installed("django.contrib.admin")  # no admin site at all (issue 12)
+
+
+def test_entries_appended_at_once_chain_like_single_ones(five_entries):
+    from doudi.audit.actions import audit_record_many
+
+    assert audit_record_many([]) == 0
+    count = audit_record_many(
+        [
+            {"action": "test.many", "object_type": "task", "object_id": 7, "detail": {"n": 7}},
+            {"action": "test.many", "object_type": "task", "object_id": 8, "outcome": "denied"},
+        ]
+    )
+    single = audit_record(action="test.event", object_type="thing", object_id=9)
+    assert count == 2
+    rows = list(AuditEntry.objects.filter(seq__gt=5).order_by("seq"))
+    assert [(e.seq, e.action, e.object_id, e.outcome, e.detail) for e in rows] == [
+        (6, "test.many", "7", "success", {"n": 7}),
+        (7, "test.many", "8", "denied", {}),
+        (8, "test.event", "9", "success", {}),
+    ]
+    assert rows[0].prev_hash == five_entries[-1].hash
+    assert rows[1].prev_hash == rows[0].hash and single.prev_hash == rows[1].hash
+    assert audit_verify().ok
+    assert audit_verify().checked == 8

@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
+from doudi.audit.actions import audit_verify
 from doudi.audit.models import AuditEntry
 from doudi.casework import actions
 from doudi.casework.models import Notification, Task, TaskEvent
@@ -100,8 +102,20 @@ def test_overdue_tasks_escalate_to_the_street_reviewer_once(warned, cast):
     assert [(n.user.username, n.kind) for n in Notification.objects.filter(kind="overdue")] == [
         ("alice", "overdue")
     ]
-    assert AuditEntry.objects.filter(action="casework.task_escalate").count() == 4
+    entries = AuditEntry.objects.filter(action="casework.task_escalate").order_by("seq")
+    overdue = [warned[h] for h in ("100000001", "100000002", "100000003", "100000004")]
+    overdue.sort(key=lambda t: (t.due_on, t.household.hukou_no))
+    assert [(e.object_id, e.detail) for e in entries] == [
+        (str(t.pk), {"due_on": "2026-05-09", "street": t.community.parent.code}) for t in overdue
+    ]
+    assert audit_verify().ok
     assert Task.objects.filter(escalated_at__isnull=False).count() == 4
+    assert sorted(
+        TaskEvent.objects.filter(kind="escalated").values_list("task_id", "detail", "actor")
+    ) == sorted((t.pk, {"due_on": "2026-05-09"}, None) for t in overdue)
+    for notice in Notification.objects.filter(kind__in=["escalated", "overdue"]):
+        task = Task.objects.get(household__hukou_no=notice.text[-9:])
+        assert notice.url == reverse("casework:task", args=[task.pk])
 
 
 def test_bulk_assignment_is_balanced_by_open_load(warned, cast, district):

@@ -400,3 +400,27 @@ def test_policy_versions_are_immutable(fake_engine, households):
     version.reason = "changed in place"
     with pytest.raises(ValueError, match="immutable"):
         version.save()
+
+
+def test_new_warnings_are_written_whole_and_their_changes_point_at_them(fake_engine, households):
+    fake_engine.households = [
+        ("100000001", 60.0, "warning", ["serious_illness", "medical_spending_share"], ILLNESS),
+        ("100000002", 45.5, "watch", ["income_below_dibian"], POOR),
+    ]
+    run = actions.monitoring_run(actor=None, as_of=DAY1)
+    rows = {w.household.hukou_no: w for w in Warning.objects.select_related("household")}
+    first = rows["100000001"]
+    assert (first.status, first.level, first.score, first.run, first.first_run) == (
+        "open",
+        "warning",
+        60.0,
+        run,
+        run,
+    )
+    assert first.reasons == ["serious_illness", "medical_spending_share"]
+    assert first.dimensions == ILLNESS
+    assert first.reason_index == ";serious_illness;medical_spending_share;"
+    assert first.resolved_at is None and first.created_at == first.updated_at
+    assert sorted(run.changes.values_list("warning_id", "kind", "to_level")) == sorted(
+        [(rows["100000001"].pk, "new", "warning"), (rows["100000002"].pk, "new", "watch")]
+    )

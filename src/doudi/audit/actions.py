@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from doudi.audit.models import AuditChainHead, AuditEntry
@@ -75,6 +75,67 @@ def audit_record(
         entry.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
     return entry
+
+
+def audit_record_many(entries: list[dict]) -> int:
+    """Append several entries to the chain at once, in order: as many calls of
+    :func:`audit_record` would (each entry a dict of its keyword arguments, without
+    ``request``), under one lock of the head and with one insert — for a job that acts on
+    thousands of rows (overdue tasks escalated after a district's monitoring run). The
+    entries share one time. Returns the number appended."""
+    if not entries:
+        return 0
+    key_id, key = current_audit_key()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        now = timezone.now().astimezone(dt.UTC)
+        seq, prev_hash, rows = head.last_seq, head.last_hash, []
+        for item in entries:
+            actor = item.get("actor")
+            seq += 1
+            entry = AuditEntry(
+                seq=seq,
+                at=now,
+                actor_id=getattr(actor, "pk", None),
+                actor_name=getattr(actor, "username", "") or "",
+                actor_role=getattr(actor, "role", "") or "",
+                action=item["action"],
+                object_type=item.get("object_type", ""),
+                object_id=str(item.get("object_id", "")),
+                outcome=str(item.get("outcome", AuditEntry.Outcome.SUCCESS)),
+                detail=item.get("detail") or {},
+                ip="",
+                prev_hash=prev_hash,
+                key_id=key_id,
+            )
+            entry.hash = prev_hash = entry.compute_hash(key)
+            rows.append(entry)
+        _entries_insert(rows)
+        AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev_hash)
+    return len(rows)
+
+
+def _entries_insert(entries: list[AuditEntry]) -> None:
+    """Insert new entries with one parametrised ``INSERT`` sent by ``executemany`` (what
+    ``bulk_create`` does, without compiling its SQL value by value)."""
+    connection = connections[router.db_for_write(AuditEntry)]
+    quote = connection.ops.quote_name
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    sql = (
+        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ("
+        + ", ".join(quote(f.column) for f in fields)
+        + ") VALUES ("
+        + ", ".join(["%s"] * len(fields))
+        + ")"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields]
+                for e in entries
+            ],
+        )
 
 
 @dataclass(frozen=True)

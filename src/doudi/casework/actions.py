@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doudi.accounts.roles import Role
-from doudi.audit.actions import audit_record
+from doudi.audit.actions import audit_record, audit_record_many
 from doudi.audit.models import AuditEntry
 from doudi.casework.access import grants_for, referrals_for, tasks_for, visits_for
 from doudi.casework.models import (
@@ -46,6 +46,7 @@ from doudi.casework.models import (
     Visit,
 )
 from doudi.casework.selectors import FILTER_KEYS, ParameterIndex, officers_of
+from doudi.common.bulk import rows_insert
 from doudi.common.display import yuan
 from doudi.engine import idnumber
 from doudi.monitoring.models import Warning, WarningChange
@@ -92,18 +93,30 @@ def _event(task: Task, event: str, actor=None, **detail) -> None:
     TaskEvent.objects.create(task=task, kind=event, actor=actor, detail=detail)
 
 
+def _notices(*, users, kind: str, text: str, url: str = "") -> list[dict]:
+    """The rows of :func:`notify`: one per distinct user."""
+    return [
+        {"user_id": pk, "kind": kind, "text": text[:300], "url": url[:200]}
+        for pk in {u.pk: u for u in users if u is not None}
+    ]
+
+
 def notify(*, users, kind: str, text: str, url: str = "") -> int:
     """In-app notices (no external service). ``text`` holds no ID number or health fact."""
-    rows = [
-        Notification(user=u, kind=kind, text=text[:300], url=url[:200])
-        for u in {u.pk: u for u in users if u is not None}.values()
-    ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
+    return rows_insert(Notification, _notices(users=users, kind=kind, text=text, url=url))
 
 
 def _task_url(task: Task) -> str:
     return reverse("casework:task", args=[task.pk])
+
+
+def _task_url_maker():
+    """``pk → the task's page``, reversing the route once (a job that notifies about
+    thousands of tasks)."""
+    marker = 987654321
+    pattern = reverse("casework:task", args=[marker])
+    head, _, tail = pattern.partition(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _reviewers_of(street_code: str):
@@ -207,7 +220,7 @@ def _deadline(
 
 
 @transaction.atomic
-def tasks_from_warnings(*, run) -> list[Task]:
+def tasks_from_warnings(*, run) -> int:
     """One open task per open warning (idempotent). A warning gets a new task when it has no
     open one and it was made, reopened or escalated after its last task (a household visited
     and closed is not sent again unless monitoring sees it worsen). The task is due within
@@ -247,6 +260,7 @@ def tasks_from_warnings(*, run) -> list[Task]:
     on = run.as_of
     days = ParameterIndex(PolicyParameter.Name.INVESTIGATION_DAYS, on=on)
     calendar = WorkCalendar()
+    deadlines: dict[str, tuple[dt.date | None, str]] = {}  # by community: one per area
     created = []
     for warning_id, household_id, community_id, community_code, warned_at in warnings:
         if warning_id in busy:
@@ -255,23 +269,46 @@ def tasks_from_warnings(*, run) -> list[Task]:
         previous = last_task.get(warning_id)
         if previous is not None and (changed is None or changed <= previous):
             continue
-        due_on, note = _deadline(on, area_code=community_code, days=days, calendar=calendar)
+        if community_code not in deadlines:
+            deadlines[community_code] = _deadline(
+                on, area_code=community_code, days=days, calendar=calendar
+            )
+        due_on, note = deadlines[community_code]
         created.append(
-            Task(
-                household_id=household_id,
-                community_id=community_id,
-                warning_id=warning_id,
-                origin=Task.Origin.WARNING,
-                accepted_on=on,
-                due_on=due_on,
-                due_note=note,
-                started_at=changed or warned_at,
+            {
+                "household_id": household_id,
+                "community_id": community_id,
+                "warning_id": warning_id,
+                "origin": Task.Origin.WARNING,
+                "accepted_on": on,
+                "due_on": due_on,
+                "due_note": note,
+                "started_at": changed or warned_at,
+            }
+        )
+    now = _now()
+    rows_insert(Task, created, now=now)
+    # the new tasks' ids: each is its warning's one open task
+    task_of = (
+        dict(
+            Task.objects.filter(closed_at__isnull=True, warning__isnull=False).values_list(
+                "warning_id", "id"
             )
         )
-    Task.objects.bulk_create(created, batch_size=1000)
-    TaskEvent.objects.bulk_create(
-        [TaskEvent(task=t, kind=TaskEvent.Kind.CREATED, detail={"run": run.pk}) for t in created],
-        batch_size=1000,
+        if created
+        else {}
+    )
+    rows_insert(
+        TaskEvent,
+        (
+            {
+                "task_id": task_of[t["warning_id"]],
+                "kind": TaskEvent.Kind.CREATED,
+                "detail": {"run": run.pk},
+            }
+            for t in created
+        ),
+        now=now,
     )
     if created:
         audit_record(
@@ -280,10 +317,10 @@ def tasks_from_warnings(*, run) -> list[Task]:
             object_id=run.pk,
             detail={
                 "created": len(created),
-                "without_deadline": sum(1 for t in created if t.due_on is None),
+                "without_deadline": sum(1 for t in created if t["due_on"] is None),
             },
         )
-    return created
+    return len(created)
 
 
 def task_create(*, actor, household: Household, origin: str, note: str, request=None) -> Task:
@@ -487,32 +524,53 @@ def tasks_escalate_overdue(*, on: dt.date | None = None) -> int:
         .order_by("due_on", "household__hukou_no")
     )
     now = _now()
+    reviewers: dict[str, list] = {}  # by street code
+    events, notices, entries = [], [], []
+    task_url = _task_url_maker() if overdue else None
     for task in overdue:
         task.escalated_at = now
-        task.save(update_fields=["escalated_at"])
-        _event(task, TaskEvent.Kind.ESCALATED, None, due_on=task.due_on.isoformat())
+        events.append(
+            {
+                "task_id": task.pk,
+                "kind": TaskEvent.Kind.ESCALATED,
+                "actor_id": None,
+                "detail": {"due_on": task.due_on.isoformat()},
+            }
+        )
         street = task.community.parent
-        notify(
-            users=list(_reviewers_of(street.code if street else "")),
+        code = street.code if street else ""
+        if code not in reviewers:
+            reviewers[code] = list(_reviewers_of(code))
+        url = task_url(task.pk)
+        notices += _notices(
+            users=reviewers[code],
             kind=Notification.Kind.ESCALATED,
             text=(
                 f"入户核查逾期（应于 {task.due_on.isoformat()} 前启动）："
                 f"{task.community.name} 户号 {task.household.hukou_no}"
             ),
-            url=_task_url(task),
+            url=url,
         )
-        notify(
+        notices += _notices(
             users=[task.assignee],
             kind=Notification.Kind.OVERDUE,
             text=f"入户核查任务已逾期：户号 {task.household.hukou_no}",
-            url=_task_url(task),
+            url=url,
         )
-        audit_record(
-            action="casework.task_escalate",
-            object_type="task",
-            object_id=task.pk,
-            detail={"due_on": task.due_on.isoformat(), "street": street.code if street else ""},
+        entries.append(
+            {
+                "action": "casework.task_escalate",
+                "object_type": "task",
+                "object_id": task.pk,
+                "detail": {"due_on": task.due_on.isoformat(), "street": code},
+            }
         )
+    ids = [task.pk for task in overdue]
+    for start in range(0, len(ids), 500):
+        Task.objects.filter(pk__in=ids[start : start + 500]).update(escalated_at=now)
+    rows_insert(TaskEvent, events, now=now)
+    rows_insert(Notification, notices, now=now)
+    audit_record_many(entries)
     return len(overdue)
 
 
