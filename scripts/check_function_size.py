@@ -26,7 +26,7 @@ ALLOWED: dict[str, str] = {
     "doudi/engine/monitoring/__init__.py:_score_tables": "monitoring engine under rework for the speed target (issue 13 item 7)",
     "doudi/engine/monitoring/__init__.py:_explained_rows": "monitoring engine under rework for the speed target (issue 13 item 7)",
     "doudi/monitoring/actions.py:monitoring_run_execute": "monitoring run under rework (bulk upserts, issue 13 item 7)",
-    "doudi/monitoring/actions.py:warnings_apply": "monitoring run under rework (bulk upserts, issue 13 item 7)",
+    "doudi/monitoring/actions.py:_warnings_apply": "monitoring run under rework (bulk upserts, issue 13 item 7)",
     "doudi/engine/linkage/pipeline.py:_run": "linkage under rework (one backend layer, issue 13 items 2 and 7)",
     "doudi/engine/linkage/pipeline.py:link": "linkage under rework (one backend layer, issue 13 items 2 and 7)",
     "doudi/engine/linkage/district.py:link_district": "linkage under rework (one backend layer, issue 13 items 2 and 7)",

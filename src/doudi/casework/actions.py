@@ -219,21 +219,9 @@ def _deadline(
 # --- tasks -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def tasks_from_warnings(*, run) -> int:
-    """One open task per open warning (idempotent). A warning gets a new task when it has no
-    open one and it was made, reopened or escalated after its last task (a household visited
-    and closed is not sent again unless monitoring sees it worsen). The task is due within
-    the investigation deadline in working days from the run's date."""
-    warnings = list(
-        Warning.objects.filter(status=Warning.Status.OPEN).values_list(
-            "id",
-            "household_id",
-            "household__community_id",
-            "household__community__code",
-            "created_at",
-        )
-    )
+def _warning_task_history() -> tuple[set, dict, dict]:
+    """(warnings with an open task, each warning's last task time, each warning's last
+    new/reopened/escalated change time)."""
     busy = set(
         Task.objects.filter(closed_at__isnull=True, warning__isnull=False).values_list(
             "warning_id", flat=True
@@ -257,6 +245,25 @@ def tasks_from_warnings(*, run) -> int:
         .annotate(last=Max("created_at"))
         .values_list("warning_id", "last")
     )
+    return busy, last_task, last_change
+
+
+@transaction.atomic
+def tasks_from_warnings(*, run) -> int:
+    """One open task per open warning (idempotent). A warning gets a new task when it has no
+    open one and it was made, reopened or escalated after its last task (a household visited
+    and closed is not sent again unless monitoring sees it worsen). The task is due within
+    the investigation deadline in working days from the run's date."""
+    warnings = list(
+        Warning.objects.filter(status=Warning.Status.OPEN).values_list(
+            "id",
+            "household_id",
+            "household__community_id",
+            "household__community__code",
+            "created_at",
+        )
+    )
+    busy, last_task, last_change = _warning_task_history()
     on = run.as_of
     days = ParameterIndex(PolicyParameter.Name.INVESTIGATION_DAYS, on=on)
     calendar = WorkCalendar()
