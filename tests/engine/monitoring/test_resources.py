@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 
-from doudi.engine.catalogue import load_catalogue
 from doudi.engine.idnumber import make
-from doudi.engine.intake.pipeline import ingest_records
-from doudi.engine.lake import Lake
 from doudi.engine.monitoring import Policy, default_policy, monitor
 from doudi.engine.monitoring.reference import compare_with_sql
+from tests.engine.monitoring.lakes import lake_of_records
 
 AS_OF = dt.date(2026, 11, 1)
 COMMUNITY = "420106001001"
@@ -188,21 +185,7 @@ RECORDS = {
 
 @pytest.fixture(scope="module")
 def lake_and_persons(tmp_path_factory):
-    lake, catalogue = Lake(tmp_path_factory.mktemp("res_lake")), load_catalogue()
-    rows = []
-    for feed_id, records in RECORDS.items():
-        result = ingest_records(
-            [{k: v for k, v in r.items() if k != "_pk"} for r in records],
-            feed_id=feed_id,
-            lake=lake,
-            catalogue=catalogue,
-            today=AS_OF,
-        )
-        assert (result.status, result.written) == ("ingested", len(records)), result
-        key = catalogue[feed_id].record_key
-        rows += [(f"{feed_id}:{r[key]}", feed_id, r[key], r["_pk"]) for r in records]
-    persons = pd.DataFrame(rows, columns=["unique_id", "source", "record_key", "person_key"])
-    return lake, catalogue, persons
+    return lake_of_records(tmp_path_factory.mktemp("res_lake"), RECORDS, today=AS_OF)
 
 
 GATED = ("income_below_dibao", "income_below_dibian", "income_below_double", "low_earnings")
