@@ -168,6 +168,9 @@ def _monitor(
 
     step(0)
     loading = _load_model(model)
+    coverage = _in_thread(
+        "doudi-feeds", lambda: feed_coverage(lake, catalogue, policy, as_of, delivered=delivered)
+    )
     be = make_monitor_backend(backend, lake, catalogue, spark=spark, feeds=FEEDS, keyed=keyed)
     try:
         timings["connect"] = round(time.perf_counter() - t0, 3)
@@ -199,9 +202,8 @@ def _monitor(
     result.persons_tags = _person_tags(tables, policy, as_of)
     timings["tags"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    result.feeds = [
-        s.as_dict() for s in feed_coverage(lake, catalogue, policy, as_of, delivered=delivered)
-    ]
+    # the feed coverage ran in a thread beside the SQL: what is left is waiting for it
+    result.feeds = [s.as_dict() for s in coverage.result()]
     timings["feeds"] = round(time.perf_counter() - t, 3)
     timings["engine"] = round(time.perf_counter() - t0, 3)
     result.timings = timings
@@ -216,13 +218,20 @@ def _load_model(model: bytes | None) -> Future[dict[str, Any]] | None:
     load raises when its result is asked for, where scoring would have loaded it."""
     if model is None:
         return None
-    from concurrent.futures import ThreadPoolExecutor
-
     from .model import load
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doudi-model")
+    return _in_thread("doudi-model", lambda: load(model))
+
+
+def _in_thread[T](name: str, work: Callable[[], T]) -> Future[T]:
+    """``work()`` in a thread of its own, started now; its result (or its exception) comes
+    from the future. For work that waits on files or on DuckDB, which release the
+    interpreter, while the run's SQL goes on."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
     try:
-        return pool.submit(load, model)
+        return pool.submit(work)
     finally:
         pool.shutdown(wait=False)
 
@@ -371,7 +380,8 @@ def _score_tables(
     # Facts are listed for warned households only: nobody is shown a household below every
     # band, and listing them for all would cost more than the rest of the scoring.
     warned = {h for h, level in zip(all_households, level_l, strict=True) if level is not None}
-    facts = scoring.explain_facts(tables.fact_lists_of(warned), "indicator")
+    # an explanation lists the facts from a feed only: the others are not fetched
+    facts = scoring.explain_facts(tables.fact_lists_of(warned, sourced=True), "indicator")
     tfacts = scoring.explain_facts(trig[trig["hukou_no"].isin(warned)], "trigger")
     # each household's fired rows: a slice of live_fired (sorted by household)
     starts = np.searchsorted(rows, np.arange(len(all_households) + 1)).tolist()
