@@ -87,7 +87,7 @@ class IndicatorTables:
     # households (same rows and order) while the backend is still open — as a frame, or as
     # :meth:`fact_lists_of` gives them
     fetch_facts: Callable[[list[str]], pd.DataFrame] | None = None
-    fetch_fact_lists: Callable[[list[str]], dict[str, list[Any]]] | None = None
+    fetch_fact_lists: Callable[..., dict[str, list[Any]]] | None = None
 
     def helps(self, as_of: dt.date) -> dict[str, dict[str, str]]:
         """:func:`household_helps` of these tags, computed once per date (scores and person
@@ -113,13 +113,18 @@ class IndicatorTables:
             return self.fetch_facts(sorted(households))
         return self.facts[self.facts["hukou_no"].isin(list(households))]
 
-    def fact_lists_of(self, households: Iterable[str]) -> dict[str, list[Any]]:
+    def fact_lists_of(
+        self, households: Iterable[str], *, sourced: bool = False
+    ) -> dict[str, list[Any]]:
         """:meth:`facts_of` as columns of Python values (``None`` where missing), which the
-        explanations are built from: no frame in between."""
+        explanations are built from: no frame in between. ``sourced``: only the facts from a
+        feed (``feed`` not missing), the ones an explanation lists."""
         if self.facts is None:
             assert self.fetch_fact_lists is not None, "no facts: computed without lazy_facts"
-            return self.fetch_fact_lists(sorted(households))
+            return self.fetch_fact_lists(sorted(households), sourced=sourced)
         f = self.facts_of(households)
+        if sourced:
+            f = f[f["feed"].notna()]
         return {str(c): none_for_missing(f[c]).tolist() for c in f.columns}
 
 
@@ -818,7 +823,11 @@ def compute_indicators(
         fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
         if lazy_facts
         else None,
-        fetch_fact_lists=(lambda hs: _fetch_fact_lists(backend, "m_facts", "indicator", hs))
+        fetch_fact_lists=(
+            lambda hs, sourced=False: _fetch_fact_lists(
+                backend, "m_facts", "indicator", hs, sourced=sourced
+            )
+        )
         if lazy_facts
         else None,
     )
@@ -934,22 +943,32 @@ def _fetch_facts(
 
 
 def _fetch_fact_lists(
-    backend: SqlBackend, table: str, key: str, households: list[str]
+    backend: SqlBackend, table: str, key: str, households: list[str], *, sourced: bool = False
 ) -> dict[str, list[Any]]:
-    """:func:`_fetch_facts` as columns of Python values."""
-    sql = _facts_sql(backend, table, key, households)
+    """:func:`_fetch_facts` as columns of Python values (``sourced``: only facts with a
+    feed)."""
+    sql = _facts_sql(backend, table, key, households, sourced=sourced)
     return backend.fetch_lists(sql, ints=("value", "amount"))
 
 
-def _facts_sql(backend: SqlBackend, table: str, key: str, households: list[str] | None) -> str:
+def _facts_sql(
+    backend: SqlBackend,
+    table: str,
+    key: str,
+    households: list[str] | None,
+    *,
+    sourced: bool = False,
+) -> str:
     order = (
         f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
         "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST"
     )
-    where = ""
+    # facts without a feed (a quarter of them) are left out before sorting, when asked
+    where = "WHERE feed IS NOT NULL" if sourced else ""
     if households is not None:
         backend.register(f"{table}_of", pd.DataFrame({"h_of": pd.Series(households, dtype=object)}))
-        where = f"WHERE hukou_no IN (SELECT h_of FROM {table}_of)"
+        where += " AND " if where else "WHERE "
+        where += f"hukou_no IN (SELECT h_of FROM {table}_of)"
     return (
         f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
         f"fact_date, amount, label FROM {table} {where} ORDER BY {order}"
