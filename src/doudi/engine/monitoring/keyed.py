@@ -52,9 +52,14 @@ def persons_fingerprint(persons: pd.DataFrame) -> tuple[int, str]:
     """(row count, a checksum of ``person_key`` weighted by row position, modulo 2**64):
     cheap, and it changes when any record's person changes — two records swapping persons
     included, which a plain sum would miss."""
-    keys = persons["person_key"].to_numpy(dtype=np.int64).astype(np.uint64)
-    weights = np.arange(len(keys), dtype=np.uint64) * np.uint64(2654435761) + np.uint64(1)
-    return len(keys), str(int((keys * weights).sum(dtype=np.uint64)))
+    keys = persons["person_key"].to_numpy(dtype=np.int64).view(np.uint64)
+    # one array for the weights and the products, computed in place: millions of persons,
+    # and each temporary array costs as much as the arithmetic
+    terms = np.arange(len(keys), dtype=np.uint64)
+    terms *= np.uint64(2654435761)
+    terms += np.uint64(1)
+    terms *= keys
+    return len(keys), str(int(terms.sum(dtype=np.uint64)))
 
 
 def _identifying(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[str]:
