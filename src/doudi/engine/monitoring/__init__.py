@@ -499,36 +499,46 @@ def _explained_rows(
         if level is not None or hukou in helps
     ]
     if shown_rows:
-        v = live_fired["value"]
-        values = none_for_missing(v).tolist()
-        onsets, totals = live_fired["onset"].tolist(), live_fired["facts"].tolist()
-        sups = live_fired["suppressed_by"].tolist()
+        # only the fired rows of the households shown become Python values (a third of
+        # them): building, then freeing, the others cost more than the explanations
+        pick = _ranges(np.asarray(starts), np.asarray(shown_rows))
+        values = none_for_missing(live_fired["value"]).to_numpy()[pick].tolist()
+        onsets = live_fired["onset"].to_numpy()[pick].tolist()
+        totals = live_fired["facts"].to_numpy()[pick].tolist()
+        sups = live_fired["suppressed_by"].to_numpy()[pick].tolist()
     as_of_iso = as_of.isoformat()
     version = policy.version
     checked_of: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for (hukou, tid), c in sorted(checks.items()):
         checked_of.setdefault(hukou, []).append((tid, c))
-    caps = {d.id: d.cap for d in policy.dimensions}
+    caps = [d.cap for d in policy.dimensions]
+    # per indicator id, its (dimension, points): one lookup per fired row
+    meta = {k: (i.dimension, i.points) for k, i in ind.items()}
+    k = 0  # the first of the household's rows in the picked values
     for n in shown_rows:
         hukou, level = all_households[n], level_l[n]
         live, hidden_ids, shown, hidden = [], [], [], []
-        for r in range(starts[n], starts[n + 1]):
-            i = ind[ids[r]]
+        a, b = starts[n], starts[n + 1]
+        m, k = k, k + b - a
+        for iid, value, onset, total, sup in zip(
+            ids[a:b], values[m:k], onsets[m:k], totals[m:k], sups[m:k], strict=True
+        ):
+            dimension, points = meta[iid]
             entry = {
-                "id": i.id,
-                "dimension": i.dimension,
-                "points": i.points,
-                "value": None if values[r] is None else int(values[r]),
-                "onset": onsets[r],
-                "facts_total": int(totals[r]),
-                "facts": facts.get((hukou, i.id), []),
+                "id": iid,
+                "dimension": dimension,
+                "points": points,
+                "value": None if value is None else int(value),
+                "onset": onset,
+                "facts_total": int(total),
+                "facts": facts.get((hukou, iid), []),
             }
-            if sups[r] is None:
-                live.append(i.id)
+            if sup is None:
+                live.append(iid)
                 shown.append(entry)
             else:
-                hidden_ids.append(i.id)
-                entry["suppressed_by"] = {"category": sups[r][0], "help_start": sups[r][1]}
+                hidden_ids.append(iid)
+                entry["suppressed_by"] = {"category": sup[0], "help_start": sup[1]}
                 hidden.append(entry)
         reasons[n], suppressed[n] = live, hidden_ids
         tid = trig_of.get(hukou)
@@ -547,7 +557,10 @@ def _explained_rows(
             # what set the level: "score" (the bands) or "probability" (expected precision
             # and the community's visit capacity)
             "level_by": level_by,
-            "dimensions": {d: {"points": dim_points[n][d], "cap": caps[d]} for d in dim_ids},
+            "dimensions": {
+                d: {"points": v, "cap": cap}
+                for d, v, cap in zip(dim_ids, dim_rows[n], caps, strict=True)
+            },
             "indicators": shown,
             "suppressed": hidden,
             "trigger": None
@@ -579,6 +592,16 @@ def _explained_rows(
         "trigger": [trig_of.get(h) for h in all_households],
         "explanation": explanations,
     }
+
+
+def _ranges(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The positions ``starts[r]`` up to ``starts[r + 1]`` of each of ``rows``, in order, as
+    one array."""
+    lo, hi = starts[rows], starts[rows + 1]
+    lengths = hi - lo
+    offsets = np.cumsum(lengths) - lengths  # where each row's positions begin in the result
+    out: np.ndarray = np.repeat(lo - offsets, lengths) + np.arange(int(lengths.sum()))
+    return out
 
 
 def _counts(
