@@ -89,8 +89,11 @@ def fired_table(tables: IndicatorTables, policy: Policy) -> pd.DataFrame:
     dated kinds only), fact count."""
     dated = dated_kinds()
     dated_ids = [i.id for i in policy.indicators if i.kind in dated]
-    out = tables.fired.copy()
-    out["onset"] = none_for_missing(out["onset"], present=out["indicator"].isin(dated_ids))
+    out = tables.fired.copy(deep=False)  # the columns are not changed in place: shared
+    # the onset (an ISO date or None) of dated kinds only: None elsewhere
+    dated_rows = out["indicator"].isin(dated_ids).to_numpy()
+    onset = np.where(dated_rows, out["onset"].to_numpy(dtype=object), None)
+    out["onset"] = pd.Series(onset, index=out.index, dtype=object)
     return out
 
 
