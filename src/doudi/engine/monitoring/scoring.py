@@ -92,7 +92,8 @@ def fired_table(tables: IndicatorTables, policy: Policy) -> pd.DataFrame:
     out = tables.fired.copy(deep=False)  # the columns are not changed in place: shared
     # the onset (an ISO date or None) of dated kinds only: None elsewhere
     dated_rows = out["indicator"].isin(dated_ids).to_numpy()
-    onset = np.where(dated_rows, out["onset"].to_numpy(dtype=object), None)
+    onset = out["onset"].to_numpy(dtype=object, copy=True)
+    onset[~dated_rows] = None
     out["onset"] = pd.Series(onset, index=out.index, dtype=object)
     return out
 
