@@ -377,7 +377,7 @@ def _release(trainer: Linker) -> None:
     cache.data = {}
     for table in trainer._input_tables_dict.values():
         if table.physical_name == "doudi_linkage_training_records":
-            table.drop_table_from_database_and_remove_from_cache()
+            table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
 
 
 def _train_or_fix(
