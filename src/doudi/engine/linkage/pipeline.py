@@ -140,7 +140,7 @@ id_pairs AS (
 conflict_pairs AS (
     SELECT DISTINCT a, b FROM id_pairs WHERE NOT ok
 ),
-candidates AS (
+scored AS (
     -- a conflict pair is scored without the evidence of the ID it shares
     SELECT m.a, m.b,
            CASE WHEN c.a IS NULL THEN 1.0 / (1.0 + pow(2.0, -m.w))
@@ -149,6 +149,11 @@ candidates AS (
            CASE WHEN c.a IS NULL THEN 0 ELSE 1 END AS conflict
     FROM model_pairs AS m
     LEFT JOIN conflict_pairs AS c ON m.a = c.a AND m.b = c.b
+),
+candidates AS (
+    -- A scored pair below the review threshold that is no conflict cannot change a kept
+    -- edge (an ID pair's p is 1.0 anyway): drop it before grouping, most pairs are such.
+    SELECT * FROM scored WHERE p >= {review_threshold} OR conflict = 1
     UNION ALL
     SELECT a, b, 1.0 AS p, 1 AS by_id, 0 AS conflict FROM id_pairs WHERE ok
     UNION ALL
@@ -601,12 +606,14 @@ def _explain(
     pairs = be.register(
         review[["unique_id_l", "unique_id_r"]].drop_duplicates(), "doudi_linkage_review_pairs"
     )
+    # the scored pairs are in either order: join on the plain columns (a hash join on the few
+    # review pairs, both ways round), not on least()/greatest() of every scored pair
     weights = be.frame(
-        "SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l, "
-        "greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r, "
+        "SELECT r.unique_id_l, r.unique_id_r, "
         + ", ".join(parts)
-        + " FROM {p} AS p JOIN {r} AS r ON least(p.unique_id_l, p.unique_id_r) = r.unique_id_l"
-        " AND greatest(p.unique_id_l, p.unique_id_r) = r.unique_id_r",
+        + " FROM {p} AS p JOIN (SELECT unique_id_l, unique_id_r, unique_id_l AS x, "
+        "unique_id_r AS y FROM {r} UNION ALL SELECT unique_id_l, unique_id_r, unique_id_r, "
+        "unique_id_l FROM {r}) AS r ON p.unique_id_l = r.x AND p.unique_id_r = r.y",
         p=predictions,
         r=pairs.physical_name,
     )
