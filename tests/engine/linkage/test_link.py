@@ -107,6 +107,17 @@ def test_fitted_model_is_returned_and_reusable(duckdb_run, district_records):
     )
 
 
+def test_training_on_a_sample_links_the_same_scenarios(district_records):
+    # EM on a seeded sample of the records (as a district is trained), every record scored;
+    # the sample's tables are dropped before scoring. (Half of this small district is too
+    # little for EM to fit every comparison: its background is not scored here.)
+    sampled = link(district_records, train_sample=len(district_records) // 2)
+    assert list(sampled.clusters["unique_id"]) == list(district_records["unique_id"])
+    for expected in EXPECTED_CLUSTERS:
+        for uid in expected:
+            assert members_of(sampled, uid) == expected
+
+
 def test_scenario_records_are_all_present(district_records):
     uids = set(district_records["unique_id"])
     assert {r["unique_id"] for r in RECORDS} <= uids

@@ -289,7 +289,10 @@ def settings(
         blocking_rules_to_generate_predictions=(
             list(blocking_rules if blocking_rules is not None else prediction_rules(records))
         ),
-        retain_matching_columns=True,
+        # the scored pairs keep only their ids, weights and (``retain_intermediate``) each
+        # comparison's weight: the compared values, twice per pair, made the table several
+        # times wider — the linkage's memory peak and much of its time
+        retain_matching_columns=False,
         retain_intermediate_calculation_columns=retain_intermediate,
     )
 

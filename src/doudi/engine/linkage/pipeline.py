@@ -140,7 +140,7 @@ id_pairs AS (
 conflict_pairs AS (
     SELECT DISTINCT a, b FROM id_pairs WHERE NOT ok
 ),
-candidates AS (
+scored AS (
     -- a conflict pair is scored without the evidence of the ID it shares
     SELECT m.a, m.b,
            CASE WHEN c.a IS NULL THEN 1.0 / (1.0 + pow(2.0, -m.w))
@@ -149,6 +149,11 @@ candidates AS (
            CASE WHEN c.a IS NULL THEN 0 ELSE 1 END AS conflict
     FROM model_pairs AS m
     LEFT JOIN conflict_pairs AS c ON m.a = c.a AND m.b = c.b
+),
+candidates AS (
+    -- A scored pair below the review threshold that is no conflict cannot change a kept
+    -- edge (an ID pair's p is 1.0 anyway): drop it before grouping, most pairs are such.
+    SELECT * FROM scored WHERE p >= {review_threshold} OR conflict = 1
     UNION ALL
     SELECT a, b, 1.0 AS p, 1 AS by_id, 0 AS conflict FROM id_pairs WHERE ok
     UNION ALL
@@ -176,10 +181,29 @@ SELECT CAST(NULL AS VARCHAR) AS unique_id_l, CAST(NULL AS VARCHAR) AS unique_id_
 FROM {records} WHERE 1 = 0
 """
 
+# the linked pairs (the edges clustered); ``basis``: ``"id"`` or ``"model"``
 ACCEPTED_SQL = """
-SELECT unique_id_l, unique_id_r FROM {edges}
+SELECT unique_id_l, unique_id_r, CAST(match_probability AS DOUBLE) AS match_probability,
+       CASE WHEN by_id = 1 THEN 'id' ELSE 'model' END AS basis
+FROM {edges}
 WHERE different_ids = 0 AND (by_id = 1 OR match_probability >= {threshold})
   AND (conflict = 0 OR {model_decides_conflicts})
+"""
+
+# the pairs for a person (see LinkageResult.review), in the order of their record ids; the
+# first reason that holds wins
+REVIEW_SQL = """
+SELECT unique_id_l, unique_id_r, match_probability, reason FROM (
+    SELECT unique_id_l, unique_id_r, CAST(match_probability AS DOUBLE) AS match_probability,
+           CASE WHEN conflict = 1 THEN 'id_conflict'
+                WHEN different_ids = 1 AND match_probability >= {threshold} THEN 'different_ids'
+                WHEN by_id = 0 AND different_ids = 0 AND match_probability < {threshold}
+                THEN 'uncertain'
+                ELSE '' END AS reason
+    FROM {e}
+) AS r
+WHERE reason <> ''
+ORDER BY unique_id_l, unique_id_r
 """
 
 
@@ -330,12 +354,35 @@ def id_exact_weight(fitted: dict[str, Any]) -> float:
     return 0.0
 
 
+def _scoring(model: dict[str, Any], explain: bool) -> dict[str, Any]:
+    """``model`` set to score narrow pairs: ids and weights, and each comparison's weight only
+    when ``explain`` — never the compared values (a stored model may say otherwise: it keeps
+    the settings of the run that fitted it)."""
+    return {
+        **model,
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": explain,
+    }
+
+
 def _train(
     linker: Linker, *, rules: list[BlockingRuleCreator], seed: int, u_max_pairs: float
 ) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     for rule in rules:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
+
+
+def _release(trainer: Linker) -> None:
+    """Drop the tables the training linker made (its sample, term frequencies, blocked pairs):
+    scoring uses its own linker, and they would stay in memory beside the scored pairs."""
+    cache = trainer._intermediate_table_cache
+    for table in list(cache.data.values()):
+        table.drop_table_from_database_and_remove_from_cache()
+    cache.data = {}
+    for table in trainer._input_tables_dict.values():
+        if table.physical_name == "doudi_linkage_training_records":
+            table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
 
 
 def _train_or_fix(
@@ -385,7 +432,11 @@ def _run(
         id_groups = deterministic.id_group_pairs(be, rec_name)
     else:
         id_groups = be.table(NO_ID_GROUPS_SQL, records=rec_name)
-    id_group_frame = be.frame("SELECT * FROM {t}", t=id_groups.physical_name)
+    # only the conflict pairs come to pandas: the groups' pairs are a pair per shared-ID record
+    id_conflicts = be.frame(
+        "SELECT * FROM {t} WHERE NOT (birth_ok AND sex_ok AND name_ok)",
+        t=id_groups.physical_name,
+    )
     timer.lap("deterministic")
 
     # 2. train (or reuse)
@@ -400,10 +451,8 @@ def _run(
     if model is not None:
         dialect = be.db_api.sql_dialect.sql_dialect_str
         fallback = list(model.get(model_lib.FALLBACK_KEY, []))
-        stored = model_lib.splink_model(model)
-        linker = Linker(
-            rec, model_lib.for_dialect(stored, settings, dialect), log_level=logging.ERROR
-        )
+        stored = model_lib.for_dialect(model_lib.splink_model(model), settings, dialect)
+        linker = Linker(rec, _scoring(stored, explain), log_level=logging.ERROR)
     else:
         rules = training_rules if training_rules is not None else model_lib.training_rules(records)
         if train_sample is None or len(records) <= train_sample:
@@ -415,7 +464,9 @@ def _run(
             trec = be.register(sample.reset_index(drop=True), "doudi_linkage_training_records")
             trainer = Linker(trec, settings, log_level=logging.ERROR)
         trained, fallback = _train_or_fix(trainer, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
-        linker = Linker(rec, trained, log_level=logging.ERROR)
+        if be.name == "duckdb":
+            _release(trainer)
+        linker = Linker(rec, _scoring(trained, explain), log_level=logging.ERROR)
     timer.lap("train")
 
     # 3. predict
@@ -443,24 +494,23 @@ def _run(
     timer.lap("prior")
 
     # 5. edges
-    id_pair_filter = "source_l <> source_r" if link_type == "link_only" else "TRUE"
-    edges = be.table(
-        EDGES_SQL.replace("{shift}", repr(shift))
-        .replace("{review_threshold}", repr(review_threshold))
-        .replace("{id_pair_filter}", id_pair_filter)
-        .replace("{id_exact_weight}", repr(id_exact_weight(fitted))),
-        predictions=predictions.physical_name,
-        id_groups=id_groups.physical_name,
-        records=rec_name,
+    edges = _edges(
+        be,
+        predictions.physical_name,
+        id_groups.physical_name,
+        rec_name,
+        link_type=link_type,
+        shift=shift,
+        review_threshold=review_threshold,
+        id_weight=id_exact_weight(fitted),
     )
-    edge_frame = be.frame("SELECT * FROM {e}", e=edges.physical_name)
     accepted = be.table(
         ACCEPTED_SQL.replace("{threshold}", repr(threshold)).replace(
             "{model_decides_conflicts}", "TRUE" if conflict_policy == "model" else "FALSE"
         ),
         edges=edges.physical_name,
     )
-    review = _review(edge_frame, threshold)
+    review = be.frame(REVIEW_SQL.replace("{threshold}", repr(threshold)), e=edges.physical_name)
     if explain:
         review = _explain(be, review, predictions.physical_name, fitted)
     if be.name == "duckdb":
@@ -470,6 +520,49 @@ def _run(
     timer.lap("edges")
 
     # 6. cluster
+    clusters, pairs, conflicts, review, resplit = _cluster(
+        be, rec, records, accepted, id_conflicts, review, link_type, conflict_policy
+    )
+    timer.lap("cluster")
+    return clusters, pairs, conflicts, review, fitted, lam, resplit
+
+
+def _edges(
+    be: Backend,
+    predictions: str,
+    id_groups: str,
+    records: str,
+    *,
+    link_type: LinkType,
+    shift: float,
+    review_threshold: float,
+    id_weight: float,
+) -> Any:
+    """The candidate edges (:data:`EDGES_SQL`) as a backend table."""
+    id_pair_filter = "source_l <> source_r" if link_type == "link_only" else "TRUE"
+    return be.table(
+        EDGES_SQL.replace("{shift}", repr(shift))
+        .replace("{review_threshold}", repr(review_threshold))
+        .replace("{id_pair_filter}", id_pair_filter)
+        .replace("{id_exact_weight}", repr(id_weight)),
+        predictions=predictions,
+        id_groups=id_groups,
+        records=records,
+    )
+
+
+def _cluster(
+    be: Backend,
+    rec: Any,
+    records: pd.DataFrame,
+    accepted: Any,
+    id_conflicts: pd.DataFrame,
+    review: pd.DataFrame,
+    link_type: LinkType,
+    conflict_policy: ConflictPolicy,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """Connected components over the accepted edges, re-split where they join records that
+    must stay apart; the linked pairs (:func:`_pairs`) and the conflicts come along."""
     cc = cluster_pairwise_predictions_at_threshold(
         nodes=rec,
         edges=accepted,
@@ -480,11 +573,10 @@ def _run(
     )
     clusters = be.frame("SELECT unique_id, cluster_id FROM {c}", c=cc.physical_name)
     clusters["unique_id"] = clusters["unique_id"].astype(str)
-    conflicts = _conflicts(id_group_frame, link_type)
-    pairs = _pairs(edge_frame, threshold, conflict_policy)
+    conflicts = _conflicts(id_conflicts, link_type)
+    pairs = _pairs(be, accepted.physical_name)
     held = conflicts if conflict_policy == "hold" else conflicts.iloc[0:0]
     clusters, resplit = _enforce_cannot_link(clusters, pairs, records, held)
-    del edge_frame
     if resplit:
         cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
         apart = pairs["unique_id_l"].map(cluster_of) != pairs["unique_id_r"].map(cluster_of)
@@ -495,8 +587,7 @@ def _run(
             .sort_values(["unique_id_l", "unique_id_r"])
             .reset_index(drop=True)
         )
-    timer.lap("cluster")
-    return clusters, pairs, conflicts, review, fitted, lam, resplit
+    return clusters, pairs, conflicts, review, resplit
 
 
 def _explain(
@@ -515,12 +606,14 @@ def _explain(
     pairs = be.register(
         review[["unique_id_l", "unique_id_r"]].drop_duplicates(), "doudi_linkage_review_pairs"
     )
+    # the scored pairs are in either order: join on the plain columns (a hash join on the few
+    # review pairs, both ways round), not on least()/greatest() of every scored pair
     weights = be.frame(
-        "SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l, "
-        "greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r, "
+        "SELECT r.unique_id_l, r.unique_id_r, "
         + ", ".join(parts)
-        + " FROM {p} AS p JOIN {r} AS r ON least(p.unique_id_l, p.unique_id_r) = r.unique_id_l"
-        " AND greatest(p.unique_id_l, p.unique_id_r) = r.unique_id_r",
+        + " FROM {p} AS p JOIN (SELECT unique_id_l, unique_id_r, unique_id_l AS x, "
+        "unique_id_r AS y FROM {r} UNION ALL SELECT unique_id_l, unique_id_r, unique_id_r, "
+        "unique_id_l FROM {r}) AS r ON p.unique_id_l = r.x AND p.unique_id_r = r.y",
         p=predictions,
         r=pairs.physical_name,
     )
@@ -544,46 +637,17 @@ def _conflicts(id_groups: pd.DataFrame, link_type: LinkType) -> pd.DataFrame:
     return out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
 
 
-def _pairs(edges: pd.DataFrame, threshold: float, policy: ConflictPolicy) -> pd.DataFrame:
-    ok = (
-        ((edges["conflict"] == 0) | (policy == "model"))
-        & (edges["different_ids"] == 0)
-        & ((edges["by_id"] == 1) | (edges["match_probability"] >= threshold))
+def _pairs(be: Backend, accepted: str) -> pd.DataFrame:
+    """The linked pairs: ``unique_id_l``, ``unique_id_r``, ``match_probability``, ``basis``."""
+    out = be.frame(
+        "SELECT unique_id_l, unique_id_r, match_probability, basis FROM {a} "
+        "ORDER BY unique_id_l, unique_id_r",
+        a=accepted,
     )
-    linked = edges[ok]
-    out = pd.DataFrame(
-        {
-            "unique_id_l": linked["unique_id_l"].astype(str),
-            "unique_id_r": linked["unique_id_r"].astype(str),
-            "match_probability": linked["match_probability"].astype(float),
-            "basis": np.where(linked["by_id"] == 1, "id", "model"),
-        }
-    )
-    return out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
-
-
-def _review(edges: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    reason = np.select(
-        [
-            edges["conflict"] == 1,
-            (edges["different_ids"] == 1) & (edges["match_probability"] >= threshold),
-            (edges["by_id"] == 0)
-            & (edges["different_ids"] == 0)
-            & (edges["match_probability"] < threshold),
-        ],
-        ["id_conflict", "different_ids", "uncertain"],
-        default="",
-    )
-    out = pd.DataFrame(
-        {
-            "unique_id_l": edges["unique_id_l"].astype(str),
-            "unique_id_r": edges["unique_id_r"].astype(str),
-            "match_probability": edges["match_probability"].astype(float),
-            "reason": reason,
-        }
-    )
-    out = out[out["reason"] != ""]
-    return out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
+    for c in ("unique_id_l", "unique_id_r"):
+        out[c] = out[c].astype(str)
+    out["match_probability"] = out["match_probability"].astype(float)
+    return out
 
 
 def _enforce_cannot_link(
