@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .feed_features import PREFIX as FEED_PREFIX
 from .indicators import HELP_CATEGORIES, INCOME_FEATURES, PROFILE_COLUMNS
 
 FORMAT = "doudi-monitor-model/1"
@@ -100,6 +101,17 @@ def _estimator() -> Any:
         l2_regularization=1.0,
         random_state=SEED,
     )
+
+
+def _fit(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> Any:
+    """The estimator fitted on ``x``. A column missing in every row (a feed feature of a feed
+    these households lack) is fitted as a constant: it is never split on, so its values at
+    predict time do not matter (scikit-learn cannot bin a column with no value)."""
+    empty = np.isnan(x).all(axis=0) if len(x) else np.zeros(x.shape[1], dtype=bool)
+    if empty.any():
+        x = x.copy()
+        x[:, empty] = 0.0
+    return _estimator().fit(x, y, sample_weight=w)
 
 
 def design_weights(selection_probability: pd.Series, max_weight: float | None = None) -> pd.Series:
@@ -253,6 +265,10 @@ def train(
     from sklearn.model_selection import StratifiedKFold
 
     x, y, w = _xy(features, outcomes, weights)
+    # a feature missing for every outcome (a feed absent, or too short for a window) tells
+    # nothing and cannot be binned: left out of the model's feature list
+    if len(x):
+        x = x.loc[:, x.notna().any().to_numpy()]
     n, pos = int(len(y)), int(y.sum())
     evaluation: dict[str, Any] = {
         "outcomes": n,
@@ -275,7 +291,7 @@ def train(
         xa = x.to_numpy()
         p = np.zeros(n)
         for fit, test in cv.split(xa, y):
-            est = _estimator().fit(xa[fit], y[fit], sample_weight=w[fit])
+            est = _fit(xa[fit], y[fit], w[fit])
             p[test] = est.predict_proba(xa[test])[:, 1]
         pred = p >= 0.5
         tp = float(w[pred & (y == 1)].sum())
@@ -296,7 +312,7 @@ def train(
         )
         calibration["model_weight"] = float(model_weight)
     # by position: predict() orders the columns
-    est = _estimator().fit(x.to_numpy(), y, sample_weight=w)
+    est = _fit(x.to_numpy(), y, w)
     evaluation["status"] = "on"
     envelope = {
         "format": FORMAT,
@@ -392,12 +408,16 @@ def load(model: bytes) -> dict[str, Any]:
 
 def predict(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any, Any]:
     """Probability of confirmed hardship per row of ``features`` (columns by name; a feature
-    the run lacks counts as 0)."""
+    the run lacks counts as 0 — a generic feed feature (:mod:`.feed_features`) as missing, so
+    a model predicts when a feed has gone, or when the run did not compute them)."""
     cols = envelope["features"]
     if list(features.columns) == cols:
         x = features.to_numpy(dtype=np.float64)
     else:
         x = features.reindex(columns=cols, fill_value=0).to_numpy(dtype=np.float64)
+        absent = [n for n, c in enumerate(cols) if c not in features.columns]
+        generic = [n for n in absent if str(cols[n]).startswith(FEED_PREFIX)]
+        x[:, generic] = np.nan
     if not len(x):
         return np.zeros(0)
     probabilities: np.ndarray[Any, Any] = envelope["estimator"].predict_proba(x)[:, 1]

@@ -1,0 +1,362 @@
+"""Generic feed features for the statistical model (issue 16): plain per-household readings of
+every feed of the catalogue, nothing written for one world.
+
+The scorecard's indicators and the household profile (:mod:`.indicators`) say what the policy's
+authors thought mattered. A district where hardship arises otherwise shows it in the feeds all
+the same — in how many records a household has, how much they add up to, how recent they are,
+which categories they fall in. These features give the model those readings, for every feed
+the catalogue declares, so that it can learn from home-visit outcomes what each district's
+feeds say. A new feed in the catalogue needs no code.
+
+**Which feeds and fields** (:func:`feed_specs`, from the catalogue only): every person-level
+feed but the household register (which defines membership; its facts are in the profile).
+Per feed, its *date*: the first ``date`` or ``month`` field other than ``birth_date`` (a
+feed without one has no dated features); its *amounts*: ``money``, ``integer`` and
+``decimal`` fields; its *categories*: ``enum`` fields with at most :data:`MAX_CHOICES` choices
+(one count per choice, in the catalogue's order) and ``boolean`` fields (a count of true),
+except the person's own attributes (:data:`PERSON_FIELDS`). The column list (:func:`columns`)
+depends on the catalogue alone, so a model's stored feature list matches at predict time.
+
+**Per household** (the feed's records joined to their persons by identity resolution — the
+``k_<feed>`` relations the indicators read — and to the household by the run's membership,
+``m_members``, deceased members included; records dated after ``as_of`` are not read):
+
+- event feeds (deliveries append): rows and distinct members with a record in the last 3 and
+  12 months (:data:`WINDOWS`); per amount the sum over 3 and 12 months, the largest over 12
+  months, the most recent value and the 12-month sum per living member;
+- snapshot feeds (each delivery replaces the last): rows, distinct members, rows dated in the
+  last 12 months; per amount the sum, the largest and the sum per living member;
+- both: days since the newest and the oldest record; category counts (events: last 12 months).
+
+A household with no record in a present feed has counts and sums 0, the rest missing.
+
+**Missing, late and partial feeds** give missing values (NaN), never a failure: a feed with
+no rows in the lake has every column NaN; an event feed holding at least
+:data:`~.coverage.MIN_ROWS_TO_JUDGE` rows whose newest record is older than its freshness
+limit (the catalogue's ``freshness_days``, at least a month; a month more for monthly feeds)
+has its windowed columns NaN, and a window that starts more than
+:data:`~.coverage.GRACE_DAYS` before the feed's oldest record (e.g. 12 months over one
+year's... six months of data) is NaN too. A model trained when the feed was whole then
+predicts from its other features, as the trees do for any missing value.
+
+Computed on DuckDB only (another backend gives NaN throughout), and only when the model
+needs them (:func:`doudi.engine.monitoring.monitor`: a model reading them, or a run whose
+features train one) — they are features for the model, not indicators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from doudi.engine.backends import DuckDBBackend, SqlBackend
+from doudi.engine.catalogue import Catalogue, Feed
+
+from .coverage import GRACE_DAYS, MIN_ROWS_TO_JUDGE
+from .feeds import FEEDS, persons_frame
+from .kinds.sql import date as _date
+from .kinds.sql import lit
+
+PREFIX = "feed:"
+WINDOWS = (3, 12)  # months
+LONG = max(WINDOWS)
+MAX_CHOICES = 8
+# the register defines membership (its facts are in the household profile)
+NOT_READ = frozenset({"gongan_hukou"})
+# a person's own attributes, not what the feed says about them
+PERSON_FIELDS = frozenset({"sex", "birth_date", "name", "id_number", "phone"})
+AMOUNT_TYPES = ("money", "integer", "decimal")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """What :func:`feed_features` reads of one feed (from the catalogue)."""
+
+    feed: str
+    events: bool
+    date: str | None
+    monthly: bool  # the date is a 'YYYY-MM' month
+    freshness_days: int
+    amounts: tuple[tuple[str, str], ...]  # (field, catalogue type)
+    categories: tuple[tuple[str, tuple[str, ...]], ...]  # (field, choices); boolean: ()
+
+    def columns(self) -> list[str]:
+        p = f"{PREFIX}{self.feed}:"
+        out: list[str] = []
+        if self.events:
+            out += [f"{p}{w}{n}m" for n in WINDOWS for w in ("rows_", "members_")]
+            for a, _ in self.amounts:
+                out += [f"{p}{a}:sum_{n}m" for n in WINDOWS]
+                out += [f"{p}{a}:last", f"{p}{a}:per_head_{LONG}m"]
+        else:
+            out += [f"{p}rows", f"{p}members", f"{p}rows_{LONG}m"]
+            for a, _ in self.amounts:
+                out += [f"{p}{a}:sum", f"{p}{a}:max", f"{p}{a}:per_head"]
+        if self.date is not None:
+            out += [f"{p}newest_days", f"{p}oldest_days"]
+        for c, choices in self.categories:
+            out += [f"{p}{c}={v}" for v in choices] if choices else [f"{p}{c}=true"]
+        return out
+
+
+def _spec(feed: Feed) -> FeedSpec:
+    dated = [f for f in feed.fields if f.type in ("date", "month") and f.name != "birth_date"]
+    skip = PERSON_FIELDS | {feed.record_key}
+    cats: list[tuple[str, tuple[str, ...]]] = []
+    for f in feed.fields:
+        if f.name in skip:
+            continue
+        if f.type == "enum" and len(f.choices) <= MAX_CHOICES:
+            cats.append((f.name, tuple(f.choices)))
+        elif f.type == "boolean":
+            cats.append((f.name, ()))
+    return FeedSpec(
+        feed=feed.id,
+        events=feed.semantics == "events",
+        date=dated[0].name if dated else None,
+        monthly=bool(dated) and dated[0].type == "month",
+        freshness_days=feed.freshness_days,
+        amounts=tuple(
+            (f.name, f.type) for f in feed.fields if f.type in AMOUNT_TYPES and f.name not in skip
+        ),
+        categories=tuple(cats),
+    )
+
+
+def feed_specs(catalogue: Catalogue | Iterable[Feed]) -> tuple[FeedSpec, ...]:
+    """The features' feeds and fields, in the catalogue's order (by feed id)."""
+    feeds = sorted(catalogue, key=lambda f: f.id)
+    return tuple(_spec(f) for f in feeds if f.person_level and f.id not in NOT_READ)
+
+
+def columns(specs: Iterable[FeedSpec]) -> list[str]:
+    """Every feature column, in a fixed order."""
+    return [c for s in specs for c in s.columns()]
+
+
+def _months_before(as_of: dt.date, n: int) -> dt.date:
+    """The day ``n`` months before ``as_of`` (clamped to the month's end)."""
+    m = as_of.year * 12 + as_of.month - 1 - n
+    y, mo = divmod(m, 12)
+    for day in range(as_of.day, 27, -1):
+        try:
+            return dt.date(y, mo + 1, day)
+        except ValueError:
+            continue
+    return dt.date(y, mo + 1, min(as_of.day, 28))
+
+
+def _date_expr(s: FeedSpec) -> str:
+    assert s.date is not None
+    if s.monthly:  # a month counts from its first day
+        return f"TRY_CAST(f.{s.date} || '-01' AS DATE)"
+    return f"f.{s.date}"
+
+
+def _amount_expr(field: str, kind: str) -> str:
+    return f"TRY_CAST(f.{field} AS DOUBLE)" if kind == "decimal" else f"CAST(f.{field} AS DOUBLE)"
+
+
+def _feed_sql(s: FeedSpec, as_of: dt.date) -> str:
+    """One row per household with a record: the raw aggregates of :meth:`FeedSpec.columns`
+    (per-head columns are divided later). Aggregated per person first (an integer key, no
+    join), then the persons' rows joined to their households and summed."""
+    d = _date(as_of)
+    since = {n: _date(_months_before(as_of, n)) for n in WINDOWS}
+    inner = ["f.person_key"]
+    inner.append(f"{_date_expr(s)} AS d" if s.date else "CAST(NULL AS DATE) AS d")
+    inner += [f"{_amount_expr(a, k)} AS a{i}" for i, (a, k) in enumerate(s.amounts)]
+    inner += [f"f.{c} AS c{i}" for i, (c, _) in enumerate(s.categories)]
+    recent = f"d > {since[LONG]}"
+    person: list[str] = []  # per person (x), then per household (what each column sums up)
+    house: list[str] = []
+    if s.events:  # the last LONG months only
+        for n in WINDOWS:
+            person.append("count(*)" if n == LONG else f"count(*) FILTER (WHERE d > {since[n]})")
+            house += [f"sum(p{len(person) - 1})", f"count(*) FILTER (WHERE p{len(person) - 1} > 0)"]
+        for i, _ in enumerate(s.amounts):
+            for n in WINDOWS:
+                person.append(
+                    f"sum(a{i})" if n == LONG else f"sum(a{i}) FILTER (WHERE d > {since[n]})"
+                )
+                house.append(f"coalesce(sum(p{len(person) - 1}), 0)")
+            person.append(f"arg_max(a{i}, (d, a{i}))")
+            house.append(f"arg_max(p{len(person) - 1}, (hi, p{len(person) - 1}))")
+            house.append(f"coalesce(sum(p{len(person) - 2}), 0)")  # the LONG-month sum
+        where = f"(d > {since[LONG]} AND d <= {d})" if s.date else "TRUE"
+    else:
+        person += ["count(*)", f"count(*) FILTER (WHERE {recent})"]
+        house += ["sum(p0)", "count(*)", "sum(p1)"]
+        for i, _ in enumerate(s.amounts):
+            person += [f"sum(a{i})", f"max(a{i})"]
+            k = len(person)
+            house += [
+                f"coalesce(sum(p{k - 2}), 0)",
+                f"max(p{k - 1})",
+                f"coalesce(sum(p{k - 2}), 0)",
+            ]
+        where = f"(d IS NULL OR d <= {d})"
+    if s.date is not None:
+        house += [f"date_diff('day', max(hi), {d})", f"date_diff('day', min(lo), {d})"]
+    for i, (_, choices) in enumerate(s.categories):
+        for v in choices or (None,):
+            test = f"c{i}" if v is None else f"c{i} = {lit(v)}"
+            person.append(f"count(*) FILTER (WHERE {test})")
+            house.append(f"sum(p{len(person) - 1})")
+    assert len(s.columns()) == len(house)
+    per = ", ".join(f"{a} AS p{n}" for n, a in enumerate(person))
+    select = ",\n  ".join(f'CAST({a} AS DOUBLE) AS "v{n}"' for n, a in enumerate(house))
+    return f"""
+SELECT m.hukou_no,
+  {select}
+FROM (SELECT person_key, max(d) AS hi, min(d) AS lo, {per}
+      FROM (SELECT {", ".join(inner)} FROM k_{s.feed} AS f) AS x
+      WHERE {where} GROUP BY person_key) AS x
+JOIN m_members AS m ON m.person_key = x.person_key
+GROUP BY m.hukou_no"""
+
+
+def _spans(backend: SqlBackend, specs: list[FeedSpec], as_of: dt.date) -> dict[str, tuple]:
+    """Per feed: (rows, oldest date, newest date) of its records up to ``as_of`` (the whole
+    feed, linked or not)."""
+    d = _date(as_of)
+    parts = []
+    for s in specs:
+        if s.date is None:
+            parts.append(
+                f"SELECT {lit(s.feed)} AS feed, count(*) AS n, CAST(NULL AS DATE) AS lo, "
+                f"CAST(NULL AS DATE) AS hi FROM {s.feed}"
+            )
+        else:
+            de = _date_expr(s)
+            parts.append(
+                f"SELECT {lit(s.feed)} AS feed, count(*) AS n, min({de}) AS lo, max({de}) AS hi "
+                f"FROM {s.feed} AS f WHERE {de} IS NULL OR {de} <= {d}"
+            )
+    rows = backend.fetch(" UNION ALL ".join(parts)) if parts else pd.DataFrame()
+    return {str(r.feed): (int(r.n), _day(r.lo), _day(r.hi)) for r in rows.itertuples(index=False)}
+
+
+def _day(v: Any) -> dt.date | None:
+    if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return pd.Timestamp(v).date()
+
+
+def _unusable(s: FeedSpec, span: tuple, as_of: dt.date) -> set[str]:
+    """The columns of a present event feed that its span cannot fill: all windowed ones when
+    it is late, a window's when the feed does not reach back to its start."""
+    n, lo, hi = span
+    if not s.events or s.date is None or n < MIN_ROWS_TO_JUDGE or lo is None or hi is None:
+        return set()
+    p = f"{PREFIX}{s.feed}:"
+    windowed: dict[int, list[str]] = {
+        w: [f"{p}rows_{w}m", f"{p}members_{w}m"] + [f"{p}{a}:sum_{w}m" for a, _ in s.amounts]
+        for w in WINDOWS
+    }
+    windowed[LONG] += [f"{p}{a}:per_head_{LONG}m" for a, _ in s.amounts]
+    windowed[LONG] += [f"{p}{a}:last" for a, _ in s.amounts]
+    windowed[LONG] += [f"{p}newest_days", f"{p}oldest_days"]
+    windowed[LONG] += [c for c in s.columns() if "=" in c]
+    limit = max(s.freshness_days, 31) + (31 if s.monthly else 0)
+    if hi < as_of - dt.timedelta(days=limit):
+        return {c for cols in windowed.values() for c in cols}
+    out: set[str] = set()
+    for w, cols in windowed.items():
+        if lo > _months_before(as_of, w) + dt.timedelta(days=GRACE_DAYS):
+            out.update(cols)
+    return out
+
+
+def compute_feed_features(
+    backend: SqlBackend,
+    specs: Iterable[FeedSpec],
+    as_of: dt.date,
+    households: pd.DataFrame,
+    persons: pd.DataFrame | None = None,
+    *,
+    timings: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """The features of :func:`columns` for ``households`` (``hukou_no``, ``size``: living
+    members), one row each in their order (index ``hukou_no``), on a backend where the
+    indicators' steps have run (``k_<feed>``, ``m_members``); ``persons``: identity
+    resolution's (``source``, ``record_key``, ``person_key``), for the feeds the indicators do
+    not read. See the module's documentation
+    for what is missing."""
+    import time
+
+    t = time.perf_counter()
+    specs = list(specs)
+    index = pd.Index(households["hukou_no"], name="hukou_no")
+    cols = columns(specs)
+    values = np.full((len(index), len(cols)), np.nan)
+    if not isinstance(backend, DuckDBBackend) or not len(index):
+        return pd.DataFrame(values, index=index, columns=cols)
+    position = {c: n for n, c in enumerate(cols)}
+    size = pd.to_numeric(households["size"]).to_numpy(dtype=np.float64)
+    per = np.where(size > 0, size, np.nan)
+    spans = _spans(backend, specs, as_of)
+    _relations(backend, [s for s in specs if spans.get(s.feed, (0,))[0]], persons)
+    for s in specs:
+        span = spans.get(s.feed, (0, None, None))
+        if span[0] == 0:
+            continue  # no rows: missing throughout
+        got = backend.fetch_arrays(_feed_sql(s, as_of))
+        feed_cols = s.columns()
+        block = (
+            np.column_stack(
+                [np.asarray(got[f"v{n}"], dtype=np.float64) for n in range(len(feed_cols))]
+            )
+            if len(feed_cols)
+            else None
+        )
+        rows = index.get_indexer(pd.Index(np.asarray(got["hukou_no"], dtype=object)))
+        ok = rows >= 0
+        first = position[feed_cols[0]]
+        sub = np.full((len(index), len(feed_cols)), np.nan)
+        # a household without a record: counts and sums 0, the rest missing
+        zero = [n for n, c in enumerate(feed_cols) if _zero_when_absent(c)]
+        sub[:, zero] = 0.0
+        if block is not None:
+            sub[rows[ok]] = block[ok]
+        for n, c in enumerate(feed_cols):
+            if ":per_head" in c:  # the sum over living members
+                sub[:, n] = sub[:, n] / per
+        drop = _unusable(s, span, as_of)
+        for n, c in enumerate(feed_cols):
+            if c in drop:
+                sub[:, n] = np.nan
+        values[:, first : first + len(feed_cols)] = sub
+    if timings is not None:
+        timings["feed_features"] = round(time.perf_counter() - t, 3)
+    return pd.DataFrame(values, index=index, columns=cols)
+
+
+def _zero_when_absent(column: str) -> bool:
+    what = column.rsplit(":", 1)[-1]
+    return "=" in what or what.startswith(("rows", "members", "sum", "per_head"))
+
+
+def _relations(backend: SqlBackend, specs: list[FeedSpec], persons: pd.DataFrame | None) -> None:
+    """``k_<feed>`` for the feeds the indicators do not read (:data:`.feeds.FEEDS` have theirs):
+    the feed joined to identity resolution's persons of that feed."""
+    extra = [s.feed for s in specs if s.feed not in FEEDS]
+    if not extra:
+        return
+    if persons is None:
+        persons = pd.DataFrame({"source": [], "record_key": [], "person_key": []})
+    mine = persons[persons["source"].isin(extra)]
+    backend.register("m_persons_other", persons_frame(mine))
+    for feed in extra:
+        key = backend.record_keys[feed]
+        backend.view(
+            f"k_{feed}",
+            f"SELECT p.person_key, CAST(f.{key} AS VARCHAR) AS rk, f.* FROM {feed} AS f "
+            f"JOIN m_persons_other AS p ON p.source = {lit(feed)} "
+            f"AND p.record_key = CAST(f.{key} AS VARCHAR)",
+        )
