@@ -235,7 +235,11 @@ def test_computed_only_for_a_model_that_reads_them(lake_and_persons):
     again = monitor(lake, catalogue, persons, policy=off, as_of=AS_OF, training=True)
     assert "feed_features" not in again.timings
     # the policy's document keeps its version when the key is absent or off
-    assert off.version == Policy.from_dict(default_policy()).version
+    doc = default_policy()
+    doc["model"] = {k: v for k, v in doc["model"].items() if k != "feed_features"}
+    doc["model"]["min_outcomes"] = 300
+    assert off.version == Policy.from_dict(doc).version
+    assert Policy.from_dict(default_policy()).model.feed_features  # shipped on
 
 
 def _frame(n: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -284,3 +288,33 @@ def test_a_feature_missing_for_every_outcome_is_left_out():
     x2[col] = np.where(np.arange(300) < 5, 1.0, np.nan)
     data2, _ = model_mod.train(x2, y2, min_outcomes=100)
     assert data2 is not None and col in model_mod.load(data2)["features"]
+
+
+def test_a_run_computes_only_the_feeds_its_model_keeps(lake_and_persons):
+    lake, catalogue, persons = lake_and_persons
+    x, y = _frame(300, 5)  # generic features of two feeds
+    data, _ = model_mod.train(x, y, min_outcomes=100)
+    assert data is not None
+    policy = _policy(True, min_outcomes=1)
+    scored = monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, model=data)
+    assert scored.model_status == "on"
+    got = {c.split(":")[1] for c in scored.features.columns if c.startswith(P)}
+    assert got == {"renshe_contribution", "yibao_inpatient"}
+    assert scored.timings["feed_features"] >= 0
+
+
+def test_training_keeps_the_generic_features_that_tell_most():
+    rng = np.random.default_rng(4)
+    n = 400
+    y = rng.random(n) < 0.3
+    cols = {"scorecard": rng.integers(0, 100, n).astype(float)}
+    for k in range(model_mod.FEED_FEATURES_KEPT + 10):  # noise
+        cols[f"{P}noise:{k:02d}"] = rng.random(n)
+    cols[f"{P}signal:rows_12m"] = y + rng.random(n) * 0.5
+    x = pd.DataFrame(cols, index=[f"H{i:04d}" for i in range(n)])
+    data, _ = model_mod.train(x, pd.Series(y, index=x.index), min_outcomes=100)
+    assert data is not None
+    kept = model_mod.load(data)["features"]
+    generic = [c for c in kept if c.startswith(P)]
+    assert len(generic) == model_mod.FEED_FEATURES_KEPT
+    assert f"{P}signal:rows_12m" in generic and "scorecard" in kept

@@ -39,7 +39,7 @@ from . import scoring
 from .backend import make_monitor_backend
 from .coverage import feed_coverage
 from .feed_features import PREFIX as FEED_PREFIX
-from .feed_features import compute_feed_features, feed_specs
+from .feed_features import FeedSpec, compute_feed_features, feed_specs
 from .feeds import FEEDS
 from .indicators import IndicatorTables, compute_indicators
 from .policy import Indicator, Policy, PolicyError, default_policy
@@ -191,14 +191,10 @@ def _monitor(
         )
         envelope = None if loading is None else loading.result()
         extra = None
-        if _wants_feed_features(policy, envelope, training):
+        specs = _feed_specs_wanted(policy, catalogue, envelope, training)
+        if specs:
             extra = compute_feed_features(
-                be,
-                feed_specs(catalogue),
-                as_of,
-                tables.households,
-                persons,
-                timings=timings,
+                be, specs, as_of, tables.households, persons, timings=timings
             )
         step(2)
         t = time.perf_counter()
@@ -229,17 +225,24 @@ def _monitor(
     return result
 
 
-def _wants_feed_features(policy: Policy, envelope: dict[str, Any] | None, training: bool) -> bool:
-    """The generic feed features are the model's: computed when the policy gives them to the
-    model and either a model is to be trained on this run's features or the model in use
-    reads them (a model trained without them does not)."""
+def _feed_specs_wanted(
+    policy: Policy, catalogue: Catalogue, envelope: dict[str, Any] | None, training: bool
+) -> list[FeedSpec]:
+    """The feeds whose generic features this run computes: they are the model's, so none
+    unless the policy gives them to the model (``model.feed_features``); every feed when the
+    run's features will train a model; else the feeds the model in use keeps features of
+    (none for a model trained without them)."""
     if not policy.model.feed_features:
-        return False
+        return []
+    specs = list(feed_specs(catalogue))
     if training:
-        return True
-    return envelope is not None and any(
-        str(c).startswith(FEED_PREFIX) for c in envelope.get("features", ())
-    )
+        return specs
+    used = {
+        str(c)[len(FEED_PREFIX) :].split(":", 1)[0]
+        for c in (envelope or {}).get("features", ())
+        if str(c).startswith(FEED_PREFIX)
+    }
+    return [s for s in specs if s.feed in used]
 
 
 def _load_model(model: bytes | None) -> Future[dict[str, Any]] | None:

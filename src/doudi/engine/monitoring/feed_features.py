@@ -152,10 +152,23 @@ def _months_before(as_of: dt.date, n: int) -> dt.date:
 
 
 def _date_expr(s: FeedSpec) -> str:
+    """The record's date as a DATE (a month from its first day)."""
     assert s.date is not None
-    if s.monthly:  # a month counts from its first day
+    if s.monthly:
         return f"TRY_CAST(f.{s.date} || '-01' AS DATE)"
     return f"f.{s.date}"
+
+
+def _bound(s: FeedSpec, day: dt.date) -> str:
+    """``day`` as the feed's dates compare with it: a month's text ('YYYY-MM') for a monthly
+    feed — its first day is after ``day`` exactly when the month is after ``day``'s month,
+    and no text is parsed per record — else a date."""
+    return lit(day.strftime("%Y-%m")) if s.monthly else _date(day)
+
+
+def _days_before(s: FeedSpec, expr: str, as_of: dt.date) -> str:
+    day = f"TRY_CAST({expr} || '-01' AS DATE)" if s.monthly else expr
+    return f"date_diff('day', {day}, {_date(as_of)})"
 
 
 def _amount_expr(field: str, kind: str) -> str:
@@ -166,10 +179,10 @@ def _feed_sql(s: FeedSpec, as_of: dt.date) -> str:
     """One row per household with a record: the raw aggregates of :meth:`FeedSpec.columns`
     (per-head columns are divided later). Aggregated per person first (an integer key, no
     join), then the persons' rows joined to their households and summed."""
-    d = _date(as_of)
-    since = {n: _date(_months_before(as_of, n)) for n in WINDOWS}
+    d = _bound(s, as_of)
+    since = {n: _bound(s, _months_before(as_of, n)) for n in WINDOWS}
     inner = ["f.person_key"]
-    inner.append(f"{_date_expr(s)} AS d" if s.date else "CAST(NULL AS DATE) AS d")
+    inner.append(f"f.{s.date} AS d" if s.date else "CAST(NULL AS DATE) AS d")
     inner += [f"{_amount_expr(a, k)} AS a{i}" for i, (a, k) in enumerate(s.amounts)]
     inner += [f"f.{c} AS c{i}" for i, (c, _) in enumerate(s.categories)]
     recent = f"d > {since[LONG]}"
@@ -202,7 +215,7 @@ def _feed_sql(s: FeedSpec, as_of: dt.date) -> str:
             ]
         where = f"(d IS NULL OR d <= {d})"
     if s.date is not None:
-        house += [f"date_diff('day', max(hi), {d})", f"date_diff('day', min(lo), {d})"]
+        house += [_days_before(s, "max(hi)", as_of), _days_before(s, "min(lo)", as_of)]
     for i, (_, choices) in enumerate(s.categories):
         for v in choices or (None,):
             test = f"c{i}" if v is None else f"c{i} = {lit(v)}"
