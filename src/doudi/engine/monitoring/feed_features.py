@@ -151,14 +151,6 @@ def _months_before(as_of: dt.date, n: int) -> dt.date:
     return dt.date(y, mo + 1, min(as_of.day, 28))
 
 
-def _date_expr(s: FeedSpec) -> str:
-    """The record's date as a DATE (a month from its first day)."""
-    assert s.date is not None
-    if s.monthly:
-        return f"TRY_CAST(f.{s.date} || '-01' AS DATE)"
-    return f"f.{s.date}"
-
-
 def _bound(s: FeedSpec, day: dt.date) -> str:
     """``day`` as the feed's dates compare with it: a month's text ('YYYY-MM') for a monthly
     feed — its first day is after ``day`` exactly when the month is after ``day``'s month,
@@ -234,34 +226,46 @@ JOIN m_members AS m ON m.person_key = x.person_key
 GROUP BY m.hukou_no"""
 
 
-def _spans(backend: SqlBackend, specs: list[FeedSpec], as_of: dt.date) -> dict[str, tuple]:
-    """Per feed: (rows, oldest date, newest date) of its records up to ``as_of`` (the whole
-    feed, linked or not)."""
-    d = _date(as_of)
+# a feed's records up to the as-of date: (rows, oldest date, newest date)
+Span = tuple[int, dt.date | None, dt.date | None]
+
+
+def _spans(backend: SqlBackend, specs: list[FeedSpec], as_of: dt.date) -> dict[str, Span]:
+    """Per feed: its :data:`Span` (the whole feed, linked or not; a month as its first
+    day)."""
     parts = []
     for s in specs:
         if s.date is None:
             parts.append(
-                f"SELECT {lit(s.feed)} AS feed, count(*) AS n, CAST(NULL AS DATE) AS lo, "
-                f"CAST(NULL AS DATE) AS hi FROM {s.feed}"
+                f"SELECT {lit(s.feed)} AS feed, count(*) AS n, CAST(NULL AS VARCHAR) AS lo, "
+                f"CAST(NULL AS VARCHAR) AS hi FROM {s.feed}"
             )
         else:
-            de = _date_expr(s)
             parts.append(
-                f"SELECT {lit(s.feed)} AS feed, count(*) AS n, min({de}) AS lo, max({de}) AS hi "
-                f"FROM {s.feed} AS f WHERE {de} IS NULL OR {de} <= {d}"
+                f"SELECT {lit(s.feed)} AS feed, count(*) AS n, CAST(min(f.{s.date}) AS VARCHAR) "
+                f"AS lo, CAST(max(f.{s.date}) AS VARCHAR) AS hi FROM {s.feed} AS f "
+                f"WHERE f.{s.date} IS NULL OR f.{s.date} <= {_bound(s, as_of)}"
             )
-    rows = backend.fetch(" UNION ALL ".join(parts)) if parts else pd.DataFrame()
-    return {str(r.feed): (int(r.n), _day(r.lo), _day(r.hi)) for r in rows.itertuples(index=False)}
+    if not parts:
+        return {}
+    got = backend.fetch_lists(" UNION ALL ".join(parts))
+    return {
+        str(feed): (int(n), _day(lo), _day(hi))
+        for feed, n, lo, hi in zip(got["feed"], got["n"], got["lo"], got["hi"], strict=True)
+    }
 
 
 def _day(v: Any) -> dt.date | None:
-    if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+    """A date from its text ('YYYY-MM-DD', or a month 'YYYY-MM': its first day)."""
+    if v is None or not isinstance(v, str):
         return None
-    return pd.Timestamp(v).date()
+    try:
+        return dt.date.fromisoformat(v if len(v) > 7 else f"{v}-01")
+    except ValueError:
+        return None
 
 
-def _unusable(s: FeedSpec, span: tuple, as_of: dt.date) -> set[str]:
+def _unusable(s: FeedSpec, span: Span, as_of: dt.date) -> set[str]:
     """The columns of a present event feed that its span cannot fill: all windowed ones when
     it is late, a window's when the feed does not reach back to its start."""
     n, lo, hi = span
