@@ -39,7 +39,7 @@ from . import scoring
 from .backend import make_monitor_backend
 from .coverage import feed_coverage
 from .feed_features import PREFIX as FEED_PREFIX
-from .feed_features import FeedSpec, compute_feed_features, feed_specs
+from .feed_features import compute_feed_features, feed_specs
 from .feeds import FEEDS
 from .indicators import IndicatorTables, compute_indicators
 from .policy import Indicator, Policy, PolicyError, default_policy
@@ -191,10 +191,16 @@ def _monitor(
         )
         envelope = None if loading is None else loading.result()
         extra = None
-        specs = _feed_specs_wanted(policy, catalogue, envelope, training)
-        if specs:
+        wanted = _feed_features_wanted(policy, envelope, training)
+        if wanted is None or wanted:
             extra = compute_feed_features(
-                be, specs, as_of, tables.households, persons, timings=timings
+                be,
+                feed_specs(catalogue),
+                as_of,
+                tables.households,
+                persons,
+                wanted=wanted,
+                timings=timings,
             )
         step(2)
         t = time.perf_counter()
@@ -225,24 +231,18 @@ def _monitor(
     return result
 
 
-def _feed_specs_wanted(
-    policy: Policy, catalogue: Catalogue, envelope: dict[str, Any] | None, training: bool
-) -> list[FeedSpec]:
-    """The feeds whose generic features this run computes: they are the model's, so none
-    unless the policy gives them to the model (``model.feed_features``); every feed when the
-    run's features will train a model; else the feeds the model in use keeps features of
-    (none for a model trained without them)."""
+def _feed_features_wanted(
+    policy: Policy, envelope: dict[str, Any] | None, training: bool
+) -> list[str] | None:
+    """The generic feed features this run computes (``None``: all of them). They are the
+    model's: none unless the policy gives them to the model (``model.feed_features``); all
+    when the run's features will train a model; else those the model in use keeps (none for a
+    model trained without them)."""
     if not policy.model.feed_features:
         return []
-    specs = list(feed_specs(catalogue))
     if training:
-        return specs
-    used = {
-        str(c)[len(FEED_PREFIX) :].split(":", 1)[0]
-        for c in (envelope or {}).get("features", ())
-        if str(c).startswith(FEED_PREFIX)
-    }
-    return [s for s in specs if s.feed in used]
+        return None
+    return [str(c) for c in (envelope or {}).get("features", ()) if str(c).startswith(FEED_PREFIX)]
 
 
 def _load_model(model: bytes | None) -> Future[dict[str, Any]] | None:

@@ -167,59 +167,76 @@ def _amount_expr(field: str, kind: str) -> str:
     return f"TRY_CAST(f.{field} AS DOUBLE)" if kind == "decimal" else f"CAST(f.{field} AS DOUBLE)"
 
 
-def _feed_sql(s: FeedSpec, as_of: dt.date) -> str:
-    """One row per household with a record: the raw aggregates of :meth:`FeedSpec.columns`
-    (per-head columns are divided later). Aggregated per person first (an integer key, no
-    join), then the persons' rows joined to their households and summed."""
-    d = _bound(s, as_of)
+def _recipes(s: FeedSpec, as_of: dt.date) -> dict[str, tuple[str, dict[str, str]]]:
+    """Per column of :meth:`FeedSpec.columns`: its household expression, and the per-person
+    aggregates (name → SQL) it reads. Per-head columns are divided later."""
     since = {n: _bound(s, _months_before(as_of, n)) for n in WINDOWS}
+    p = f"{PREFIX}{s.feed}:"
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    if s.events:  # rows of the last LONG months only
+        for n in WINDOWS:
+            r = {f"r{n}": "count(*)" if n == LONG else f"count(*) FILTER (WHERE d > {since[n]})"}
+            out[f"{p}rows_{n}m"] = (f"sum(r{n})", r)
+            out[f"{p}members_{n}m"] = (f"count(*) FILTER (WHERE r{n} > 0)", r)
+        for i, (a, _) in enumerate(s.amounts):
+            for n in WINDOWS:
+                agg = f"sum(a{i})" if n == LONG else f"sum(a{i}) FILTER (WHERE d > {since[n]})"
+                out[f"{p}{a}:sum_{n}m"] = (f"coalesce(sum(s{i}_{n}), 0)", {f"s{i}_{n}": agg})
+            last = {f"l{i}": f"arg_max(a{i}, (d, a{i}))", "hi": "max(d)"}
+            out[f"{p}{a}:last"] = (f"arg_max(l{i}, (hi, l{i}))", last)
+            out[f"{p}{a}:per_head_{LONG}m"] = (
+                f"coalesce(sum(s{i}_{LONG}), 0)",
+                {f"s{i}_{LONG}": f"sum(a{i})"},
+            )
+    else:
+        out[f"{p}rows"] = ("sum(r)", {"r": "count(*)"})
+        out[f"{p}members"] = ("count(*)", {})
+        out[f"{p}rows_{LONG}m"] = (
+            f"sum(r{LONG})",
+            {f"r{LONG}": f"count(*) FILTER (WHERE d > {since[LONG]})"},
+        )
+        for i, (a, _) in enumerate(s.amounts):
+            total = {f"s{i}": f"sum(a{i})"}
+            out[f"{p}{a}:sum"] = (f"coalesce(sum(s{i}), 0)", total)
+            out[f"{p}{a}:max"] = (f"max(m{i})", {f"m{i}": f"max(a{i})"})
+            out[f"{p}{a}:per_head"] = (f"coalesce(sum(s{i}), 0)", total)
+    if s.date is not None:
+        out[f"{p}newest_days"] = (_days_before(s, "max(hi)", as_of), {"hi": "max(d)"})
+        out[f"{p}oldest_days"] = (_days_before(s, "min(lo)", as_of), {"lo": "min(d)"})
+    for i, (c, choices) in enumerate(s.categories):
+        for j, v in enumerate(choices or (None,)):
+            test = f"c{i}" if v is None else f"c{i} = {lit(v)}"
+            name = f"{p}{c}=true" if v is None else f"{p}{c}={v}"
+            out[name] = (f"sum(k{i}_{j})", {f"k{i}_{j}": f"count(*) FILTER (WHERE {test})"})
+    assert list(out) == s.columns()
+    return out
+
+
+def _feed_sql(s: FeedSpec, as_of: dt.date, wanted: list[str] | None = None) -> str:
+    """One row per household with a record: ``hukou_no`` and the columns ``wanted`` (default
+    all of :meth:`FeedSpec.columns`) as ``v0``, ``v1``… Aggregated per person first (an
+    integer key, no join; only the aggregates the columns read), then the persons' rows
+    joined to their households."""
+    recipes = _recipes(s, as_of)
+    cols = s.columns() if wanted is None else wanted
+    person: dict[str, str] = {}
+    for c in cols:
+        person.update(recipes[c][1])
+    d = _bound(s, as_of)
     inner = ["f.person_key"]
     inner.append(f"f.{s.date} AS d" if s.date else "CAST(NULL AS DATE) AS d")
     inner += [f"{_amount_expr(a, k)} AS a{i}" for i, (a, k) in enumerate(s.amounts)]
     inner += [f"f.{c} AS c{i}" for i, (c, _) in enumerate(s.categories)]
-    recent = f"d > {since[LONG]}"
-    person: list[str] = []  # per person (x), then per household (what each column sums up)
-    house: list[str] = []
-    if s.events:  # the last LONG months only
-        for n in WINDOWS:
-            person.append("count(*)" if n == LONG else f"count(*) FILTER (WHERE d > {since[n]})")
-            house += [f"sum(p{len(person) - 1})", f"count(*) FILTER (WHERE p{len(person) - 1} > 0)"]
-        for i, _ in enumerate(s.amounts):
-            for n in WINDOWS:
-                person.append(
-                    f"sum(a{i})" if n == LONG else f"sum(a{i}) FILTER (WHERE d > {since[n]})"
-                )
-                house.append(f"coalesce(sum(p{len(person) - 1}), 0)")
-            person.append(f"arg_max(a{i}, (d, a{i}))")
-            house.append(f"arg_max(p{len(person) - 1}, (hi, p{len(person) - 1}))")
-            house.append(f"coalesce(sum(p{len(person) - 2}), 0)")  # the LONG-month sum
-        where = f"(d > {since[LONG]} AND d <= {d})" if s.date else "TRUE"
+    if s.events and s.date:  # the last LONG months only
+        where = f"d > {_bound(s, _months_before(as_of, LONG))} AND d <= {d}"
     else:
-        person += ["count(*)", f"count(*) FILTER (WHERE {recent})"]
-        house += ["sum(p0)", "count(*)", "sum(p1)"]
-        for i, _ in enumerate(s.amounts):
-            person += [f"sum(a{i})", f"max(a{i})"]
-            k = len(person)
-            house += [
-                f"coalesce(sum(p{k - 2}), 0)",
-                f"max(p{k - 1})",
-                f"coalesce(sum(p{k - 2}), 0)",
-            ]
-        where = f"(d IS NULL OR d <= {d})"
-    if s.date is not None:
-        house += [_days_before(s, "max(hi)", as_of), _days_before(s, "min(lo)", as_of)]
-    for i, (_, choices) in enumerate(s.categories):
-        for v in choices or (None,):
-            test = f"c{i}" if v is None else f"c{i} = {lit(v)}"
-            person.append(f"count(*) FILTER (WHERE {test})")
-            house.append(f"sum(p{len(person) - 1})")
-    assert len(s.columns()) == len(house)
-    per = ", ".join(f"{a} AS p{n}" for n, a in enumerate(person))
-    select = ",\n  ".join(f'CAST({a} AS DOUBLE) AS "v{n}"' for n, a in enumerate(house))
+        where = "TRUE" if s.events else f"d IS NULL OR d <= {d}"
+    per = "".join(f", {sql} AS {name}" for name, sql in sorted(person.items()))
+    select = ",\n  ".join(f'CAST({recipes[c][0]} AS DOUBLE) AS "v{n}"' for n, c in enumerate(cols))
     return f"""
 SELECT m.hukou_no,
   {select}
-FROM (SELECT person_key, max(d) AS hi, min(d) AS lo, {per}
+FROM (SELECT person_key{per}
       FROM (SELECT {", ".join(inner)} FROM k_{s.feed} AS f) AS x
       WHERE {where} GROUP BY person_key) AS x
 JOIN m_members AS m ON m.person_key = x.person_key
@@ -297,20 +314,22 @@ def compute_feed_features(
     households: pd.DataFrame,
     persons: pd.DataFrame | None = None,
     *,
+    wanted: Iterable[str] | None = None,
     timings: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """The features of :func:`columns` for ``households`` (``hukou_no``, ``size``: living
     members), one row each in their order (index ``hukou_no``), on a backend where the
     indicators' steps have run (``k_<feed>``, ``m_members``); ``persons``: identity
     resolution's (``source``, ``record_key``, ``person_key``), for the feeds the indicators do
-    not read. See the module's documentation
-    for what is missing."""
+    not read; ``wanted``: only these columns (a model's: the feeds and aggregates they need),
+    in :func:`columns`' order. See the module's documentation for what is missing."""
     import time
 
     t = time.perf_counter()
-    specs = list(specs)
+    keep = None if wanted is None else set(wanted)
+    specs = [x for x in specs if keep is None or keep & set(x.columns())]
     index = pd.Index(households["hukou_no"], name="hukou_no")
-    cols = columns(specs)
+    cols = [c for c in columns(specs) if keep is None or c in keep]
     values = np.full((len(index), len(cols)), np.nan)
     if not isinstance(backend, DuckDBBackend) or not len(index):
         return pd.DataFrame(values, index=index, columns=cols)
@@ -323,8 +342,8 @@ def compute_feed_features(
         span = spans.get(s.feed, (0, None, None))
         if span[0] == 0:
             continue  # no rows: missing throughout
-        got = backend.fetch_arrays(_feed_sql(s, as_of))
-        feed_cols = s.columns()
+        feed_cols = [c for c in s.columns() if keep is None or c in keep]
+        got = backend.fetch_arrays(_feed_sql(s, as_of, feed_cols))
         block = (
             np.column_stack(
                 [np.asarray(got[f"v{n}"], dtype=np.float64) for n in range(len(feed_cols))]
