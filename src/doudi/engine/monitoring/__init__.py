@@ -193,11 +193,17 @@ def _monitor(
         extra = None
         wanted = _feed_features_wanted(policy, envelope, training)
         if wanted is None or wanted:
+            # the households a warning can concern (see :func:`score_tables`): an
+            # indicator or a trigger fired
+            hh = tables.households
+            scope = pd.unique(
+                np.concatenate([tables.fired["hukou_no"], tables.triggers["hukou_no"]])
+            )
             extra = compute_feed_features(
                 be,
                 feed_specs(catalogue),
                 as_of,
-                tables.households,
+                hh[hh["hukou_no"].isin(scope)],
                 persons,
                 wanted=wanted,
                 timings=timings,
@@ -274,8 +280,7 @@ def score_tables(
 ) -> MonitorResult:
     """Scorecard, suppression, triggers, model and explanations from computed indicators.
     ``envelope``: ``model`` already loaded (:func:`.model.load`); ``more_features``: further model
-    features, a row per household of ``tables.households`` in its order (the generic feed
-    features)."""
+    features, indexed by ``hukou_no`` (the generic feed features)."""
     # Explanations are many small containers, none in a cycle: the cyclic garbage collector
     # would rescan them again and again, so it pauses while they are built.
     gc_was_enabled = gc.isenabled()
