@@ -112,14 +112,15 @@ def main() -> int:
     print(
         f"run whose features train the model (every feed): engine {training.timings['engine']:.2f} s"
         f", of which generic feed features {training.timings.get('feed_features', 0):.2f} s "
-        f"(the same run without them: {plain.timings['engine']:.2f} s)"
+        f"(the same run without them: {plain.timings['engine']:.2f} s); steps "
+        f"{training.timings}; without: {plain.timings}"
     )
     for name in ("without", "with"):
         best = min(runs[name], key=lambda t: t["engine"])
         print(
             f"scoring run, model {name} generic features: engine best {best['engine']:.2f} s "
             f"(all {[t['engine'] for t in runs[name]]}); generic feed features "
-            f"{best.get('feed_features', 0):.2f} s; scores {best['scores']:.2f} s"
+            f"{best.get('feed_features', 0):.2f} s; scores {best['scores']:.2f} s; steps {best}"
         )
     return 0
 
