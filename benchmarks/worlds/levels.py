@@ -19,8 +19,11 @@ Arms:
 - **weights**: random visits weighted by 1 / selection probability, score bands;
 - **levels**: unweighted, levels by expected precision and capacity;
 - **after**: both, without the floor;
-- **after + floor**: the shipped policy (``keep_band_level = true``) (a household's level
-  never below its band level).
+- **after + floor**: the policy as shipped before the generic feed features
+  (``keep_band_level = true``: a household's level never below its band level);
+- **feeds**: the same with the generic feed features given to the model
+  (``model.feed_features``, :mod:`doudi.engine.monitoring.feed_features`); **feeds w=W**:
+  and the combination's ``model_weight`` W (``--feed-weights``).
 
 ``--arms``: a comma-separated subset of the arms (default all).
 
@@ -49,8 +52,10 @@ from benchmarks.worlds.report import (
     evaluate,
     visit_plan,
 )
+from doudi.engine.monitoring.feed_features import PREFIX as FEED_PREFIX
 
-ARMS = ["before", "weights", "levels", "after", "after + floor"]
+ARMS = ["before", "weights", "levels", "after", "after + floor", "feeds"]
+FEED_ARMS = ("feeds",)
 
 
 def _lake(world: Any) -> tuple[Any, Any]:
@@ -101,11 +106,22 @@ def _warnings(result: Any) -> pd.DataFrame:
 
 
 def _policy(
-    doc: dict[str, Any], *, levels: bool, min_outcomes: int, keep_band_level: bool = False
+    doc: dict[str, Any],
+    *,
+    levels: bool,
+    min_outcomes: int,
+    keep_band_level: bool = False,
+    feed_features: bool = False,
+    model_weight: float | None = None,
 ) -> Any:
     from doudi.engine.monitoring import Policy
 
-    doc = {**doc, "model": {**doc["model"], "min_outcomes": min_outcomes}}
+    doc = {
+        **doc,
+        "model": {**doc["model"], "min_outcomes": min_outcomes, "feed_features": feed_features},
+    }
+    if model_weight is not None:
+        doc["combination"] = {**doc["combination"], "model_weight": model_weight}
     # the arm sets the floor (the shipped policy has it on: "after + floor")
     doc["combination"] = {**doc["combination"], "keep_band_level": keep_band_level}
     if not levels:
@@ -143,10 +159,12 @@ def run_world(
     lake, catalogue = _lake(world)
     persons = _persons(world)
     doc = default_policy()
-    base = _policy(doc, levels=False, min_outcomes=min_outcomes)
+    feeds = any(a.startswith(FEED_ARMS) for a in arms)
+    base = _policy(doc, levels=False, min_outcomes=min_outcomes, feed_features=feeds)
     t = time.monotonic()
-    first = monitor(lake, catalogue, persons, policy=base, as_of=world.as_of)
-    print(f"{key}: first run {time.monotonic() - t:.0f} s", file=sys.stderr)
+    first = monitor(lake, catalogue, persons, policy=base, as_of=world.as_of, training=feeds)
+    print(f"{key}: first run {time.monotonic() - t:.0f} s {first.timings}", file=sys.stderr)
+    generic = [c for c in first.features.columns if c.startswith(FEED_PREFIX)]
     plan = visit_plan(_warnings(first), truth, households, seed)
     n_random = int((plan["kind"] == "random").sum())
     frame = len(truth) - int((plan["kind"] == "queue").sum())
@@ -165,31 +183,50 @@ def run_world(
         "households": len(truth),
         "arms": arms,
     }
-    models = {}
-    for weighted in sorted({arm in ("weights", "after", "after + floor") for arm in arms}):
-        data, ev = train(
-            first.features,
-            outcomes,
-            min_outcomes=min_outcomes,
-            model_weight=base.combination.model_weight,
-            weights=weights[weighted],
-        )
-        models[weighted] = (data, ev)
+    models: dict[tuple[bool, bool, float], tuple[Any, dict[str, Any]]] = {}
     for arm in arms:
         weighted = arm in ("weights", "after", "after + floor")
-        levels = arm in ("levels", "after", "after + floor")
+        levels = arm in ("levels", "after", "after + floor") or arm.startswith(FEED_ARMS)
+        with_feeds = arm.startswith(FEED_ARMS)
+        weight = _arm_weight(arm, base.combination.model_weight)
+        spec = (weighted, with_feeds, weight)
+        if spec not in models:
+            t = time.monotonic()
+            models[spec] = train(
+                first.features if with_feeds else first.features.drop(columns=generic),
+                outcomes,
+                min_outcomes=min_outcomes,
+                model_weight=weight,
+                weights=weights[weighted],
+            )
+            print(f"{key}: {arm} trained in {time.monotonic() - t:.0f} s", file=sys.stderr)
         policy = _policy(
-            doc, levels=levels, min_outcomes=min_outcomes, keep_band_level=arm == "after + floor"
+            doc,
+            levels=levels,
+            min_outcomes=min_outcomes,
+            keep_band_level=arm == "after + floor" or with_feeds,
+            feed_features=with_feeds,
+            model_weight=weight,
         )
-        data, ev = models[weighted]
+        data, ev = models[spec]
+        t = time.monotonic()
         res = monitor(lake, catalogue, persons, policy=policy, as_of=world.as_of, model=data)
         out[arm] = {
             "status": res.model_status,
             "cv_auc": ev.get("roc_auc"),
             "eval": evaluate(_warnings(res), truth),
+            "seconds": round(time.monotonic() - t, 1),
+            "timings": res.timings,
         }
-        print(f"{key}: {arm} done", file=sys.stderr)
+        print(f"{key}: {arm} done {res.timings}", file=sys.stderr)
     return out
+
+
+def _arm_weight(arm: str, default: float) -> float:
+    """The combination's ``model_weight`` of an arm (``feeds w=0.9``: 0.9)."""
+    if " w=" in arm:
+        return float(arm.split(" w=", 1)[1])
+    return default
 
 
 def _f(v: Any) -> str:
@@ -225,6 +262,7 @@ def table(r: dict[str, Any]) -> str:
         ),
     )
     row("recall at precision 0.70", lambda a: _f(a["eval"]["recall_at"]["0.7"]))
+    row("engine seconds (scoring run)", lambda a: f"{a['timings'].get('engine', 0):.1f}")
     return "\n".join(lines)
 
 
@@ -239,9 +277,15 @@ def main(argv: list[str] | None = None) -> int:
         "--max-weight", type=float, default=None, help="trim the design weights (default: policy)"
     )
     ap.add_argument("--arms", default=",".join(ARMS), help="comma-separated arms (default all)")
+    ap.add_argument(
+        "--feed-weights",
+        default="",
+        help="comma-separated model weights: a 'feeds w=W' arm for each (model_weight W)",
+    )
     a = ap.parse_args(argv)
     arms = [x.strip() for x in a.arms.split(",") if x.strip()]
-    unknown = sorted(set(arms) - set(ARMS))
+    arms += [f"feeds w={float(w):g}" for w in a.feed_weights.split(",") if w.strip()]
+    unknown = sorted(set(arms) - set(ARMS) - {x for x in arms if x.startswith("feeds w=")})
     if unknown:
         ap.error(f"unknown arms {unknown}: choose among {', '.join(ARMS)}")
     a.var.mkdir(parents=True, exist_ok=True)

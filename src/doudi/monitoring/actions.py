@@ -360,7 +360,7 @@ def monitoring_run_execute(
         }
         stages.lap("run.inputs")
 
-        def score(model: StatisticalModel | None):
+        def score(model: StatisticalModel | None, *, training: bool = False):
             with openmp_one_thread() if model else contextlib.nullcontext():  # predictions
                 return engine_monitor(
                     inputs["lake"],
@@ -374,6 +374,7 @@ def monitoring_run_execute(
                     backend=run.backend,
                     progress=meter,
                     model=bytes(model.data) if model else None,
+                    training=training,
                 )
 
         current_model, report = current_statistical_model(), None
@@ -383,7 +384,8 @@ def monitoring_run_execute(
             # features (an engine pass without the model); the new version scores this run
             # only when it passes the promotion gate.
             meter.span = 45
-            features = getattr(score(None), "features", None)
+            # (with the policy's generic feed features: a model may keep any of them)
+            features = getattr(score(None, training=True), "features", None)
             stages.lap("run.features")
             meter.start = 45
             trained = statistical_model_train(

@@ -38,6 +38,8 @@ from . import model as model_mod
 from . import scoring
 from .backend import make_monitor_backend
 from .coverage import feed_coverage
+from .feed_features import PREFIX as FEED_PREFIX
+from .feed_features import compute_feed_features, feed_specs
 from .feeds import FEEDS
 from .indicators import IndicatorTables, compute_indicators
 from .policy import Indicator, Policy, PolicyError, default_policy
@@ -105,6 +107,7 @@ def monitor(
     progress: Callable[[int, int], None] | None = None,
     keyed: str | os.PathLike[str] | None = None,
     delivered: dict[str, dt.date | None] | None = None,
+    training: bool = False,
 ) -> MonitorResult:
     """Compute indicators, scores and warnings for every household of the lake, as of
     ``as_of``.
@@ -118,6 +121,9 @@ def monitor(
     DuckDB reads the feeds it still holds from it instead of joining them to the persons —
     same results, less time. ``delivered``: each feed's last delivery date, when the caller
     keeps them (a feed delivered longer ago than its freshness limit is reported late).
+    ``training``: the run's ``features`` will train a model — with the policy's
+    ``model.feed_features`` they then include the generic feed features
+    (:mod:`.feed_features`), which are otherwise computed only for a model that reads them.
     """
     # The run builds many small containers (frames of strings, explanations), none in a
     # cycle: the cyclic garbage collector would rescan them again and again, so it pauses.
@@ -137,6 +143,7 @@ def monitor(
             progress=progress,
             keyed=keyed,
             delivered=delivered,
+            training=training,
         )
     finally:
         if gc_was_enabled:
@@ -157,6 +164,7 @@ def _monitor(
     progress: Callable[[int, int], None] | None,
     keyed: str | os.PathLike[str] | None,
     delivered: dict[str, dt.date | None] | None = None,
+    training: bool = False,
 ) -> MonitorResult:
     t0 = time.perf_counter()
     total = 4  # steps: connect, indicators, scores, tags
@@ -184,6 +192,25 @@ def _monitor(
             timings=timings,
             lazy_facts=True,
         )
+        envelope = None if loading is None else loading.result()
+        extra = None
+        wanted = _feed_features_wanted(policy, envelope, training)
+        if wanted is None or wanted:
+            # the households a warning can concern (see :func:`score_tables`): an
+            # indicator or a trigger fired
+            hh = tables.households
+            scope = pd.unique(
+                np.concatenate([tables.fired["hukou_no"], tables.triggers["hukou_no"]])
+            )
+            extra = compute_feed_features(
+                be,
+                feed_specs(catalogue),
+                as_of,
+                hh[hh["hukou_no"].isin(scope)],
+                persons,
+                wanted=wanted,
+                timings=timings,
+            )
         step(2)
         t = time.perf_counter()
         # facts are fetched for the warned households only, while the backend is open
@@ -192,7 +219,8 @@ def _monitor(
             policy=policy,
             as_of=as_of,
             model=model,
-            envelope=None if loading is None else loading.result(),
+            envelope=envelope,
+            more_features=extra,
         )
         timings["scores"] = round(time.perf_counter() - t, 3)
     finally:
@@ -209,6 +237,20 @@ def _monitor(
     result.timings = timings
     step(4)
     return result
+
+
+def _feed_features_wanted(
+    policy: Policy, envelope: dict[str, Any] | None, training: bool
+) -> list[str] | None:
+    """The generic feed features this run computes (``None``: all of them). They are the
+    model's: none unless the policy gives them to the model (``model.feed_features``); all
+    when the run's features will train a model; else those the model in use keeps (none for a
+    model trained without them)."""
+    if not policy.model.feed_features:
+        return []
+    if training:
+        return None
+    return [str(c) for c in (envelope or {}).get("features", ()) if str(c).startswith(FEED_PREFIX)]
 
 
 def _load_model(model: bytes | None) -> Future[dict[str, Any]] | None:
@@ -243,15 +285,24 @@ def score_tables(
     as_of: dt.date,
     model: bytes | None = None,
     envelope: dict[str, Any] | None = None,
+    more_features: pd.DataFrame | None = None,
 ) -> MonitorResult:
     """Scorecard, suppression, triggers, model and explanations from computed indicators.
-    ``envelope``: ``model`` already loaded (:func:`.model.load`)."""
+    ``envelope``: ``model`` already loaded (:func:`.model.load`); ``more_features``: further model
+    features, indexed by ``hukou_no`` (the generic feed features)."""
     # Explanations are many small containers, none in a cycle: the cyclic garbage collector
     # would rescan them again and again, so it pauses while they are built.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _score_tables(tables, policy=policy, as_of=as_of, model=model, envelope=envelope)
+        return _score_tables(
+            tables,
+            policy=policy,
+            as_of=as_of,
+            model=model,
+            envelope=envelope,
+            more_features=more_features,
+        )
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -264,6 +315,7 @@ def _score_tables(
     as_of: dt.date,
     model: bytes | None,
     envelope: dict[str, Any] | None,
+    more_features: pd.DataFrame | None = None,
 ) -> MonitorResult:
     helps = tables.helps(as_of)
     fired = scoring.fired_table(tables, policy)
@@ -317,6 +369,7 @@ def _score_tables(
         helps,
         rows=tables.household_rows(all_households),
         values=scoring.indicator_values(live_fired, all_households, policy, rows=rows),
+        extra=more_features,
     )
     if model is not None and envelope is None:
         envelope = model_mod.load(model)

@@ -164,6 +164,9 @@ class ModelSettings:
     min_outcomes: int
     # trim the design weights of random verification visits here (None: 1 / probability)
     max_weight: float | None = None
+    # give the model the generic per-feed readings of every catalogue feed
+    # (:mod:`.feed_features`) beside the scorecard's facts
+    feed_features: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,11 @@ class Policy:
                 for k, v in asdict(self.combination).items()
                 if v is not None and not (k == "keep_band_level" and v is False)  # same version
             },
-            "model": {k: v for k, v in asdict(self.model).items() if v is not None},
+            "model": {
+                k: v
+                for k, v in asdict(self.model).items()
+                if v is not None and not (k == "feed_features" and v is False)  # same version
+            },
         }
         if self.capacity is not None:
             out["capacity"] = asdict(self.capacity)
@@ -666,7 +673,7 @@ def _model(value: Any, errors: list[str]) -> ModelSettings:
     if not isinstance(value, dict):
         errors.append("model: must be a mapping")
         return ModelSettings(0)
-    for key in sorted(set(value) - {"min_outcomes", "max_weight"}):
+    for key in sorted(set(value) - {"min_outcomes", "max_weight", "feed_features"}):
         errors.append(f"model: unknown key {key!r}")
     mo = value.get("min_outcomes")
     if not isinstance(mo, int) or isinstance(mo, bool) or mo < 1:
@@ -676,4 +683,8 @@ def _model(value: Any, errors: list[str]) -> ModelSettings:
     if mw is not None and (not _is_number(mw) or mw < 1):
         errors.append("model: max_weight must be a number ≥ 1")
         mw = None
-    return ModelSettings(mo, None if mw is None else float(mw))
+    ff = value.get("feed_features", False)
+    if not isinstance(ff, bool):
+        errors.append("model: feed_features must be true or false")
+        ff = False
+    return ModelSettings(mo, None if mw is None else float(mw), ff)

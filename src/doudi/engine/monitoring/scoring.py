@@ -170,16 +170,30 @@ def features(
     *,
     rows: np.ndarray[Any, Any] | None = None,
     values: dict[str, np.ndarray[Any, Any]] | None = None,
+    extra: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The statistical model's features for the households of ``score`` (index hukou_no):
     the household's facts and profile, the income estimate against the lines, the help
     categories it holds (``helps``), the scorecard score, one 0/1 column per indicator
     (suppressed ones count as not fired) and ``values`` (further columns, e.g. the number
     of quiet-hardship signals). ``rows``: each household's row in ``households_table``
-    (-1: none), when known."""
+    (-1: none), when known. ``extra``: further columns, indexed by ``hukou_no`` (a
+    household without a row: missing)."""
     pos: np.ndarray[Any, Any] = (
         pd.Index(households_table["hukou_no"]).get_indexer(score.index) if rows is None else rows
     )
+    more = None
+    if extra is not None and len(extra.columns):  # kept as they come (float32: memory)
+        at = extra.index.get_indexer(score.index)
+        block = np.full((len(score), len(extra.columns)), np.nan, dtype=np.float32)
+        if len(extra):
+            block[at >= 0] = extra.to_numpy(dtype=np.float32)[at[at >= 0]]
+        more = pd.DataFrame(
+            block,
+            index=pd.Index(score.index, name="hukou_no"),
+            columns=[str(c) for c in extra.columns],
+            copy=False,
+        )
     if (pos < 0).any():  # a household missing from the table has no facts: all missing
         h = households_table.set_index("hukou_no").reindex(score.index).reset_index(drop=True)
         pos = np.arange(len(score))
@@ -231,6 +245,8 @@ def features(
     for c, v in (values or {}).items():
         cols[c] = v
     out = pd.DataFrame(cols, index=pd.Index(score.index, name="hukou_no"), copy=False)
+    if more is not None:
+        out = pd.concat([out, more], axis=1)
     return out
 
 
