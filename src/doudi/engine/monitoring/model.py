@@ -146,6 +146,27 @@ def _xy(
     return x, y, w
 
 
+# Calibration maps of the combined score (issue 16). Each is fitted on the out-of-fold combined
+# scores of the outcomes with their *calibration* weights (design weights, untrimmed: a random
+# visit stands for the households it was drawn from) and stored as the knots of a monotone
+# piecewise-linear function of the score, so :func:`_apply` reads every method alike.
+CALIBRATION_METHODS = ("isotonic", "platt", "beta", "pooled")
+CALIBRATION = "platt"
+# effective number of outcomes (Kish: (Σw)² / Σw²) below which a tenth of the calibration is
+# reported as resting on too few visits, and below which "pooled" merges isotonic blocks
+MIN_EFFECTIVE = 10.0
+_GRID = np.linspace(0.0, 100.0, 201)  # knots of the parametric maps (every half point)
+
+
+def _knots(method: str, x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> dict[str, Any]:
+    return {
+        "method": method,
+        "of": "combined_score",
+        "x": [round(float(v), 6) for v in x],
+        "y": [round(float(v), 6) for v in y],
+    }
+
+
 def _isotonic(
     score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any] | None = None
 ) -> dict[str, Any]:
@@ -154,12 +175,110 @@ def _isotonic(
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
         score, y, sample_weight=w
     )
-    return {
-        "method": "isotonic",
-        "of": "combined_score",
-        "x": [round(float(v), 6) for v in iso.X_thresholds_],
-        "y": [round(float(v), 6) for v in iso.y_thresholds_],
-    }
+    return _knots("isotonic", iso.X_thresholds_, iso.y_thresholds_)
+
+
+def _logistic(
+    x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Weighted logistic regression (intercept first) by Newton's method, with a tiny ridge
+    so that separable outcomes still give finite coefficients; deterministic."""
+    xa = np.column_stack([np.ones(len(y)), x])
+    wn = w / w.mean()
+    beta = np.zeros(xa.shape[1])
+    ridge = 1e-3 * np.eye(xa.shape[1])
+    ridge[0, 0] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xa @ beta, -35, 35)))
+        grad = xa.T @ (wn * (y - p)) - ridge @ beta
+        hess = xa.T @ (xa * (wn * p * (1 - p))[:, None]) + ridge + 1e-9 * np.eye(len(beta))
+        step = np.linalg.solve(hess, grad)
+        beta = beta + step
+        if np.abs(step).max() < 1e-9:
+            break
+    return beta
+
+
+def _share(score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    out: np.ndarray[Any, Any] = np.clip(np.asarray(score, dtype=np.float64) / 100.0, 0.005, 0.995)
+    return out
+
+
+def _sigmoid(z: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    out: np.ndarray[Any, Any] = 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+    return out
+
+
+def _platt(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """Platt's map on the log-odds of score / 100: two parameters, monotone (a decreasing fit
+    — no signal — gives the weighted share everywhere)."""
+    q = _share(score)
+    b = _logistic(np.log(q / (1 - q)), y, w)
+    if b[1] <= 0:
+        return _knots("platt", _GRID[[0, -1]], np.full(2, np.average(y, weights=w)))
+    g = _share(_GRID)
+    return _knots("platt", _GRID, _sigmoid(b[0] + b[1] * np.log(g / (1 - g))))
+
+
+def _beta(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """Beta calibration (Kull et al. 2017) on score / 100: ``a ln q - b ln(1 - q) + c``, three
+    parameters; a negative ``a`` or ``b`` (not monotone) falls back to Platt's map."""
+    q = _share(score)
+    b = _logistic(np.column_stack([np.log(q), -np.log(1 - q)]), y, w)
+    if b[1] < 0 or b[2] < 0 or b[1] + b[2] <= 0:
+        return dict(_platt(score, y, w), method="beta")
+    g = _share(_GRID)
+    return _knots("beta", _GRID, _sigmoid(b[0] + b[1] * np.log(g) - b[2] * np.log(1 - g)))
+
+
+def _effective(w: np.ndarray[Any, Any]) -> float:
+    """Kish's effective sample size of weights ``w``."""
+    return float(w.sum() ** 2 / (w**2).sum()) if len(w) else 0.0
+
+
+def _pooled(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """Isotonic on pooled scores: the weighted isotonic fit's blocks, merged with their
+    neighbour until each rests on at least :data:`MIN_EFFECTIVE` effective outcomes, each
+    block's weighted share placed at its weighted mean score, linear in between (monotone:
+    merging neighbouring blocks of a monotone fit keeps it monotone)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    order = np.argsort(score, kind="stable")
+    s, t, v = score[order], y[order].astype(np.float64), w[order]
+    fit = IsotonicRegression(y_min=0.0, y_max=1.0).fit_transform(s, t, sample_weight=v)
+    # blocks: runs of equal fitted value
+    starts = [0, *(np.flatnonzero(np.diff(fit) != 0) + 1).tolist()]
+    blocks = [list(range(a, b)) for a, b in zip(starts, [*starts[1:], len(s)], strict=True)]
+    merged: list[list[int]] = []
+    for blk in blocks:
+        if merged and _effective(v[merged[-1]]) < MIN_EFFECTIVE:
+            merged[-1] = merged[-1] + blk
+        else:
+            merged.append(blk)
+    if len(merged) > 1 and _effective(v[merged[-1]]) < MIN_EFFECTIVE:
+        last = merged.pop()
+        merged[-1] = merged[-1] + last
+    xs = np.array([np.average(s[b], weights=v[b]) for b in merged])
+    ys = np.array([np.average(t[b], weights=v[b]) for b in merged])
+    ys = np.maximum.accumulate(ys)  # equal to the fit's order already; guards rounding
+    return _knots("pooled", xs, ys)
+
+
+_FITTERS = {"isotonic": _isotonic, "platt": _platt, "beta": _beta, "pooled": _pooled}
+
+
+def _fit_map(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any], method: str
+) -> dict[str, Any]:
+    if method not in _FITTERS:
+        raise ModelError(f"unknown calibration method {method!r}")
+    return _FITTERS[method](score, y, w)
 
 
 def _apply(cal: dict[str, Any], score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -201,27 +320,60 @@ def combined_score(
     return out
 
 
+def _support(p: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> list[dict[str, Any]]:
+    """By tenth of calibrated probability: the outcomes whose probability falls there, how many
+    of them are random visits (weight above 1), their effective number (Kish) and whether that
+    is too few to trust the map there (``thin``: below :data:`MIN_EFFECTIVE`). A tenth with no
+    random visit holds only visits down the queue: its map speaks for them, not for households
+    the queue never reached."""
+    bins = np.clip((np.asarray(p, dtype=np.float64) * 10).astype(int), 0, 9)
+    rows = []
+    for b in range(10):
+        m = bins == b
+        eff = _effective(w[m])
+        rows.append(
+            {
+                "tenth": b,
+                "n": int(m.sum()),
+                "random": int((w[m] > 1).sum()),
+                "effective": round(eff, 1),
+                "thin": bool(eff < MIN_EFFECTIVE or not (w[m] > 1).any()),
+            }
+        )
+    return rows
+
+
 def _calibrate_out_of_fold(
-    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], folds: int, w: np.ndarray[Any, Any]
+    score: np.ndarray[Any, Any],
+    y: np.ndarray[Any, Any],
+    folds: int,
+    w: np.ndarray[Any, Any],
+    method: str = CALIBRATION,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The isotonic map on every outcome, and its cross-validated evaluation (weighted)."""
+    """The calibration map on every outcome, and its cross-validated evaluation (weighted by
+    ``w``, the calibration weights), with the map's support by tenth (:func:`_support`)."""
     from sklearn.model_selection import StratifiedKFold
 
     held = np.zeros(len(y))
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED + 1)
     for fit, test in cv.split(score.reshape(-1, 1), y):
-        held[test] = _apply(_isotonic(score[fit], y[fit], w[fit]), score[test])
+        held[test] = _apply(_fit_map(score[fit], y[fit], w[fit], method), score[test])
     table = calibration_table(held, y, w)
     total = sum(r["weight"] for r in table)
+    cal = _fit_map(score, y, w, method)
+    support = _support(_apply(cal, score), w)
     report = {
-        "method": "isotonic",
+        "method": method,
         "tenths": table,
         "mean_abs_error": round(
             sum(r["weight"] * abs(r["predicted"] - r["observed"]) for r in table) / total, 4
         ),
         "brier": round(float(np.average((held - y) ** 2, weights=w)), 4),
+        "support": support,
+        "thin_tenths": [r["tenth"] for r in support if r["thin"] and r["n"]],
     }
-    return _isotonic(score, y, w), report
+    cal["thin_tenths"] = report["thin_tenths"]
+    return cal, report
 
 
 def calibrate(envelope: dict[str, Any], score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
@@ -240,6 +392,8 @@ def train(
     min_outcomes: int = 1,
     model_weight: float = 0.75,
     weights: pd.Series | None = None,
+    calibration_weights: pd.Series | None = None,
+    calibration_method: str = CALIBRATION,
 ) -> tuple[bytes | None, dict[str, Any]]:
     """Train on the households of ``features`` (indexed or keyed by ``hukou_no``) that have an
     outcome (``outcomes``: a Series hukou_no → confirmed, or a frame with those columns).
@@ -248,17 +402,25 @@ def train(
     Returns ``(model_bytes, evaluation)``; ``model_bytes`` is ``None`` (the model stays off)
     when there are fewer than ``min_outcomes`` outcomes or only one answer among them.
     ``model_weight``: the policy's combination weight, for the calibration of the combined
-    score."""
+    score. ``calibration_weights``: hukou_no → the weight of each outcome in the calibration
+    map and its report (missing: ``weights``) — the design weights *untrimmed*, so that the map
+    describes every household the warnings may reach, while the estimator may be fitted with
+    trimmed ones; ``calibration_method``: one of :data:`CALIBRATION_METHODS`."""
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
+    if calibration_method not in CALIBRATION_METHODS:
+        raise ModelError(f"unknown calibration method {calibration_method!r}")
     x, y, w = _xy(features, outcomes, weights)
+    cw = w if calibration_weights is None else _xy(features, outcomes, calibration_weights)[2]
     n, pos = int(len(y)), int(y.sum())
     evaluation: dict[str, Any] = {
         "outcomes": n,
         "confirmed": pos,
         "weighted": bool((w != 1).any()),
-        "random_visits": int((w != 1).sum()),
+        # random visits: outcomes whose calibration weight is above 1 (1 / selection p)
+        "random_visits": int((cw > 1).sum()),
+        "calibration_weighted": bool((cw != 1).any()),
         "min_outcomes": int(min_outcomes),
         "features": list(x.columns),
     }
@@ -292,7 +454,7 @@ def train(
         )
         card = x["scorecard"].to_numpy() if "scorecard" in x.columns else np.zeros(n)
         calibration, evaluation["calibration"] = _calibrate_out_of_fold(
-            combined_score(card, p, model_weight), y, folds, w
+            combined_score(card, p, model_weight), y, folds, cw, calibration_method
         )
         calibration["model_weight"] = float(model_weight)
     # by position: predict() orders the columns

@@ -164,6 +164,8 @@ class ModelSettings:
     min_outcomes: int
     # trim the design weights of random verification visits here (None: 1 / probability)
     max_weight: float | None = None
+    # trim of the same weights in the calibration map of the combined score (None: 1 / p)
+    calibration_max_weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -666,14 +668,17 @@ def _model(value: Any, errors: list[str]) -> ModelSettings:
     if not isinstance(value, dict):
         errors.append("model: must be a mapping")
         return ModelSettings(0)
-    for key in sorted(set(value) - {"min_outcomes", "max_weight"}):
+    for key in sorted(set(value) - {"min_outcomes", "max_weight", "calibration_max_weight"}):
         errors.append(f"model: unknown key {key!r}")
     mo = value.get("min_outcomes")
     if not isinstance(mo, int) or isinstance(mo, bool) or mo < 1:
         errors.append("model: min_outcomes must be a whole number ≥ 1")
         mo = 0
-    mw = value.get("max_weight")
-    if mw is not None and (not _is_number(mw) or mw < 1):
-        errors.append("model: max_weight must be a number ≥ 1")
-        mw = None
-    return ModelSettings(mo, None if mw is None else float(mw))
+    trims: list[float | None] = []
+    for key in ("max_weight", "calibration_max_weight"):
+        mw = value.get(key)
+        if mw is not None and (not _is_number(mw) or mw < 1):
+            errors.append(f"model: {key} must be a number ≥ 1")
+            mw = None
+        trims.append(None if mw is None else float(mw))
+    return ModelSettings(mo, *trims)
