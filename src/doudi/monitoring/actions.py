@@ -681,7 +681,13 @@ def statistical_model_train(
             return None
         with openmp_one_thread():
             gate = _gate(
-                model_lib, current, latest, features, confirmed, (weights, cal_weights), model_weight
+                model_lib,
+                current,
+                latest,
+                features,
+                confirmed,
+                (weights, cal_weights),
+                model_weight,
             )
     except Exception as exc:
         log.error("statistical model training after run %s failed: %s", run.pk, type(exc).__name__)

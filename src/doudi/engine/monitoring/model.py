@@ -14,19 +14,29 @@ home-visit outcomes (hardship confirmed or not), from the household features of 
 - :func:`predict` gives the probability of confirmed hardship for each household.
 - **Calibration** (issue 16): the combined score of the policy's rule
   (``(1 - model_weight) × scorecard + model_weight × 100 × probability``) is mapped to a
-  calibrated probability of hardship by isotonic regression fitted on the *out-of-fold*
-  combined scores of the outcomes (each household scored by a model that never saw it). The
-  map is stored in the envelope (``calibration``: the step function's knots), so it belongs to
+  calibrated probability of hardship by a monotone map fitted on the *out-of-fold* combined
+  scores of the outcomes (each household scored by a model that never saw it) — shipped:
+  Platt's map (logistic regression on the log-odds of score / 100; :data:`CALIBRATION`),
+  chosen on world A over isotonic regression, beta calibration and isotonic regression on
+  pooled scores (``calibration_method``). The map is stored in the envelope
+  (``calibration``: the knots of a piecewise-linear function of the score), so it belongs to
   the model version; :func:`calibrate` applies it. The evaluation reports the calibration by
-  tenth of calibrated probability, itself cross-validated (the isotonic map of four folds
-  applied to the fifth), and its mean absolute error.
+  tenth of calibrated probability, itself cross-validated (the map of four folds applied to
+  the fifth), its mean absolute error, and the map's **support** by tenth: the outcomes there,
+  how many are random visits and their effective number; a tenth with no random visit or
+  fewer than :data:`MIN_EFFECTIVE` effective outcomes is listed in ``thin_tenths`` — the map
+  there speaks for visits down the queue, or for too few visits, and the warning page says
+  its probability is a rough estimate.
 - **Weights** (issue 16, learning from visits without selection bias): ``weights`` gives each
   outcome its design weight — 1 for a visit down the queue, ``1 / p`` for a random
   verification visit drawn with probability ``p`` (:func:`design_weights`). The queue is a
   census of the top of the ranking and the random visits a sample of the rest, so with these
   (Horvitz–Thompson) weights the outcomes stand for the whole district, not for the households
-  the scorecard already shows. The weights enter the estimator's fit, the cross-validated
-  predictions, the isotonic calibration and every figure of the evaluation.
+  the scorecard already shows. ``weights`` (trimmed by the policy's ``model.max_weight``)
+  enter the estimator's fit and the cross-validated figures; ``calibration_weights`` (the same
+  design weights trimmed by ``model.calibration_max_weight``) the calibration map and its
+  report, so that the map describes the households the queue never reached even when the
+  estimator counts a random visit once.
 - **Promotion gate**: :func:`compare` scores a candidate model and the current one on the
   same held-back outcomes (outcomes the current model never saw, which the candidate is
   trained without): weighted log-loss of the calibrated probability, then ROC AUC. The
@@ -475,7 +485,7 @@ def train(
 
 def hardship(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any, Any]:
     """The calibrated probability of hardship of each row of ``features`` under a loaded
-    model (its estimator, then its isotonic map of the combined score; a model without a map:
+    model (its estimator, then its calibration map of the combined score; a model without a map:
     the estimator's probability)."""
     p = predict(envelope, features)
     cal = envelope.get("calibration")
@@ -490,7 +500,7 @@ def hardship(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any
 
 
 def _log_loss(y: np.ndarray[Any, Any], p: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> float:
-    q = np.clip(p, 1e-3, 1 - 1e-3)  # an isotonic 0 or 1 is not an infinite loss
+    q = np.clip(p, 1e-3, 1 - 1e-3)  # a calibrated 0 or 1 is not an infinite loss
     return float(np.average(-(y * np.log(q) + (1 - y) * np.log(1 - q)), weights=w))
 
 
