@@ -27,6 +27,18 @@ Arms:
 
 ``--arms``: a comma-separated subset of the arms (default all).
 
+``--calibration-max-weight``: the trim(s) of those design weights (comma-separated, ``none``:
+untrimmed; default the policy's ``model.calibration_max_weight``).
+
+``--calibration``: the calibration map(s) of the combined score
+(:data:`doudi.engine.monitoring.model.CALIBRATION_METHODS`; comma-separated: every arm is run
+with each, the first run and the visits shared); ``--calibration-weights``: ``design`` (the
+shipped behaviour: the map is fitted with the untrimmed design weights, 1 / selection
+probability for a random visit, whatever the trim of the estimator's weights) or ``estimator``
+(the map fitted with the estimator's weights — the behaviour before issue 16's weighted
+calibration). Each arm's table is followed by the calibration of its warnings by tenth of
+probability (warnings, mean predicted, observed share, gap).
+
 ``--min-outcomes``: the model's ``min_outcomes`` for this measurement (the shipped 300 keeps
 the model off below about 9,000 households with this month of visits; every arm uses the same
 value). Prints one Markdown table per world; tune on A only.
@@ -147,9 +159,12 @@ def run_world(
     min_outcomes: int,
     max_weight: float | None,
     arms: list[str] = ARMS,
+    methods: tuple[str, ...] = (),
+    calibration_weights: str = "design",
+    calibration_trims: tuple[float | None, ...] | None = None,
 ) -> dict:
     from doudi.engine.monitoring import default_policy, monitor
-    from doudi.engine.monitoring.model import design_weights, train
+    from doudi.engine.monitoring.model import CALIBRATION, design_weights, train
 
     world = WORLD_CLASSES[key](var, households, seed)
     if not world.generated():
@@ -174,51 +189,70 @@ def run_world(
     if max_weight is None:  # the shipped policy's trim
         max_weight = base.model.max_weight
     weights = {True: design_weights(sel, max_weight), False: None}
+    methods = methods or (CALIBRATION,)
+    if calibration_trims is None:  # the shipped policy's trim of the calibration weights
+        calibration_trims = (base.model.calibration_max_weight,)
+    if calibration_weights != "design":
+        calibration_trims = ("estimator",)  # type: ignore[assignment]
+    variants = [(m, t) for m in methods for t in calibration_trims]
+
+    def label(m: str, t: Any) -> str:
+        if len(variants) == 1:
+            return ""
+        return f" [{m}" + ("" if len(calibration_trims) == 1 else f", ≤ {t}") + "]"
+
     out: dict[str, Any] = {
         "world": world.name,
         "visits": f"{int((plan['kind'] == 'queue').sum())} + {n_random} "
         f"(p = {n_random / frame:.4f}; {int(outcomes.sum())} confirmed; "
-        f"weights trimmed at {max_weight})",
+        f"weights trimmed at {max_weight}; calibration weights: {calibration_weights}, "
+        f"trimmed at {', '.join(str(t) for t in calibration_trims)})",
         "hardship": int(truth["hardship"].sum()),
         "households": len(truth),
-        "arms": arms,
+        "arms": [a + label(m, t) for m, t in variants for a in arms],
     }
-    models: dict[tuple[bool, bool, float], tuple[Any, dict[str, Any]]] = {}
-    for arm in arms:
-        weighted = arm in ("weights", "after", "after + floor")
-        levels = arm in ("levels", "after", "after + floor") or arm.startswith(FEED_ARMS)
-        with_feeds = arm.startswith(FEED_ARMS)
-        weight = _arm_weight(arm, base.combination.model_weight)
-        spec = (weighted, with_feeds, weight)
-        if spec not in models:
-            t = time.monotonic()
-            models[spec] = train(
-                first.features if with_feeds else first.features.drop(columns=generic),
-                outcomes,
+    models: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
+    for method, trim in variants:
+        cal_weights = None if trim == "estimator" else design_weights(sel, trim)  # type: ignore[arg-type]
+        for arm in arms:
+            weighted = arm in ("weights", "after", "after + floor")
+            levels = arm in ("levels", "after", "after + floor") or arm.startswith(FEED_ARMS)
+            with_feeds = arm.startswith(FEED_ARMS)
+            weight = _arm_weight(arm, base.combination.model_weight)
+            spec = (weighted, with_feeds, weight, method, trim)
+            if spec not in models:
+                t = time.monotonic()
+                models[spec] = train(
+                    first.features if with_feeds else first.features.drop(columns=generic),
+                    outcomes,
+                    min_outcomes=min_outcomes,
+                    model_weight=weight,
+                    weights=weights[weighted],
+                    calibration_weights=cal_weights,
+                    calibration_method=method,
+                )
+                print(f"{key}: {arm} trained in {time.monotonic() - t:.0f} s", file=sys.stderr)
+            policy = _policy(
+                doc,
+                levels=levels,
                 min_outcomes=min_outcomes,
+                keep_band_level=arm == "after + floor" or with_feeds,
+                feed_features=with_feeds,
                 model_weight=weight,
-                weights=weights[weighted],
             )
-            print(f"{key}: {arm} trained in {time.monotonic() - t:.0f} s", file=sys.stderr)
-        policy = _policy(
-            doc,
-            levels=levels,
-            min_outcomes=min_outcomes,
-            keep_band_level=arm == "after + floor" or with_feeds,
-            feed_features=with_feeds,
-            model_weight=weight,
-        )
-        data, ev = models[spec]
-        t = time.monotonic()
-        res = monitor(lake, catalogue, persons, policy=policy, as_of=world.as_of, model=data)
-        out[arm] = {
-            "status": res.model_status,
-            "cv_auc": ev.get("roc_auc"),
-            "eval": evaluate(_warnings(res), truth),
-            "seconds": round(time.monotonic() - t, 1),
-            "timings": res.timings,
-        }
-        print(f"{key}: {arm} done {res.timings}", file=sys.stderr)
+            data, ev = models[spec]
+            t = time.monotonic()
+            res = monitor(lake, catalogue, persons, policy=policy, as_of=world.as_of, model=data)
+            name = arm + label(method, trim)
+            out[name] = {
+                "status": res.model_status,
+                "cv_auc": ev.get("roc_auc"),
+                "eval": evaluate(_warnings(res), truth),
+                "thin": (ev.get("calibration") or {}).get("thin_tenths"),
+                "seconds": round(time.monotonic() - t, 1),
+                "timings": res.timings,
+            }
+            print(f"{key}: {name} done {res.timings}", file=sys.stderr)
     return out
 
 
@@ -263,6 +297,36 @@ def table(r: dict[str, Any]) -> str:
     )
     row("recall at precision 0.70", lambda a: _f(a["eval"]["recall_at"]["0.7"]))
     row("engine seconds (scoring run)", lambda a: f"{a['timings'].get('engine', 0):.1f}")
+    row("tenths the model reports thin (no random visit or few)", lambda a: _thin(a["thin"]))
+    for arm in r["arms"]:
+        lines += ["", tenths_table(arm, r[arm]["eval"]["calibration"])]
+    return "\n".join(lines)
+
+
+def _thin(tenths: list[int] | None) -> str:
+    if tenths is None:
+        return "—"
+    return ", ".join(f"{t / 10:.1f}–{(t + 1) / 10:.1f}" for t in tenths) or "none"
+
+
+def tenths_table(arm: str, cal: dict[str, Any] | None) -> str:
+    """The calibration of the warnings of one arm by tenth of predicted probability."""
+    if not cal:
+        return f"{arm}: no probability exported"
+    lines = [
+        f"{arm}: warnings by tenth of predicted probability",
+        "",
+        "| tenth | warnings | mean predicted | observed share | gap |",
+        "|---|---|---|---|---|",
+    ]
+    for b in cal["bins"]:
+        gap = b["observed"] - b["predicted"]
+        lines.append(
+            f"| {b['tenth'] / 10:.1f}–{(b['tenth'] + 1) / 10:.1f} | {b['n']} | "
+            f"{b['predicted']:.3f} | {b['observed']:.3f} | {gap:+.3f}"
+            + (" ✗" if abs(gap) > 0.1 else "")
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -282,7 +346,23 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="comma-separated model weights: a 'feeds w=W' arm for each (model_weight W)",
     )
+    ap.add_argument(
+        "--calibration", default="", help="calibration map(s), comma-separated (default: shipped)"
+    )
+    ap.add_argument("--calibration-weights", choices=("design", "estimator"), default="design")
+    ap.add_argument(
+        "--calibration-max-weight",
+        default="",
+        help="trim(s) of the calibration's design weights, comma-separated, 'none' = untrimmed "
+        "(default: the policy's model.calibration_max_weight)",
+    )
     a = ap.parse_args(argv)
+    methods = tuple(x.strip() for x in a.calibration.split(",") if x.strip())
+    trims = tuple(
+        None if x.strip().lower() == "none" else float(x)
+        for x in a.calibration_max_weight.split(",")
+        if x.strip()
+    )
     arms = [x.strip() for x in a.arms.split(",") if x.strip()]
     arms += [f"feeds w={float(w):g}" for w in a.feed_weights.split(",") if w.strip()]
     unknown = sorted(set(arms) - set(ARMS) - {x for x in arms if x.startswith("feeds w=")})
@@ -292,7 +372,18 @@ def main(argv: list[str] | None = None) -> int:
     assert RANDOM_VISITS and FULL_DISTRICT  # the report's month of visits
     for key in [k.strip().upper() for k in a.worlds.split(",") if k.strip()]:
         started = time.monotonic()
-        r = run_world(key, a.var, a.households, a.seed, a.min_outcomes, a.max_weight, arms)
+        r = run_world(
+            key,
+            a.var,
+            a.households,
+            a.seed,
+            a.min_outcomes,
+            a.max_weight,
+            arms,
+            methods,
+            a.calibration_weights,
+            trims or None,
+        )
         print(table(r))
         print(f"\n({time.monotonic() - started:.0f} s, {dt.datetime.now(dt.UTC):%H:%M} UTC)\n")
     return 0

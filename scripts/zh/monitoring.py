@@ -46,4 +46,9 @@ ZH = {
     "Share confirmed": "确认困难比例",
     "Chart": "图示",
     "selection probability": "入选概率",
+    # where the calibration rests on too few visits (issue 16)
+    "(few verification visits at this probability: a rough estimate)": "（此概率段核查走访很少，仅为粗略估计）",
+    "Too few home visits to trust the calibration (no random verification visit, or fewer than "
+    "10 effective visits) at:": "以下概率段的入户核查太少，校准不可靠（没有随机核查，或有效核查不足 10 户）：",
+    "; warnings there show their probability as a rough estimate.": "；这些预警的概率仅为粗略估计。",
 }

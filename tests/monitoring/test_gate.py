@@ -89,3 +89,36 @@ def test_too_few_new_outcomes_keep_the_current_model():
     assert kept.promoted is False and kept.gate["new_outcomes"] == 10
     assert kept.gate["reason"].endswith("needed to judge a new one: the current model stays")
     assert actions.current_statistical_model() == first
+
+
+def test_the_calibration_map_weighs_random_visits_by_its_own_trim():
+    from decimal import Decimal
+
+    run = MonitoringRun.objects.create(as_of=dt.date(2026, 5, 1), status="succeeded")
+    feats, truth = _features(300)
+    hukou = list(feats.index)
+    # 260 visits down the queue and 40 random visits drawn with probability 1/20
+    labels = {
+        h: actions.Label(bool(truth[i]), Decimal("0.05") if i >= 260 else None, i + 1)
+        for i, h in enumerate(hukou)
+    }
+    model = actions.statistical_model_train(
+        run=run,
+        features=feats,
+        min_outcomes=50,
+        labels=labels,
+        current=None,
+        max_weight=1,
+        calibration_max_weight=3,
+    )
+    ev = model.evaluation
+    # the estimator counts every visit once; the map a random visit three times (1/p = 20,
+    # trimmed at 3)
+    assert (ev["weighted"], ev["calibration_weighted"], ev["random_visits"]) == (False, True, 40)
+    assert sum(r["weight"] for r in ev["calibration"]["tenths"]) == pytest.approx(260 + 40 * 3)
+    untrimmed = actions.statistical_model_train(
+        run=run, features=feats, min_outcomes=50, labels=labels, current=None, max_weight=1
+    )
+    assert sum(r["weight"] for r in untrimmed.evaluation["calibration"]["tenths"]) == pytest.approx(
+        260 + 40 * 20
+    )

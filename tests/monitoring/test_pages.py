@@ -112,6 +112,32 @@ def test_detail_gives_the_calibrated_probability_in_words(warned, clients):
     assert '<dd data-testid="probability">约七成可能</dd>' in html
 
 
+def test_detail_says_the_probability_is_rough_where_the_calibration_rests_on_few_visits(
+    warned, clients
+):
+    from doudi.monitoring.models import StatisticalModel
+
+    own = warned["100000001"]
+    StatisticalModel.objects.create(
+        version="abc123",
+        data=b"",
+        evaluation={"calibration": {"thin_tenths": [2, 6]}},
+        outcomes=400,
+        trained_after=own.run,
+    )
+    shown = {}
+    for p, version in ((0.6812, "abc123"), (0.85, "abc123"), (0.6812, "other")):
+        own.explanation = {**own.explanation, "probability": p, "model_version": version}
+        own.save(update_fields=["explanation"])
+        page = clients["alice"].get(f"/monitoring/warnings/{own.pk}/")
+        shown[(p, version)] = page.context["x"]["probability_thin"]
+        html = page.content.decode()
+        assert ("此概率段核查走访很少，仅为粗略估计" in html) is shown[(p, version)]
+    # 0.68 lies in the tenth 0.6–0.7, which the model reports thin; 0.85 does not; a model
+    # version the database does not hold says nothing
+    assert shown == {(0.6812, "abc123"): True, (0.85, "abc123"): False, (0.6812, "other"): False}
+
+
 @pytest.mark.parametrize(
     "p,words",
     [

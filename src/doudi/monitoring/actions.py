@@ -396,6 +396,7 @@ def monitoring_run_execute(
                 model_weight=policy.combination.model_weight,
                 current=current_model,
                 max_weight=policy.model.max_weight,
+                calibration_max_weight=policy.model.calibration_max_weight,
             )
             report = _model_report(
                 trained,
@@ -637,13 +638,16 @@ def statistical_model_train(
     model_weight: float = 0.75,
     current: StatisticalModel | None = None,
     max_weight: float | None = None,
+    calibration_max_weight: float | None = None,
 ) -> StatisticalModel | None:
     """Train the statistical model on every household's latest home-visit outcome, with the
     features of ``run``'s first engine pass. Below ``min_outcomes`` outcomes (or when every
     visit found the same) nothing is trained and the model stays off. Each outcome is weighted
     by its design weight (:class:`Label`): a random verification visit by the inverse of its
     selection probability (trimmed at the policy's ``model.max_weight`` when given), a visit
-    down the queue by 1.
+    down the queue by 1. The calibration map of the combined score is fitted with the same
+    design weights trimmed at ``model.calibration_max_weight`` instead (untrimmed when absent),
+    so that it describes the households the queue never reached, whatever the estimator's trim.
 
     **Promotion gate**: with a ``current`` model, about half of the outcomes it never saw
     (recorded after the newest one it was trained on; :func:`held_back`) are held back; a
@@ -660,9 +664,9 @@ def statistical_model_train(
     if len(latest) < min_outcomes:
         return None
     confirmed = pd.Series({h: x.confirmed for h, x in latest.items()}, dtype=bool)
-    weights = pd.Series({h: x.weight for h, x in latest.items()}, dtype=float)
-    if max_weight is not None:  # the policy's trim (model.max_weight)
-        weights = weights.clip(upper=max(1.0, float(max_weight)))
+    design = pd.Series({h: x.weight for h, x in latest.items()}, dtype=float)
+    weights = _trim(design, max_weight)  # the policy's trim (model.max_weight)
+    cal_weights = _trim(design, calibration_max_weight)  # model.calibration_max_weight
     try:
         from doudi.engine.monitoring import model as model_lib
 
@@ -673,11 +677,20 @@ def statistical_model_train(
                 min_outcomes=min_outcomes,
                 model_weight=model_weight,
                 weights=weights,
+                calibration_weights=cal_weights,
             )
         if data is None:
             return None
         with openmp_one_thread():
-            gate = _gate(model_lib, current, latest, features, confirmed, weights, model_weight)
+            gate = _gate(
+                model_lib,
+                current,
+                latest,
+                features,
+                confirmed,
+                (weights, cal_weights),
+                model_weight,
+            )
     except Exception as exc:
         log.error("statistical model training after run %s failed: %s", run.pk, type(exc).__name__)
         return None
@@ -715,8 +728,14 @@ def statistical_model_train(
     return model
 
 
-def _gate(model_lib, current, latest, features, confirmed, weights, model_weight) -> dict:
-    """The promotion gate's verdict (see :func:`statistical_model_train`)."""
+def _trim(weights: pd.Series, at: float | None) -> pd.Series:
+    return weights if at is None else weights.clip(upper=max(1.0, float(at)))
+
+
+def _gate(model_lib, current, latest, features, confirmed, both_weights, model_weight) -> dict:
+    """The promotion gate's verdict (see :func:`statistical_model_train`);
+    ``both_weights``: the estimator's and the calibration's weights."""
+    weights, cal_weights = both_weights
     if current is None:
         return {"promote": True, "reason": "no current model", "held_back": 0}
     new = sorted(h for h, x in latest.items() if x.outcome_id > current.trained_through)
@@ -737,6 +756,7 @@ def _gate(model_lib, current, latest, features, confirmed, weights, model_weight
         min_outcomes=1,
         model_weight=model_weight,
         weights=weights.drop(held),
+        calibration_weights=cal_weights.drop(held),
     )
     if candidate is None:
         return {

@@ -15,7 +15,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from doudi.monitoring.access import warnings_for
-from doudi.monitoring.models import MonitoringRun, PolicyVersion, Warning, WarningChange
+from doudi.monitoring.models import (
+    MonitoringRun,
+    PolicyVersion,
+    StatisticalModel,
+    Warning,
+    WarningChange,
+)
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -230,6 +236,22 @@ def probability_words(p: float | None) -> str:
     return str(_TENTHS[min(9, max(1, int(p * 10 + 0.5))) - 1])
 
 
+def probability_thin(p: float | None, model_version: str | None) -> bool:
+    """Whether the calibration of the model that scored a warning rests on too few home
+    visits at its probability: the tenth it falls in holds no random verification visit, or
+    too few visits in all (the model report's ``thin_tenths``, :mod:`.model` of the engine).
+    Then the page says the probability is a rough estimate."""
+    if p is None or not model_version:
+        return False
+    evaluation = (
+        StatisticalModel.objects.filter(version=model_version)
+        .values_list("evaluation", flat=True)
+        .first()
+    )
+    thin = ((evaluation or {}).get("calibration") or {}).get("thin_tenths") or []
+    return min(9, max(0, int(float(p) * 10))) in thin
+
+
 def _yuan(fen: object) -> str:
     return f"{int(fen) / 100:,.0f}" if isinstance(fen, int | float) else "—"
 
@@ -365,6 +387,7 @@ def explanation_view(*, warning: Warning) -> dict:
         "helps": evidence.helps_view(x.get("helps")),
         "policy": policy,
         "probability_words": probability_words(x.get("probability")),
+        "probability_thin": probability_thin(x.get("probability"), x.get("model_version")),
     }
 
 

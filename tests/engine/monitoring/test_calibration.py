@@ -33,7 +33,7 @@ def test_calibration_map_is_stored_in_the_model_and_monotone():
     data, evaluation = train(feats, outcomes, min_outcomes=100, model_weight=0.75)
     envelope = load(data)
     cal = envelope["calibration"]
-    assert (cal["method"], cal["of"], cal["model_weight"]) == ("isotonic", "combined_score", 0.75)
+    assert (cal["method"], cal["of"], cal["model_weight"]) == ("platt", "combined_score", 0.75)
     assert cal["x"] == sorted(cal["x"]) and cal["y"] == sorted(cal["y"])
     p = calibrate(envelope, np.array([0.0, 25.0, 50.0, 75.0, 100.0]))
     assert list(p) == sorted(p) and 0.0 <= p.min() <= p.max() <= 1.0

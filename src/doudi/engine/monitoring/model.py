@@ -14,19 +14,29 @@ home-visit outcomes (hardship confirmed or not), from the household features of 
 - :func:`predict` gives the probability of confirmed hardship for each household.
 - **Calibration** (issue 16): the combined score of the policy's rule
   (``(1 - model_weight) × scorecard + model_weight × 100 × probability``) is mapped to a
-  calibrated probability of hardship by isotonic regression fitted on the *out-of-fold*
-  combined scores of the outcomes (each household scored by a model that never saw it). The
-  map is stored in the envelope (``calibration``: the step function's knots), so it belongs to
+  calibrated probability of hardship by a monotone map fitted on the *out-of-fold* combined
+  scores of the outcomes (each household scored by a model that never saw it) — shipped:
+  Platt's map (logistic regression on the log-odds of score / 100; :data:`CALIBRATION`),
+  chosen on world A over isotonic regression, beta calibration and isotonic regression on
+  pooled scores (``calibration_method``). The map is stored in the envelope
+  (``calibration``: the knots of a piecewise-linear function of the score), so it belongs to
   the model version; :func:`calibrate` applies it. The evaluation reports the calibration by
-  tenth of calibrated probability, itself cross-validated (the isotonic map of four folds
-  applied to the fifth), and its mean absolute error.
+  tenth of calibrated probability, itself cross-validated (the map of four folds applied to
+  the fifth), its mean absolute error, and the map's **support** by tenth: the outcomes there,
+  how many are random visits and their effective number; a tenth with no random visit or
+  fewer than :data:`MIN_EFFECTIVE` effective outcomes is listed in ``thin_tenths`` — the map
+  there speaks for visits down the queue, or for too few visits, and the warning page says
+  its probability is a rough estimate.
 - **Weights** (issue 16, learning from visits without selection bias): ``weights`` gives each
   outcome its design weight — 1 for a visit down the queue, ``1 / p`` for a random
   verification visit drawn with probability ``p`` (:func:`design_weights`). The queue is a
   census of the top of the ranking and the random visits a sample of the rest, so with these
   (Horvitz–Thompson) weights the outcomes stand for the whole district, not for the households
-  the scorecard already shows. The weights enter the estimator's fit, the cross-validated
-  predictions, the isotonic calibration and every figure of the evaluation.
+  the scorecard already shows. ``weights`` (trimmed by the policy's ``model.max_weight``)
+  enter the estimator's fit and the cross-validated figures; ``calibration_weights`` (the same
+  design weights trimmed by ``model.calibration_max_weight``) the calibration map and its
+  report, so that the map describes the households the queue never reached even when the
+  estimator counts a random visit once.
 - **Promotion gate**: :func:`compare` scores a candidate model and the current one on the
   same held-back outcomes (outcomes the current model never saw, which the candidate is
   trained without): weighted log-loss of the calibrated probability, then ROC AUC. The
@@ -185,6 +195,27 @@ def _xy(
     return x, y, w
 
 
+# Calibration maps of the combined score (issue 16). Each is fitted on the out-of-fold combined
+# scores of the outcomes with their *calibration* weights (design weights, untrimmed: a random
+# visit stands for the households it was drawn from) and stored as the knots of a monotone
+# piecewise-linear function of the score, so :func:`_apply` reads every method alike.
+CALIBRATION_METHODS = ("isotonic", "platt", "beta", "pooled")
+CALIBRATION = "platt"
+# effective number of outcomes (Kish: (Σw)² / Σw²) below which a tenth of the calibration is
+# reported as resting on too few visits, and below which "pooled" merges isotonic blocks
+MIN_EFFECTIVE = 10.0
+_GRID = np.linspace(0.0, 100.0, 201)  # knots of the parametric maps (every half point)
+
+
+def _knots(method: str, x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> dict[str, Any]:
+    return {
+        "method": method,
+        "of": "combined_score",
+        "x": [round(float(v), 6) for v in x],
+        "y": [round(float(v), 6) for v in y],
+    }
+
+
 def _isotonic(
     score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any] | None = None
 ) -> dict[str, Any]:
@@ -193,12 +224,110 @@ def _isotonic(
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
         score, y, sample_weight=w
     )
-    return {
-        "method": "isotonic",
-        "of": "combined_score",
-        "x": [round(float(v), 6) for v in iso.X_thresholds_],
-        "y": [round(float(v), 6) for v in iso.y_thresholds_],
-    }
+    return _knots("isotonic", iso.X_thresholds_, iso.y_thresholds_)
+
+
+def _logistic(
+    x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Weighted logistic regression (intercept first) by Newton's method, with a tiny ridge
+    so that separable outcomes still give finite coefficients; deterministic."""
+    xa = np.column_stack([np.ones(len(y)), x])
+    wn = w / w.mean()
+    beta = np.zeros(xa.shape[1])
+    ridge = 1e-3 * np.eye(xa.shape[1])
+    ridge[0, 0] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xa @ beta, -35, 35)))
+        grad = xa.T @ (wn * (y - p)) - ridge @ beta
+        hess = xa.T @ (xa * (wn * p * (1 - p))[:, None]) + ridge + 1e-9 * np.eye(len(beta))
+        step = np.linalg.solve(hess, grad)
+        beta = beta + step
+        if np.abs(step).max() < 1e-9:
+            break
+    return beta
+
+
+def _share(score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    out: np.ndarray[Any, Any] = np.clip(np.asarray(score, dtype=np.float64) / 100.0, 0.005, 0.995)
+    return out
+
+
+def _sigmoid(z: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    out: np.ndarray[Any, Any] = 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+    return out
+
+
+def _platt(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """Platt's map on the log-odds of score / 100: two parameters, monotone (a decreasing fit
+    — no signal — gives the weighted share everywhere)."""
+    q = _share(score)
+    b = _logistic(np.log(q / (1 - q)), y, w)
+    if b[1] <= 0:
+        return _knots("platt", _GRID[[0, -1]], np.full(2, np.average(y, weights=w)))
+    g = _share(_GRID)
+    return _knots("platt", _GRID, _sigmoid(b[0] + b[1] * np.log(g / (1 - g))))
+
+
+def _beta(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """Beta calibration (Kull et al. 2017) on score / 100: ``a ln q - b ln(1 - q) + c``, three
+    parameters; a negative ``a`` or ``b`` (not monotone) falls back to Platt's map."""
+    q = _share(score)
+    b = _logistic(np.column_stack([np.log(q), -np.log(1 - q)]), y, w)
+    if b[1] < 0 or b[2] < 0 or b[1] + b[2] <= 0:
+        return dict(_platt(score, y, w), method="beta")
+    g = _share(_GRID)
+    return _knots("beta", _GRID, _sigmoid(b[0] + b[1] * np.log(g) - b[2] * np.log(1 - g)))
+
+
+def _effective(w: np.ndarray[Any, Any]) -> float:
+    """Kish's effective sample size of weights ``w``."""
+    return float(w.sum() ** 2 / (w**2).sum()) if len(w) else 0.0
+
+
+def _pooled(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """Isotonic on pooled scores: the weighted isotonic fit's blocks, merged with their
+    neighbour until each rests on at least :data:`MIN_EFFECTIVE` effective outcomes, each
+    block's weighted share placed at its weighted mean score, linear in between (monotone:
+    merging neighbouring blocks of a monotone fit keeps it monotone)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    order = np.argsort(score, kind="stable")
+    s, t, v = score[order], y[order].astype(np.float64), w[order]
+    fit = IsotonicRegression(y_min=0.0, y_max=1.0).fit_transform(s, t, sample_weight=v)
+    # blocks: runs of equal fitted value
+    starts = [0, *(np.flatnonzero(np.diff(fit) != 0) + 1).tolist()]
+    blocks = [list(range(a, b)) for a, b in zip(starts, [*starts[1:], len(s)], strict=True)]
+    merged: list[list[int]] = []
+    for blk in blocks:
+        if merged and _effective(v[merged[-1]]) < MIN_EFFECTIVE:
+            merged[-1] = merged[-1] + blk
+        else:
+            merged.append(blk)
+    if len(merged) > 1 and _effective(v[merged[-1]]) < MIN_EFFECTIVE:
+        last = merged.pop()
+        merged[-1] = merged[-1] + last
+    xs = np.array([np.average(s[b], weights=v[b]) for b in merged])
+    ys = np.array([np.average(t[b], weights=v[b]) for b in merged])
+    ys = np.maximum.accumulate(ys)  # equal to the fit's order already; guards rounding
+    return _knots("pooled", xs, ys)
+
+
+_FITTERS = {"isotonic": _isotonic, "platt": _platt, "beta": _beta, "pooled": _pooled}
+
+
+def _fit_map(
+    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], w: np.ndarray[Any, Any], method: str
+) -> dict[str, Any]:
+    if method not in _FITTERS:
+        raise ModelError(f"unknown calibration method {method!r}")
+    return _FITTERS[method](score, y, w)
 
 
 def _apply(cal: dict[str, Any], score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -240,27 +369,60 @@ def combined_score(
     return out
 
 
+def _support(p: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> list[dict[str, Any]]:
+    """By tenth of calibrated probability: the outcomes whose probability falls there, how many
+    of them are random visits (weight above 1), their effective number (Kish) and whether that
+    is too few to trust the map there (``thin``: below :data:`MIN_EFFECTIVE`). A tenth with no
+    random visit holds only visits down the queue: its map speaks for them, not for households
+    the queue never reached."""
+    bins = np.clip((np.asarray(p, dtype=np.float64) * 10).astype(int), 0, 9)
+    rows = []
+    for b in range(10):
+        m = bins == b
+        eff = _effective(w[m])
+        rows.append(
+            {
+                "tenth": b,
+                "n": int(m.sum()),
+                "random": int((w[m] > 1).sum()),
+                "effective": round(eff, 1),
+                "thin": bool(eff < MIN_EFFECTIVE or not (w[m] > 1).any()),
+            }
+        )
+    return rows
+
+
 def _calibrate_out_of_fold(
-    score: np.ndarray[Any, Any], y: np.ndarray[Any, Any], folds: int, w: np.ndarray[Any, Any]
+    score: np.ndarray[Any, Any],
+    y: np.ndarray[Any, Any],
+    folds: int,
+    w: np.ndarray[Any, Any],
+    method: str = CALIBRATION,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The isotonic map on every outcome, and its cross-validated evaluation (weighted)."""
+    """The calibration map on every outcome, and its cross-validated evaluation (weighted by
+    ``w``, the calibration weights), with the map's support by tenth (:func:`_support`)."""
     from sklearn.model_selection import StratifiedKFold
 
     held = np.zeros(len(y))
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED + 1)
     for fit, test in cv.split(score.reshape(-1, 1), y):
-        held[test] = _apply(_isotonic(score[fit], y[fit], w[fit]), score[test])
+        held[test] = _apply(_fit_map(score[fit], y[fit], w[fit], method), score[test])
     table = calibration_table(held, y, w)
     total = sum(r["weight"] for r in table)
+    cal = _fit_map(score, y, w, method)
+    support = _support(_apply(cal, score), w)
     report = {
-        "method": "isotonic",
+        "method": method,
         "tenths": table,
         "mean_abs_error": round(
             sum(r["weight"] * abs(r["predicted"] - r["observed"]) for r in table) / total, 4
         ),
         "brier": round(float(np.average((held - y) ** 2, weights=w)), 4),
+        "support": support,
+        "thin_tenths": [r["tenth"] for r in support if r["thin"] and r["n"]],
     }
-    return _isotonic(score, y, w), report
+    cal["thin_tenths"] = report["thin_tenths"]
+    return cal, report
 
 
 def calibrate(envelope: dict[str, Any], score: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
@@ -279,6 +441,8 @@ def train(
     min_outcomes: int = 1,
     model_weight: float = 0.75,
     weights: pd.Series | None = None,
+    calibration_weights: pd.Series | None = None,
+    calibration_method: str = CALIBRATION,
 ) -> tuple[bytes | None, dict[str, Any]]:
     """Train on the households of ``features`` (indexed or keyed by ``hukou_no``) that have an
     outcome (``outcomes``: a Series hukou_no → confirmed, or a frame with those columns).
@@ -287,22 +451,30 @@ def train(
     Returns ``(model_bytes, evaluation)``; ``model_bytes`` is ``None`` (the model stays off)
     when there are fewer than ``min_outcomes`` outcomes or only one answer among them.
     ``model_weight``: the policy's combination weight, for the calibration of the combined
-    score."""
+    score. ``calibration_weights``: hukou_no → the weight of each outcome in the calibration
+    map and its report (missing: ``weights``) — the design weights *untrimmed*, so that the map
+    describes every household the warnings may reach, while the estimator may be fitted with
+    trimmed ones; ``calibration_method``: one of :data:`CALIBRATION_METHODS`."""
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
+    if calibration_method not in CALIBRATION_METHODS:
+        raise ModelError(f"unknown calibration method {calibration_method!r}")
     x, y, w = _xy(features, outcomes, weights)
     # a feature missing for every outcome (a feed absent, or too short for a window) tells
     # nothing and cannot be binned: left out of the model's feature list
     if len(x):
         x = x.loc[:, x.notna().any().to_numpy()]
         x = _screen(x, y, w)
+    cw = w if calibration_weights is None else _xy(features, outcomes, calibration_weights)[2]
     n, pos = int(len(y)), int(y.sum())
     evaluation: dict[str, Any] = {
         "outcomes": n,
         "confirmed": pos,
         "weighted": bool((w != 1).any()),
-        "random_visits": int((w != 1).sum()),
+        # random visits: outcomes whose calibration weight is above 1 (1 / selection p)
+        "random_visits": int((cw > 1).sum()),
+        "calibration_weighted": bool((cw != 1).any()),
         "min_outcomes": int(min_outcomes),
         "features": list(x.columns),
     }
@@ -336,7 +508,7 @@ def train(
         )
         card = x["scorecard"].to_numpy() if "scorecard" in x.columns else np.zeros(n)
         calibration, evaluation["calibration"] = _calibrate_out_of_fold(
-            combined_score(card, p, model_weight), y, folds, w
+            combined_score(card, p, model_weight), y, folds, cw, calibration_method
         )
         calibration["model_weight"] = float(model_weight)
     # by position: predict() orders the columns
@@ -357,7 +529,7 @@ def train(
 
 def hardship(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any, Any]:
     """The calibrated probability of hardship of each row of ``features`` under a loaded
-    model (its estimator, then its isotonic map of the combined score; a model without a map:
+    model (its estimator, then its calibration map of the combined score; a model without a map:
     the estimator's probability)."""
     p = predict(envelope, features)
     cal = envelope.get("calibration")
@@ -372,7 +544,7 @@ def hardship(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any
 
 
 def _log_loss(y: np.ndarray[Any, Any], p: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> float:
-    q = np.clip(p, 1e-3, 1 - 1e-3)  # an isotonic 0 or 1 is not an infinite loss
+    q = np.clip(p, 1e-3, 1 - 1e-3)  # a calibrated 0 or 1 is not an infinite loss
     return float(np.average(-(y * np.log(q) + (1 - y) * np.log(1 - q)), weights=w))
 
 

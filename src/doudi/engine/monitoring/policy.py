@@ -164,6 +164,8 @@ class ModelSettings:
     min_outcomes: int
     # trim the design weights of random verification visits here (None: 1 / probability)
     max_weight: float | None = None
+    # trim of the same weights in the calibration map of the combined score (None: 1 / p)
+    calibration_max_weight: float | None = None
     # give the model the generic per-feed readings of every catalogue feed
     # (:mod:`.feed_features`) beside the scorecard's facts
     feed_features: bool = False
@@ -673,18 +675,24 @@ def _model(value: Any, errors: list[str]) -> ModelSettings:
     if not isinstance(value, dict):
         errors.append("model: must be a mapping")
         return ModelSettings(0)
-    for key in sorted(set(value) - {"min_outcomes", "max_weight", "feed_features"}):
+    known = {"min_outcomes", "max_weight", "calibration_max_weight", "feed_features"}
+    for key in sorted(set(value) - known):
         errors.append(f"model: unknown key {key!r}")
     mo = value.get("min_outcomes")
     if not isinstance(mo, int) or isinstance(mo, bool) or mo < 1:
         errors.append("model: min_outcomes must be a whole number ≥ 1")
         mo = 0
-    mw = value.get("max_weight")
-    if mw is not None and (not _is_number(mw) or mw < 1):
-        errors.append("model: max_weight must be a number ≥ 1")
-        mw = None
+    trims: list[float | None] = []
+    for key in ("max_weight", "calibration_max_weight"):
+        mw = value.get(key)
+        if mw is not None and (not _is_number(mw) or mw < 1):
+            errors.append(f"model: {key} must be a number ≥ 1")
+            mw = None
+        trims.append(None if mw is None else float(mw))
     ff = value.get("feed_features", False)
     if not isinstance(ff, bool):
         errors.append("model: feed_features must be true or false")
         ff = False
-    return ModelSettings(mo, None if mw is None else float(mw), ff)
+    return ModelSettings(
+        mo, max_weight=trims[0], calibration_max_weight=trims[1], feed_features=ff
+    )
