@@ -693,6 +693,4 @@ def _model(value: Any, errors: list[str]) -> ModelSettings:
     if not isinstance(ff, bool):
         errors.append("model: feed_features must be true or false")
         ff = False
-    return ModelSettings(
-        mo, max_weight=trims[0], calibration_max_weight=trims[1], feed_features=ff
-    )
+    return ModelSettings(mo, max_weight=trims[0], calibration_max_weight=trims[1], feed_features=ff)
