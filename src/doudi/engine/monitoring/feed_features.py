@@ -21,12 +21,14 @@ depends on the catalogue alone, so a model's stored feature list matches at pred
 ``k_<feed>`` relations the indicators read — and to the household by the run's membership,
 ``m_members``, deceased members included; records dated after ``as_of`` are not read):
 
-- event feeds (deliveries append): rows and distinct members with a record in the last 3 and
-  12 months (:data:`WINDOWS`); per amount the sum over 3 and 12 months, the largest over 12
-  months, the most recent value and the 12-month sum per living member;
+- event feeds (deliveries append; only their last 12 months are read): rows and distinct
+  members with a record in the last 3 and 12 months (:data:`WINDOWS`); per amount the sum over
+  3 and 12 months, the most recent value (the newest record's; on a tie, the larger) and the
+  12-month sum per living member;
 - snapshot feeds (each delivery replaces the last): rows, distinct members, rows dated in the
   last 12 months; per amount the sum, the largest and the sum per living member;
-- both: days since the newest and the oldest record; category counts (events: last 12 months).
+- both: days since the newest and the oldest record (events: within the 12 months); category
+  counts (events: of the last 12 months).
 
 A household with no record in a present feed has counts and sums 0, the rest missing.
 
@@ -35,13 +37,15 @@ no rows in the lake has every column NaN; an event feed holding at least
 :data:`~.coverage.MIN_ROWS_TO_JUDGE` rows whose newest record is older than its freshness
 limit (the catalogue's ``freshness_days``, at least a month; a month more for monthly feeds)
 has its windowed columns NaN, and a window that starts more than
-:data:`~.coverage.GRACE_DAYS` before the feed's oldest record (e.g. 12 months over one
-year's... six months of data) is NaN too. A model trained when the feed was whole then
-predicts from its other features, as the trees do for any missing value.
+:data:`~.coverage.GRACE_DAYS` before the feed's oldest record (e.g. the 12-month window over
+six months of data) is NaN too. A model trained when the feed was whole then predicts from its
+other features, as the trees do for any missing value.
 
 Computed on DuckDB only (another backend gives NaN throughout), and only when the model
-needs them (:func:`doudi.engine.monitoring.monitor`: a model reading them, or a run whose
-features train one) — they are features for the model, not indicators.
+needs them (:func:`doudi.engine.monitoring.monitor`): every column for a run whose features
+train a model, the columns a model keeps (:func:`.model.train` keeps the strongest few) for a
+run it scores — aggregated per person, then per household, for the households a warning can
+concern. They are features for the model, not indicators.
 """
 
 from __future__ import annotations

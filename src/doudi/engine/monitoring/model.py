@@ -48,7 +48,9 @@ from the indicator tables — the same household facts the scorecard sees, with 
 (income per head, the best earner's wage and pension, medical spending) the scorecard only
 sees through thresholds, the household profile
 (:data:`~doudi.engine.monitoring.indicators.PROFILE_COLUMNS`; a missing fact is -1) and the
-help categories the household holds. The estimator is fitted on the array of those columns;
+help categories the household holds — and, with the policy's ``model.feed_features``, the
+generic feed features (:mod:`.feed_features`), of which :func:`train` keeps
+:data:`FEED_FEATURES_KEPT`. The estimator is fitted on the array of those columns;
 :func:`predict` puts a run's columns in the training order by name.
 
 How the two halves are combined is documented in :mod:`doudi.engine.monitoring.scoring`.
