@@ -21,8 +21,8 @@ score is the scorecard score. Once it is on,
 ``scorecard_only`` ignores the model (its probability is still reported). With the model on,
 the combined score is also given as a calibrated probability of hardship
 (:func:`hardship_probability`: the model version's calibration map — Platt's, fitted with the
-random visits' design weights — :mod:`.model`). The score is rounded to one decimal; the level is the highest band whose ``min_score`` the score reaches (``None``
-below every band); a fired trigger then raises the level to at least its ``raise_to`` (the
+random visits' design weights — :mod:`.model`). The score is rounded to one decimal; the level
+is the highest band whose ``min_score`` the score reaches (``None`` below every band); a fired trigger then raises the level to at least its ``raise_to`` (the
 highest such trigger is reported). A trigger with ``requires_low_resources`` raises it only
 when the household's resources per head are at or below the line (:func:`check_triggers`);
 otherwise its ``points`` are added to the scorecard score after the dimension caps (the
