@@ -235,7 +235,7 @@ def link_district(
     model: dict[str, Any] | None = None,
     spark: Any = None,
     seed: int = 42,
-    memory_limit: str | None = "2GB",
+    memory_limit: str | None = "1.5GB",
     train_sample: int | None = TRAIN_SAMPLE,
 ) -> DistrictLinkage:
     """Link every record of every person-level feed of ``lake`` into persons.
@@ -271,14 +271,18 @@ def link_district(
         [(n_records,)] = con.execute("SELECT count(*) FROM district_records").fetchall()
         # through Arrow: its pandas conversion makes one Python string per distinct value (a
         # name, a community), where DuckDB's makes one per row — 200+ MiB on a large district
-        profiles = con.sql(
-            "SELECT profile AS unique_id, min(source) AS source, any_value(name) AS name, "
-            "any_value(coalesce(id_number, id_near)) AS id_number, "
-            "any_value(birth_date) AS birth_date, any_value(sex) AS sex, "
-            "any_value(phone) AS phone, any_value(address) AS address, "
-            "any_value(community) AS community "
-            "FROM district_records GROUP BY profile ORDER BY profile"
-        ).to_arrow_table().to_pandas()
+        profiles = (
+            con.sql(
+                "SELECT profile AS unique_id, min(source) AS source, any_value(name) AS name, "
+                "any_value(coalesce(id_number, id_near)) AS id_number, "
+                "any_value(birth_date) AS birth_date, any_value(sex) AS sex, "
+                "any_value(phone) AS phone, any_value(address) AS address, "
+                "any_value(community) AS community "
+                "FROM district_records GROUP BY profile ORDER BY profile"
+            )
+            .to_arrow_table()
+            .to_pandas()
+        )
         known = {
             r[0]
             for r in con.execute(
