@@ -344,6 +344,10 @@ def link_district(
         else:
             profile_clusters["cluster_id"] = profile_clusters["cluster_id"].astype(str)
         review = review.sort_values(["unique_id_l", "unique_id_r", "reason"]).reset_index(drop=True)
+        # the run's clusters and linked pairs are done with: free them before a row per record
+        # comes back (the keys step is a memory peak of its own)
+        conflicts, fitted = result.conflicts, result.model
+        del result
         persons = _record_keys(con, profile_clusters, previous_keys)
         timings["decisions_keys"] = round(time.perf_counter() - t, 3)
     finally:
@@ -353,8 +357,8 @@ def link_district(
     return DistrictLinkage(
         persons=persons,
         review=review,
-        conflicts=result.conflicts,
-        model=result.model,
+        conflicts=conflicts,
+        model=fitted,
         timings=timings,
         records=int(n_records),
         profiles=n_profiles,
@@ -415,11 +419,16 @@ def _record_keys(
     )
     keys = pd.DataFrame({"cluster_id": ids.tolist(), "person_key": person_keys})
     con.register("district_cluster_keys_df", keys)
-    persons = con.execute(
-        "SELECT k.unique_id, k.source, k.record_key, c.person_key "
-        "FROM district_keyed AS k JOIN district_cluster_keys_df AS c "
-        "ON c.cluster_id = k.cluster_id ORDER BY k.unique_id"
-    ).df()
+    # through Arrow: one Python string per feed id, not per record (as for the profiles)
+    persons = (
+        con.sql(
+            "SELECT k.unique_id, k.source, k.record_key, c.person_key "
+            "FROM district_keyed AS k JOIN district_cluster_keys_df AS c "
+            "ON c.cluster_id = k.cluster_id ORDER BY k.unique_id"
+        )
+        .to_arrow_table()
+        .to_pandas()
+    )
     con.unregister("district_cluster_keys_df")
     persons["person_key"] = persons["person_key"].astype(np.int64)
     out: pd.DataFrame = persons
