@@ -107,7 +107,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument(
         "--memory-limit",
-        default="2GB",
+        default="1.5GB",
         help="DuckDB memory limit per connection (link_district's memory_limit)",
     )
     ap.add_argument("--dir", type=Path, help="keep the district here (default: a temp dir)")

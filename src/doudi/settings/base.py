@@ -258,9 +258,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024**2  # JSON batches pushed to the API
 # (a match probability; configuration, not code).
 DOUDI_RESULTS_DIR = Path(env_str("DOUDI_RESULTS_DIR") or VAR_DIR / "results").resolve()
 DOUDI_LINK_THRESHOLD = 0.5
-# DuckDB's memory per connection during linkage (it spills to disk beyond it). 2GB keeps a
-# 130 000-household district under 4 GiB in all; below 1.5GB that district runs out of memory.
-DOUDI_LINK_MEMORY_LIMIT = env_str("DOUDI_LINK_MEMORY_LIMIT", "2GB")
+# DuckDB's memory per connection during linkage (it spills to disk beyond it). 1.5GB keeps a
+# 130 000-household district's `doudi link` under 3 GiB in all (its scored pairs are narrow:
+# ids and weights); that district also links, a little slower, with 1GB.
+DOUDI_LINK_MEMORY_LIMIT = env_str("DOUDI_LINK_MEMORY_LIMIT", "1.5GB")
 # Where monitoring runs: "duckdb" (a district, one server) or "spark" (a province). On DuckDB
 # each link run also stores the feeds keyed to its persons, which the daily runs read.
 DOUDI_MONITOR_BACKEND = env_str("DOUDI_MONITOR_BACKEND", "duckdb")

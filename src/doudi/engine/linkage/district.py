@@ -235,7 +235,7 @@ def link_district(
     model: dict[str, Any] | None = None,
     spark: Any = None,
     seed: int = 42,
-    memory_limit: str | None = "2GB",
+    memory_limit: str | None = "1.5GB",
     train_sample: int | None = TRAIN_SAMPLE,
 ) -> DistrictLinkage:
     """Link every record of every person-level feed of ``lake`` into persons.
@@ -271,14 +271,18 @@ def link_district(
         [(n_records,)] = con.execute("SELECT count(*) FROM district_records").fetchall()
         # through Arrow: its pandas conversion makes one Python string per distinct value (a
         # name, a community), where DuckDB's makes one per row — 200+ MiB on a large district
-        profiles = con.sql(
-            "SELECT profile AS unique_id, min(source) AS source, any_value(name) AS name, "
-            "any_value(coalesce(id_number, id_near)) AS id_number, "
-            "any_value(birth_date) AS birth_date, any_value(sex) AS sex, "
-            "any_value(phone) AS phone, any_value(address) AS address, "
-            "any_value(community) AS community "
-            "FROM district_records GROUP BY profile ORDER BY profile"
-        ).to_arrow_table().to_pandas()
+        profiles = (
+            con.sql(
+                "SELECT profile AS unique_id, min(source) AS source, any_value(name) AS name, "
+                "any_value(coalesce(id_number, id_near)) AS id_number, "
+                "any_value(birth_date) AS birth_date, any_value(sex) AS sex, "
+                "any_value(phone) AS phone, any_value(address) AS address, "
+                "any_value(community) AS community "
+                "FROM district_records GROUP BY profile ORDER BY profile"
+            )
+            .to_arrow_table()
+            .to_pandas()
+        )
         known = {
             r[0]
             for r in con.execute(
@@ -340,6 +344,10 @@ def link_district(
         else:
             profile_clusters["cluster_id"] = profile_clusters["cluster_id"].astype(str)
         review = review.sort_values(["unique_id_l", "unique_id_r", "reason"]).reset_index(drop=True)
+        # the run's clusters and linked pairs are done with: free them before a row per record
+        # comes back (the keys step is a memory peak of its own)
+        conflicts, fitted = result.conflicts, result.model
+        del result
         persons = _record_keys(con, profile_clusters, previous_keys)
         timings["decisions_keys"] = round(time.perf_counter() - t, 3)
     finally:
@@ -349,8 +357,8 @@ def link_district(
     return DistrictLinkage(
         persons=persons,
         review=review,
-        conflicts=result.conflicts,
-        model=result.model,
+        conflicts=conflicts,
+        model=fitted,
         timings=timings,
         records=int(n_records),
         profiles=n_profiles,
@@ -411,11 +419,16 @@ def _record_keys(
     )
     keys = pd.DataFrame({"cluster_id": ids.tolist(), "person_key": person_keys})
     con.register("district_cluster_keys_df", keys)
-    persons = con.execute(
-        "SELECT k.unique_id, k.source, k.record_key, c.person_key "
-        "FROM district_keyed AS k JOIN district_cluster_keys_df AS c "
-        "ON c.cluster_id = k.cluster_id ORDER BY k.unique_id"
-    ).df()
+    # through Arrow: one Python string per feed id, not per record (as for the profiles)
+    persons = (
+        con.sql(
+            "SELECT k.unique_id, k.source, k.record_key, c.person_key "
+            "FROM district_keyed AS k JOIN district_cluster_keys_df AS c "
+            "ON c.cluster_id = k.cluster_id ORDER BY k.unique_id"
+        )
+        .to_arrow_table()
+        .to_pandas()
+    )
     con.unregister("district_cluster_keys_df")
     persons["person_key"] = persons["person_key"].astype(np.int64)
     out: pd.DataFrame = persons

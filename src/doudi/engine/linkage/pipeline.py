@@ -41,6 +41,7 @@ from splink import Linker
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.unique_id_concat import CONCAT_SEPARATOR
 
 from doudi.engine.backends import BackendName, make_backend
 from doudi.engine.backends import LinkageBackend as Backend
@@ -354,14 +355,15 @@ def id_exact_weight(fitted: dict[str, Any]) -> float:
     return 0.0
 
 
-def _scoring(model: dict[str, Any], explain: bool) -> dict[str, Any]:
-    """``model`` set to score narrow pairs: ids and weights, and each comparison's weight only
-    when ``explain`` — never the compared values (a stored model may say otherwise: it keeps
-    the settings of the run that fitted it)."""
+def _scoring(model: dict[str, Any]) -> dict[str, Any]:
+    """``model`` set to score narrow pairs: ids and weights only — not the compared values nor
+    each comparison's weight, which made the table several times wider (a stored model may
+    say otherwise: it keeps the settings of the run that fitted it). :func:`_explain` scores
+    the review pairs again with their comparisons' weights."""
     return {
         **model,
         "retain_matching_columns": False,
-        "retain_intermediate_calculation_columns": explain,
+        "retain_intermediate_calculation_columns": False,
     }
 
 
@@ -452,7 +454,7 @@ def _run(
         dialect = be.db_api.sql_dialect.sql_dialect_str
         fallback = list(model.get(model_lib.FALLBACK_KEY, []))
         stored = model_lib.for_dialect(model_lib.splink_model(model), settings, dialect)
-        linker = Linker(rec, _scoring(stored, explain), log_level=logging.ERROR)
+        linker = Linker(rec, _scoring(stored), log_level=logging.ERROR)
     else:
         rules = training_rules if training_rules is not None else model_lib.training_rules(records)
         if train_sample is None or len(records) <= train_sample:
@@ -466,7 +468,7 @@ def _run(
         trained, fallback = _train_or_fix(trainer, rules=rules, seed=seed, u_max_pairs=u_max_pairs)
         if be.name == "duckdb":
             _release(trainer)
-        linker = Linker(rec, _scoring(trained, explain), log_level=logging.ERROR)
+        linker = Linker(rec, _scoring(trained), log_level=logging.ERROR)
     timer.lap("train")
 
     # 3. predict
@@ -512,7 +514,7 @@ def _run(
     )
     review = be.frame(REVIEW_SQL.replace("{threshold}", repr(threshold)), e=edges.physical_name)
     if explain:
-        review = _explain(be, review, predictions.physical_name, fitted)
+        review = _explain(be, linker, review, predictions.physical_name, fitted)
     if be.name == "duckdb":
         # Scored pairs are done with: free them before clustering (the memory peak). (Spark
         # evaluates lazily; its later steps may still read them.)
@@ -591,31 +593,50 @@ def _cluster(
 
 
 def _explain(
-    be: Backend, review: pd.DataFrame, predictions: str, fitted: dict[str, Any]
+    be: Backend, linker: Linker, review: pd.DataFrame, predictions: str, fitted: dict[str, Any]
 ) -> pd.DataFrame:
-    """Per-comparison match weights of the review pairs, from the scored predictions."""
+    """Per-comparison match weights of the review pairs: the review pairs alone are scored a
+    second time, keeping each comparison's weight (the run's scored pairs keep only the total,
+    a table several times narrower)."""
     names = [c["output_column_name"] for c in fitted.get("comparisons", [])]
     if review.empty or not names:
         return review.assign(**{f"mw_{n}": pd.Series(dtype=float) for n in names})
-    available = set(be.frame("SELECT * FROM {p} LIMIT 0", p=predictions).columns)
-    parts = []
-    for n in names:
-        mw = f"p.mw_{n}" if f"mw_{n}" in available else "0.0"
-        tf = f"coalesce(p.mw_tf_adj_{n}, 0.0)" if f"mw_tf_adj_{n}" in available else "0.0"
-        parts.append(f"{mw} + {tf} AS mw_{n}")
     pairs = be.register(
         review[["unique_id_l", "unique_id_r"]].drop_duplicates(), "doudi_linkage_review_pairs"
     )
-    # the scored pairs are in either order: join on the plain columns (a hash join on the few
-    # review pairs, both ways round), not on least()/greatest() of every scored pair
-    weights = be.frame(
-        "SELECT r.unique_id_l, r.unique_id_r, "
-        + ", ".join(parts)
-        + " FROM {p} AS p JOIN (SELECT unique_id_l, unique_id_r, unique_id_l AS x, "
-        "unique_id_r AS y FROM {r} UNION ALL SELECT unique_id_l, unique_id_r, unique_id_r, "
-        "unique_id_l FROM {r}) AS r ON p.unique_id_l = r.x AND p.unique_id_r = r.y",
+    settings = linker._settings_obj
+    ids = settings.column_info_settings.unique_id_input_columns
+    glue = f" || '{CONCAT_SEPARATOR}' || "
+    # the review pairs as Splink blocked them (either order), by its composite record keys
+    blocked = be.table(
+        "SELECT p.match_key, "
+        + glue.join(f"p.{c.name_l}" for c in ids)
+        + " AS join_key_l, "
+        + glue.join(f"p.{c.name_r}" for c in ids)
+        + " AS join_key_r FROM {p} AS p JOIN (SELECT unique_id_l AS x, unique_id_r AS y FROM {r} "
+        "UNION ALL SELECT unique_id_r, unique_id_l FROM {r}) AS r "
+        "ON p.unique_id_l = r.x AND p.unique_id_r = r.y",
         p=predictions,
         r=pairs.physical_name,
+    )
+    linker.table_management.register_blocked_pairs_for_predict(blocked)
+    settings._retain_intermediate_calculation_columns = True
+    try:
+        scored = linker.inference.predict(warning_mode="never")
+    finally:
+        settings._retain_intermediate_calculation_columns = False
+    available = set(be.frame("SELECT * FROM {s} LIMIT 0", s=scored.physical_name).columns)
+    parts = []
+    for n in names:
+        mw = f"s.mw_{n}" if f"mw_{n}" in available else "0.0"
+        tf = f"coalesce(s.mw_tf_adj_{n}, 0.0)" if f"mw_tf_adj_{n}" in available else "0.0"
+        parts.append(f"{mw} + {tf} AS mw_{n}")
+    weights = be.frame(
+        "SELECT least(s.unique_id_l, s.unique_id_r) AS unique_id_l, "
+        "greatest(s.unique_id_l, s.unique_id_r) AS unique_id_r, "
+        + ", ".join(parts)
+        + " FROM {s} AS s",
+        s=scored.physical_name,
     )
     weights["unique_id_l"] = weights["unique_id_l"].astype(str)
     weights["unique_id_r"] = weights["unique_id_r"].astype(str)

@@ -255,10 +255,13 @@ def _resident_id(value: object) -> tuple[str | None, idnumber.ResidentID | None]
 
 
 def _by_unique(series: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """Apply ``fn`` once per distinct value: names and places repeat a lot."""
+    """Apply ``fn`` once per distinct value (names and places repeat a lot), and spread the
+    results by an index lookup rather than a Python call per row; ``None`` where missing."""
     values = none_for_missing(series)
-    cache = {v: fn(v) for v in pd.unique(values.dropna())}
-    return values.map(lambda v: None if v is None else cache[v]).astype(object)
+    present = values.notna()
+    distinct = pd.unique(values[present])
+    results = pd.Series([fn(v) for v in distinct], index=distinct, dtype=object)
+    return none_for_missing(values.map(results), present)
 
 
 def _column(df: pd.DataFrame, name: str) -> pd.Series:
@@ -368,7 +371,7 @@ def prepare(
     else:
         raise ValueError(f"unknown kind {kind!r}: expected 'chinese' or 'febrl'")
 
-    out["name_sorted"] = out["name_pinyin"].map(name_sorted)
+    out["name_sorted"] = _by_unique(out["name_pinyin"], name_sorted)
     out = out[list(COLUMNS)]
     for c in STRING_COLUMNS:
         out[c] = none_for_missing(out[c])
