@@ -657,3 +657,35 @@ def test_a_kind_registered_in_its_own_module_is_computed_and_scored(lake_and_per
     assert fired == ["100000004"]  # the only pension in the lake: 居民8, 3,000 a month
     r = rows["100000004"]
     assert (r.score, r.reasons) == (19.0, ["age_80_plus", "elderly_alone", "pension_paid"])
+
+
+def test_explanations_fetch_only_the_facts_from_a_feed_lazily_or_not(lake_and_persons):
+    from doudi.engine.monitoring.backend import make_monitor_backend
+    from doudi.engine.monitoring.indicators import compute_indicators
+    from doudi.engine.monitoring.scoring import explain_facts
+
+    lake, catalogue, persons = lake_and_persons
+    policy = Policy.from_dict(recorded_policy())
+    lists = {}
+    for lazy in (True, False):
+        backend = make_monitor_backend("duckdb", lake, catalogue)
+        try:
+            tables = compute_indicators(
+                backend, persons, policy=policy, as_of=AS_OF, lazy_facts=lazy
+            )
+            households = sorted(set(tables.fired["hukou_no"]))
+            lists[lazy] = (
+                tables.fact_lists_of(households),
+                tables.fact_lists_of(households, sourced=True),
+            )
+        finally:
+            backend.close()
+    every, sourced = lists[True]
+    from_feed = [n for n, feed in enumerate(every["feed"]) if feed is not None]
+    # the hand-made lake has both: facts from a feed and facts without one
+    assert 0 < len(from_feed) < len(every["feed"])
+    assert sourced == {c: [values[n] for n in from_feed] for c, values in every.items()}
+    assert lists[False] == lists[True]  # the facts kept as a frame give the same lists
+    # an explanation lists the same facts either way
+    listed = {k: v for k, v in explain_facts(every, "indicator").items() if v}
+    assert explain_facts(sourced, "indicator") == listed

@@ -553,7 +553,8 @@ def _explained_rows(
     ]
     if shown_rows:
         # only the fired rows of the households shown become Python values (a third of
-        # them): building, then freeing, the others cost more than the explanations
+        # them with the model on, on the 130,000-household district): building, then
+        # freeing, the others cost time for nothing
         pick = _ranges(np.asarray(starts), np.asarray(shown_rows))
         values = none_for_missing(live_fired["value"]).to_numpy()[pick].tolist()
         onsets = live_fired["onset"].to_numpy()[pick].tolist()
