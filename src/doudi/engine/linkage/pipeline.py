@@ -605,7 +605,9 @@ def _explain(
         review[["unique_id_l", "unique_id_r"]].drop_duplicates(), "doudi_linkage_review_pairs"
     )
     settings = linker._settings_obj
-    ids = settings.column_info_settings.unique_id_input_columns
+    # unquoted: the SQL below is written in DuckDB's dialect and transpiled for Spark, whose
+    # settings would quote the names with backticks
+    ids = [c.unquote() for c in settings.column_info_settings.unique_id_input_columns]
     glue = f" || '{CONCAT_SEPARATOR}' || "
     # the review pairs as Splink blocked them (either order), by its composite record keys
     blocked = be.table(
