@@ -31,3 +31,21 @@ def lake_of_records(folder: Path, records: dict[str, list[dict]], *, today: dt.d
         rows += [(f"{feed_id}:{r[key]}", feed_id, r[key], r["_pk"]) for r in feed_records]
     persons = pd.DataFrame(rows, columns=["unique_id", "source", "record_key", "person_key"])
     return lake, catalogue, persons
+
+
+COMMUNITY = "420106001001"  # a community of 积玉桥街道, Wuchang
+
+
+def hukou_record(pk: int, *, hukou_no: str, id_number: str, birth: str, relation: str) -> dict:
+    """A 公安 户籍 record of person ``pk`` in the test community (``_pk``: the person)."""
+    return {
+        "person_no": f"P{pk:02d}",
+        "hukou_no": hukou_no,
+        "name": f"居民{pk}",
+        "id_number": id_number,
+        "birth_date": birth,
+        "relation": relation,
+        "community_code": COMMUNITY,
+        "street_name": "积玉桥街道",
+        "_pk": pk,
+    }

@@ -19,10 +19,9 @@ from doudi.engine.idnumber import make
 from doudi.engine.monitoring import Policy, default_policy, monitor
 from doudi.engine.monitoring import feed_features as ff
 from doudi.engine.monitoring import model as model_mod
-from tests.engine.monitoring.lakes import lake_of_records
+from tests.engine.monitoring.lakes import hukou_record, lake_of_records
 
 AS_OF = dt.date(2026, 11, 1)
-COMMUNITY = "420106001001"
 # pk: (household, birth date, relation)
 PEOPLE = {
     1: ("1", "1980-01-01", "户主"),
@@ -39,17 +38,9 @@ def _id(pk: int) -> str:
 
 def _hukou(pk: int) -> dict:
     h, birth, relation = PEOPLE[pk]
-    return {
-        "person_no": f"P{pk:02d}",
-        "hukou_no": f"20000000{h}",
-        "name": f"居民{pk}",
-        "id_number": _id(pk),
-        "birth_date": birth,
-        "relation": relation,
-        "community_code": COMMUNITY,
-        "street_name": "积玉桥街道",
-        "_pk": pk,
-    }
+    return hukou_record(
+        pk, hukou_no=f"20000000{h}", id_number=_id(pk), birth=birth, relation=relation
+    )
 
 
 def _contribution(pk: int, month: str, base: int) -> dict:

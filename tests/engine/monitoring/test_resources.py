@@ -14,10 +14,9 @@ import pytest
 from doudi.engine.idnumber import make
 from doudi.engine.monitoring import Policy, default_policy, monitor
 from doudi.engine.monitoring.reference import compare_with_sql
-from tests.engine.monitoring.lakes import lake_of_records
+from tests.engine.monitoring.lakes import hukou_record, lake_of_records
 
 AS_OF = dt.date(2026, 11, 1)
-COMMUNITY = "420106001001"
 DIBIAN_LINE = 142_500
 
 # pk: (household, birth date, relation)
@@ -64,17 +63,9 @@ def _id(pk: int) -> str:
 
 def _hukou(pk: int) -> dict:
     h, birth, relation = PEOPLE[pk]
-    return {
-        "person_no": f"P{pk:02d}",
-        "hukou_no": f"20000000{ord(h) - 64}",
-        "name": f"居民{pk}",
-        "id_number": _id(pk),
-        "birth_date": birth,
-        "relation": relation,
-        "community_code": COMMUNITY,
-        "street_name": "积玉桥街道",
-        "_pk": pk,
-    }
+    return hukou_record(
+        pk, hukou_no=f"20000000{ord(h) - 64}", id_number=_id(pk), birth=birth, relation=relation
+    )
 
 
 def _hh(letter: str) -> str:
