@@ -62,6 +62,7 @@ from benchmarks.worlds.report import (
     ROOT,
     WORLD_CLASSES,
     evaluate,
+    perfect_persons,
     visit_plan,
 )
 from doudi.engine.monitoring.feed_features import PREFIX as FEED_PREFIX
@@ -90,17 +91,7 @@ def _lake(world: Any) -> tuple[Any, Any]:
     return lake, catalogue
 
 
-def _persons(world: Any) -> pd.DataFrame:
-    records = pd.read_csv(world.truth / "records.csv", dtype=str, keep_default_na=False)
-    codes, _ = pd.factorize(records["person_id"])
-    return pd.DataFrame(
-        {
-            "unique_id": records["feed"] + ":" + records["record_key"],
-            "source": records["feed"],
-            "record_key": records["record_key"],
-            "person_key": codes.astype("int64") + 1,
-        }
-    ).drop_duplicates("unique_id")
+_persons = perfect_persons
 
 
 def _warnings(result: Any) -> pd.DataFrame:

@@ -24,9 +24,14 @@ on), **B** = ``benchmarks/worlds/hanyang``, **C** = ``benchmarks/worlds/qingshan
    score / 100), recall by segment, and recall at precision 0.70 / 0.80 down the ranking;
 6. the **information ceiling**: gradient boosting (HistGradientBoostingClassifier) on features
    built from every ingested feed joined to households by the *true* person id
-   (``truth/records.csv``, perfect linkage), out-of-fold over every household (5-fold), and
-   the same trained on 5,000 random households only (out-of-fold inside the sample, the
-   model of the whole sample for the rest).
+   (``truth/records.csv``, perfect linkage) — plain aggregates of every feed
+   (:func:`ceiling_features`) and the product's own model features computed by the engine
+   on the same perfect linkage (:func:`engine_features`: indicators, household profile,
+   income estimate, helps held, generic feed features), so that the ceiling knows at least
+   what the product can know —, out-of-fold over every household (5-fold), and the same
+   trained on 5,000 random households only (out-of-fold inside the sample, the model of the
+   whole sample for the rest). The JSON also keeps the plain aggregates' ceiling alone
+   (``generic``).
 
 7. per hard trigger: the households it fired for and those whose level it raised (the last
    run's counts), and the precision of the warned households where it raised the level / only
@@ -534,10 +539,56 @@ def ceiling_features(world: World, truth: pd.DataFrame) -> pd.DataFrame:
                         cols[f"{feed_id}:{c}={val}"] = (values == val).groupby(df["_hh"]).sum()
         parts.append(pd.DataFrame(cols))
     x = pd.concat(parts, axis=1).reindex(truth["hukou_no"]).astype("float64")
-    x = x.replace([np.inf, -np.inf], np.nan)
-    # columns that tell nothing apart: fewer than 5 readings, or one value throughout
-    keep = (x.notna().sum() >= 5) & (x.nunique() > 1)
-    return x.loc[:, keep]
+    return _informative(x.replace([np.inf, -np.inf], np.nan))
+
+
+def perfect_persons(world: World) -> pd.DataFrame:
+    """Identity resolution's persons as the world's truth has them (perfect linkage): one
+    person key per true person id, for every delivered record."""
+    records = pd.read_csv(world.truth / "records.csv", dtype=str, keep_default_na=False)
+    codes, _ = pd.factorize(records["person_id"])
+    return pd.DataFrame(
+        {
+            "unique_id": records["feed"] + ":" + records["record_key"],
+            "source": records["feed"],
+            "record_key": records["record_key"],
+            "person_key": codes.astype("int64") + 1,
+        }
+    ).drop_duplicates("unique_id")
+
+
+def engine_features(world: World, truth: pd.DataFrame) -> pd.DataFrame:
+    """The product's own model features per household, computed by the engine on the
+    product path's lake with perfect linkage (:func:`perfect_persons`) as of the world's
+    date: the shipped policy with the generic feed features on, every column a training run
+    computes. Households no indicator or trigger concerns have none (missing), and
+    ``engine:candidate`` says which households the engine scored (1) or not (0)."""
+    from doudi.engine.catalogue import load_catalogue
+    from doudi.engine.lake import Lake
+    from doudi.engine.monitoring import Policy, default_policy, monitor
+
+    doc = default_policy()
+    doc = {**doc, "model": {**doc["model"], "feed_features": True}}
+    result = monitor(
+        Lake(world.work / "var" / "lake"),
+        load_catalogue(),
+        perfect_persons(world),
+        policy=Policy.from_dict(doc),
+        as_of=world.as_of,
+        training=True,
+    )
+    f = result.features.apply(pd.to_numeric, errors="coerce").astype("float64")
+    f.columns = [f"engine:{c}" for c in f.columns]
+    f["engine:candidate"] = 1.0
+    f.index = f.index.astype(str)
+    f = f.reindex(truth["hukou_no"].astype(str))
+    f["engine:candidate"] = f["engine:candidate"].fillna(0.0)
+    return f.set_axis(truth["hukou_no"], axis=0)
+
+
+def _informative(x: pd.DataFrame) -> pd.DataFrame:
+    """The columns that tell households apart: at least 5 readings, more than one value."""
+    return x.loc[:, (x.notna().sum() >= 5) & (x.nunique() > 1)]
 
 
 def _gbm():
@@ -569,9 +620,13 @@ def ceiling(world: World, truth: pd.DataFrame, sample: int = CEILING_SAMPLE) -> 
 
 
 def _ceiling(world: World, truth: pd.DataFrame, sample: int) -> dict[str, Any]:
-    x = ceiling_features(world, truth).to_numpy()
+    generic = ceiling_features(world, truth)
+    engine = _informative(engine_features(world, truth).replace([np.inf, -np.inf], np.nan))
+    x = pd.concat([generic, engine], axis=1).to_numpy()
     y = truth["hardship"].to_numpy(int)
+    hard = y.astype(bool)
     full = out_of_fold(x, y)
+    alone = out_of_fold(generic.to_numpy(), y)  # the plain aggregates alone (before)
     n = min(sample, len(y) // 2)
     idx = np.random.default_rng(SEED).choice(len(y), size=n, replace=False)
     part = np.full(len(y), np.nan)
@@ -581,8 +636,15 @@ def _ceiling(world: World, truth: pd.DataFrame, sample: int) -> dict[str, Any]:
         part[rest] = _gbm().fit(x[idx], y[idx]).predict_proba(x[rest])[:, 1]
     else:
         part[rest] = float(y[idx].mean())
-    hard = y.astype(bool)
-    result: dict[str, Any] = {"features": int(x.shape[1]), "sample_size": n}
+    result: dict[str, Any] = {
+        "features": int(x.shape[1]),
+        "engine_features": int(engine.shape[1]),
+        "sample_size": n,
+        "generic": {
+            "auc": auc(alone, hard),
+            "recall_at": {str(t): recall_at_precision(alone, hard, t) for t in TARGET_PRECISIONS},
+        },
+    }
     for name, p in (("all", full), ("sample", part)):
         result[name] = {
             "auc": auc(p, hard),
@@ -891,9 +953,17 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             f"recall at precision {t:.2f}: ceiling, 5,000 random labels",
             lambda r, t=t: _f(r["ceiling"]["sample"]["recall_at"][str(t)]),
         )
+        row(
+            f"recall at precision {t:.2f}: ceiling of the plain feed aggregates alone, all labels",
+            lambda r, t=t: _f(r["ceiling"]["generic"]["recall_at"][str(t)]),
+        )
     row(
-        "ceiling AUC: all / 5,000 labels",
-        lambda r: f"{_f(r['ceiling']['all']['auc'])} / {_f(r['ceiling']['sample']['auc'])}",
+        "ceiling AUC: all / 5,000 labels / plain aggregates alone",
+        lambda r: "{} / {} / {}".format(
+            _f(r["ceiling"]["all"]["auc"]),
+            _f(r["ceiling"]["sample"]["auc"]),
+            _f(r["ceiling"]["generic"]["auc"]),
+        ),
     )
     segs = [
         ("household_type", "single"),

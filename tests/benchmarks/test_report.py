@@ -111,11 +111,46 @@ def test_ceiling_on_a_tiny_world_is_out_of_fold_and_bounded(tiny):
     assert not any(c.startswith("truth") for c in x.columns)
     c = R.ceiling(tiny, truth, sample=60)
     assert c["sample_size"] == 60
+    assert c["features"] == x.shape[1] + c["engine_features"]
+    assert 0.0 <= c["generic"]["auc"] <= 1.0
     for part in ("all", "sample"):
         assert c[part]["out_of_fold"] is True
         assert 0.0 <= c[part]["auc"] <= 1.0
         for t in ("0.7", "0.8"):
             assert 0.0 <= c[part]["recall_at"][t] <= 1.0
+
+
+def test_engine_features_are_the_products_on_perfect_linkage(tiny):
+    from doudi.engine.catalogue import load_catalogue
+    from doudi.engine.lake import Lake
+    from doudi.engine.monitoring import Policy, default_policy, monitor
+
+    truth = tiny.households_truth()
+    f = R.engine_features(tiny, truth)
+    assert list(f.index) == list(truth["hukou_no"])
+    # the engine's own run on the same lake and persons: the same households, the same values
+    doc = default_policy()
+    doc = {**doc, "model": {**doc["model"], "feed_features": True}}
+    run = monitor(
+        Lake(tiny.work / "var" / "lake"),
+        load_catalogue(),
+        R.perfect_persons(tiny),
+        policy=Policy.from_dict(doc),
+        as_of=tiny.as_of,
+        training=True,
+    )
+    scored = set(run.features.index.astype(str))
+    assert len(scored) > 0
+    assert set(f.index[f["engine:candidate"] == 1.0]) == scored
+    assert set(f.index[f["engine:candidate"] == 0.0]) == set(truth["hukou_no"]) - scored
+    assert f.shape[1] == run.features.shape[1] + 1
+    some = sorted(scored)[0]
+    mine = f.loc[some].drop("engine:candidate").to_numpy(dtype=float)
+    theirs = run.features.loc[some].to_numpy(dtype=float)
+    assert np.array_equal(mine, theirs, equal_nan=True)
+    # a household the engine did not score has no engine feature
+    others = f[f["engine:candidate"] == 0.0].drop(columns="engine:candidate")
+    assert others.isna().all().all()
 
 
 @pytest.mark.slow
@@ -129,7 +164,7 @@ def test_whole_report_on_a_tiny_world(tmp_path, capsys):
     assert all(line.count("|") == 3 for line in lines)
     assert any(line.startswith("| **预警 and above** | P ") for line in lines)
     ceiling = [line for line in lines if "ceiling" in line and "recall at" in line]
-    assert len(ceiling) == 4
+    assert len(ceiling) == 6
     for line in ceiling:
         value = float(line.split("|")[2])
         assert 0.0 <= value <= 1.0
