@@ -651,7 +651,51 @@ def _ceiling(world: World, truth: pd.DataFrame, sample: int) -> dict[str, Any]:
             "recall_at": {str(t): recall_at_precision(p, hard, t) for t in TARGET_PRECISIONS},
             "out_of_fold": bool(np.isfinite(p).all()),
         }
+    visited = visit_outcomes(world)
+    if visited is not None:
+        # the product knows the month's visited households' outcomes: the ceiling too
+        at = pd.Index(truth["hukou_no"]).get_indexer(visited.index)
+        known = full.copy()
+        known[at[at >= 0]] = visited.to_numpy(float)[at >= 0]
+        result["with_visits"] = {
+            "recall_at": {str(t): recall_at_precision(known, hard, t) for t in TARGET_PRECISIONS}
+        }
+        result["not_visited"] = recall_on_unvisited(full, truth, visited)
     return result
+
+
+def visit_outcomes(world: World) -> pd.Series | None:
+    """The month of visits the product path imported (index hukou_no, 1: hardship
+    confirmed), or None before the product has run."""
+    path = world.work / "visits.csv"
+    if not path.is_file():
+        return None
+    v = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.Series(
+        (v["hardship_confirmed"] == "true").astype(int).to_numpy(), index=v["hukou_no"]
+    )
+
+
+def recall_on_unvisited(
+    score: np.ndarray, truth: pd.DataFrame, visited: pd.Series
+) -> dict[str, float]:
+    """Recall at each target precision among the households the month's visits did not
+    reach (whose outcome no model was told): the ranking's own merit, without the households
+    whose truth the visits revealed."""
+    keep = ~truth["hukou_no"].isin(visited.index).to_numpy()
+    hard = truth["hardship"].to_numpy(bool)[keep]
+    return {str(t): recall_at_precision(score[keep], hard, t) for t in TARGET_PRECISIONS}
+
+
+def product_unvisited(
+    world: World, truth: pd.DataFrame, warnings: pd.DataFrame
+) -> dict[str, float] | None:
+    """:func:`recall_on_unvisited` of the exported score (not warned = 0)."""
+    visited = visit_outcomes(world)
+    if visited is None:
+        return None
+    score = truth[["hukou_no"]].merge(warnings[["hukou_no", "score"]], on="hukou_no", how="left")
+    return recall_on_unvisited(score["score"].fillna(0.0).to_numpy(float), truth, visited)
 
 
 # ------------------------------------------------------------------ per-feed ablation
@@ -950,12 +994,18 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             lambda r, t=t: _f(r["ceiling"]["all"]["recall_at"][str(t)]),
         )
         row(
+            f"recall at precision {t:.2f}: ceiling, all labels, the month's visits known",
+            lambda r, t=t: _f(r["ceiling"]["with_visits"]["recall_at"][str(t)]),
+        )
+        row(
             f"recall at precision {t:.2f}: ceiling, 5,000 random labels",
             lambda r, t=t: _f(r["ceiling"]["sample"]["recall_at"][str(t)]),
         )
         row(
-            f"recall at precision {t:.2f}: ceiling of the plain feed aggregates alone, all labels",
-            lambda r, t=t: _f(r["ceiling"]["generic"]["recall_at"][str(t)]),
+            f"recall at precision {t:.2f} among households not visited: product / ceiling",
+            lambda r, t=t: "{} / {}".format(
+                _f(r["unvisited"][str(t)]), _f(r["ceiling"]["not_visited"][str(t)])
+            ),
         )
     row(
         "ceiling AUC: all / 5,000 labels / plain aggregates alone",
@@ -1101,6 +1151,7 @@ def main(argv: list[str] | None = None) -> int:
             "fairness": flags,
             "ablation": abl,
             "triggers": trigger_precision(world, truth),
+            "unvisited": product_unvisited(world, truth, warnings),
             "ceiling": ceil,
             "total_seconds": round(time.monotonic() - started, 1),
         }
