@@ -118,7 +118,7 @@ class Sim:
         resident = p.insured == "居民"
         oop = 0.0
         if p.chronic:
-            lo, hi = ((80, 260), (260, 900), (900, 2600))[p.chronic - 1]
+            lo, hi = ((60, 220), (200, 700), (600, 1800))[p.chronic - 1]
             total = r.uniform(lo, hi)
             share = (0.6 if p.chronic_registered else 0.25) * (0.8 if resident else 1.0)
             if p.insured == "无":
@@ -316,7 +316,7 @@ class Sim:
             hh.savings += net - spend - direct + temp
             if hh.savings < 0:
                 # part borrowed (relatives, credit cards), the rest simply not spent
-                hh.debt += -0.4 * hh.savings
+                hh.debt += -0.25 * hh.savings
                 hh.debt_payment = max(hh.debt_payment, hh.debt / 36)
                 hh.savings = 0.0
             hh.savings *= 1.0015

@@ -80,31 +80,31 @@ def _work(pe: Person, hh: Household, r: random.Random, forced_unable: bool) -> N
             pe.pension = max(1800.0, r.lognormvariate(math.log(3500 * affl**0.5), 0.32))
         elif u < 0.93:
             pe.pension_scheme = "城乡居民"
-            pe.pension = round(r.uniform(210, 480))
+            pe.pension = round(r.uniform(260, 560))
         if a < 70 and pe.pension < 1000 and r.random() < 0.35:
             pe.wage = r.lognormvariate(math.log(1800), 0.4)  # seasonal odd jobs
         return
     u = r.random() - (0.08 if pe.migrant else 0)
     if u < 0.50:
         pe.role = "formal"
-        pe.wage = max(MIN_WAGE, r.lognormvariate(math.log(5200 * affl), 0.45))
+        pe.wage = max(MIN_WAGE, r.lognormvariate(math.log(5600 * affl), 0.45))
         pe.employer = r.randint(1, 400)
         pe.gjj = r.random() < min(0.9, 0.35 + pe.wage / 14000)
         pe.insured = "职工"
     elif u < 0.76:
         pe.role = "informal"
-        pe.wage = r.lognormvariate(math.log(3900 * affl**0.5), 0.5)
+        pe.wage = r.lognormvariate(math.log(4600 * affl**0.5), 0.5)
         pe.flex_pension = r.random() < 0.28
     elif u < 0.84:
         pe.role = "self"
-        pe.wage = r.lognormvariate(math.log(4600 * affl), 0.8)
-    elif u < 0.91:
+        pe.wage = r.lognormvariate(math.log(5000 * affl), 0.8)
+    elif u < 0.89:
         pe.role = "unemployed"
     else:
         pe.role = "home"
     if pe.role == "home" and len(hh.members) == 1:
         pe.role, pe.wage = "informal", r.lognormvariate(math.log(3000), 0.5)
-    if pe.role in ("informal", "unemployed", "home") and r.random() < 0.05:
+    if pe.role in ("informal", "unemployed", "home") and r.random() < 0.03:
         pe.insured = "无"
 
 
@@ -159,7 +159,7 @@ def _assets(hh: Household, r: random.Random) -> None:
     hh.savings = round(months * max(inc, 900), 2)
     elderly_only = all(p.age() >= 60 for p in hh.members)
     low = sum(p.pension for p in hh.members) / len(hh.members) < 1200
-    if elderly_only and r.random() < (0.75 if low else 0.45):
+    if elderly_only and r.random() < (0.85 if low else 0.5):
         hh.family_help = r.lognormvariate(math.log(800 if low else 500), 0.5) * len(hh.members) ** 0.5
-    if hh.template == "single_parent" and r.random() < 0.6:
+    if hh.template == "single_parent" and r.random() < 0.7:
         hh.child_support = r.uniform(600, 1500)

@@ -31,8 +31,9 @@ def household_type(mem: list[Person]) -> str:
 def judge(hh: Household, ledger: Ledger, programme: str) -> dict:
     mem = counted(hh)
     n = len(mem)
-    net = ledger.net[hh.hukou_no][-6:]
-    y = sum(net) / 6 / max(1, n)
+    net = ledger.net[hh.hukou_no]
+    # half the last 6 months, half the last 12: seasonal income and one-off bills spread
+    y = (sum(net[-6:]) / 6 + sum(net[-12:]) / 12) / 2 / max(1, n)
     resource = y + hh.savings / (24 * max(1, n))
     hard = int(n > 0 and resource < S)
     big = [(m, k, v) for m, k, v in hh.events if k in SUDDEN and (k != "illness" or v >= 3 * S * max(1, n))]
