@@ -8,7 +8,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from .people import AS_OF, Household, Person
+from .people import Household, Person
 from .population import BASE_FLOOR
 
 MONTHS = 36
@@ -87,7 +87,9 @@ class Sim:
             return 0.0, 0.0
         sick = self.sick.get(p.pid, 0) > m
         if p.role == "formal":
-            self.L.contrib.append((p.pid, m, p.employer, max(BASE_FLOOR, round(p.wage, -1)), "企业职工基本养老保险"))
+            self.L.contrib.append(
+                (p.pid, m, p.employer, max(BASE_FLOOR, round(p.wage, -1)), "企业职工基本养老保险")
+            )
             if p.gjj:
                 self.L.gjj.append((p.pid, m, p.employer, round(p.wage, -1)))
             take = p.wage * (0.815 - (0.08 if p.gjj else 0))
@@ -143,7 +145,16 @@ class Sim:
             diag = r.choice(DISEASES if serious else ORDINARY)
             admit = month_date(m, r.randint(1, 20))
             if p.insured != "无" and r.random() < 0.93:  # a few stays treated out of the area
-                self.L.inpatient.append((p.pid, admit, admit + dt.timedelta(days=r.randint(3, 21)), round(total, 2), round(total * rate, 2), diag))
+                self.L.inpatient.append(
+                    (
+                        p.pid,
+                        admit,
+                        admit + dt.timedelta(days=r.randint(3, 21)),
+                        round(total, 2),
+                        round(total * rate, 2),
+                        diag,
+                    )
+                )
             oop += total * (1 - rate)
             hh.events.append((m, "illness", total * (1 - rate)))
             if serious:
@@ -221,15 +232,21 @@ class Sim:
             months = r.randint(6, 14)
             self.benefit_left[p.pid] = m + months
             reason = r.choice(("解除劳动合同", "劳动合同期满", "单位破产关闭"))
-            self.L.unemp.append((p.pid, month_date(m, r.randint(1, 28)), 1800, months, reason, r.random() < 0.6))
+            self.L.unemp.append(
+                (p.pid, month_date(m, r.randint(1, 28)), 1800, months, reason, r.random() < 0.6)
+            )
 
     def disaster(self, hh: Household, m: int, alive: list[Person], kind: str) -> float:
         r = self.r
         loss = r.uniform(4000, 45000)
-        damage = r.choice(("一般损坏", "一般损坏", "严重损坏", "倒塌" if kind == "火灾" else "严重损坏"))
+        damage = r.choice(
+            ("一般损坏", "一般损坏", "严重损坏", "倒塌" if kind == "火灾" else "严重损坏")
+        )
         relief = round(r.uniform(500, 3000), -2) if r.random() < 0.7 else 0.0
         day = month_date(m, r.randint(3, 25))
-        self.L.disasters.append((hh.hukou_no, alive[0].pid, day, kind, damage, round(loss, -2), relief, len(alive)))
+        self.L.disasters.append(
+            (hh.hukou_no, alive[0].pid, day, kind, damage, round(loss, -2), relief, len(alive))
+        )
         hh.events.append((m, "disaster", loss - relief))
         return loss - relief
 
@@ -239,7 +256,11 @@ class Sim:
         total = 0.0
         for p in alive:
             seen = self.income_seen.get(p.pid, 0.0)
-            if seen == 0 and 18 <= p.age(month_date(m)) < 55 and p.role in ("unemployed", "home", "informal"):
+            if (
+                seen == 0
+                and 18 <= p.age(month_date(m)) < 55
+                and p.role in ("unemployed", "home", "informal")
+            ):
                 seen = 0.6 * 2210
             total += seen
         return total / max(1, len(alive))
@@ -260,7 +281,12 @@ class Sim:
                 cat = None
             elif cat == "低保":
                 state["amount"] = max(150.0, round((S - a) * n, -1))
-        if not cat and m - state.get("refused", -99) > 6 and state["claims"] and r.random() < state["pace"]:
+        if (
+            not cat
+            and m - state.get("refused", -99) > 6
+            and state["claims"]
+            and r.random() < state["pace"]
+        ):
             a = self.assessed(hh, alive, m)
             rich = hh.savings > 24 * S * n or hh.car_price > 80000 or hh.second_home
             if not rich and a < S:
@@ -277,16 +303,28 @@ class Sim:
     # ------------------------------------------------------------ one household
     def run(self, hh: Household) -> dict:
         r = self.r
-        state = {"offset": r.randint(0, 11), "claims": r.random() < 0.42, "pace": r.choice((0.03, 0.08, 0.25))}
+        state = {
+            "offset": r.randint(0, 11),
+            "claims": r.random() < 0.42,
+            "pace": r.choice((0.03, 0.08, 0.25)),
+        }
         n0 = len(hh.members)
-        if sum(p.wage * 0.6 + p.pension for p in hh.members) / n0 < S and state["claims"] and r.random() < 0.5:
+        if (
+            sum(p.wage * 0.6 + p.pension for p in hh.members) / n0 < S
+            and state["claims"]
+            and r.random() < 0.5
+        ):
             # enrolled before the window (a review may stop it)
             state.update(cat="低保", start=-r.randint(1, 48), amount=round(S * 0.5 * n0, -1))
         self.income_seen = {}
         net_l, gross_l, med_l, sch_l = [], [], [], []
         self.med_recent[hh.hukou_no] = 0.0
         for m in range(MONTHS):
-            alive = [p for p in hh.members if (p.death_month < 0 or p.death_month > m) and not (0 <= p.left_month <= m)]
+            alive = [
+                p
+                for p in hh.members
+                if (p.death_month < 0 or p.death_month > m) and not (0 <= p.left_month <= m)
+            ]
             gross = seen_total = 0.0
             for p in alive:
                 inc, seen = self.income(p, m)
@@ -325,7 +363,9 @@ class Sim:
             med_l.append(med)
             sch_l.append(sch)
         if state.get("cat"):
-            self.L.spells.append((hh.hukou_no, state["cat"], state["start"], None, state["amount"], len(alive)))
+            self.L.spells.append(
+                (hh.hukou_no, state["cat"], state["start"], None, state["amount"], len(alive))
+            )
         self.L.net[hh.hukou_no], self.L.gross[hh.hukou_no] = net_l, gross_l
         self.L.medical[hh.hukou_no], self.L.school[hh.hukou_no] = med_l, sch_l
         return state
@@ -346,4 +386,13 @@ def _prehistory(hh: Household, r: random.Random, ledger: Ledger) -> None:
     if poor and r.random() < 0.22:
         start = -r.randint(6, 60)
         end = start + r.randint(6, 30)
-        ledger.spells.append((hh.hukou_no, "低保", start, end if end < 0 else -1, round(S * 0.6, -1), len(hh.members)))
+        ledger.spells.append(
+            (
+                hh.hukou_no,
+                "低保",
+                start,
+                end if end < 0 else -1,
+                round(S * 0.6, -1),
+                len(hh.members),
+            )
+        )

@@ -70,7 +70,15 @@ class Writer:
             return
         ident = rec["id_number"]
         kind = r.choices(
-            ("name", "transpose_valid", "transpose_invalid", "digit", "fullwidth", "missing", "swapdate"),
+            (
+                "name",
+                "transpose_valid",
+                "transpose_invalid",
+                "digit",
+                "fullwidth",
+                "missing",
+                "swapdate",
+            ),
             (0.38, 0.09, 0.1, 0.12, 0.12, 0.11, 0.08),
         )[0]
         quarantine = 0

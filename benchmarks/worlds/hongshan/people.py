@@ -68,7 +68,9 @@ class Person:
     id_number: str
     relation: str
     phone: str
-    role: str = "none"  # formal / informal / self / unemployed / home / unable / student / child / retired
+    role: str = (
+        "none"  # formal / informal / self / unemployed / home / unable / student / child / retired
+    )
     wage: float = 0.0
     employer: int = 0
     gjj: bool = False

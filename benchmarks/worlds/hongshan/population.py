@@ -113,7 +113,9 @@ def _health(pe: Person, r: random.Random) -> None:
     if r.random() < (0.015 if a < 18 else 0.03 if a < 60 else 0.08):
         pe.disability = r.choices((1, 2, 3, 4), (0.15, 0.25, 0.3, 0.3))[0]
         pe.certified = r.random() < 0.78
-        pe.disability_type = r.choice(("视力", "听力", "言语", "肢体", "肢体", "智力", "精神", "多重"))
+        pe.disability_type = r.choice(
+            ("视力", "听力", "言语", "肢体", "肢体", "智力", "精神", "多重")
+        )
     p = 0.02 if a < 40 else 0.11 if a < 60 else 0.30 if a < 75 else 0.45
     if r.random() < p:
         pe.chronic = r.choices((1, 2, 3), (0.5, 0.35, 0.15))[0]
@@ -160,6 +162,8 @@ def _assets(hh: Household, r: random.Random) -> None:
     elderly_only = all(p.age() >= 60 for p in hh.members)
     low = sum(p.pension for p in hh.members) / len(hh.members) < 1200
     if elderly_only and r.random() < (0.85 if low else 0.5):
-        hh.family_help = r.lognormvariate(math.log(800 if low else 500), 0.5) * len(hh.members) ** 0.5
+        hh.family_help = (
+            r.lognormvariate(math.log(800 if low else 500), 0.5) * len(hh.members) ** 0.5
+        )
     if hh.template == "single_parent" and r.random() < 0.7:
         hh.child_support = r.uniform(600, 1500)

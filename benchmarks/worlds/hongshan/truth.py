@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from .economy import MONTHS, S, Ledger
+from .economy import MONTHS, Ledger, S
 from .people import Household, Person
 
-SUDDEN = {"illness", "death_earner", "job_loss", "business_failure", "divorce", "disaster", "online_debt", "disabled"}
+SUDDEN = {
+    "illness",
+    "death_earner",
+    "job_loss",
+    "business_failure",
+    "divorce",
+    "disaster",
+    "online_debt",
+    "disabled",
+}
 CAUSE_OF = {
     "illness": "疾病", "disabled": "疾病", "death_earner": "突发事件", "job_loss": "失业",
     "business_failure": "失业", "divorce": "其他", "disaster": "灾害", "online_debt": "其他",
@@ -36,7 +45,11 @@ def judge(hh: Household, ledger: Ledger, programme: str) -> dict:
     y = (sum(net[-6:]) / 6 + sum(net[-12:]) / 12) / 2 / max(1, n)
     resource = y + hh.savings / (24 * max(1, n))
     hard = int(n > 0 and resource < S)
-    big = [(m, k, v) for m, k, v in hh.events if k in SUDDEN and (k != "illness" or v >= 3 * S * max(1, n))]
+    big = [
+        (m, k, v)
+        for m, k, v in hh.events
+        if k in SUDDEN and (k != "illness" or v >= 3 * S * max(1, n))
+    ]
     shock = int(any(m >= MONTHS - 12 for m, _, _ in big))
     registered = any(p.disability in (1, 2) and p.certified for p in mem)
     quiet = int(hard and not big and not registered)
@@ -57,7 +70,9 @@ def judge(hh: Household, ledger: Ledger, programme: str) -> dict:
     if mem and head.age() >= 60 and not any(p.age() < 60 and p in earners for p in mem):
         causes.append("年老")
     able = [p for p in mem if 18 <= p.age() < 60 and p.role not in ("unable", "student")]
-    if mem and (not able and any(p.age() < 60 for p in mem) or len(mem) - len(able) >= 2 * max(1, len(able))):
+    if mem and (
+        not able and any(p.age() < 60 for p in mem) or len(mem) - len(able) >= 2 * max(1, len(able))
+    ):
         causes.append("缺乏劳动力")
     if any(p.role == "unemployed" for p in mem) and "失业" not in causes:
         causes.append("失业")

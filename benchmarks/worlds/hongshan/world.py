@@ -8,7 +8,7 @@ import json
 import random
 from pathlib import Path
 
-from .economy import MONTHS, S, Ledger, month_date, simulate
+from .economy import MONTHS, Ledger, S, month_date, simulate
 from .feeds import Writer
 from .people import AS_OF, Household, Namer, Person, make_communities
 from .population import build
@@ -16,7 +16,14 @@ from .truth import judge
 
 
 def _p(p: Person, **extra) -> dict:
-    return {"_pid": p.pid, "id_number": p.id_number, "name": p.name, "sex": p.sex, "birth_date": p.birth, **extra}
+    return {
+        "_pid": p.pid,
+        "id_number": p.id_number,
+        "name": p.name,
+        "sex": p.sex,
+        "birth_date": p.birth,
+        **extra,
+    }
 
 
 def _register(w: Writer, hhs: list[Household], r: random.Random) -> set[str]:
@@ -33,10 +40,35 @@ def _register(w: Writer, hhs: list[Household], r: random.Random) -> set[str]:
             rows.append(_p(p, person_no=p.pid.replace("D", "GA"), hukou_no=hh.hukou_no, relation=p.relation,
                            address=hh.address, community_code=c.code, community_name=c.name,
                            street_name=c.street_name, phone=p.phone))  # fmt: skip
-    fields = {f: f for f in ("person_no", "hukou_no", "name", "id_number", "sex", "birth_date", "relation")}
-    fields.update(address="户籍地址", community_code="社区代码", community_name="社区名称", street_name="街道名称", phone="联系电话")
-    fields.update(person_no="人员编号", hukou_no="户号", name="姓名", id_number="公民身份号码", sex="性别", birth_date="出生日期", relation="与户主关系")
-    w.write("gongan_hukou", "gongan_hukou_202611.csv", fields, rows, key="person_no", noise=False, encoding="utf-8-sig")
+    fields = {
+        f: f
+        for f in ("person_no", "hukou_no", "name", "id_number", "sex", "birth_date", "relation")
+    }
+    fields.update(
+        address="户籍地址",
+        community_code="社区代码",
+        community_name="社区名称",
+        street_name="街道名称",
+        phone="联系电话",
+    )
+    fields.update(
+        person_no="人员编号",
+        hukou_no="户号",
+        name="姓名",
+        id_number="公民身份号码",
+        sex="性别",
+        birth_date="出生日期",
+        relation="与户主关系",
+    )
+    w.write(
+        "gongan_hukou",
+        "gongan_hukou_202611.csv",
+        fields,
+        rows,
+        key="person_no",
+        noise=False,
+        encoding="utf-8-sig",
+    )
     return in_reg
 
 
@@ -52,7 +84,15 @@ def _money(w: Writer, persons: dict, L: Ledger) -> None:
     f = {"serial": "缴费流水号", "id_number": "公民身份号码", "name": "姓名", "employer": "单位名称",
          "employer_code": "统一社会信用代码", "insurance": "险种", "month": "费款所属期",
          "wage_base": "缴费基数", "personal_amount": "个人缴费", "employer_amount": "单位缴费"}  # fmt: skip
-    w.write("renshe_contribution", "renshe_contribution_2025_2026.csv", f, rows, key="serial", encoding="gbk", duplicates=0.004)
+    w.write(
+        "renshe_contribution",
+        "renshe_contribution_2025_2026.csv",
+        f,
+        rows,
+        key="serial",
+        encoding="gbk",
+        duplicates=0.004,
+    )
     # the provident fund delivered one year only: the 12 months before the as-of month
     rows = [
         _p(persons[pid], serial=f"GJJ{i:09d}", account_no=f"1{int(pid[1:]):010d}", employer=f"武汉市某某{e % 97}公司",
@@ -72,7 +112,9 @@ def _money(w: Writer, persons: dict, L: Ledger) -> None:
          "birth_date": "出生日期", "scheme": "养老保险类型", "start_month": "待遇开始年月",
          "monthly_amount": "月养老金", "status": "发放状态"}  # fmt: skip
     _legacy(rows, r)
-    w.write("renshe_pension", "renshe_pension_202611.csv", f, rows, key="pension_no", encoding="gbk")
+    w.write(
+        "renshe_pension", "renshe_pension_202611.csv", f, rows, key="pension_no", encoding="gbk"
+    )
     rows = [
         _p(persons[pid], reg_no=f"SY{i:08d}", phone=persons[pid].phone, reg_date=d, reason=reason,
            hard_to_employ="是" if persons[pid].age() >= 45 else "否", benefit=float(b))
@@ -82,7 +124,14 @@ def _money(w: Writer, persons: dict, L: Ledger) -> None:
     f = {"reg_no": "失业登记编号", "id_number": "公民身份号码", "name": "姓名", "sex": "性别", "birth_date": "出生日期",
          "phone": "联系电话", "reg_date": "失业登记日期", "reason": "失业原因", "hard_to_employ": "就业困难人员",
          "benefit": "失业保险金月额"}  # fmt: skip
-    w.write("renshe_unemployment", "renshe_unemployment_202611.csv", f, rows, key="reg_no", encoding="gbk")
+    w.write(
+        "renshe_unemployment",
+        "renshe_unemployment_202611.csv",
+        f,
+        rows,
+        key="reg_no",
+        encoding="gbk",
+    )
 
 
 def _legacy(rows: list[dict], r: random.Random) -> None:
@@ -115,7 +164,9 @@ def _health(w: Writer, persons: dict, L: Ledger) -> None:
     f = {"setl_id": "结算流水号", "id_number": "身份证号", "name": "患者姓名", "sex": "性别", "birth_date": "出生日期",
          "hospital": "定点医疗机构", "admission_date": "入院日期", "discharge_date": "出院日期", "diagnosis": "出院主要诊断",
          "diagnosis_code": "诊断编码", "total": "医疗费用总额", "fund_paid": "基金支付", "self_pay": "个人负担", "settle_date": "结算日期"}  # fmt: skip
-    w.write("yibao_inpatient", "yibao_inpatient_2024_2026.csv", f, rows, key="setl_id", duplicates=0.005)
+    w.write(
+        "yibao_inpatient", "yibao_inpatient_2024_2026.csv", f, rows, key="setl_id", duplicates=0.005
+    )
     rows = [
         _p(persons[pid], setl_id=f"MZ{i:010d}", visit_date=d, hospital="社区卫生服务中心", med_type=mt, diagnosis=dg,
            total=t, fund_paid=fund, self_pay=round(t - fund, 2))
@@ -124,7 +175,9 @@ def _health(w: Writer, persons: dict, L: Ledger) -> None:
     f = {"setl_id": "setl_id", "id_number": "certno", "name": "psn_name", "birth_date": "brdy", "visit_date": "begndate",
          "hospital": "fixmedins_name", "med_type": "医疗类别", "diagnosis": "dise_name", "total": "medfee_sumamt",
          "fund_paid": "fund_pay_sumamt", "self_pay": "psn_cash_pay"}  # fmt: skip
-    w.write("yibao_outpatient", "yibao_outpatient_2025_2026.jsonl", f, rows, key="setl_id", jsonl=True)
+    w.write(
+        "yibao_outpatient", "yibao_outpatient_2025_2026.jsonl", f, rows, key="setl_id", jsonl=True
+    )
     rows = []
     for p in persons.values():
         if p.chronic and p.chronic_registered:
@@ -149,7 +202,14 @@ def _health(w: Writer, persons: dict, L: Ledger) -> None:
     f = {"cert_no": "残疾证号", "id_number": "身份证号", "name": "姓名", "birth_date": "出生日期", "phone": "联系电话",
          "disability_type": "残疾类别", "disability_grade": "残疾等级", "issue_date": "发证日期"}  # fmt: skip
     _legacy(rows, r)
-    w.write("canlian_disability", "canlian_disability_202611.csv", f, rows, key="cert_no", encoding="gbk")
+    w.write(
+        "canlian_disability",
+        "canlian_disability_202611.csv",
+        f,
+        rows,
+        key="cert_no",
+        encoding="gbk",
+    )
 
 
 def _civil(w: Writer, persons: dict, hhs: list[Household], L: Ledger, programmes: dict) -> None:
@@ -168,7 +228,9 @@ def _civil(w: Writer, persons: dict, hhs: list[Household], L: Ledger, programmes
          "birth_date": "出生日期", "death_date": "死亡日期", "cremation_date": "火化日期", "funeral_home": "殡仪馆"}  # fmt: skip
     # delivered twice: the October file re-delivered inside November's (a duplicate delivery)
     older = [x for x in rows if x["death_date"] < dt.date(2026, 11, 1)]
-    w.write("minzheng_death", "minzheng_death_202610.csv", f, older, key="cremation_no", noise=False)
+    w.write(
+        "minzheng_death", "minzheng_death_202610.csv", f, older, key="cremation_no", noise=False
+    )
     w.records = [x for x in w.records if not (x[0] == "minzheng_death")]
     w.write("minzheng_death", "minzheng_death_202611.csv", f, rows, key="cremation_no")
     rows = []
@@ -180,7 +242,14 @@ def _civil(w: Writer, persons: dict, hhs: list[Household], L: Ledger, programmes
     f = {"record_no": "记录编号", "cert_no": "证件字号", "reg_type": "登记类型", "reg_date": "登记日期",
          "id_number": "身份证件号码", "name": "当事人姓名", "sex": "性别", "birth_date": "出生日期",
          "spouse_name": "对方姓名", "spouse_id_number": "对方身份证件号码", "office": "登记机关"}  # fmt: skip
-    w.write("minzheng_marriage", "minzheng_marriage_2024_2026.csv", f, rows, key="record_no", encoding="gbk")
+    w.write(
+        "minzheng_marriage",
+        "minzheng_marriage_2024_2026.csv",
+        f,
+        rows,
+        key="record_no",
+        encoding="gbk",
+    )
     _recipients(w, hhs, L)
 
 
@@ -192,7 +261,9 @@ def _recipients(w: Writer, hhs: list[Household], L: Ledger) -> None:
         if end is not None and end < MONTHS - 48:
             continue
         hh = by_hh[hukou]
-        for j, p in enumerate(x for x in hh.members if x.left_month < 0 and (x.death_month < 0 or end is not None)):
+        for j, p in enumerate(
+            x for x in hh.members if x.left_month < 0 and (x.death_month < 0 or end is not None)
+        ):
             if cat == "特困" and j:
                 break
             rows.append(_p(p, recipient_no=f"JZ{i:07d}{j:02d}", hukou_no=hukou if r.random() < 0.7 else "",
@@ -204,7 +275,14 @@ def _recipients(w: Writer, hhs: list[Household], L: Ledger) -> None:
          "phone": "联系电话", "address": "家庭住址", "category": "救助类别", "status": "保障状态", "start_date": "享受开始日期",
          "end_date": "终止日期", "monthly_amount": "月保障金额", "household_size": "保障人数"}  # fmt: skip
     w.rate = 0.045
-    w.write("minzheng_recipients", "minzheng_recipients_202611.csv", f, rows, key="recipient_no", encoding="gbk")
+    w.write(
+        "minzheng_recipients",
+        "minzheng_recipients_202611.csv",
+        f,
+        rows,
+        key="recipient_no",
+        encoding="gbk",
+    )
     w.rate = 0.03
 
 
@@ -264,7 +342,9 @@ def _school_and_disaster(w: Writer, hhs: list[Household], L: Ledger, programmes:
                                stage=stage, grade=f"{(a - 5) if a < 12 else (a - 11) if a < 15 else (a - 14)}年级",
                                enrol_date=dt.date(2026 - min(a - 6, 5), 9, 1)))  # fmt: skip
             if poor and r.random() < 0.75 or not poor and r.random() < 0.03:
-                for q, gd in enumerate((dt.date(2025, 12, 15), dt.date(2026, 6, 15), dt.date(2026, 10, 15))):
+                for q, gd in enumerate(
+                    (dt.date(2025, 12, 15), dt.date(2026, 6, 15), dt.date(2026, 10, 15))
+                ):
                     aid.append(_p(p, aid_no=f"ZZ{int(p.pid[1:]):08d}{q}", school="武昌区", stage=stage,
                                   difficulty="特别困难" if poor else "一般困难", aid_type="家庭经济困难学生生活补助",
                                   amount=float(625 if poor else 500), grant_date=gd, term="2025-2026"))  # fmt: skip
@@ -285,7 +365,14 @@ def _school_and_disaster(w: Writer, hhs: list[Household], L: Ledger, programmes:
          "disaster_type": "灾害类型", "disaster_date": "受灾日期", "house_damage": "房屋受损情况", "loss": "直接经济损失",
          "relief": "已发放救助金", "household_size": "受灾人口"}  # fmt: skip
     w.rate = 0.08
-    w.write("yingji_disaster", "yingji_disaster_2024_2026.csv", f, rows, key="record_no", duplicates=0.01)
+    w.write(
+        "yingji_disaster",
+        "yingji_disaster_2024_2026.csv",
+        f,
+        rows,
+        key="record_no",
+        duplicates=0.01,
+    )
     w.rate = 0.03
 
 
@@ -332,7 +419,12 @@ def _truth(out: Path, hhs, ledger, programmes, in_reg, w: Writer, communities) -
     _csv(t / "persons.csv", ["person_id", "hukou_no", "id_number", "in_register", "member", "alive"],
          ([p.pid, hh.hukou_no, p.id_number, int(p.pid in in_reg), int(p.death_month < 0 and p.left_month < 0),
            int(p.death_month < 0)] for hh in hhs for p in hh.members))  # fmt: skip
-    reg = [("gongan_hukou", p.pid.replace("D", "GA"), p.pid) for hh in hhs for p in hh.members if p.pid in in_reg]
+    reg = [
+        ("gongan_hukou", p.pid.replace("D", "GA"), p.pid)
+        for hh in hhs
+        for p in hh.members
+        if p.pid in in_reg
+    ]
     _csv(t / "records.csv", ["feed", "record_key", "person_id"], sorted(set(w.records) | set(reg)))
     _csv(t / "noise.csv", ["feed", "record_key", "kind", "expect_quarantine"], w.noise)
     _csv(t / "communities.csv", ["code", "name", "street", "street_name"],
@@ -347,5 +439,7 @@ def _truth(out: Path, hhs, ledger, programmes, in_reg, w: Writer, communities) -
         "rows_written": w.rows_written, "noise_rows": len(w.noise),
         "standard": S, "as_of": AS_OF.isoformat(),
     }  # fmt: skip
-    (t / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    (t / "summary.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return summary
