@@ -116,6 +116,7 @@ class Writer:
             k = str(rec[key])
             if rec.get("_pid"):
                 self.records.append((feed, k, rec["_pid"]))
+            noisy = len(self.noise)
             if noise:
                 self.row_noise(feed, k, rec, quarantines)
             line = {}
@@ -129,6 +130,8 @@ class Writer:
             out_rows.append(line)
             if duplicates and r.random() < duplicates:
                 out_rows.append(dict(line))
+                if len(self.noise) > noisy:  # the duplicate carries the same noise
+                    self.noise.append(self.noise[-1])
         self.rows_written += len(out_rows)
         path = self.out / name
         if jsonl:

@@ -78,8 +78,8 @@ def judge(hh: Household, ledger: Ledger, programme: str) -> dict:
         causes.append("失业")
     if hh.debt > 6 * S * max(1, n) and "其他" not in causes:
         causes.append("其他")
-    if earners and not causes:
-        causes.append("低收入")
+    if not causes:
+        causes.append("低收入" if earners else "其他")
     band = "none" if not n else "dibao" if y < S else "dibian" if y < 1.5 * S else "above"
     seen = sum(p.pension for p in mem) + sum(p.wage for p in mem if p.role == "formal")
     return {
