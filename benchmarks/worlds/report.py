@@ -5,12 +5,13 @@ month of simulated home visits, and the information ceiling beside the product.
         [--worlds A,B,C] [--var var/worlds] [--out report.md]
 
 Worlds: **A** = ``doudi.synth`` (the project's own generator, the only world settings are tuned
-on), **B** = ``benchmarks/worlds/hanyang``, **C** = ``benchmarks/worlds/qingshan``. For each:
+on), **B** = ``benchmarks/worlds/hanyang``, **C** = ``benchmarks/worlds/qingshan``, **D** =
+``benchmarks/worlds/hongshan``. For each:
 
 1. generate the world into VAR/<world>-<households>-<seed>/data (kept and reused when its
    truth is already there: generation is deterministic by seed);
 2. a fresh doudi state (SQLite, DOUDI_VAR_DIR=…/work): ``migrate``, ``ingest`` (which builds the
-   register from the 公安 feed; worlds B and C first add their own communities, as their ``check.py``
+   register from the 公安 feed; worlds B, C and D first add their own communities, as their ``check.py``
    does), ``link``, ``monitor --as-of`` the world's date, ``export warnings``;
 3. one month of visits, scaled to the world: the top ``4,500 × households / 130,000`` of the
    queue (by score) plus ``500 × households / 130,000`` random verification visits among the
@@ -61,7 +62,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
-WORLDS = {"A": "synth", "B": "hanyang", "C": "qingshan"}
+WORLDS = {"A": "synth", "B": "hanyang", "C": "qingshan", "D": "hongshan"}
 FULL_DISTRICT = 130_000
 QUEUE_VISITS, RANDOM_VISITS = 4_500, 500
 CEILING_SAMPLE = 5_000
@@ -230,7 +231,24 @@ class Qingshan(World):
         run("communities", "shell", "-c", COMMUNITIES.format(path=str(comm)))
 
 
-WORLD_CLASSES = {"A": Synth, "B": Hanyang, "C": Qingshan}
+class HongShan(World):
+    key, name = "D", "hongshan"
+
+    def generate(self) -> None:
+        _python(
+            "-m", "benchmarks.worlds.hongshan", "--out", str(self.data),
+            "--households", str(self.households), "--seed", str(self.seed), "--quiet",
+        )  # fmt: skip
+
+    def prepare(self, run: Runner) -> None:
+        # the world's own communities (truth/communities.csv), added as world B adds its own
+        from benchmarks.worlds.hanyang.check import _ADD_COMMUNITIES
+
+        path = self.truth / "communities.csv"
+        run("communities", "shell", "-c", _ADD_COMMUNITIES % {"path": str(path)})
+
+
+WORLD_CLASSES = {"A": Synth, "B": Hanyang, "C": Qingshan, "D": HongShan}
 
 
 # ------------------------------------------------------------------ the product path
@@ -1093,7 +1111,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--households", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--worlds", default="A,B,C", help="comma-separated: A (synth), B, C")
+    ap.add_argument("--worlds", default="A,B,C", help="comma-separated: A (synth), B, C, D")
     ap.add_argument("--var", type=Path, default=ROOT / "var" / "worlds")
     ap.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
     ap.add_argument("--ceiling-sample", type=int, default=CEILING_SAMPLE)
@@ -1120,7 +1138,7 @@ def main(argv: list[str] | None = None) -> int:
     keys = [k.strip().upper() for k in a.worlds.split(",") if k.strip()]
     unknown = [k for k in keys if k not in WORLD_CLASSES]
     if unknown:
-        ap.error(f"unknown world {unknown[0]!r}: choose from A, B, C")
+        ap.error(f"unknown world {unknown[0]!r}: choose from A, B, C, D")
     if a.households < 50:
         ap.error("--households must be at least 50")
     a.var.mkdir(parents=True, exist_ok=True)
