@@ -194,6 +194,15 @@ def run_world(
     first = monitor(lake, catalogue, persons, policy=base, as_of=world.as_of, training=feeds)
     print(f"{key}: first run {time.monotonic() - t:.0f} s {first.timings}", file=sys.stderr)
     first_help = help_held(first, truth, base)
+    # the model off (a bureau's first months): the score bands, with and without help review
+    scorecard = {"score bands": evaluate(_warnings(first), truth)}
+    if any(a.endswith("+ help review") for a in arms):
+        reviewed = _policy(
+            doc, levels=False, min_outcomes=min_outcomes, feed_features=feeds, help_review=True
+        )
+        again = monitor(lake, catalogue, persons, policy=reviewed, as_of=world.as_of)
+        scorecard["score bands + help review"] = evaluate(_warnings(again), truth)
+        scorecard["help review listings"] = help_held(again, truth, reviewed)["any help"]
     generic = [c for c in first.features.columns if c.startswith(FEED_PREFIX)]
     plan = visit_plan(_warnings(first), truth, households, seed)
     n_random = int((plan["kind"] == "random").sum())
@@ -226,6 +235,7 @@ def run_world(
         "households": len(truth),
         "arms": [a + label(m, t) for m, t in variants for a in arms],
         "first_help": first_help,
+        "scorecard": scorecard,
     }
     models: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
     for method, trim in variants:
@@ -319,6 +329,15 @@ def table(r: dict[str, Any]) -> str:
     row("help review listings: n (precision)", lambda a: _review(a["help"]["any help"]))
     for arm in r["arms"]:
         lines += ["", tenths_table(arm, r[arm]["eval"]["calibration"])]
+    lines += ["", "The model off (the first run, before any visit):", ""]
+    for name, e in r["scorecard"].items():
+        if name == "help review listings":
+            lines.append(f"- help review listings: {_review(e)}")
+            continue
+        lines.append(
+            f"- {name}: 预警 and above {_pr(e['cumulative']['warning'])}; "
+            f"all levels {_pr(e['cumulative']['watch'])}"
+        )
     lines += ["", help_table("first run (model off, score bands)", r["first_help"])]
     for arm in r["arms"]:
         lines += ["", help_table(arm, r[arm]["help"])]
