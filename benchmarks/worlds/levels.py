@@ -23,7 +23,15 @@ Arms:
   (``keep_band_level = true``: a household's level never below its band level);
 - **feeds**: the same with the generic feed features given to the model
   (``model.feed_features``, :mod:`doudi.engine.monitoring.feed_features`); **feeds w=W**:
-  and the combination's ``model_weight`` W (``--feed-weights``).
+  and the combination's ``model_weight`` W (``--feed-weights``);
+- **feeds + help review**: the policy as shipped since issue 16's help review
+  (``combination.help_review``: a household whose fired indicators are all answered by help it
+  holds is listed on the lowest band as a help review, whatever the model says). Every other
+  arm, and the first run that chooses the visits, keeps ``help_review`` off (the behaviour
+  before it).
+
+After each world's table, the hardship among households that already hold help, by the help
+held, for the first run and each arm (:mod:`benchmarks.worlds.helpheld`).
 
 ``--arms``: a comma-separated subset of the arms (default all).
 
@@ -56,6 +64,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmarks.worlds.helpheld import help_held, help_table
 from benchmarks.worlds.report import (
     FULL_DISTRICT,
     RANDOM_VISITS,
@@ -67,7 +76,7 @@ from benchmarks.worlds.report import (
 )
 from doudi.engine.monitoring.feed_features import PREFIX as FEED_PREFIX
 
-ARMS = ["before", "weights", "levels", "after", "after + floor", "feeds"]
+ARMS = ["before", "weights", "levels", "after", "after + floor", "feeds", "feeds + help review"]
 FEED_ARMS = ("feeds",)
 
 
@@ -116,6 +125,7 @@ def _policy(
     keep_band_level: bool = False,
     feed_features: bool = False,
     model_weight: float | None = None,
+    help_review: bool = False,
 ) -> Any:
     from doudi.engine.monitoring import Policy
 
@@ -126,7 +136,11 @@ def _policy(
     if model_weight is not None:
         doc["combination"] = {**doc["combination"], "model_weight": model_weight}
     # the arm sets the floor (the shipped policy has it on: "after + floor")
-    doc["combination"] = {**doc["combination"], "keep_band_level": keep_band_level}
+    doc["combination"] = {
+        **doc["combination"],
+        "keep_band_level": keep_band_level,
+        "help_review": help_review,
+    }
     if not levels:
         doc["combination"] = {
             k: v
@@ -170,6 +184,16 @@ def run_world(
     t = time.monotonic()
     first = monitor(lake, catalogue, persons, policy=base, as_of=world.as_of, training=feeds)
     print(f"{key}: first run {time.monotonic() - t:.0f} s {first.timings}", file=sys.stderr)
+    first_help = help_held(first, truth, base)
+    # the model off (a bureau's first months): the score bands, with and without help review
+    scorecard = {"score bands": evaluate(_warnings(first), truth)}
+    if any(a.endswith("+ help review") for a in arms):
+        reviewed = _policy(
+            doc, levels=False, min_outcomes=min_outcomes, feed_features=feeds, help_review=True
+        )
+        again = monitor(lake, catalogue, persons, policy=reviewed, as_of=world.as_of)
+        scorecard["score bands + help review"] = evaluate(_warnings(again), truth)
+        scorecard["help review listings"] = help_held(again, truth, reviewed)["any help"]
     generic = [c for c in first.features.columns if c.startswith(FEED_PREFIX)]
     plan = visit_plan(_warnings(first), truth, households, seed)
     n_random = int((plan["kind"] == "random").sum())
@@ -201,6 +225,8 @@ def run_world(
         "hardship": int(truth["hardship"].sum()),
         "households": len(truth),
         "arms": [a + label(m, t) for m, t in variants for a in arms],
+        "first_help": first_help,
+        "scorecard": scorecard,
     }
     models: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
     for method, trim in variants:
@@ -230,6 +256,7 @@ def run_world(
                 keep_band_level=arm == "after + floor" or with_feeds,
                 feed_features=with_feeds,
                 model_weight=weight,
+                help_review=arm.endswith("+ help review"),
             )
             data, ev = models[spec]
             t = time.monotonic()
@@ -242,6 +269,7 @@ def run_world(
                 "thin": (ev.get("calibration") or {}).get("thin_tenths"),
                 "seconds": round(time.monotonic() - t, 1),
                 "timings": res.timings,
+                "help": help_held(res, truth, policy),
             }
             print(f"{key}: {name} done {res.timings}", file=sys.stderr)
     return out
@@ -289,9 +317,27 @@ def table(r: dict[str, Any]) -> str:
     row("recall at precision 0.70", lambda a: _f(a["eval"]["recall_at"]["0.7"]))
     row("engine seconds (scoring run)", lambda a: f"{a['timings'].get('engine', 0):.1f}")
     row("tenths the model reports thin (no random visit or few)", lambda a: _thin(a["thin"]))
+    row("help review listings: n (precision)", lambda a: _review(a["help"]["any help"]))
     for arm in r["arms"]:
         lines += ["", tenths_table(arm, r[arm]["eval"]["calibration"])]
+    lines += ["", "The model off (the first run, before any visit):", ""]
+    for name, e in r["scorecard"].items():
+        if name == "help review listings":
+            lines.append(f"- help review listings: {_review(e)}")
+            continue
+        lines.append(
+            f"- {name}: 预警 and above {_pr(e['cumulative']['warning'])}; "
+            f"all levels {_pr(e['cumulative']['watch'])}"
+        )
+    lines += ["", help_table("first run (model off, score bands)", r["first_help"])]
+    for arm in r["arms"]:
+        lines += ["", help_table(arm, r[arm]["help"])]
     return "\n".join(lines)
+
+
+def _review(c: dict[str, int]) -> str:
+    n = c["review"]
+    return f"{n} ({_f(c['review_hardship'] / n if n else None)})"
 
 
 def _thin(tenths: list[int] | None) -> str:

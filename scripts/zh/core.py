@@ -179,10 +179,11 @@ ZH |= {k: v for k, v in {
     "Date": "日期", "No indicator recorded.": "无指标记录。",
     "Not warned again for (help already received):": "已享受相应救助、不再预警的原因：",
     "Help review: the help this household already receives answers every indicator that "
-    "fired, so it is not warned again for them; the statistical model still scores it in "
-    "hardship. It stays on the lowest level, for the periodic review of whether its help is "
-    "enough.": "在保复核：触发的各项指标均已由该户现有救助覆盖，不再重复预警；统计模型仍判断其"
-    "处于困难，因此保留在最低级别，供定期复核时核实现有救助是否足够。",
+    "fired, so it is not warned again for them as a new case. It is listed on the lowest "
+    "level for the periodic review of its help: is the help delivered, and is it enough? "
+    "Only a caseworker's decision changes the help.": "在保复核：触发的各项指标均已由该户现有"
+    "救助覆盖，不作为新的预警重复提示；列入最低级别，供定期复核：现有救助是否落实、是否足够。"
+    "救助的任何调整只能由工作人员核实后决定。",
     "Change": "变化", "No changes recorded.": "无变化记录。",
     "A warning is a reason to visit, not a decision: a home visit verifies every case before any help is granted or changed.":
         "预警只是入户核查的依据，不是决定：任何救助的给予或变更都须先经入户核实。",

@@ -532,6 +532,109 @@ def test_help_review_a_live_counter_indicator_is_no_reason_to_warn(lake_and_pers
     }
 
 
+def _answering_policy(*, help_review: bool = True, min_outcomes: int = 300) -> Policy:
+    """The recorded policy where 低保 also answers illness known before it began: H1's income
+    indicators and its illness (diagnosed 2024, 低保 from 2025) are all answered by its help,
+    while H2's illness (diagnosed 2026) is a new cause."""
+    doc = recorded_policy()
+    doc["model"]["min_outcomes"] = min_outcomes
+    doc["combination"]["help_review"] = help_review
+    for rule in doc["suppression"]:
+        if rule["category"] == "dibao":
+            rule["answers"] = [*rule["answers"], "health"]
+    return Policy.from_dict(doc)
+
+
+ANSWERED_H1 = [
+    "income_below_dibao",
+    "income_below_dibian",
+    "income_below_double",
+    "low_earnings",
+    "serious_illness",
+]
+
+
+def _review_rows(result) -> dict:
+    return {
+        h: (r.score, r.level, r.reasons, r.explanation["help_review"] if r.explanation else None)
+        for h, r in _by_household(result).items()
+        if h in ("100000001", "100000002")
+    }
+
+
+def test_help_review_lists_a_dibao_household_whose_answered_income_fires_model_off(
+    lake_and_persons,
+):
+    result = _run(lake_and_persons, policy=_answering_policy())
+    assert result.model_status == "off: no model"
+    rows = _by_household(result)
+    assert rows["100000001"].suppressed == ANSWERED_H1
+    assert _review_rows(result) == {
+        # everything that fired is answered by 低保: no points, yet listed for its review
+        "100000001": (0.0, "watch", [], True),
+        # a new cause (the illness after 低保 began) below every band: not a help review
+        "100000002": (15.0, None, ["serious_illness"], False),
+    }
+    assert result.counts["by_level"] == {"watch": 1, "warning": 1, "urgent": 1}
+    # the setting off: the behaviour before (listed only when its score gives it a level)
+    off = _run(lake_and_persons, policy=_answering_policy(help_review=False))
+    assert _review_rows(off) == {
+        "100000001": (0.0, None, [], False),
+        "100000002": (15.0, None, ["serious_illness"], False),
+    }
+    assert off.counts["by_level"] == {"watch": 0, "warning": 1, "urgent": 1}
+
+
+def test_help_review_lists_it_whatever_the_model_says(lake_and_persons):
+    from doudi.engine.monitoring.model import train
+
+    policy = _answering_policy(min_outcomes=5)
+    first = _run(lake_and_persons, policy=policy)
+    # six visits, only the household whose earner died confirmed: the model gives H1 12.5
+    outcomes = pd.Series({h: h == "100000003" for h in first.features.index})
+    model, evaluation = train(first.features, outcomes, min_outcomes=5)
+    assert (evaluation["status"], evaluation["outcomes"]) == ("on", 6)
+    on = _run(lake_and_persons, policy=policy, model=model)
+    assert on.model_status == "on"
+    assert _review_rows(on) == {
+        "100000001": (12.5, "watch", [], True),
+        "100000002": (16.3, None, ["serious_illness"], False),
+    }
+    off = _run(
+        lake_and_persons, policy=_answering_policy(help_review=False, min_outcomes=5), model=model
+    )
+    assert _review_rows(off) == {
+        "100000001": (12.5, None, [], False),
+        "100000002": (16.3, None, ["serious_illness"], False),
+    }
+
+
+def test_help_review_passes_over_a_helped_household_where_nothing_fires(tmp_path):
+    # H5 (a good wage: nothing fires) on 低保 as well
+    records = dict(RECORDS)
+    records["minzheng_recipients"] = [
+        *RECORDS["minzheng_recipients"],
+        *(
+            {
+                "recipient_no": f"R{pk:02d}",
+                "hukou_no": "100000005",
+                "id_number": _id(pk, BIRTH[pk]),
+                "name": f"居民{pk}",
+                "category": "低保",
+                "status": "在保",
+                "start_date": "2025-01-01",
+                "monthly_amount": 600,
+                "_pk": pk,
+            }
+            for pk in (9, 10)
+        ),
+    ]
+    result = _run(lake_of_records(tmp_path, records, today=AS_OF), policy=_answering_policy())
+    assert "100000005" in result.helps and result.helps["100000005"] == {"dibao": "2025-01-01"}
+    assert "100000005" not in set(result.households["hukou_no"])
+    assert _review_rows(result)["100000001"] == (0.0, "watch", [], True)
+
+
 def _same(a, b) -> None:
     pd.testing.assert_frame_equal(a.households, b.households)
     pd.testing.assert_frame_equal(a.persons_tags, b.persons_tags)

@@ -237,6 +237,71 @@ def test_keep_band_level_is_validated_and_absent_keeps_the_policy_version():
     assert on.version != off.version
 
 
+def _skipped(policy, p, skip, held=None, bands=None):
+    n = len(p)
+    return probability_levels(
+        np.array(p, dtype=float),
+        np.zeros(n),
+        ["C1"] * n,
+        np.zeros(n, dtype=bool),
+        np.zeros(n, dtype=bool) if held is None else np.array(held),
+        policy,
+        bands,
+        skip=np.array(skip),
+    )
+
+
+def test_skipped_help_reviews_take_no_place_and_no_part_in_the_expected_precision():
+    # capacity: unskipped, 0.6 takes the one 关注 place; skipped (listed by the caller as a
+    # help review), 0.5 takes it
+    assert _levels(_policy(capacity=1), [0.6, 0.5, 0.4]) == ["watch", None, None]
+    assert _skipped(_policy(capacity=1), [0.6, 0.5, 0.4], [True, False, False]) == [
+        None,
+        "watch",
+        None,
+    ]
+    # expected precision: unskipped, 0.9 lifts the head's mean (0.9, 0.775) so 0.65 is 预警;
+    # skipped, 0.65 alone is below 0.7
+    p = [0.9, 0.65, 0.5]
+    assert _levels(_policy(capacity=10), p) == ["warning", "warning", "watch"]
+    assert _skipped(_policy(capacity=10), p, [True, False, False]) == [None, "watch", "watch"]
+    # a skipped household's band level and trigger are not applied here either
+    kept = _policy(capacity=1, keep_band_level=True)
+    p, held, bands = (
+        [0.6, 0.5, 0.4, 0.05],
+        [True, False, False, False],
+        ["urgent", None, None, "watch"],
+    )
+    assert _levels(kept, p, held=held, bands=bands) == ["urgent", None, None, "watch"]
+    assert _skipped(kept, p, [True, False, False, False], held, bands) == [
+        None,
+        None,
+        None,
+        "watch",
+    ]
+
+
+def test_help_review_is_validated_and_absent_keeps_the_policy_version():
+    doc = default_policy()
+    doc["combination"]["help_review"] = "yes"
+    with pytest.raises(PolicyError) as err:
+        Policy.from_dict(doc)
+    assert err.value.messages == ["combination: help_review must be true or false"]
+    shipped = Policy.from_dict(default_policy())
+    assert shipped.combination.help_review is True
+    assert shipped.to_dict()["combination"]["help_review"] is True
+    doc = default_policy()
+    del doc["combination"]["help_review"]
+    absent = Policy.from_dict(doc)
+    assert absent.combination.help_review is False
+    doc["combination"]["help_review"] = False
+    off = Policy.from_dict(doc)
+    assert off.to_dict() == absent.to_dict() and off.version == absent.version
+    assert "help_review" not in off.to_dict()["combination"]
+    assert shipped.version != off.version
+    assert Policy.from_dict(shipped.to_dict()).combination.help_review is True
+
+
 # ------------------------------------------------------------------------------ weights
 
 

@@ -78,7 +78,10 @@ class MonitorResult:
       dimension and street, warnings, indicators fired;
     - ``policy_version``, ``model_version`` (``None`` when off), ``model_status``;
     - ``feeds``: each feed the policy reads, its status (ok, missing, late, partial) and the
-      estimated cost in recall of its absence (:meth:`.coverage.FeedStatus.as_dict`).
+      estimated cost in recall of its absence (:meth:`.coverage.FeedStatus.as_dict`);
+    - ``helps``: the help each household holds on ``as_of`` (hukou_no → {category: the help's
+      start, ISO date}), every household of the district, warned or not (what suppression
+      and help review read).
     """
 
     households: pd.DataFrame
@@ -91,6 +94,7 @@ class MonitorResult:
     model_status: str = "off: no model"
     household_facts: pd.DataFrame | None = None
     feeds: list[dict[str, Any]] = field(default_factory=list)
+    helps: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def monitor(
@@ -392,6 +396,13 @@ def _score_tables(
 
     score_a = score.to_numpy()
     score_l = score_a.tolist()
+    # households with a live (unsuppressed) reason that adds points; the others hold a help
+    # answering every such indicator that fired (a counter-indicator is no reason to warn):
+    # help reviews (在保复核) when no trigger raises their level
+    alive = live_fired["suppressed_by"].isna().to_numpy()
+    live = set(live_fired["hukou_no"].to_numpy()[alive & (ipoints[order] > 0)].tolist())
+    answered = np.array([h not in live and h not in trig_of for h in all_households], dtype=bool)
+    review_all = policy.combination.help_review
     by_probability = hardship is not None and policy.combination.by_probability
     if by_probability:
         assert hardship is not None
@@ -409,20 +420,19 @@ def _score_tables(
             np.array([h in trig_of for h in all_households], dtype=bool),
             policy,
             scoring.levels_of(score_a, policy) if policy.combination.keep_band_level else None,
+            # help reviews are listed below, outside the ranking and the capacity
+            skip=answered if review_all else None,
         )
     else:
         level_l = scoring.levels_of(score_a, policy)
-    # households with a live (unsuppressed) reason that adds points; the others hold a help
-    # answering every such indicator that fired (a counter-indicator is no reason to warn)
-    alive = live_fired["suppressed_by"].isna().to_numpy()
-    live = set(live_fired["hukou_no"].to_numpy()[alive & (ipoints[order] > 0)].tolist())
     lowest = policy.bands[0].level
     review = set()
-    for n, level in enumerate(level_l):
-        if level is not None and all_households[n] not in live and all_households[n] not in trig_of:
+    for n in np.flatnonzero(answered).tolist():
+        if review_all or level_l[n] is not None:
             # help review (在保复核): everything that fired is answered by the help held, so
-            # it is not warned again for it; only the statistical model still sees hardship.
-            # The household stays on the lowest band, for the periodic review of its help.
+            # it is not warned again for it as a new case; it is listed on the lowest band
+            # for the periodic review of its help (with help_review whatever its score, else
+            # only when its score or probability gives it a level)
             level_l[n] = lowest
             review.add(all_households[n])
     for hukou, tid in trig_of.items():
@@ -483,6 +493,7 @@ def _score_tables(
         model_version=used_model,
         model_status=model_status,
         household_facts=tables.households,
+        helps=helps,
     )
 
 

@@ -28,6 +28,12 @@ month) and optionally ``communities`` (a table area code → whole number ≥ 0;
 that is a prefix of a community's code wins, so a street's code sets all its communities). The
 policy then needs at least three bands: the highest is the urgent level, the next the warning
 level, the lowest the watch level (:func:`doudi.engine.monitoring.scoring.probability_levels`).
+
+**Help review** (在保复核; optional). ``combination.help_review`` (true or false, default false):
+true lists every household whose fired indicators are all answered by help it holds at the
+lowest band, as a help review, whatever its score, outside the visit capacity; false keeps such
+a household listed only when its score or probability gives it a level
+(:mod:`doudi.engine.monitoring.scoring`, "Help review").
 """
 
 from __future__ import annotations
@@ -138,6 +144,10 @@ class Combination:
     list_min_precision: float | None = None
     # under levels by expected precision, a household's level is never below its band level
     keep_band_level: bool = False
+    # help review (在保复核) lists every household whose fired indicators are all answered by
+    # help it holds, whatever its score (False: only when its score or probability gives it a
+    # level)
+    help_review: bool = False
 
     @property
     def by_probability(self) -> bool:
@@ -273,7 +283,8 @@ class Policy:
             "combination": {
                 k: v
                 for k, v in asdict(self.combination).items()
-                if v is not None and not (k == "keep_band_level" and v is False)  # same version
+                # a flag at its default is left out: the same document, the same version
+                if v is not None and not (k in BOOLEAN_KEYS and v is False)
             },
             "model": {
                 k: v
@@ -605,13 +616,17 @@ def _combination(value: Any, errors: list[str]) -> Combination:
         errors.append("combination: model_weight must be a number in [0, 1]")
         w = 0.0
     desc = _str_field(value, "description", "combination", errors)
-    known = {"rule", "model_weight", "description", "keep_band_level", *PROBABILITY_KEYS}
+    known = {"rule", "model_weight", "description", *BOOLEAN_KEYS, *PROBABILITY_KEYS}
     for key in sorted(set(value) - known):
         errors.append(f"combination: unknown key {key!r}")
-    keep: Any = value.get("keep_band_level", False)
-    if not isinstance(keep, bool):
-        errors.append("combination: keep_band_level must be true or false")
-        keep = False
+    flags: dict[str, bool] = {}
+    for key in BOOLEAN_KEYS:
+        flag: Any = value.get(key, False)
+        if not isinstance(flag, bool):
+            errors.append(f"combination: {key} must be true or false")
+            flag = False
+        flags[key] = flag
+    keep = flags["keep_band_level"]
     probs: dict[str, float | None] = {}
     for key in PROBABILITY_KEYS:
         v = value.get(key)
@@ -634,10 +649,13 @@ def _combination(value: Any, errors: list[str]) -> Combination:
         errors.append("combination: list_min_precision must be at most warning_min_precision")
     if keep and warn is None and not invalid:
         errors.append("combination: keep_band_level needs warning_min_precision")
-    return Combination(str(rule), float(w), desc, warn, urgent, floor, keep)
+    return Combination(
+        str(rule), float(w), desc, warn, urgent, floor, keep, help_review=flags["help_review"]
+    )
 
 
 PROBABILITY_KEYS = ("warning_min_precision", "urgent_min_probability", "list_min_precision")
+BOOLEAN_KEYS = ("keep_band_level", "help_review")
 
 
 def _whole(v: Any) -> bool:

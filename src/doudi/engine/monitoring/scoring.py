@@ -55,11 +55,19 @@ expected in hardship — its *expected precision*.
   over-cautious calibration (a bureau's first months), so the probability rule adds to the
   score bands' list and never removes from it.
 
-**Help review** (在保复核): a household whose every fired indicator is suppressed by a help it
-holds, and which no trigger concerns, is not warned again for those causes — yet the statistical
-model may still score it in hardship. It then stays on the lowest band whatever its score, with
-``help_review`` in its explanation: a prompt for the periodic review of whether its help is
-enough, never an escalation.
+**Help review** (在保复核): a household whose every fired indicator that adds points is
+suppressed by a help it holds, and which no trigger raises, is not warned again for those
+causes: its help already answers them. Yet the help's answered indicators still fire — the
+household is still poor enough for them — and whether the help is delivered and enough is what
+the periodic review of households on help (动态管理: POLICY.md §1.11, 低保 reviewed yearly or
+every six months; §4.3, "people already receiving help: is the help actually delivered, and are
+other needs unmet?") asks. With the policy's ``combination.help_review`` every such household is
+listed on the lowest band whatever its score or probability, with ``help_review`` in its
+explanation; under levels by expected precision these households are left out of the ranking,
+the list's expected precision and the communities' visit capacity (:func:`probability_levels`
+``skip``), so they never push out a new case. Without it (the behaviour before) such a household
+stays listed, on the lowest band, only when its score or probability gives it a level. Either
+way it is a prompt for a caseworker's review, never an escalation, and nothing changes its help.
 """
 
 from __future__ import annotations
@@ -271,6 +279,7 @@ def probability_levels(
     held: np.ndarray[Any, Any],
     policy: Policy,
     band_level: list[str | None] | None = None,
+    skip: np.ndarray[Any, Any] | None = None,
 ) -> list[str | None]:
     """Levels by expected precision and capacity (see the module's documentation), one per
     household in the given order (households sorted by number: the last tie-break).
@@ -278,7 +287,9 @@ def probability_levels(
     ranking); ``communities``: each household's community (area) code; ``sudden``: a sudden
     event concerns it; ``held``: it must stay on the list (a trigger fired); ``band_level``:
     each household's level by the score bands (:func:`levels_of`), its floor when the policy's
-    ``keep_band_level`` is set (required then)."""
+    ``keep_band_level`` is set (required then); ``skip``: households left out of the ranking,
+    the expected precision and the capacity (level ``None`` here: help reviews, listed by the
+    caller)."""
     c, cap = policy.combination, policy.capacity
     assert c.warning_min_precision is not None and c.urgent_min_probability is not None
     assert cap is not None
@@ -291,20 +302,24 @@ def probability_levels(
         return out
     score = np.asarray(rank_score, dtype=np.float64)
     order = np.lexsort((np.arange(n), -score, -p))  # best first
+    skipped = np.zeros(n, dtype=bool) if skip is None else np.asarray(skip, dtype=bool)
+    order = order[~skipped[order]]
+    if not len(order):
+        return out
     # the longest head of the ranking with mean probability ≥ warning_min_precision
-    mean = np.cumsum(p[order]) / np.arange(1, n + 1)
+    mean = np.cumsum(p[order]) / np.arange(1, len(order) + 1)
     good = np.flatnonzero(mean >= c.warning_min_precision - 1e-12)
     head = np.zeros(n, dtype=bool)
     if len(good):
         head[order[: good[-1] + 1]] = True
-    is_urgent = (p >= c.urgent_min_probability) & np.asarray(sudden, dtype=bool)
+    is_urgent = (p >= c.urgent_min_probability) & np.asarray(sudden, dtype=bool) & ~skipped
     is_warning = head & ~is_urgent
-    keep = np.asarray(held, dtype=bool) & ~is_urgent & ~is_warning
+    keep = np.asarray(held, dtype=bool) & ~is_urgent & ~is_warning & ~skipped
     rank = {level: k for k, level in enumerate(bands)}
     least: list[str | None] = [None] * n
     if c.keep_band_level:
         assert band_level is not None and len(band_level) == n
-        least = list(band_level)
+        least = [None if s else b for b, s in zip(band_level, skipped.tolist(), strict=True)]
     used: dict[str | None, int] = {}
     total, listed = 0.0, 0
     for i in range(n):
