@@ -582,7 +582,8 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
         finally:
             backend.close()
 
-    assert stored_feeds(persons) == set(FEEDS)
+    wages = {"wage_rows", "wage_months"}  # the wage sums, summed once in the store
+    assert stored_feeds(persons) == set(FEEDS) | wages
     # another link run's persons: nothing is read from the store
     assert stored_feeds(persons.assign(person_key=persons["person_key"] + 100)) == set()
     # two records swapping persons: same count, same key total, still other persons
@@ -603,9 +604,24 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
         recipients, feed_id="minzheng_recipients", lake=lake, catalogue=catalogue, today=AS_OF
     )
     assert result.status == "ingested", result
-    assert stored_feeds(persons) == set(FEEDS) - {"minzheng_recipients"}
+    assert stored_feeds(persons) == set(FEEDS) - {"minzheng_recipients"} | wages
     now_plain = _run((lake, catalogue, persons))
     assert _by_household(now_plain)["100000001"].suppressed == []  # the help no longer holds
+    _same(_run((lake, catalogue, persons), keyed=store), now_plain)
+    # a new delivery of a wage feed: its rows and the wage sums are read from the lake again
+    contributions = [
+        {k: v for k, v in r.items() if k != "_pk"} for r in RECORDS["renshe_contribution"]
+    ]
+    result = ingest_records(
+        contributions[:-1],
+        feed_id="renshe_contribution",
+        lake=lake,
+        catalogue=catalogue,
+        today=AS_OF,
+    )
+    assert result.status == "ingested", result
+    assert stored_feeds(persons) == set(FEEDS) - {"minzheng_recipients", "renshe_contribution"}
+    now_plain = _run((lake, catalogue, persons))
     _same(_run((lake, catalogue, persons), keyed=store), now_plain)
     # an unreadable store is no store
     store.write_bytes(b"not a database")

@@ -151,13 +151,72 @@ def household_helps(tags: pd.DataFrame, as_of: dt.date) -> dict[str, dict[str, s
 # ------------------------------------------------------------------------------- base steps
 
 
+# one wage as each department sees it: the feed, its month and amount, which rows are wages
+WAGE_FEEDS = (
+    ("renshe_contribution", "f.month", "f.wage_base", None),
+    ("shuiwu_income_tax", "f.period", "f.income", "f.item = '工资薪金所得'"),
+    ("gongjijin_contribution", "f.month", "f.base", None),
+)
+# the month's wage: the largest of the departments' views of it
+WAGE_MONTHS_SQL = (
+    "SELECT person_key, month, max(amount) AS wage FROM {rows} GROUP BY person_key, month"
+)
+
+
+def wage_feed_rows(first: str | None = None, last: str | None = None) -> list[tuple[str, str, str]]:
+    """(feed, columns, condition) of each wage feed's rows for :func:`~.kinds.sql.records`:
+    ``month`` and ``amount`` (not missing), of the months ``first`` to ``last`` when
+    given."""
+    out = []
+    for feed, month, amount, wages in WAGE_FEEDS:
+        where = [] if wages is None else [wages]
+        if first is not None and last is not None:
+            where.append(f"{month} >= '{first}' AND {month} <= '{last}'")
+        where.append(f"{amount} IS NOT NULL")
+        out.append((feed, f"{month} AS month, {amount} AS amount", " AND ".join(where)))
+    return out
+
+
+def stored_wage_sql(schema: str = "") -> list[tuple[str, str]]:
+    """The wage tables a keyed store keeps (:mod:`.keyed`), over every month: (name, SQL).
+    ``wage_rows``: per person, wage feed and month the month's sum (``amount``) and the
+    largest record key (``rk``); ``wage_months``: per person and month the largest of the
+    feeds' sums. A run reads its months of them instead of summing the feeds' rows again
+    (``base_steps(stored_wages=True)``): the same rows as it would sum itself. ``schema``:
+    where ``wage_rows`` is read from by the second (e.g. ``"keyed."``)."""
+    rows = " UNION ALL ".join(
+        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount, max(rk) AS rk "
+        f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
+        for feed, cols, where in wage_feed_rows()
+    )
+    return [
+        ("wage_rows", f"SELECT * FROM ({rows}) AS r ORDER BY month, feed, person_key"),
+        (
+            "wage_months",
+            f"SELECT * FROM ({WAGE_MONTHS_SQL.format(rows=schema + 'wage_rows')}) AS m "
+            "ORDER BY month, person_key",
+        ),
+    ]
+
+
+STORED_WAGES = ("wage_rows", "wage_months")  # the keyed store's names of them
+
+
 def base_steps(
-    as_of: dt.date, *, override: bool, window: int, wage_window: int, recent: tuple[int, ...]
+    as_of: dt.date,
+    *,
+    override: bool,
+    window: int,
+    wage_window: int,
+    recent: tuple[int, ...],
+    stored_wages: bool = False,
 ) -> list[tuple[str, str]]:
     """The base tables, in order: (name, SQL). ``window``: the income window in months;
     ``wage_window``: how many months of wages are read; ``recent``: the windows (months, at
     most ``wage_window``) for which each person's wage months are counted
-    (:func:`recent_windows`)."""
+    (:func:`recent_windows`). ``stored_wages``: the wage sums per person, feed and month are
+    read from the keyed store's tables (:func:`stored_wage_sql`, attached as ``keyed``)
+    instead of summed from the feeds' rows; :data:`STORED_WAGE_VIEWS` are then views."""
     d = _date(as_of)
     asof_int = as_of.year * 10000 + as_of.month * 100 + as_of.day
     register = _records(
@@ -192,38 +251,33 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
         f"       max(CASE WHEN month >= '{_month(as_of, n)}' THEN wage END) AS max_wage_{n}"
         for n in sorted(set(recent))
     )
-    wage_feeds = [  # one wage as each department sees it, from month w0 to month m1
-        (
-            "renshe_contribution",
-            "f.month, f.wage_base AS amount",
-            f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL",
-        ),
-        (
-            "shuiwu_income_tax",
-            "f.period AS month, f.income AS amount",
-            f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
-            "AND f.income IS NOT NULL",
-        ),
-        (
-            "gongjijin_contribution",
-            "f.month, f.base AS amount",
-            f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL",
-        ),
-    ]
-    # One group-by per feed (the feed is a constant, not a grouping key: smaller hash
-    # tables). The months' record keys (long text) are not carried along: the income facts
-    # take them per person and feed over the income window (m_wage_keys), the few fired
-    # indicators that need one month's record look it up in m_wage_raw.
-    wage_rows = " UNION ALL ".join(
-        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount "
-        f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
-        for feed, cols, where in wage_feeds
-    )
-    wage_keys = " UNION ALL ".join(
-        f"SELECT person_key, '{feed}' AS feed, max(rk) AS rk "
-        f"FROM ({_records(feed, cols, where)}) AS w WHERE month >= '{m0}' GROUP BY person_key"
-        for feed, cols, where in wage_feeds
-    )
+    wage_feeds = wage_feed_rows(w0, m1)  # from month w0 to month m1
+    if stored_wages:
+        # the link run's keyed store summed them over every month (:func:`stored_wage_sql`):
+        # the day only chooses the months
+        months = f"month >= '{w0}' AND month <= '{m1}'"
+        wage_rows = f"SELECT person_key, feed, month, amount FROM keyed.wage_rows WHERE {months}"
+        wage_keys = (
+            "SELECT person_key, feed, max(rk) AS rk FROM keyed.wage_rows "
+            f"WHERE month >= '{m0}' AND month <= '{m1}' GROUP BY person_key, feed"
+        )
+        wage_months = f"SELECT person_key, month, wage FROM keyed.wage_months WHERE {months}"
+    else:
+        # One group-by per feed (the feed is a constant, not a grouping key: smaller hash
+        # tables). The months' record keys (long text) are not carried along: the income
+        # facts take them per person and feed over the income window (m_wage_keys), the few
+        # fired indicators that need one month's record look it up in m_wage_raw.
+        wage_rows = " UNION ALL ".join(
+            f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount "
+            f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
+            for feed, cols, where in wage_feeds
+        )
+        wage_keys = " UNION ALL ".join(
+            f"SELECT person_key, '{feed}' AS feed, max(rk) AS rk "
+            f"FROM ({_records(feed, cols, where)}) AS w WHERE month >= '{m0}' GROUP BY person_key"
+            for feed, cols, where in wage_feeds
+        )
+        wage_months = WAGE_MONTHS_SQL.format(rows="m_wage_rows")
     wage_raw = " UNION ALL ".join(
         f"SELECT person_key, '{feed}' AS feed, month, rk FROM ({_records(feed, cols, where)}) AS w"
         for feed, cols, where in wage_feeds
@@ -307,11 +361,7 @@ FROM m_members GROUP BY hukou_no""",
         ("m_wage_rows", wage_rows),
         ("m_wage_keys", wage_keys),
         # the month's wage: the largest of the departments' views of it
-        (
-            "m_wage_months",
-            """
-SELECT person_key, month, max(amount) AS wage FROM m_wage_rows GROUP BY person_key, month""",
-        ),
+        ("m_wage_months", wage_months),
         # a person's wage months, summed up once for the steps that need them: the income
         # window's total and months; per recent window the months, the latest and the best;
         # the latest month of all
@@ -462,6 +512,8 @@ WHERE m.alive GROUP BY m.hukou_no"""
 
 
 VIEW_STEPS = frozenset({"m_wage_raw"})  # base steps kept as views, not tables
+# with the stored wage sums: the run's months of them, read where used
+STORED_WAGE_VIEWS = frozenset({"m_wage_rows", "m_wage_months"})
 
 
 def recent_windows(policy: Policy, wage_window: int) -> tuple[int, ...]:
@@ -746,6 +798,8 @@ def compute_indicators(
     # each feed's records with their person: from the backend's keyed store where it holds
     # the feed for these persons and the lake's current deliveries, else joined here
     stored = backend.keyed_feeds(persons)
+    # the wage sums per person, feed and month, when the store holds them for these feeds
+    stored_wages = set(STORED_WAGES) <= stored
     if set(FEEDS) - stored:
         backend.register("m_persons", persons_frame(persons))
     for feed in FEEDS:
@@ -777,13 +831,14 @@ def compute_indicators(
         window=window,
         wage_window=wage_window,
         recent=recent_windows(policy, wage_window),
+        stored_wages=stored_wages,
     ):
         if name == "m_household":
             codes = backend.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
             lookup = _area_codes(codes)
             backend.register("m_lines", line_table(policy, lookup, as_of))
         ts = time.perf_counter()
-        if name in VIEW_STEPS:
+        if name in VIEW_STEPS or (stored_wages and name in STORED_WAGE_VIEWS):
             backend.view(name, sql)
         else:
             backend.create(name, sql)
