@@ -12,6 +12,7 @@ over a frame, Splink's database API for linkage, close — in the manner of Spli
 from __future__ import annotations
 
 from collections.abc import Collection
+from concurrent.futures import Future
 from typing import Any, Literal
 
 import pandas as pd
@@ -84,6 +85,17 @@ class SqlBackend:
         the engine's own normalising: no frame in between."""
         df = self.fetch(sql)
         return {str(c): df[c] for c in df.columns}
+
+    def beside(self, sql: str) -> Future[dict[str, Any]]:
+        """:meth:`fetch_arrays` of ``sql``, which may run beside the steps that follow (it
+        reads only tables that exist now and that no later step replaces); its result comes
+        from the future. Here: run now."""
+        done: Future[dict[str, Any]] = Future()
+        try:
+            done.set_result(self.fetch_arrays(sql))
+        except Exception as exc:  # raised where the result is asked for, as in a thread
+            done.set_exception(exc)
+        return done
 
     def close(self) -> None:
         pass

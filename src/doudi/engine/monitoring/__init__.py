@@ -180,9 +180,11 @@ def _monitor(
         "doudi-feeds", lambda: feed_coverage(lake, catalogue, policy, as_of, delivered=delivered)
     )
     be = make_monitor_backend(backend, lake, catalogue, spark=spark, feeds=FEEDS, keyed=keyed)
+    tables: IndicatorTables | None = None
     try:
         timings["connect"] = round(time.perf_counter() - t0, 3)
         step(1)
+        # the household profile is computed beside the rest, until the scores need it
         tables = compute_indicators(
             be,
             persons,
@@ -191,6 +193,7 @@ def _monitor(
             households=households,
             timings=timings,
             lazy_facts=True,
+            defer_profile=True,
         )
         envelope = None if loading is None else loading.result()
         extra = None
@@ -224,6 +227,8 @@ def _monitor(
         )
         timings["scores"] = round(time.perf_counter() - t, 3)
     finally:
+        if tables is not None and tables.profile is not None:  # failed before the scores
+            tables.profile.exception()  # its cursor finishes before the backend closes
         be.close()
     step(3)
     t = time.perf_counter()
@@ -360,6 +365,7 @@ def _score_tables(
     if added:
         extra_points = pd.Series(added).reindex(card.index, fill_value=0.0)
         card = (card + extra_points).clip(0, 100)
+    tables.complete_profile()  # the model's features read it
     feats = scoring.features(
         flags,
         tables.households,

@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -88,6 +89,18 @@ class IndicatorTables:
     # :meth:`fact_lists_of` gives them
     fetch_facts: Callable[[list[str]], pd.DataFrame] | None = None
     fetch_fact_lists: Callable[..., dict[str, list[Any]]] | None = None
+    # the household profile while it is computed beside the run (``defer_profile``):
+    # ``households`` has its columns once :meth:`complete_profile` has run
+    profile: Future[dict[str, Any]] | None = None
+
+    def complete_profile(self) -> None:
+        """Wait for the household profile computed beside the run, if any, and add its
+        columns to ``households`` (in their place: after ``street``). Done once; the
+        statistical model's features need it, and the backend must still be open."""
+        if self.profile is None:
+            return
+        pending, self.profile = self.profile, None
+        self.households = _with_profile(self.households, pending.result())
 
     def helps(self, as_of: dt.date) -> dict[str, dict[str, str]]:
         """:func:`household_helps` of these tags, computed once per date (scores and person
@@ -435,7 +448,6 @@ LEFT JOIN (SELECT person_key, CAST(floor(max(amount) / {window}) AS BIGINT) AS p
   ON o.person_key = m.person_key
 WHERE m.alive GROUP BY m.hukou_no""",
         ),
-        ("m_profile", profile_sql(as_of)),
         ("m_resources", resources_sql(as_of)),
         (
             "m_household",
@@ -444,13 +456,10 @@ SELECT h.*, coalesce(i.income, 0) AS income, coalesce(s.spend, 0) AS medical_spe
        coalesce(e.best_wage, 0) AS best_wage, coalesce(e.best_pension, 0) AS best_pension,
        """
             + ", ".join(f"coalesce(r.{c}, 0) AS {c}" for c in RESOURCE_COLUMNS)
-            + ",\n       "
-            + ", ".join(f"p.{c}" for c in PROFILE_COLUMNS)
             + """
 FROM m_hh AS h LEFT JOIN m_income AS i ON i.hukou_no = h.hukou_no
 LEFT JOIN m_medical AS s ON s.hukou_no = h.hukou_no
 LEFT JOIN m_earn AS e ON e.hukou_no = h.hukou_no
-LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no
 LEFT JOIN m_resources AS r ON r.hukou_no = h.hukou_no""",
         ),
         ("m_tags", _tags_sql(as_of)),
@@ -511,6 +520,8 @@ LEFT JOIN (SELECT person_key, balance FROM (
 WHERE m.alive GROUP BY m.hukou_no"""
 
 
+# the last base step the household profile (:func:`profile_sql`) reads
+PROFILE_AFTER = "m_medical"
 VIEW_STEPS = frozenset({"m_wage_raw"})  # base steps kept as views, not tables
 # with the stored wage sums: the run's months of them, read where used
 STORED_WAGE_VIEWS = frozenset({"m_wage_rows", "m_wage_months"})
@@ -785,12 +796,18 @@ def compute_indicators(
     timings: dict[str, float] | None = None,
     step_timings: dict[str, float] | None = None,
     lazy_facts: bool = False,
+    defer_profile: bool = False,
 ) -> IndicatorTables:
     """Run every step on ``backend``; return the fired facts, triggers, households and tags.
 
     ``lazy_facts``: the indicator facts are not fetched now (most households are below every
     band and their facts are never shown); :meth:`IndicatorTables.facts_of` fetches those of
-    the households asked for, while the backend is open."""
+    the households asked for, while the backend is open. The household profile
+    (:func:`profile_sql`, read by the statistical model only) is computed beside the steps
+    after :data:`PROFILE_AFTER` (:meth:`~doudi.engine.backends.SqlBackend.beside`);
+    ``defer_profile``: ``households`` gets its columns only at
+    :meth:`IndicatorTables.complete_profile`, which the caller calls while the backend is
+    open (else before returning)."""
     import time
 
     timings = {} if timings is None else timings
@@ -821,6 +838,7 @@ def compute_indicators(
         )
     window = income_window(policy)
     lookup: dict[str, str] = {}
+    profile: Future[dict[str, Any]] | None = None
     wage_window = max(
         [window, 12]
         + [int(i.params["window_months"]) for i in policy.indicators if i.kind == "income_stopped"]
@@ -844,6 +862,10 @@ def compute_indicators(
             backend.create(name, sql)
         if step_timings is not None:
             step_timings[name] = round(time.perf_counter() - ts, 3)
+        if name == PROFILE_AFTER:
+            # the household profile (the model's only) has what it reads: it runs beside the
+            # remaining steps
+            profile = backend.beside(profile_sql(as_of) + "\nORDER BY h.hukou_no")
     timings["base"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     fired = _run_facts(
@@ -866,7 +888,7 @@ def compute_indicators(
     timings["fetch"] = round(time.perf_counter() - t, 3)
     households_frame = _normalise_households(hh)
     add_income_estimate(households_frame, policy, lookup, as_of, window)
-    return IndicatorTables(
+    tables = IndicatorTables(
         facts=facts,
         fired=fired,
         triggers=trig,
@@ -885,7 +907,11 @@ def compute_indicators(
         )
         if lazy_facts
         else None,
+        profile=profile,
     )
+    if not defer_profile:
+        tables.complete_profile()
+    return tables
 
 
 def area_values(
@@ -1123,9 +1149,34 @@ def _normalise_households(cols: dict[str, Any]) -> pd.DataFrame:
     out["head_age"] = ordered(ints(cols["head_age"], nullable=True))
     for c in ("area_code", "street"):
         out[c] = ordered(objects(cols[c]))
-    for c in PROFILE_COLUMNS:
-        out[c] = ordered(ints(cols[c], nullable=c in PROFILE_MISSING))
     return pd.DataFrame(out, copy=False)
+
+
+def _with_profile(hh: pd.DataFrame, cols: dict[str, Any]) -> pd.DataFrame:
+    """``hh`` with the household profile's columns (:data:`PROFILE_COLUMNS`, from
+    :meth:`~doudi.engine.backends.SqlBackend.fetch_arrays` of :func:`profile_sql`) inserted
+    after ``street``, each household's on its row (missing for a household the profile has
+    no row for)."""
+    hukou = texts(cols["hukou_no"])
+    mine = hh["hukou_no"].to_numpy(dtype=object)
+    rows = None if np.array_equal(hukou, mine) else pd.Index(hukou).get_indexer(pd.Index(mine))
+    at = list(hh.columns).index("street") + 1
+    out: dict[str, object] = {c: hh[c] for c in hh.columns[:at]}
+    for c in PROFILE_COLUMNS:
+        nullable = c in PROFILE_MISSING
+        values = ints(cols[c], nullable=nullable)
+        if rows is not None:  # as a join would give them: missing, or 0 where not nullable
+            found = rows >= 0
+            if nullable:
+                data = np.where(found, values.to_numpy(dtype=np.int64, na_value=0)[rows], 0)
+                mask = ~found | np.asarray(values.isna())[rows]
+                values = pd.arrays.IntegerArray(data, mask)
+            else:
+                values = np.where(found, values[rows], 0)
+        out[c] = values
+    for c in hh.columns[at:]:
+        out[c] = hh[c]
+    return pd.DataFrame(out, index=hh.index, copy=False)
 
 
 def _normalise_tags(df: pd.DataFrame) -> pd.DataFrame:
