@@ -42,8 +42,10 @@ MIN_ROWS_TO_JUDGE = 100
 # a feed's oldest record may start this much after the window's start (records are sparse at
 # a delivery's edges) before the feed is called partial
 GRACE_DAYS = 31
-# base steps whose feeds are not counted as read by the items that join them
-NOT_FOLLOWED = frozenset({"m_profile"})
+# base steps whose feeds are not counted as read by the items that join them: the households'
+# integer codes are a numbering of the register's households (the register is read through
+# ``m_members`` where it counts), not a reading of the register
+NOT_FOLLOWED = frozenset({"m_profile", "m_hh_codes"})
 # the pseudo-item standing for the policy's suppression rules (helps held answer indicators)
 SUPPRESSION = "suppression"
 # the wage feeds the base steps read over ``wage_window`` months

@@ -164,6 +164,25 @@ def household_helps(tags: pd.DataFrame, as_of: dt.date) -> dict[str, dict[str, s
 # ------------------------------------------------------------------------------- base steps
 
 
+HOUSEHOLD_CODES_SQL = """
+SELECT hukou_no AS hukou_text,
+       CAST(row_number() OVER (ORDER BY hukou_no) AS BIGINT) AS code
+FROM (SELECT DISTINCT hukou_no FROM m_members_raw WHERE hukou_no IS NOT NULL) AS h"""
+
+
+def hukou_text(sql: str, columns: Sequence[str], order: str | None = None) -> str:
+    """The rows of ``sql`` — a household code ``hukou_no`` (``m_members``' and every base
+    step's after it) and ``columns`` — with the household's register number as
+    ``hukou_no`` instead, in that order; ``order``: an ``ORDER BY`` of ``sql``'s columns as
+    ``q.<column>`` (the codes sort as their register numbers do)."""
+    cols = "".join(f", q.{c}" for c in columns)
+    return (
+        f"SELECT c.hukou_text AS hukou_no{cols} FROM ({sql}) AS q "
+        "LEFT JOIN m_hh_codes AS c ON c.code = q.hukou_no"
+        + ("" if order is None else f" ORDER BY {order}")
+    )
+
+
 # one wage as each department sees it: the feed, its month and amount, which rows are wages
 WAGE_FEEDS = (
     ("renshe_contribution", "f.month", "f.wage_base", None),
@@ -341,16 +360,21 @@ SELECT person_key, death_date, feed, rk FROM (
   SELECT *, row_number() OVER (PARTITION BY person_key ORDER BY death_date, feed, rk) AS rn
   FROM ({deaths}) AS x) AS y WHERE rn = 1""",
         ),
+        # each household's integer code, in the order of the register numbers: the steps
+        # join and group on it rather than on text (the results are turned back into
+        # register numbers where they leave the backend: :func:`hukou_text`)
+        ("m_hh_codes", HOUSEHOLD_CODES_SQL),
         (
             "m_members",
             f"""
-SELECT m.person_key, m.hukou_no, m.record_key, m.relation, m.community_code, m.street_name,
+SELECT m.person_key, c.code AS hukou_no, m.record_key, m.relation, m.community_code, m.street_name,
        m.birth_date, d.death_date, d.feed AS death_feed, d.rk AS death_rk,
        d.death_date IS NULL AS alive,
        CASE WHEN m.birth_date IS NULL THEN NULL ELSE
          CAST(floor(({asof_int} - (year(m.birth_date) * 10000 + month(m.birth_date) * 100
                                     + day(m.birth_date))) / 10000) AS BIGINT) END AS age
-FROM m_members_raw AS m LEFT JOIN m_deaths AS d ON d.person_key = m.person_key""",
+FROM m_members_raw AS m LEFT JOIN m_deaths AS d ON d.person_key = m.person_key
+LEFT JOIN m_hh_codes AS c ON c.hukou_text = m.hukou_no""",
         ),
         (
             "m_hh",
@@ -723,7 +747,11 @@ def profile_sql(as_of: dt.date) -> str:
     owner = {c: name for name, (_, columns) in parts.items() for c in columns}
     assert sorted(owner) == sorted(PROFILE_COLUMNS), sorted(owner)
     cols = ", ".join(f"{owner[c]}.{c}" for c in PROFILE_COLUMNS)
-    return f"SELECT h.hukou_no, {cols} FROM (SELECT DISTINCT hukou_no FROM m_members) AS h\n{joins}"
+    # the households by code, their register numbers beside them
+    return (
+        f"SELECT c.hukou_text AS hukou_no, {cols} FROM (SELECT DISTINCT hukou_no FROM m_members)"
+        f" AS h\nLEFT JOIN m_hh_codes AS c ON c.code = h.hukou_no\n{joins}"
+    )
 
 
 def _tags_sql(as_of: dt.date) -> str:
@@ -743,14 +771,15 @@ def _tags_sql(as_of: dt.date) -> str:
         f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)",
     )
     return f"""
-SELECT x.person_key, m.hukou_no, x.category, CAST(x.valid_from AS DATE) AS valid_from,
+SELECT x.person_key, c.hukou_text AS hukou_no, x.category, CAST(x.valid_from AS DATE) AS valid_from,
        CAST(x.valid_to AS DATE) AS valid_to, x.source, x.rk AS record_key FROM (
   SELECT person_key, rk, category, valid_from, valid_to, 'minzheng_recipients' AS source
   FROM ({recipients}) AS r
   UNION ALL
   SELECT person_key, rk, category, valid_from, valid_to, 'nongye_fangfanpin' AS source
   FROM ({fangfanpin}) AS f) AS x
-LEFT JOIN m_members AS m ON m.person_key = x.person_key"""
+LEFT JOIN m_members AS m ON m.person_key = x.person_key
+LEFT JOIN m_hh_codes AS c ON c.code = m.hukou_no"""
 
 
 # ------------------------------------------------------------------------------ entry point
@@ -877,10 +906,20 @@ def compute_indicators(
     timings["indicators"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     # sorted by the backend (text sorts by code point in DuckDB, Spark and Python alike)
-    hh = backend.fetch_arrays("SELECT * FROM m_household ORDER BY hukou_no")
+    hh = backend.fetch_arrays(
+        hukou_text(
+            "SELECT * FROM m_household",
+            [c for c in backend.columns("m_household") if c != "hukou_no"],
+            order="q.hukou_no",
+        )
+    )
     tags = backend.fetch("SELECT * FROM m_tags")
     member_cols = backend.fetch_arrays(
-        "SELECT person_key, hukou_no FROM m_members WHERE alive ORDER BY hukou_no, person_key"
+        hukou_text(
+            "SELECT person_key, hukou_no FROM m_members WHERE alive",
+            ["person_key"],
+            order="q.hukou_no, q.person_key",
+        )
     )
     members = pd.DataFrame(
         {"person_key": ints(member_cols["person_key"]), "hukou_no": texts(member_cols["hukou_no"])}
@@ -1003,12 +1042,19 @@ def _run_facts(
     ]
     if not parts:
         parts = [
-            f"SELECT CAST(NULL AS VARCHAR) AS {key}, CAST(NULL AS VARCHAR) AS hukou_no, "
+            f"SELECT CAST(NULL AS VARCHAR) AS {key}, CAST(NULL AS BIGINT) AS hukou_no, "
             "CAST(NULL AS BIGINT) AS value, CAST(NULL AS VARCHAR) AS feed, "
             "CAST(NULL AS VARCHAR) AS record_key, CAST(NULL AS DATE) AS fact_date, "
             "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"
         ]
-    backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
+    # the facts by household code, kept with the register number (what is fetched of them)
+    distinct = "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u"
+    rest = ", ".join(f"q.{c}" for c in FACT_COLUMNS[1:])
+    backend.create(
+        table,
+        f"SELECT q.{key}, c.hukou_text AS hukou_no, {rest} FROM ({distinct}) AS q "
+        "LEFT JOIN m_hh_codes AS c ON c.code = q.hukou_no",
+    )
     summary = backend.fetch_arrays(
         f"SELECT hukou_no, {key}, max(value) AS value, CAST(max(fact_date) AS VARCHAR) AS onset,"
         f" count(*) AS facts FROM {table} GROUP BY hukou_no, {key} ORDER BY hukou_no, {key}"
