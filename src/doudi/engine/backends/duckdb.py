@@ -34,6 +34,7 @@ class DuckDBBackend(SqlBackend):
         self.keyed: dict[str, Any] = {}
         self.fingerprint: Callable[[pd.DataFrame], Any] | None = None
         self.shared = False  # see :meth:`on_lake`
+        self._threads = int(threads)
         self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -74,6 +75,15 @@ class DuckDBBackend(SqlBackend):
 
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE {self._temp}VIEW {name} AS {sql}")
+
+    def sibling(self) -> DuckDBBackend:
+        """A backend on a second cursor of this connection: the same database (with
+        ``shared`` tables: the same run tables), keyed store and record keys; for work in
+        another thread. Close it when done."""
+        other = DuckDBBackend(self.con.cursor(), threads=self._threads)
+        other.record_keys, other.shared = self.record_keys, self.shared
+        other.keyed, other.fingerprint = self.keyed, self.fingerprint
+        return other
 
     def beside(self, sql: str) -> Future[dict[str, Any]]:
         """With ``shared`` tables: on a second cursor, in a thread of its own (DuckDB
