@@ -85,24 +85,23 @@ class DuckDBBackend(SqlBackend):
         other.keyed, other.fingerprint = self.keyed, self.fingerprint
         return other
 
-    def beside(self, sql: str) -> Future[dict[str, Any]]:
-        """With ``shared`` tables: on a second cursor, in a thread of its own (DuckDB
-        releases the interpreter while it works), so the query runs beside the run's next
+    def run_beside[T](self, work: Callable[[SqlBackend], T]) -> Future[T]:
+        """With ``shared`` tables: on a :meth:`sibling` in a thread of its own (DuckDB
+        releases the interpreter while it works), so the work runs beside the run's next
         steps and the Python work between them."""
         if not self.shared:
-            return super().beside(sql)
-        cursor = self.con.cursor()
+            return super().run_beside(work)
+        other = self.sibling()
 
-        def work() -> dict[str, Any]:
+        def run() -> T:
             try:
-                arrays: dict[str, Any] = cursor.execute(sql).fetchnumpy()
-                return arrays
+                return work(other)
             finally:
-                cursor.close()
+                other.close()
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doudi-beside")
         try:
-            return pool.submit(work)
+            return pool.submit(run)
         finally:
             pool.shutdown(wait=False)
 

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from doudi.engine.backends import DuckDBBackend, SqlBackend
+from doudi.engine.backends import SqlBackend
 from doudi.engine.catalogue import Catalogue
 from doudi.engine.frames import none_for_missing
 from doudi.engine.lake import Lake
@@ -245,11 +245,11 @@ def _feed_features_beside(
     as_of: dt.date,
     wanted: list[str] | None,
     timings: dict[str, float],
-) -> pd.DataFrame | Future[pd.DataFrame]:
+) -> Future[pd.DataFrame]:
     """The generic feed features of the households a warning can concern (see
     :func:`score_tables`: an indicator or a trigger fired). On DuckDB they are computed on a
     second cursor in a thread, beside the first scoring steps, until the model's features
-    need them (a future); elsewhere now."""
+    need them; elsewhere now (a future either way)."""
     hh = tables.households
     scope = pd.unique(np.concatenate([tables.fired["hukou_no"], tables.triggers["hukou_no"]]))
     households = hh.loc[hh["hukou_no"].isin(scope), ["hukou_no", "size"]]
@@ -259,17 +259,7 @@ def _feed_features_beside(
             on, feed_specs(catalogue), as_of, households, persons, wanted=wanted, timings=timings
         )
 
-    if not (isinstance(be, DuckDBBackend) and be.shared):
-        return compute(be)
-    cursor = be.sibling()
-
-    def beside() -> pd.DataFrame:
-        try:
-            return compute(cursor)
-        finally:
-            cursor.close()
-
-    return _in_thread("doudi-feed-features", beside)
+    return be.run_beside(compute)
 
 
 def _feed_features_wanted(

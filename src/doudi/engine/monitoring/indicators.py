@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -837,10 +838,97 @@ def compute_indicators(
     ``defer_profile``: ``households`` gets its columns only at
     :meth:`IndicatorTables.complete_profile`, which the caller calls while the backend is
     open (else before returning)."""
-    import time
-
     timings = {} if timings is None else timings
+    # work running beside the steps (on a second cursor): on a failure it finishes before
+    # the caller closes the backend
+    pending: list[Future[Any]] = []
+    try:
+        tables = _compute(
+            backend, persons, policy, as_of, households, timings, step_timings, lazy_facts, pending
+        )
+    except BaseException:
+        for work in pending:
+            work.exception()
+        raise
+    if not defer_profile:
+        tables.complete_profile()
+    return tables
+
+
+def _compute(
+    backend: SqlBackend,
+    persons: pd.DataFrame,
+    policy: Policy,
+    as_of: dt.date,
+    households: pd.DataFrame | None,
+    timings: dict[str, float],
+    step_timings: dict[str, float] | None,
+    lazy_facts: bool,
+    pending: list[Future[Any]],
+) -> IndicatorTables:
+    """:func:`compute_indicators`; what it starts beside the steps goes to ``pending``."""
     t = time.perf_counter()
+    window, wage_window, lookup = _base(
+        backend, persons, policy, as_of, households, step_timings, pending
+    )
+    profile = pending[-1] if pending else None
+    timings["base"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    # the indicators' facts beside the triggers' and the fetches below (each its own table)
+    firing = backend.run_beside(
+        lambda b: _run_facts(
+            b, "m_facts", "indicator", policy.indicators, as_of, window, wage_window
+        )
+    )
+    pending.append(firing)
+    _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of, window, wage_window)
+    trig = _fetch_facts(backend, "m_trigger_facts", "trigger")
+    timings["triggers"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    hh, tags, members = _fetch_tables(backend)
+    timings["fetch"] = round(time.perf_counter() - t, 3)
+    households_frame = _normalise_households(hh)
+    add_income_estimate(households_frame, policy, lookup, as_of, window)
+    normalised_tags = _normalise_tags(tags)
+    t = time.perf_counter()
+    fired = firing.result()  # what is left of the indicators' facts
+    facts = None if lazy_facts else _fetch_facts(backend, "m_facts", "indicator")
+    timings["indicators"] = round(time.perf_counter() - t, 3)
+    return IndicatorTables(
+        facts=facts,
+        fired=fired,
+        triggers=trig,
+        households=households_frame,
+        tags=normalised_tags,
+        income_window=window,
+        members=members,
+        area_lookup=lookup,
+        fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
+        if lazy_facts
+        else None,
+        fetch_fact_lists=(
+            lambda hs, sourced=False: _fetch_fact_lists(
+                backend, "m_facts", "indicator", hs, sourced=sourced
+            )
+        )
+        if lazy_facts
+        else None,
+        profile=profile,
+    )
+
+
+def _base(
+    backend: SqlBackend,
+    persons: pd.DataFrame,
+    policy: Policy,
+    as_of: dt.date,
+    households: pd.DataFrame | None,
+    step_timings: dict[str, float] | None,
+    pending: list[Future[Any]],
+) -> tuple[int, int, dict[str, str]]:
+    """The base steps (:func:`base_steps`); the household profile is started beside them
+    once it can be (appended to ``pending``). Returns the income window, the wage window and
+    the area codes' lookup."""
     # each feed's records with their person: from the backend's keyed store where it holds
     # the feed for these persons and the lake's current deliveries, else joined here
     stored = backend.keyed_feeds(persons)
@@ -867,7 +955,6 @@ def compute_indicators(
         )
     window = income_window(policy)
     lookup: dict[str, str] = {}
-    profile: Future[dict[str, Any]] | None = None
     wage_window = max(
         [window, 12]
         + [int(i.params["window_months"]) for i in policy.indicators if i.kind == "income_stopped"]
@@ -894,17 +981,12 @@ def compute_indicators(
         if name == PROFILE_AFTER:
             # the household profile (the model's only) has what it reads: it runs beside the
             # remaining steps
-            profile = backend.beside(profile_sql(as_of) + "\nORDER BY h.hukou_no")
-    timings["base"] = round(time.perf_counter() - t, 3)
-    t = time.perf_counter()
-    fired = _run_facts(
-        backend, "m_facts", "indicator", policy.indicators, as_of, window, wage_window
-    )
-    facts = None if lazy_facts else _fetch_facts(backend, "m_facts", "indicator")
-    _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of, window, wage_window)
-    trig = _fetch_facts(backend, "m_trigger_facts", "trigger")
-    timings["indicators"] = round(time.perf_counter() - t, 3)
-    t = time.perf_counter()
+            pending.append(backend.beside(profile_sql(as_of) + "\nORDER BY h.hukou_no"))
+    return window, wage_window, lookup
+
+
+def _fetch_tables(backend: SqlBackend) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """The households (by register number), the tags and the living members."""
     # sorted by the backend (text sorts by code point in DuckDB, Spark and Python alike)
     hh = backend.fetch_arrays(
         hukou_text(
@@ -924,33 +1006,7 @@ def compute_indicators(
     members = pd.DataFrame(
         {"person_key": ints(member_cols["person_key"]), "hukou_no": texts(member_cols["hukou_no"])}
     )
-    timings["fetch"] = round(time.perf_counter() - t, 3)
-    households_frame = _normalise_households(hh)
-    add_income_estimate(households_frame, policy, lookup, as_of, window)
-    tables = IndicatorTables(
-        facts=facts,
-        fired=fired,
-        triggers=trig,
-        households=households_frame,
-        tags=_normalise_tags(tags),
-        income_window=window,
-        members=members.reset_index(drop=True),
-        area_lookup=lookup,
-        fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
-        if lazy_facts
-        else None,
-        fetch_fact_lists=(
-            lambda hs, sourced=False: _fetch_fact_lists(
-                backend, "m_facts", "indicator", hs, sourced=sourced
-            )
-        )
-        if lazy_facts
-        else None,
-        profile=profile,
-    )
-    if not defer_profile:
-        tables.complete_profile()
-    return tables
+    return hh, tags, members.reset_index(drop=True)
 
 
 def area_values(
