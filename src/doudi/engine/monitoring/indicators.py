@@ -212,24 +212,17 @@ def wage_feed_rows(first: str | None = None, last: str | None = None) -> list[tu
 
 def stored_wage_sql(schema: str = "") -> list[tuple[str, str]]:
     """The wage tables a keyed store keeps (:mod:`.keyed`), over every month: (name, SQL).
-    ``wage_rows``: per person, wage feed and month the month's sum (``amount``) and the
-    largest record key (``rk``); ``wage_months``: per person and month the largest of the
-    feeds' sums. A run reads its months of them instead of summing the feeds' rows again
+    ``wage_rows``: per person, wage feed and month the month's sum (``amount``);
+    ``wage_months``: per person and month the largest of the feeds' sums (the record keys,
+    long text, are not kept: they would cost the link run more than they save). A run reads its months of them instead of summing the feeds' rows again
     (``base_steps(stored_wages=True)``): the same rows as it would sum itself. ``schema``:
     where ``wage_rows`` is read from by the second (e.g. ``"keyed."``)."""
     rows = " UNION ALL ".join(
-        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount, max(rk) AS rk "
+        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount "
         f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
         for feed, cols, where in wage_feed_rows()
     )
-    return [
-        ("wage_rows", f"SELECT * FROM ({rows}) AS r ORDER BY month, feed, person_key"),
-        (
-            "wage_months",
-            f"SELECT * FROM ({WAGE_MONTHS_SQL.format(rows=schema + 'wage_rows')}) AS m "
-            "ORDER BY month, person_key",
-        ),
-    ]
+    return [("wage_rows", rows), ("wage_months", WAGE_MONTHS_SQL.format(rows=schema + "wage_rows"))]
 
 
 STORED_WAGES = ("wage_rows", "wage_months")  # the keyed store's names of them
@@ -290,10 +283,6 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
         # the day only chooses the months
         months = f"month >= '{w0}' AND month <= '{m1}'"
         wage_rows = f"SELECT person_key, feed, month, amount FROM keyed.wage_rows WHERE {months}"
-        wage_keys = (
-            "SELECT person_key, feed, max(rk) AS rk FROM keyed.wage_rows "
-            f"WHERE month >= '{m0}' AND month <= '{m1}' GROUP BY person_key, feed"
-        )
         wage_months = f"SELECT person_key, month, wage FROM keyed.wage_months WHERE {months}"
     else:
         # One group-by per feed (the feed is a constant, not a grouping key: smaller hash
@@ -305,12 +294,12 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
             f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
             for feed, cols, where in wage_feeds
         )
-        wage_keys = " UNION ALL ".join(
-            f"SELECT person_key, '{feed}' AS feed, max(rk) AS rk "
-            f"FROM ({_records(feed, cols, where)}) AS w WHERE month >= '{m0}' GROUP BY person_key"
-            for feed, cols, where in wage_feeds
-        )
         wage_months = WAGE_MONTHS_SQL.format(rows="m_wage_rows")
+    wage_keys = " UNION ALL ".join(
+        f"SELECT person_key, '{feed}' AS feed, max(rk) AS rk "
+        f"FROM ({_records(feed, cols, where)}) AS w WHERE month >= '{m0}' GROUP BY person_key"
+        for feed, cols, where in wage_feeds
+    )
     wage_raw = " UNION ALL ".join(
         f"SELECT person_key, '{feed}' AS feed, month, rk FROM ({_records(feed, cols, where)}) AS w"
         for feed, cols, where in wage_feeds
