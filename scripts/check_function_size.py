@@ -20,7 +20,6 @@ LIMIT = 100
 ALLOWED: dict[str, str] = {
     "doudi/engine/monitoring/indicators.py:base_steps": "split by the indicator registry (issue 13 item 3)",
     "doudi/engine/monitoring/indicators.py:profile_sql": "split by the indicator registry (issue 13 item 3)",
-    "doudi/engine/monitoring/indicators.py:compute_indicators": "split by the indicator registry (issue 13 item 3)",
     "doudi/engine/monitoring/reference.py:_compute": "split by the indicator registry (issue 13 item 3)",
     "doudi/engine/monitoring/reference.py:_event_kind": "split by the indicator registry (issue 13 item 3)",
     "doudi/engine/monitoring/__init__.py:_score_tables": "monitoring engine under rework for the speed target (issue 13 item 7)",

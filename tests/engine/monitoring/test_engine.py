@@ -8,6 +8,7 @@ import json
 import shutil
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -685,7 +686,8 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
         finally:
             backend.close()
 
-    assert stored_feeds(persons) == set(FEEDS)
+    wages = {"wage_rows", "wage_months"}  # the wage sums, summed once in the store
+    assert stored_feeds(persons) == set(FEEDS) | wages
     # another link run's persons: nothing is read from the store
     assert stored_feeds(persons.assign(person_key=persons["person_key"] + 100)) == set()
     # two records swapping persons: same count, same key total, still other persons
@@ -706,9 +708,24 @@ def test_a_keyed_store_gives_the_same_results_while_it_matches_the_lake_and_pers
         recipients, feed_id="minzheng_recipients", lake=lake, catalogue=catalogue, today=AS_OF
     )
     assert result.status == "ingested", result
-    assert stored_feeds(persons) == set(FEEDS) - {"minzheng_recipients"}
+    assert stored_feeds(persons) == set(FEEDS) - {"minzheng_recipients"} | wages
     now_plain = _run((lake, catalogue, persons))
     assert _by_household(now_plain)["100000001"].suppressed == []  # the help no longer holds
+    _same(_run((lake, catalogue, persons), keyed=store), now_plain)
+    # a new delivery of a wage feed: its rows and the wage sums are read from the lake again
+    contributions = [
+        {k: v for k, v in r.items() if k != "_pk"} for r in RECORDS["renshe_contribution"]
+    ]
+    result = ingest_records(
+        contributions[:-1],
+        feed_id="renshe_contribution",
+        lake=lake,
+        catalogue=catalogue,
+        today=AS_OF,
+    )
+    assert result.status == "ingested", result
+    assert stored_feeds(persons) == set(FEEDS) - {"minzheng_recipients", "renshe_contribution"}
+    now_plain = _run((lake, catalogue, persons))
     _same(_run((lake, catalogue, persons), keyed=store), now_plain)
     # an unreadable store is no store
     store.write_bytes(b"not a database")
@@ -792,3 +809,57 @@ def test_explanations_fetch_only_the_facts_from_a_feed_lazily_or_not(lake_and_pe
     # an explanation lists the same facts either way
     listed = {k: v for k, v in explain_facts(every, "indicator").items() if v}
     assert explain_facts(sourced, "indicator") == listed
+
+
+def test_the_household_profile_computed_beside_the_run_is_the_same(lake_and_persons):
+    from doudi.engine.backends import DuckDBBackend
+    from doudi.engine.monitoring.backend import make_monitor_backend
+    from doudi.engine.monitoring.indicators import PROFILE_COLUMNS, compute_indicators
+
+    lake, catalogue, persons = lake_and_persons
+    policy = Policy.from_dict(recorded_policy())
+    frames = {}
+    for name, opened in (
+        # the monitoring backend: shared tables, the profile on a second cursor in a thread
+        ("beside", lambda: make_monitor_backend("duckdb", lake, catalogue)),
+        # temporary tables: the profile runs in turn, as on Spark
+        ("in turn", lambda: DuckDBBackend.on_lake(lake, catalogue)),
+    ):
+        backend = opened()
+        try:
+            tables = compute_indicators(
+                backend, persons, policy=policy, as_of=AS_OF, defer_profile=True
+            )
+            assert tables.profile is not None
+            assert not set(PROFILE_COLUMNS) & set(tables.households.columns)
+            tables.complete_profile()
+            assert tables.profile is None
+            frames[name] = tables.households
+        finally:
+            backend.close()
+    pd.testing.assert_frame_equal(frames["beside"], frames["in turn"])
+    columns = list(frames["beside"].columns)
+    at = columns.index("street") + 1
+    assert columns[at : at + len(PROFILE_COLUMNS)] == list(PROFILE_COLUMNS)
+    # the hand-made lake has profile facts: the comparison is not of empty columns
+    assert frames["beside"]["n_disabled"].sum() > 0
+    assert frames["beside"]["days_since_disability"].notna().any()
+
+
+def test_a_profile_without_a_household_gives_it_missing_or_zero():
+    from doudi.engine.monitoring.indicators import PROFILE_COLUMNS, PROFILE_MISSING, _with_profile
+
+    hh = pd.DataFrame({"hukou_no": ["a", "b", "c"], "street": ["s", "s", "t"], "income": [1, 2, 3]})
+    cols = {"hukou_no": np.array(["a", "c"], dtype=object)}
+    for n, c in enumerate(PROFILE_COLUMNS):
+        cols[c] = np.ma.MaskedArray([n + 1, n + 2], mask=[False, c in PROFILE_MISSING])
+    out = _with_profile(hh, cols)
+    assert list(out.columns) == ["hukou_no", "street", *PROFILE_COLUMNS, "income"]
+    assert out["n_homes"].tolist() == [
+        1 + PROFILE_COLUMNS.index("n_homes"),
+        0,
+        2 + PROFILE_COLUMNS.index("n_homes"),
+    ]
+    price = PROFILE_COLUMNS.index("max_home_price")
+    assert out["max_home_price"].tolist() == [price + 1, pd.NA, pd.NA]
+    assert out["income"].tolist() == [1, 2, 3]

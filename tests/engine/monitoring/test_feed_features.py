@@ -257,6 +257,15 @@ def test_computed_only_for_a_model_that_reads_them(lake_and_persons):
     assert Policy.from_dict(default_policy()).model.feed_features  # shipped on
 
 
+def test_a_run_computes_them_beside_its_scores_with_the_same_values(lake_and_persons, features):
+    lake, catalogue, persons = lake_and_persons
+    # on DuckDB a run computes them on a second cursor in a thread, while it scores
+    trained = monitor(lake, catalogue, persons, policy=_policy(), as_of=AS_OF, training=True)
+    got = trained.features[[c for c in trained.features.columns if c.startswith(P)]]
+    assert len(got) and list(got.columns) == list(features.columns)
+    pd.testing.assert_frame_equal(got, features.reindex(got.index))
+
+
 def _frame(n: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
     rng = np.random.default_rng(seed)
     wage = rng.integers(0, 10_000, n).astype(float)

@@ -11,7 +11,8 @@ over a frame, Splink's database API for linkage, close — in the manner of Spli
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from concurrent.futures import Future
 from typing import Any, Literal
 
 import pandas as pd
@@ -84,6 +85,22 @@ class SqlBackend:
         the engine's own normalising: no frame in between."""
         df = self.fetch(sql)
         return {str(c): df[c] for c in df.columns}
+
+    def run_beside[T](self, work: Callable[[SqlBackend], T]) -> Future[T]:
+        """``work(backend)``, which may run beside the steps that follow on a backend of its
+        own onto the same tables (it reads only tables that exist now and that no later step
+        replaces, and creates only tables of its own); its result comes from the future.
+        Here: run now, on this backend."""
+        done: Future[T] = Future()
+        try:
+            done.set_result(work(self))
+        except Exception as exc:  # raised where the result is asked for, as in a thread
+            done.set_exception(exc)
+        return done
+
+    def beside(self, sql: str) -> Future[dict[str, Any]]:
+        """:meth:`fetch_arrays` of ``sql`` by :meth:`run_beside`."""
+        return self.run_beside(lambda backend: backend.fetch_arrays(sql))
 
     def close(self) -> None:
         pass

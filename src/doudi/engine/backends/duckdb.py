@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import duckdb
@@ -32,6 +33,8 @@ class DuckDBBackend(SqlBackend):
         # the fingerprint of the persons it was built for, and how to fingerprint persons
         self.keyed: dict[str, Any] = {}
         self.fingerprint: Callable[[pd.DataFrame], Any] | None = None
+        self.shared = False  # see :meth:`on_lake`
+        self._threads = int(threads)
         self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -43,9 +46,13 @@ class DuckDBBackend(SqlBackend):
         catalogue: Catalogue,
         *,
         threads: int = 2,
+        shared: bool = False,
     ) -> DuckDBBackend:
-        """A backend on the lake's feed views."""
+        """A backend on the lake's feed views. ``shared``: the run's tables and views are
+        made in the connection's own in-memory database rather than its temporary schema, so
+        that a second cursor sees them (:meth:`beside`); they die with it all the same."""
         self = cls(lake.connect(catalogue), threads=threads)
+        self.shared = shared
         self.record_keys = {feed.id: feed.record_key for feed in catalogue}
         # The run's tables are temporary and die with the connection: checkpointing them each
         # time the write-ahead log passes 16 MB (DuckDB's default) only costs time — 0.2–0.5 s
@@ -59,11 +66,44 @@ class DuckDBBackend(SqlBackend):
     def connection(self) -> duckdb.DuckDBPyConnection:
         return self.con
 
+    @property
+    def _temp(self) -> str:
+        return "" if self.shared else "TEMP "
+
     def create(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE {self._temp}TABLE {name} AS {sql}")
 
     def view(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE {self._temp}VIEW {name} AS {sql}")
+
+    def sibling(self) -> DuckDBBackend:
+        """A backend on a second cursor of this connection: the same database (with
+        ``shared`` tables: the same run tables), keyed store and record keys; for work in
+        another thread. Close it when done."""
+        other = DuckDBBackend(self.con.cursor(), threads=self._threads)
+        other.record_keys, other.shared = self.record_keys, self.shared
+        other.keyed, other.fingerprint = self.keyed, self.fingerprint
+        return other
+
+    def run_beside[T](self, work: Callable[[SqlBackend], T]) -> Future[T]:
+        """With ``shared`` tables: on a :meth:`sibling` in a thread of its own (DuckDB
+        releases the interpreter while it works), so the work runs beside the run's next
+        steps and the Python work between them."""
+        if not self.shared:
+            return super().run_beside(work)
+        other = self.sibling()
+
+        def run() -> T:
+            try:
+                return work(other)
+            finally:
+                other.close()
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doudi-beside")
+        try:
+            return pool.submit(run)
+        finally:
+            pool.shutdown(wait=False)
 
     def keyed_feeds(self, persons: pd.DataFrame) -> set[str]:
         if not self.keyed or self.fingerprint is None:
@@ -85,7 +125,7 @@ class DuckDBBackend(SqlBackend):
 
     def register(self, name: str, df: pd.DataFrame) -> None:
         self.con.register(f"{name}_df", df)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+        self.con.execute(f"CREATE OR REPLACE {self._temp}TABLE {name} AS SELECT * FROM {name}_df")
         self.con.unregister(f"{name}_df")
 
     def columns(self, name: str) -> list[str]:

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from doudi.engine.backends import SqlBackend
 from doudi.engine.catalogue import Catalogue
 from doudi.engine.frames import none_for_missing
 from doudi.engine.lake import Lake
@@ -184,9 +185,12 @@ def _monitor(
         "doudi-feeds", lambda: feed_coverage(lake, catalogue, policy, as_of, delivered=delivered)
     )
     be = make_monitor_backend(backend, lake, catalogue, spark=spark, feeds=FEEDS, keyed=keyed)
+    tables: IndicatorTables | None = None
+    extra: pd.DataFrame | Future[pd.DataFrame] | None = None
     try:
         timings["connect"] = round(time.perf_counter() - t0, 3)
         step(1)
+        # the household profile is computed beside the rest, until the scores need it
         tables = compute_indicators(
             be,
             persons,
@@ -195,26 +199,15 @@ def _monitor(
             households=households,
             timings=timings,
             lazy_facts=True,
+            defer_profile=True,
         )
         envelope = None if loading is None else loading.result()
-        extra = None
         wanted = _feed_features_wanted(policy, envelope, training)
-        if wanted is None or wanted:
-            # the households a warning can concern (see :func:`score_tables`): an
-            # indicator or a trigger fired
-            hh = tables.households
-            scope = pd.unique(
-                np.concatenate([tables.fired["hukou_no"], tables.triggers["hukou_no"]])
-            )
-            extra = compute_feed_features(
-                be,
-                feed_specs(catalogue),
-                as_of,
-                hh[hh["hukou_no"].isin(scope)],
-                persons,
-                wanted=wanted,
-                timings=timings,
-            )
+        extra = (
+            _feed_features_beside(be, catalogue, tables, persons, as_of, wanted, timings)
+            if wanted is None or wanted
+            else None
+        )
         step(2)
         t = time.perf_counter()
         # facts are fetched for the warned households only, while the backend is open
@@ -228,6 +221,11 @@ def _monitor(
         )
         timings["scores"] = round(time.perf_counter() - t, 3)
     finally:
+        # failed before the scores: what runs beside finishes before the backend closes
+        if tables is not None and tables.profile is not None:
+            tables.profile.exception()
+        if isinstance(extra, Future):
+            extra.exception()
         be.close()
     step(3)
     t = time.perf_counter()
@@ -241,6 +239,31 @@ def _monitor(
     result.timings = timings
     step(4)
     return result
+
+
+def _feed_features_beside(
+    be: SqlBackend,
+    catalogue: Catalogue,
+    tables: IndicatorTables,
+    persons: pd.DataFrame,
+    as_of: dt.date,
+    wanted: list[str] | None,
+    timings: dict[str, float],
+) -> Future[pd.DataFrame]:
+    """The generic feed features of the households a warning can concern (see
+    :func:`score_tables`: an indicator or a trigger fired). On DuckDB they are computed on a
+    second cursor in a thread, beside the first scoring steps, until the model's features
+    need them; elsewhere now (a future either way)."""
+    hh = tables.households
+    scope = pd.unique(np.concatenate([tables.fired["hukou_no"], tables.triggers["hukou_no"]]))
+    households = hh.loc[hh["hukou_no"].isin(scope), ["hukou_no", "size"]]
+
+    def compute(on: SqlBackend) -> pd.DataFrame:
+        return compute_feed_features(
+            on, feed_specs(catalogue), as_of, households, persons, wanted=wanted, timings=timings
+        )
+
+    return be.run_beside(compute)
 
 
 def _feed_features_wanted(
@@ -289,11 +312,12 @@ def score_tables(
     as_of: dt.date,
     model: bytes | None = None,
     envelope: dict[str, Any] | None = None,
-    more_features: pd.DataFrame | None = None,
+    more_features: pd.DataFrame | Future[pd.DataFrame] | None = None,
 ) -> MonitorResult:
     """Scorecard, suppression, triggers, model and explanations from computed indicators.
     ``envelope``: ``model`` already loaded (:func:`.model.load`); ``more_features``: further model
-    features, indexed by ``hukou_no`` (the generic feed features)."""
+    features, indexed by ``hukou_no`` (the generic feed features), or their future (asked for
+    when the model's features are built)."""
     # Explanations are many small containers, none in a cycle: the cyclic garbage collector
     # would rescan them again and again, so it pauses while they are built.
     gc_was_enabled = gc.isenabled()
@@ -319,7 +343,7 @@ def _score_tables(
     as_of: dt.date,
     model: bytes | None,
     envelope: dict[str, Any] | None,
-    more_features: pd.DataFrame | None = None,
+    more_features: pd.DataFrame | Future[pd.DataFrame] | None = None,
 ) -> MonitorResult:
     helps = tables.helps(as_of)
     fired = scoring.fired_table(tables, policy)
@@ -364,6 +388,9 @@ def _score_tables(
     if added:
         extra_points = pd.Series(added).reindex(card.index, fill_value=0.0)
         card = (card + extra_points).clip(0, 100)
+    tables.complete_profile()  # the model's features read it, and the feed features
+    if isinstance(more_features, Future):
+        more_features = more_features.result()
     feats = scoring.features(
         flags,
         tables.households,

@@ -28,7 +28,8 @@ def make_monitor_backend(
     if name == "duckdb":
         from . import keyed as keyed_mod
 
-        backend = DuckDBBackend.on_lake(lake, catalogue, threads=threads)
+        # shared: the household profile runs on a second cursor (:meth:`~DuckDBBackend.beside`)
+        backend = DuckDBBackend.on_lake(lake, catalogue, threads=threads, shared=True)
         if keyed is not None:
             # the feeds the store holds for the lake's current deliveries, and for which
             # persons (their fingerprint)

@@ -42,8 +42,10 @@ MIN_ROWS_TO_JUDGE = 100
 # a feed's oldest record may start this much after the window's start (records are sparse at
 # a delivery's edges) before the feed is called partial
 GRACE_DAYS = 31
-# base steps whose feeds are not counted as read by the items that join them
-NOT_FOLLOWED = frozenset({"m_profile"})
+# base steps whose feeds are not counted as read by the items that join them: the households'
+# integer codes are a numbering of the register's households (the register is read through
+# ``m_members`` where it counts), not a reading of the register
+NOT_FOLLOWED = frozenset({"m_hh_codes"})
 # the pseudo-item standing for the policy's suppression rules (helps held answer indicators)
 SUPPRESSION = "suppression"
 # the wage feeds the base steps read over ``wage_window`` months
@@ -174,8 +176,9 @@ def _reads(policy: Policy, as_of: dt.date) -> tuple[dict[str, list[str]], dict[s
 def feeds_read(policy: Policy, as_of: dt.date) -> dict[str, list[str]]:
     """Per feed of :data:`~.feeds.FEEDS`, the ids of the policy's indicators and triggers whose
     SQL reads it, directly or through the base steps (policy order; feeds no item reads are
-    left out). The statistical model's profile (``m_profile``) is not followed: it reads
-    every feed, and is no indicator."""
+    left out). The statistical model's household profile is no base step (it is computed
+    beside them, :func:`~.indicators.profile_sql`): it reads every feed, and is no
+    indicator."""
     return _reads(policy, as_of)[0]
 
 

@@ -63,6 +63,7 @@ from doudi.engine.catalogue import Catalogue, Feed
 
 from .coverage import GRACE_DAYS, MIN_ROWS_TO_JUDGE
 from .feeds import FEEDS, persons_frame
+from .indicators import hukou_text
 from .kinds.sql import date as _date
 from .kinds.sql import lit
 
@@ -237,7 +238,7 @@ def _feed_sql(s: FeedSpec, as_of: dt.date, wanted: list[str] | None = None) -> s
         where = "TRUE" if s.events else f"d IS NULL OR d <= {d}"
     per = "".join(f", {sql} AS {name}" for name, sql in sorted(person.items()))
     select = ",\n  ".join(f'CAST({recipes[c][0]} AS DOUBLE) AS "v{n}"' for n, c in enumerate(cols))
-    return f"""
+    by_code = f"""
 SELECT m.hukou_no,
   {select}
 FROM (SELECT person_key{per}
@@ -245,6 +246,7 @@ FROM (SELECT person_key{per}
       WHERE {where} GROUP BY person_key) AS x
 JOIN m_members AS m ON m.person_key = x.person_key
 GROUP BY m.hukou_no"""
+    return hukou_text(by_code, [f'"v{n}"' for n in range(len(cols))])
 
 
 # a feed's records up to the as-of date: (rows, oldest date, newest date)

@@ -47,7 +47,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -88,6 +90,18 @@ class IndicatorTables:
     # :meth:`fact_lists_of` gives them
     fetch_facts: Callable[[list[str]], pd.DataFrame] | None = None
     fetch_fact_lists: Callable[..., dict[str, list[Any]]] | None = None
+    # the household profile while it is computed beside the run (``defer_profile``):
+    # ``households`` has its columns once :meth:`complete_profile` has run
+    profile: Future[dict[str, Any]] | None = None
+
+    def complete_profile(self) -> None:
+        """Wait for the household profile computed beside the run, if any, and add its
+        columns to ``households`` (in their place: after ``street``). Done once; the
+        statistical model's features need it, and the backend must still be open."""
+        if self.profile is None:
+            return
+        pending, self.profile = self.profile, None
+        self.households = _with_profile(self.households, pending.result())
 
     def helps(self, as_of: dt.date) -> dict[str, dict[str, str]]:
         """:func:`household_helps` of these tags, computed once per date (scores and person
@@ -151,13 +165,84 @@ def household_helps(tags: pd.DataFrame, as_of: dt.date) -> dict[str, dict[str, s
 # ------------------------------------------------------------------------------- base steps
 
 
+HOUSEHOLD_CODES_SQL = """
+SELECT hukou_no AS hukou_text,
+       CAST(row_number() OVER (ORDER BY hukou_no) AS BIGINT) AS code
+FROM (SELECT DISTINCT hukou_no FROM m_members_raw WHERE hukou_no IS NOT NULL) AS h"""
+
+
+def hukou_text(sql: str, columns: Sequence[str], order: str | None = None) -> str:
+    """The rows of ``sql`` — a household code ``hukou_no`` (``m_members``' and every base
+    step's after it) and ``columns`` — with the household's register number as
+    ``hukou_no`` instead, in that order; ``order``: an ``ORDER BY`` of ``sql``'s columns as
+    ``q.<column>`` (the codes sort as their register numbers do)."""
+    cols = "".join(f", q.{c}" for c in columns)
+    return (
+        f"SELECT c.hukou_text AS hukou_no{cols} FROM ({sql}) AS q "
+        "LEFT JOIN m_hh_codes AS c ON c.code = q.hukou_no"
+        + ("" if order is None else f" ORDER BY {order}")
+    )
+
+
+# one wage as each department sees it: the feed, its month and amount, which rows are wages
+WAGE_FEEDS = (
+    ("renshe_contribution", "f.month", "f.wage_base", None),
+    ("shuiwu_income_tax", "f.period", "f.income", "f.item = '工资薪金所得'"),
+    ("gongjijin_contribution", "f.month", "f.base", None),
+)
+# the month's wage: the largest of the departments' views of it
+WAGE_MONTHS_SQL = (
+    "SELECT person_key, month, max(amount) AS wage FROM {rows} GROUP BY person_key, month"
+)
+
+
+def wage_feed_rows(first: str | None = None, last: str | None = None) -> list[tuple[str, str, str]]:
+    """(feed, columns, condition) of each wage feed's rows for :func:`~.kinds.sql.records`:
+    ``month`` and ``amount`` (not missing), of the months ``first`` to ``last`` when
+    given."""
+    out = []
+    for feed, month, amount, wages in WAGE_FEEDS:
+        where = [] if wages is None else [wages]
+        if first is not None and last is not None:
+            where.append(f"{month} >= '{first}' AND {month} <= '{last}'")
+        where.append(f"{amount} IS NOT NULL")
+        out.append((feed, f"{month} AS month, {amount} AS amount", " AND ".join(where)))
+    return out
+
+
+def stored_wage_sql(schema: str = "") -> list[tuple[str, str]]:
+    """The wage tables a keyed store keeps (:mod:`.keyed`), over every month: (name, SQL).
+    ``wage_rows``: per person, wage feed and month the month's sum (``amount``);
+    ``wage_months``: per person and month the largest of the feeds' sums (the record keys,
+    long text, are not kept: they would cost the link run more than they save). A run reads its months of them instead of summing the feeds' rows again
+    (``base_steps(stored_wages=True)``): the same rows as it would sum itself. ``schema``:
+    where ``wage_rows`` is read from by the second (e.g. ``"keyed."``)."""
+    rows = " UNION ALL ".join(
+        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount "
+        f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
+        for feed, cols, where in wage_feed_rows()
+    )
+    return [("wage_rows", rows), ("wage_months", WAGE_MONTHS_SQL.format(rows=schema + "wage_rows"))]
+
+
+STORED_WAGES = ("wage_rows", "wage_months")  # the keyed store's names of them
+
+
 def base_steps(
-    as_of: dt.date, *, override: bool, window: int, wage_window: int, recent: tuple[int, ...]
+    as_of: dt.date,
+    *,
+    override: bool,
+    window: int,
+    wage_window: int,
+    recent: tuple[int, ...],
+    stored_wages: bool = False,
 ) -> list[tuple[str, str]]:
     """The base tables, in order: (name, SQL). ``window``: the income window in months;
     ``wage_window``: how many months of wages are read; ``recent``: the windows (months, at
     most ``wage_window``) for which each person's wage months are counted
-    (:func:`recent_windows`)."""
+    (:func:`recent_windows`). ``stored_wages``: the wage sums per person, feed and month are
+    read from the keyed store's tables (:func:`stored_wage_sql`, attached as ``keyed``)
+    instead of summed from the feeds' rows; :data:`STORED_WAGE_VIEWS` are then views."""
     d = _date(as_of)
     asof_int = as_of.year * 10000 + as_of.month * 100 + as_of.day
     register = _records(
@@ -192,33 +277,24 @@ FROM (SELECT *, row_number() OVER (PARTITION BY person_key
         f"       max(CASE WHEN month >= '{_month(as_of, n)}' THEN wage END) AS max_wage_{n}"
         for n in sorted(set(recent))
     )
-    wage_feeds = [  # one wage as each department sees it, from month w0 to month m1
-        (
-            "renshe_contribution",
-            "f.month, f.wage_base AS amount",
-            f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.wage_base IS NOT NULL",
-        ),
-        (
-            "shuiwu_income_tax",
-            "f.period AS month, f.income AS amount",
-            f"f.item = '工资薪金所得' AND f.period >= '{w0}' AND f.period <= '{m1}' "
-            "AND f.income IS NOT NULL",
-        ),
-        (
-            "gongjijin_contribution",
-            "f.month, f.base AS amount",
-            f"f.month >= '{w0}' AND f.month <= '{m1}' AND f.base IS NOT NULL",
-        ),
-    ]
-    # One group-by per feed (the feed is a constant, not a grouping key: smaller hash
-    # tables). The months' record keys (long text) are not carried along: the income facts
-    # take them per person and feed over the income window (m_wage_keys), the few fired
-    # indicators that need one month's record look it up in m_wage_raw.
-    wage_rows = " UNION ALL ".join(
-        f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount "
-        f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
-        for feed, cols, where in wage_feeds
-    )
+    wage_feeds = wage_feed_rows(w0, m1)  # from month w0 to month m1
+    if stored_wages:
+        # the link run's keyed store summed them over every month (:func:`stored_wage_sql`):
+        # the day only chooses the months
+        months = f"month >= '{w0}' AND month <= '{m1}'"
+        wage_rows = f"SELECT person_key, feed, month, amount FROM keyed.wage_rows WHERE {months}"
+        wage_months = f"SELECT person_key, month, wage FROM keyed.wage_months WHERE {months}"
+    else:
+        # One group-by per feed (the feed is a constant, not a grouping key: smaller hash
+        # tables). The months' record keys (long text) are not carried along: the income
+        # facts take them per person and feed over the income window (m_wage_keys), the few
+        # fired indicators that need one month's record look it up in m_wage_raw.
+        wage_rows = " UNION ALL ".join(
+            f"SELECT person_key, '{feed}' AS feed, month, sum(amount) AS amount "
+            f"FROM ({_records(feed, cols, where)}) AS w GROUP BY person_key, month"
+            for feed, cols, where in wage_feeds
+        )
+        wage_months = WAGE_MONTHS_SQL.format(rows="m_wage_rows")
     wage_keys = " UNION ALL ".join(
         f"SELECT person_key, '{feed}' AS feed, max(rk) AS rk "
         f"FROM ({_records(feed, cols, where)}) AS w WHERE month >= '{m0}' GROUP BY person_key"
@@ -274,16 +350,21 @@ SELECT person_key, death_date, feed, rk FROM (
   SELECT *, row_number() OVER (PARTITION BY person_key ORDER BY death_date, feed, rk) AS rn
   FROM ({deaths}) AS x) AS y WHERE rn = 1""",
         ),
+        # each household's integer code, in the order of the register numbers: the steps
+        # join and group on it rather than on text (the results are turned back into
+        # register numbers where they leave the backend: :func:`hukou_text`)
+        ("m_hh_codes", HOUSEHOLD_CODES_SQL),
         (
             "m_members",
             f"""
-SELECT m.person_key, m.hukou_no, m.record_key, m.relation, m.community_code, m.street_name,
+SELECT m.person_key, c.code AS hukou_no, m.record_key, m.relation, m.community_code, m.street_name,
        m.birth_date, d.death_date, d.feed AS death_feed, d.rk AS death_rk,
        d.death_date IS NULL AS alive,
        CASE WHEN m.birth_date IS NULL THEN NULL ELSE
          CAST(floor(({asof_int} - (year(m.birth_date) * 10000 + month(m.birth_date) * 100
                                     + day(m.birth_date))) / 10000) AS BIGINT) END AS age
-FROM m_members_raw AS m LEFT JOIN m_deaths AS d ON d.person_key = m.person_key""",
+FROM m_members_raw AS m LEFT JOIN m_deaths AS d ON d.person_key = m.person_key
+LEFT JOIN m_hh_codes AS c ON c.hukou_text = m.hukou_no""",
         ),
         (
             "m_hh",
@@ -307,11 +388,7 @@ FROM m_members GROUP BY hukou_no""",
         ("m_wage_rows", wage_rows),
         ("m_wage_keys", wage_keys),
         # the month's wage: the largest of the departments' views of it
-        (
-            "m_wage_months",
-            """
-SELECT person_key, month, max(amount) AS wage FROM m_wage_rows GROUP BY person_key, month""",
-        ),
+        ("m_wage_months", wage_months),
         # a person's wage months, summed up once for the steps that need them: the income
         # window's total and months; per recent window the months, the latest and the best;
         # the latest month of all
@@ -385,7 +462,6 @@ LEFT JOIN (SELECT person_key, CAST(floor(max(amount) / {window}) AS BIGINT) AS p
   ON o.person_key = m.person_key
 WHERE m.alive GROUP BY m.hukou_no""",
         ),
-        ("m_profile", profile_sql(as_of)),
         ("m_resources", resources_sql(as_of)),
         (
             "m_household",
@@ -394,13 +470,10 @@ SELECT h.*, coalesce(i.income, 0) AS income, coalesce(s.spend, 0) AS medical_spe
        coalesce(e.best_wage, 0) AS best_wage, coalesce(e.best_pension, 0) AS best_pension,
        """
             + ", ".join(f"coalesce(r.{c}, 0) AS {c}" for c in RESOURCE_COLUMNS)
-            + ",\n       "
-            + ", ".join(f"p.{c}" for c in PROFILE_COLUMNS)
             + """
 FROM m_hh AS h LEFT JOIN m_income AS i ON i.hukou_no = h.hukou_no
 LEFT JOIN m_medical AS s ON s.hukou_no = h.hukou_no
 LEFT JOIN m_earn AS e ON e.hukou_no = h.hukou_no
-LEFT JOIN m_profile AS p ON p.hukou_no = h.hukou_no
 LEFT JOIN m_resources AS r ON r.hukou_no = h.hukou_no""",
         ),
         ("m_tags", _tags_sql(as_of)),
@@ -461,7 +534,11 @@ LEFT JOIN (SELECT person_key, balance FROM (
 WHERE m.alive GROUP BY m.hukou_no"""
 
 
+# the last base step the household profile (:func:`profile_sql`) reads
+PROFILE_AFTER = "m_medical"
 VIEW_STEPS = frozenset({"m_wage_raw"})  # base steps kept as views, not tables
+# with the stored wage sums: the run's months of them, read where used
+STORED_WAGE_VIEWS = frozenset({"m_wage_rows", "m_wage_months"})
 
 
 def recent_windows(policy: Policy, wage_window: int) -> tuple[int, ...]:
@@ -660,7 +737,11 @@ def profile_sql(as_of: dt.date) -> str:
     owner = {c: name for name, (_, columns) in parts.items() for c in columns}
     assert sorted(owner) == sorted(PROFILE_COLUMNS), sorted(owner)
     cols = ", ".join(f"{owner[c]}.{c}" for c in PROFILE_COLUMNS)
-    return f"SELECT h.hukou_no, {cols} FROM (SELECT DISTINCT hukou_no FROM m_members) AS h\n{joins}"
+    # the households by code, their register numbers beside them
+    return (
+        f"SELECT c.hukou_text AS hukou_no, {cols} FROM (SELECT DISTINCT hukou_no FROM m_members)"
+        f" AS h\nLEFT JOIN m_hh_codes AS c ON c.code = h.hukou_no\n{joins}"
+    )
 
 
 def _tags_sql(as_of: dt.date) -> str:
@@ -680,14 +761,15 @@ def _tags_sql(as_of: dt.date) -> str:
         f"f.identified_date <= {d} AND NOT coalesce(f.risk_cleared, FALSE)",
     )
     return f"""
-SELECT x.person_key, m.hukou_no, x.category, CAST(x.valid_from AS DATE) AS valid_from,
+SELECT x.person_key, c.hukou_text AS hukou_no, x.category, CAST(x.valid_from AS DATE) AS valid_from,
        CAST(x.valid_to AS DATE) AS valid_to, x.source, x.rk AS record_key FROM (
   SELECT person_key, rk, category, valid_from, valid_to, 'minzheng_recipients' AS source
   FROM ({recipients}) AS r
   UNION ALL
   SELECT person_key, rk, category, valid_from, valid_to, 'nongye_fangfanpin' AS source
   FROM ({fangfanpin}) AS f) AS x
-LEFT JOIN m_members AS m ON m.person_key = x.person_key"""
+LEFT JOIN m_members AS m ON m.person_key = x.person_key
+LEFT JOIN m_hh_codes AS c ON c.code = m.hukou_no"""
 
 
 # ------------------------------------------------------------------------------ entry point
@@ -733,19 +815,114 @@ def compute_indicators(
     timings: dict[str, float] | None = None,
     step_timings: dict[str, float] | None = None,
     lazy_facts: bool = False,
+    defer_profile: bool = False,
 ) -> IndicatorTables:
     """Run every step on ``backend``; return the fired facts, triggers, households and tags.
 
     ``lazy_facts``: the indicator facts are not fetched now (most households are below every
     band and their facts are never shown); :meth:`IndicatorTables.facts_of` fetches those of
-    the households asked for, while the backend is open."""
-    import time
-
+    the households asked for, while the backend is open. The household profile
+    (:func:`profile_sql`, read by the statistical model only) is computed beside the steps
+    after :data:`PROFILE_AFTER` (:meth:`~doudi.engine.backends.SqlBackend.beside`);
+    ``defer_profile``: ``households`` gets its columns only at
+    :meth:`IndicatorTables.complete_profile`, which the caller calls while the backend is
+    open (else before returning)."""
     timings = {} if timings is None else timings
+    # work running beside the steps (on a second cursor): on a failure it finishes before
+    # the caller closes the backend
+    pending: list[Future[Any]] = []
+    try:
+        tables = _compute(
+            backend, persons, policy, as_of, households, timings, step_timings, lazy_facts, pending
+        )
+    except BaseException:
+        for work in pending:
+            work.exception()
+        raise
+    if not defer_profile:
+        tables.complete_profile()
+    return tables
+
+
+def _compute(
+    backend: SqlBackend,
+    persons: pd.DataFrame,
+    policy: Policy,
+    as_of: dt.date,
+    households: pd.DataFrame | None,
+    timings: dict[str, float],
+    step_timings: dict[str, float] | None,
+    lazy_facts: bool,
+    pending: list[Future[Any]],
+) -> IndicatorTables:
+    """:func:`compute_indicators`; what it starts beside the steps goes to ``pending``."""
     t = time.perf_counter()
+    window, wage_window, lookup = _base(
+        backend, persons, policy, as_of, households, step_timings, pending
+    )
+    profile = pending[-1] if pending else None
+    timings["base"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    # the indicators' facts beside the triggers' and the fetches below (each its own table)
+    firing = backend.run_beside(
+        lambda b: _run_facts(
+            b, "m_facts", "indicator", policy.indicators, as_of, window, wage_window
+        )
+    )
+    pending.append(firing)
+    _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of, window, wage_window)
+    trig = _fetch_facts(backend, "m_trigger_facts", "trigger")
+    timings["triggers"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    hh, tags, members = _fetch_tables(backend)
+    timings["fetch"] = round(time.perf_counter() - t, 3)
+    households_frame = _normalise_households(hh)
+    add_income_estimate(households_frame, policy, lookup, as_of, window)
+    normalised_tags = _normalise_tags(tags)
+    t = time.perf_counter()
+    fired = firing.result()  # what is left of the indicators' facts
+    facts = None if lazy_facts else _fetch_facts(backend, "m_facts", "indicator")
+    timings["indicators"] = round(time.perf_counter() - t, 3)
+    return IndicatorTables(
+        facts=facts,
+        fired=fired,
+        triggers=trig,
+        households=households_frame,
+        tags=normalised_tags,
+        income_window=window,
+        members=members,
+        area_lookup=lookup,
+        fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
+        if lazy_facts
+        else None,
+        fetch_fact_lists=(
+            lambda hs, sourced=False: _fetch_fact_lists(
+                backend, "m_facts", "indicator", hs, sourced=sourced
+            )
+        )
+        if lazy_facts
+        else None,
+        profile=profile,
+    )
+
+
+def _base(
+    backend: SqlBackend,
+    persons: pd.DataFrame,
+    policy: Policy,
+    as_of: dt.date,
+    households: pd.DataFrame | None,
+    step_timings: dict[str, float] | None,
+    pending: list[Future[Any]],
+) -> tuple[int, int, dict[str, str]]:
+    """The base steps (:func:`base_steps`); the household profile is started beside them
+    once it can be (appended to ``pending``). Returns the income window, the wage window and
+    the area codes' lookup."""
     # each feed's records with their person: from the backend's keyed store where it holds
     # the feed for these persons and the lake's current deliveries, else joined here
     stored = backend.keyed_feeds(persons)
+    # the wage sums per person, feed and month, when the store holds them for these feeds
+    stored_wages = set(STORED_WAGES) <= stored
     if set(FEEDS) - stored:
         backend.register("m_persons", persons_frame(persons))
     for feed in FEEDS:
@@ -777,60 +954,48 @@ def compute_indicators(
         window=window,
         wage_window=wage_window,
         recent=recent_windows(policy, wage_window),
+        stored_wages=stored_wages,
     ):
         if name == "m_household":
             codes = backend.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
             lookup = _area_codes(codes)
             backend.register("m_lines", line_table(policy, lookup, as_of))
         ts = time.perf_counter()
-        if name in VIEW_STEPS:
+        if name in VIEW_STEPS or (stored_wages and name in STORED_WAGE_VIEWS):
             backend.view(name, sql)
         else:
             backend.create(name, sql)
         if step_timings is not None:
             step_timings[name] = round(time.perf_counter() - ts, 3)
-    timings["base"] = round(time.perf_counter() - t, 3)
-    t = time.perf_counter()
-    fired = _run_facts(
-        backend, "m_facts", "indicator", policy.indicators, as_of, window, wage_window
-    )
-    facts = None if lazy_facts else _fetch_facts(backend, "m_facts", "indicator")
-    _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of, window, wage_window)
-    trig = _fetch_facts(backend, "m_trigger_facts", "trigger")
-    timings["indicators"] = round(time.perf_counter() - t, 3)
-    t = time.perf_counter()
+        if name == PROFILE_AFTER:
+            # the household profile (the model's only) has what it reads: it runs beside the
+            # remaining steps
+            pending.append(backend.beside(profile_sql(as_of) + "\nORDER BY h.hukou_no"))
+    return window, wage_window, lookup
+
+
+def _fetch_tables(backend: SqlBackend) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """The households (by register number), the tags and the living members."""
     # sorted by the backend (text sorts by code point in DuckDB, Spark and Python alike)
-    hh = backend.fetch_arrays("SELECT * FROM m_household ORDER BY hukou_no")
+    hh = backend.fetch_arrays(
+        hukou_text(
+            "SELECT * FROM m_household",
+            [c for c in backend.columns("m_household") if c != "hukou_no"],
+            order="q.hukou_no",
+        )
+    )
     tags = backend.fetch("SELECT * FROM m_tags")
     member_cols = backend.fetch_arrays(
-        "SELECT person_key, hukou_no FROM m_members WHERE alive ORDER BY hukou_no, person_key"
+        hukou_text(
+            "SELECT person_key, hukou_no FROM m_members WHERE alive",
+            ["person_key"],
+            order="q.hukou_no, q.person_key",
+        )
     )
     members = pd.DataFrame(
         {"person_key": ints(member_cols["person_key"]), "hukou_no": texts(member_cols["hukou_no"])}
     )
-    timings["fetch"] = round(time.perf_counter() - t, 3)
-    households_frame = _normalise_households(hh)
-    add_income_estimate(households_frame, policy, lookup, as_of, window)
-    return IndicatorTables(
-        facts=facts,
-        fired=fired,
-        triggers=trig,
-        households=households_frame,
-        tags=_normalise_tags(tags),
-        income_window=window,
-        members=members.reset_index(drop=True),
-        area_lookup=lookup,
-        fetch_facts=(lambda hs: _fetch_facts(backend, "m_facts", "indicator", hs))
-        if lazy_facts
-        else None,
-        fetch_fact_lists=(
-            lambda hs, sourced=False: _fetch_fact_lists(
-                backend, "m_facts", "indicator", hs, sourced=sourced
-            )
-        )
-        if lazy_facts
-        else None,
-    )
+    return hh, tags, members.reset_index(drop=True)
 
 
 def area_values(
@@ -922,12 +1087,19 @@ def _run_facts(
     ]
     if not parts:
         parts = [
-            f"SELECT CAST(NULL AS VARCHAR) AS {key}, CAST(NULL AS VARCHAR) AS hukou_no, "
+            f"SELECT CAST(NULL AS VARCHAR) AS {key}, CAST(NULL AS BIGINT) AS hukou_no, "
             "CAST(NULL AS BIGINT) AS value, CAST(NULL AS VARCHAR) AS feed, "
             "CAST(NULL AS VARCHAR) AS record_key, CAST(NULL AS DATE) AS fact_date, "
             "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"
         ]
-    backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
+    # the facts by household code, kept with the register number (what is fetched of them)
+    distinct = "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u"
+    rest = ", ".join(f"q.{c}" for c in FACT_COLUMNS[1:])
+    backend.create(
+        table,
+        f"SELECT q.{key}, c.hukou_text AS hukou_no, {rest} FROM ({distinct}) AS q "
+        "LEFT JOIN m_hh_codes AS c ON c.code = q.hukou_no",
+    )
     summary = backend.fetch_arrays(
         f"SELECT hukou_no, {key}, max(value) AS value, CAST(max(fact_date) AS VARCHAR) AS onset,"
         f" count(*) AS facts FROM {table} GROUP BY hukou_no, {key} ORDER BY hukou_no, {key}"
@@ -1068,9 +1240,34 @@ def _normalise_households(cols: dict[str, Any]) -> pd.DataFrame:
     out["head_age"] = ordered(ints(cols["head_age"], nullable=True))
     for c in ("area_code", "street"):
         out[c] = ordered(objects(cols[c]))
-    for c in PROFILE_COLUMNS:
-        out[c] = ordered(ints(cols[c], nullable=c in PROFILE_MISSING))
     return pd.DataFrame(out, copy=False)
+
+
+def _with_profile(hh: pd.DataFrame, cols: dict[str, Any]) -> pd.DataFrame:
+    """``hh`` with the household profile's columns (:data:`PROFILE_COLUMNS`, from
+    :meth:`~doudi.engine.backends.SqlBackend.fetch_arrays` of :func:`profile_sql`) inserted
+    after ``street``, each household's on its row (missing for a household the profile has
+    no row for)."""
+    hukou = texts(cols["hukou_no"])
+    mine = hh["hukou_no"].to_numpy(dtype=object)
+    rows = None if np.array_equal(hukou, mine) else pd.Index(hukou).get_indexer(pd.Index(mine))
+    at = list(hh.columns).index("street") + 1
+    out: dict[str, object] = {c: hh[c] for c in hh.columns[:at]}
+    for c in PROFILE_COLUMNS:
+        nullable = c in PROFILE_MISSING
+        values = ints(cols[c], nullable=nullable)
+        if rows is not None:  # as a join would give them: missing, or 0 where not nullable
+            found = rows >= 0
+            if nullable:
+                data = np.where(found, values.to_numpy(dtype=np.int64, na_value=0)[rows], 0)
+                mask = ~found | np.asarray(values.isna())[rows]
+                values = pd.arrays.IntegerArray(data, mask)
+            else:
+                values = np.where(found, values[rows], 0)
+        out[c] = values
+    for c in hh.columns[at:]:
+        out[c] = hh[c]
+    return pd.DataFrame(out, index=hh.index, copy=False)
 
 
 def _normalise_tags(df: pd.DataFrame) -> pd.DataFrame:

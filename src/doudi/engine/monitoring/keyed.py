@@ -15,6 +15,12 @@ rows :func:`~.feeds.keyed_relation_sql` gives — and a manifest of what it was 
 - the persons' count and a position-weighted checksum of their keys, which changes when any
   record's person does (:func:`persons_fingerprint`).
 
+Beside the feeds it keeps the wage sums per person, wage feed and month over every month
+(``wage_rows``, ``wage_months``: :func:`~.indicators.stored_wage_sql`), which every run would
+otherwise sum again from the monthly wage feeds' millions of rows; a run reads its months of
+them. Their manifest entry names the files of each of the three wage feeds: a new delivery
+of any of them and the run sums the rows itself again.
+
 :func:`doudi.engine.monitoring.monitor` given ``keyed=path`` reads a feed from the store only
 while its manifest entry matches the lake's current files and the persons given; any other
 feed is joined as without a store. The rows are the same either way, so the results are too
@@ -40,12 +46,16 @@ from doudi.engine.catalogue import Catalogue, Feed
 from doudi.engine.lake import Lake
 
 from .feeds import FEEDS, keyed_relation_sql, persons_frame
+from .indicators import STORED_WAGES, WAGE_FEEDS, stored_wage_sql
 
 FORMAT = "doudi-keyed-feeds/2"  # 2: without the identifying columns
 MANIFEST = "keyed_manifest"
 # field types that identify a person, left out of the store (with intake's raw ID text)
 IDENTIFYING = ("id_number", "name", "phone")
 RAW_ID = "id_number_raw"
+WAGE_SOURCES = tuple(feed for feed, *_ in WAGE_FEEDS)
+# tables summed from several feeds' rows: name -> the feeds (usable while all are current)
+DERIVED = dict.fromkeys(STORED_WAGES, WAGE_SOURCES)
 
 
 def persons_fingerprint(persons: pd.DataFrame) -> tuple[int, str]:
@@ -116,6 +126,8 @@ def build(
                 f"INSERT INTO keyed.{MANIFEST} VALUES (?, ?, ?, ?, ?)",
                 [feed, files, count, key_sum, FORMAT],
             )
+        if set(WAGE_SOURCES) <= set(feeds):
+            _build_wages(con, lake, count, key_sum)
         con.execute("DETACH keyed")
     except BaseException:
         con.close()
@@ -125,6 +137,25 @@ def build(
     con.close()
     os.replace(tmp, path)
     return rows
+
+
+def _build_wages(con: duckdb.DuckDBPyConnection, lake: Lake, count: int, key_sum: str) -> None:
+    """The wage sums per person, feed and month over every month
+    (:func:`~.indicators.stored_wage_sql`), from the wage feeds just stored: each monitoring
+    run reads its months of them instead of summing millions of monthly rows again. Their
+    manifest entry names the files of each wage feed."""
+    for feed in WAGE_SOURCES:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW k_{feed} AS SELECT * FROM keyed.{feed}")
+    for name, sql in stored_wage_sql(schema="keyed."):
+        con.execute(f"CREATE TABLE keyed.{name} AS {sql}")
+        con.execute(
+            f"INSERT INTO keyed.{MANIFEST} VALUES (?, ?, ?, ?, ?)",
+            [name, json.dumps(_source_files(lake, WAGE_SOURCES)), count, key_sum, FORMAT],
+        )
+
+
+def _source_files(lake: Lake, feeds: Iterable[str]) -> dict[str, list[str]]:
+    return {feed: [p.name for p in lake.files(feed)] for feed in feeds}
 
 
 def attach(
@@ -145,6 +176,12 @@ def attach(
         return {}
     usable = {}
     for feed, files, count, key_sum, fmt in manifest:
-        if fmt == FORMAT and json.loads(files) == [p.name for p in lake.files(feed)]:
+        # a table summed from several feeds (the wage sums) names each one's files
+        current = (
+            _source_files(lake, DERIVED[feed])
+            if feed in DERIVED
+            else [p.name for p in lake.files(feed)]
+        )
+        if fmt == FORMAT and json.loads(files) == current:
             usable[feed] = (int(count), str(key_sum))
     return usable

@@ -622,5 +622,46 @@ def predict(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any,
         x[:, generic] = np.nan
     if not len(x):
         return np.zeros(0)
-    probabilities: np.ndarray[Any, Any] = envelope["estimator"].predict_proba(x)[:, 1]
-    return probabilities
+    return _predict_halves(envelope["estimator"], x)
+
+
+# below this many rows one thread predicts alone (a second thread would cost more than it
+# saves)
+PARALLEL_PREDICT_ROWS = 20_000
+
+
+def _predict_halves(estimator: Any, x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """``estimator.predict_proba(x)[:, 1]``, the rows split in two halves predicted on two
+    threads, each on one OpenMP thread, when the machine has two CPUs or more (a district's
+    73,875 households: about half the wall time). scikit-learn's gradient boosting predicts
+    with the interpreter released, so the two threads use two cores; each row's
+    probability is the same either way (the trees are read row by row). A Python thread
+    does not inherit the OpenMP limit of the thread that started it (the runs score on one
+    OpenMP thread): each half sets its own."""
+    from threadpoolctl import threadpool_limits
+
+    def half(rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            out: np.ndarray[Any, Any] = estimator.predict_proba(rows)[:, 1]
+        return out
+
+    if len(x) < PARALLEL_PREDICT_ROWS or _cpus() < 2:
+        whole: np.ndarray[Any, Any] = estimator.predict_proba(x)[:, 1]
+        return whole
+    from concurrent.futures import ThreadPoolExecutor
+
+    middle = len(x) // 2
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="doudi-predict") as pool:
+        second = pool.submit(half, x[middle:])
+        first = half(x[:middle])
+        return np.concatenate([first, second.result()])
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1

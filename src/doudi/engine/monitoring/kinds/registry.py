@@ -58,7 +58,8 @@ SqlBuilder = Callable[[KindItem, SqlContext], str]
 @dataclass(frozen=True)
 class Kind:
     """One kind: ``sql(item, ctx)`` gives the facts of a policy item of this kind
-    (``hukou_no, value, feed, record_key, fact_date, amount, label``)."""
+    (``hukou_no, value, feed, record_key, fact_date, amount, label``; ``hukou_no`` the
+    household's integer code, as the base tables give it)."""
 
     name: str
     role: Role
