@@ -63,6 +63,7 @@ from doudi.engine.catalogue import Catalogue, Feed
 
 from .coverage import GRACE_DAYS, MIN_ROWS_TO_JUDGE
 from .feeds import FEEDS, persons_frame
+from .indicators import floats
 from .kinds.sql import date as _date
 from .kinds.sql import lit
 
@@ -350,9 +351,7 @@ def compute_feed_features(
         feed_cols = [c for c in s.columns() if keep is None or c in keep]
         got = backend.fetch_arrays(_feed_sql(s, as_of, feed_cols))
         block = (
-            np.column_stack(
-                [np.asarray(got[f"v{n}"], dtype=np.float64) for n in range(len(feed_cols))]
-            )
+            np.column_stack([floats(got[f"v{n}"]) for n in range(len(feed_cols))])
             if len(feed_cols)
             else None
         )
