@@ -37,6 +37,8 @@ def local_spark_session(*, cores: int = 2, driver_memory: str = "4g") -> Any:
         .config("spark.sql.shuffle.partitions", str(max(4, cores * 4)))
         .config("spark.default.parallelism", str(max(4, cores * 4)))
         .config("spark.ui.enabled", "false")
+        # the engine reports its own progress; Spark's console bar only floods the logs
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )

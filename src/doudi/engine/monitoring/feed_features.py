@@ -41,8 +41,10 @@ has its windowed columns NaN, and a window that starts more than
 six months of data) is NaN too. A model trained when the feed was whole then predicts from its
 other features, as the trees do for any missing value.
 
-Computed on DuckDB only (another backend gives NaN throughout), and only when the model
-needs them (:func:`doudi.engine.monitoring.monitor`): every column for a run whose features
+Computed on any backend alike — DuckDB or Spark give the same values (the SQL is written in
+DuckDB's dialect, which Spark's backend transpiles; a value the backend returns as NULL is
+NaN, never 0; the feeds no indicator reads are opened when needed,
+:meth:`~doudi.engine.backends.SqlBackend.add_feeds`) — and only when the model needs them (:func:`doudi.engine.monitoring.monitor`): every column for a run whose features
 train a model, the columns a model keeps (:func:`.model.train` keeps the strongest few) for a
 run it scores — aggregated per person, then per household, for the households a warning can
 concern. They are features for the model, not indicators.
