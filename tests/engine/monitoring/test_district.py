@@ -16,7 +16,8 @@ from doudi.engine.catalogue import load_catalogue
 from doudi.engine.intake.pipeline import ingest_file
 from doudi.engine.lake import Lake
 from doudi.engine.monitoring import Policy, default_policy, monitor
-from doudi.engine.monitoring.model import model_version, train
+from doudi.engine.monitoring.feed_features import PREFIX, columns, feed_specs
+from doudi.engine.monitoring.model import load, model_version, train
 from doudi.engine.monitoring.scoring import levels_of
 from doudi.synth import generate
 
@@ -66,6 +67,88 @@ def test_duckdb_and_spark_give_identical_results(district, duckdb_result):
     pd.testing.assert_frame_equal(spark.households, duckdb_result.households)
     pd.testing.assert_frame_equal(spark.persons_tags, duckdb_result.persons_tags)
     pd.testing.assert_frame_equal(spark.features, duckdb_result.features)
+
+
+def _feeds_policy() -> Policy:
+    doc = default_policy()
+    doc["model"] = {**doc["model"], "feed_features": True, "min_outcomes": 200}
+    return Policy.from_dict(doc)
+
+
+@pytest.fixture(scope="module")
+def training_result(district):
+    """A DuckDB run whose features train a model: every generic feed feature."""
+    lake, catalogue, persons, _ = district
+    return monitor(lake, catalogue, persons, policy=_feeds_policy(), as_of=AS_OF, training=True)
+
+
+def _assert_same_feed_features(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Counts (rows, members, categories, days) exactly, amounts to 1e-9."""
+    generic = [c for c in expected.columns if c.startswith(PREFIX)]
+    assert [c for c in got.columns if c.startswith(PREFIX)] == generic
+    amounts = [
+        c for c in generic if c.rsplit(":", 1)[-1].startswith(("sum", "max", "last", "per_"))
+    ]
+    counts = [c for c in generic if c not in amounts]
+    pd.testing.assert_frame_equal(got[counts], expected[counts], check_exact=True)
+    pd.testing.assert_frame_equal(got[amounts], expected[amounts], rtol=1e-9, atol=0)
+
+
+@pytest.mark.slow  # Spark in local mode: a few minutes on 2 cores
+def test_duckdb_and_spark_give_the_same_feed_features(district, training_result):
+    pytest.importorskip("pyspark")
+    lake, catalogue, persons, _ = district
+    duck = training_result.features
+    generic = [c for c in duck.columns if c.startswith(PREFIX)]
+    assert generic == columns(feed_specs(catalogue)) and len(generic) == 402
+    assert len(duck) == 865
+    # values and missing values both: a present feed with records, an absent or short one
+    values = duck[generic].notna().to_numpy()
+    assert 0.2 < values.mean() < 0.9
+    spark = monitor(
+        lake,
+        catalogue,
+        persons,
+        policy=_feeds_policy(),
+        as_of=AS_OF,
+        backend="spark",
+        training=True,
+    )
+    _assert_same_feed_features(spark.features, duck)
+    pd.testing.assert_frame_equal(spark.features, duck)
+
+
+@pytest.mark.slow  # Spark in local mode: a few minutes on 2 cores
+def test_spark_scores_with_a_feed_feature_model_as_duckdb_does(district, training_result):
+    pytest.importorskip("pyspark")
+    lake, catalogue, persons, truth = district
+    rows = training_result.households
+    warned = rows.loc[rows["level"].notna(), "hukou_no"]
+    model, evaluation = train(training_result.features, truth.reindex(sorted(warned)).fillna(False))
+    assert model is not None and evaluation["status"] == "on"
+    kept = [c for c in load(model)["features"] if c.startswith(PREFIX)]
+    assert len(kept) == 20
+    runs = {
+        backend: monitor(
+            lake,
+            catalogue,
+            persons,
+            policy=_feeds_policy(),
+            as_of=AS_OF,
+            model=model,
+            backend=backend,
+        )
+        for backend in ("duckdb", "spark")
+    }
+    duck, spark = runs["duckdb"], runs["spark"]
+    assert duck.model_status == spark.model_status == "on"
+    # the model read the generic features it keeps, with values, on both backends
+    assert sorted(c for c in spark.features.columns if c.startswith(PREFIX)) == sorted(kept)
+    assert spark.features[kept].notna().any().all()
+    _assert_same_feed_features(spark.features, duck.features)
+    pd.testing.assert_frame_equal(spark.features, duck.features)
+    pd.testing.assert_frame_equal(spark.households, duck.households)
+    assert duck.households["level"].notna().sum() > 0
 
 
 def test_pandas_reference_agrees_with_the_sql_indicators(district):

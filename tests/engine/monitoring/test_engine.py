@@ -377,13 +377,15 @@ def test_columns_read_as_arrays_or_as_a_frame_give_the_same_results(lake_and_per
 def test_backend_columns_to_engine_types():
     import numpy as np
 
-    from doudi.engine.monitoring.indicators import ints, objects, texts
+    from doudi.engine.monitoring.indicators import floats, ints, objects, texts
 
     masked = np.ma.MaskedArray([3.0, 0.0, 7.0], mask=[False, True, False])
     assert ints(masked).tolist() == [3, 0, 7]
     assert ints(masked, nullable=True).tolist() == [3, pd.NA, 7]
     assert ints(pd.Series([2, None, 5], dtype=object), nullable=True).tolist() == [2, pd.NA, 5]
     assert ints(pd.Series([1.0, float("nan")])).tolist() == [1, 0]
+    assert np.array_equal(floats(masked), [3.0, np.nan, 7.0], equal_nan=True)
+    assert np.array_equal(floats(pd.Series([2, None], dtype=object)), [2.0, np.nan], equal_nan=True)
     words = np.ma.MaskedArray(np.array(["a", "b", "c"], dtype=object), mask=[False, True, False])
     assert objects(words).tolist() == ["a", None, "c"]
     assert objects(pd.Series(["x", None])).tolist() == ["x", None]

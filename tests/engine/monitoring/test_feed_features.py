@@ -103,22 +103,27 @@ def _policy(feed_features: bool = True, min_outcomes: int = 300) -> Policy:
     return Policy.from_dict(doc)
 
 
-@pytest.fixture(scope="module")
-def features(lake_and_persons) -> pd.DataFrame:
-    """Every household's generic features, computed as a run computes them."""
+def _features(lake_and_persons, backend: str = "duckdb", **kw) -> pd.DataFrame:
+    """Every household's generic features (``wanted``: some), computed as a run computes
+    them."""
     from doudi.engine.monitoring.backend import make_monitor_backend
     from doudi.engine.monitoring.feeds import FEEDS
     from doudi.engine.monitoring.indicators import compute_indicators
 
     lake, catalogue, persons = lake_and_persons
-    be = make_monitor_backend("duckdb", lake, catalogue, feeds=FEEDS)
+    be = make_monitor_backend(backend, lake, catalogue, feeds=FEEDS)
     try:
         tables = compute_indicators(be, persons, policy=_policy(), as_of=AS_OF)
         return ff.compute_feed_features(
-            be, ff.feed_specs(catalogue), AS_OF, tables.households, persons
+            be, ff.feed_specs(catalogue), AS_OF, tables.households, persons, **kw
         )
     finally:
         be.close()
+
+
+@pytest.fixture(scope="module")
+def features(lake_and_persons) -> pd.DataFrame:
+    return _features(lake_and_persons)
 
 
 def test_the_columns_come_from_the_catalogue_alone():
@@ -190,6 +195,28 @@ def test_a_household_without_records_has_zero_counts_and_missing_values(features
     assert features.loc[H1, f"{P}renshe_pension:rows"] == 0
 
 
+def test_a_missing_value_of_a_household_with_records_is_missing_not_0(features, tmp_path):
+    # DuckDB hands a NULL over masked: its value must not be read as the mask's 0
+    c = f"{P}renshe_contribution:"
+    h1 = features.loc[H1]
+    assert h1[f"{c}rows_12m"] == 13  # records, none with a personal amount
+    assert np.isnan(h1[f"{c}personal_amount:last"])
+    assert h1[f"{c}personal_amount:sum_12m"] == 0  # a sum of nothing
+    # a pension without its start month: rows, but no date to count days from
+    records = {
+        "gongan_hukou": [_hukou(3)],
+        "renshe_pension": [{**RECORDS["renshe_pension"][0], "start_month": None}],
+    }
+    dateless = _features(lake_of_records(tmp_path, records, today=AS_OF))
+    p = f"{P}renshe_pension:"
+    assert (dateless.loc[H2, f"{p}rows"], dateless.loc[H2, f"{p}monthly_amount:max"]) == (
+        1,
+        180_000,
+    )
+    assert np.isnan(dateless.loc[H2, f"{p}newest_days"])
+    assert np.isnan(dateless.loc[H2, f"{p}oldest_days"])
+
+
 def test_a_feed_with_no_rows_is_missing_throughout(features):
     absent = [c for c in features.columns if c.startswith(f"{P}yibao_inpatient:")]
     assert len(absent) == 18
@@ -199,25 +226,13 @@ def test_a_feed_with_no_rows_is_missing_throughout(features):
 
 
 def test_only_the_columns_asked_for(lake_and_persons, features):
-    from doudi.engine.monitoring.backend import make_monitor_backend
-    from doudi.engine.monitoring.feeds import FEEDS
-    from doudi.engine.monitoring.indicators import compute_indicators
-
-    lake, catalogue, persons = lake_and_persons
     wanted = [
         f"{P}renshe_contribution:wage_base:last",
         f"{P}renshe_contribution:members_3m",
         f"{P}minzheng_marriage:reg_type=离婚",
         f"{P}yibao_inpatient:rows_12m",  # no rows: missing
     ]
-    be = make_monitor_backend("duckdb", lake, catalogue, feeds=FEEDS)
-    try:
-        tables = compute_indicators(be, persons, policy=_policy(), as_of=AS_OF)
-        some = ff.compute_feed_features(
-            be, ff.feed_specs(catalogue), AS_OF, tables.households, persons, wanted=wanted
-        )
-    finally:
-        be.close()
+    some = _features(lake_and_persons, wanted=wanted)
     assert sorted(some.columns) == sorted(wanted)
     pd.testing.assert_frame_equal(some, features[list(some.columns)])
 

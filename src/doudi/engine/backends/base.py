@@ -11,7 +11,7 @@ over a frame, Splink's database API for linkage, close — in the manner of Spli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import Future
 from typing import Any, Literal
 
@@ -64,6 +64,10 @@ class SqlBackend:
     def splink_input(self, df: pd.DataFrame, name: str) -> Any:
         """``df`` as Splink's ``register`` should receive it."""
         return df
+
+    def add_feeds(self, feeds: Iterable[str]) -> None:
+        """Make these feeds of the lake readable by their id, beside those the backend was
+        opened with (DuckDB's lake connection reads every feed already)."""
 
     def keyed_feeds(self, persons: pd.DataFrame) -> set[str]:
         """Feeds this backend reads from a keyed store (:mod:`..monitoring.keyed`) as

@@ -37,6 +37,8 @@ def local_spark_session(*, cores: int = 2, driver_memory: str = "4g") -> Any:
         .config("spark.sql.shuffle.partitions", str(max(4, cores * 4)))
         .config("spark.default.parallelism", str(max(4, cores * 4)))
         .config("spark.ui.enabled", "false")
+        # the engine reports its own progress; Spark's console bar only floods the logs
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
@@ -60,6 +62,10 @@ class SparkBackend(SqlBackend):
         self._tables: list[str] = []
         self._cached: list[Any] = []
         self._broadcast: str | None = None
+        # on a lake (:meth:`on_lake`): the lake's feeds read so far, and where to read more
+        self._lake: Lake | None = None
+        self._catalogue: Catalogue | None = None
+        self._feeds: set[str] = set()
 
     @classmethod
     def on_lake(
@@ -82,20 +88,32 @@ class SparkBackend(SqlBackend):
             key = "spark.sql.autoBroadcastJoinThreshold"
             self._broadcast = self.spark.conf.get(key)
             self.spark.conf.set(key, "-1")
-        duck = lake.connect(catalogue)
+        self._lake, self._catalogue = lake, catalogue
+        self.add_feeds(feeds)
+        return self
+
+    def add_feeds(self, feeds: Iterable[str]) -> None:
+        if self._lake is None:
+            return
+        lake, catalogue = self._lake, self._catalogue
+        duck = None
         try:
             for feed in feeds:
+                if feed in self._feeds:
+                    continue
                 files = [str(p) for p in lake.files(feed)]
                 if files:
                     df = self.spark.read.option("mergeSchema", "true").parquet(*files)
                 else:
+                    duck = duck or lake.connect(catalogue)
                     empty = _arrow(duck.sql(f'SELECT * FROM "{feed}" LIMIT 0'))
                     df = self.spark.createDataFrame(empty.to_pandas(), schema=_spark_schema(empty))
                 df.createOrReplaceTempView(feed)
                 self._tables.append(feed)
+                self._feeds.add(feed)
         finally:
-            duck.close()
-        return self
+            if duck is not None:
+                duck.close()
 
     def dialect_sql(self, sql: str) -> str:
         return transpile(sql)
@@ -154,6 +172,7 @@ class SparkBackend(SqlBackend):
         for name in self._tables:
             self.spark.catalog.dropTempView(name)
         self._tables.clear()
+        self._feeds.clear()
         for df in self._cached:  # free the session's memory for whatever runs next
             df.unpersist()
         self._cached.clear()

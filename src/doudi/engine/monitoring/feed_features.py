@@ -41,8 +41,11 @@ has its windowed columns NaN, and a window that starts more than
 six months of data) is NaN too. A model trained when the feed was whole then predicts from its
 other features, as the trees do for any missing value.
 
-Computed on DuckDB only (another backend gives NaN throughout), and only when the model
-needs them (:func:`doudi.engine.monitoring.monitor`): every column for a run whose features
+Computed on any backend alike — DuckDB or Spark give the same values (the SQL is written in
+DuckDB's dialect, which Spark's backend transpiles; a value the backend returns as NULL is
+NaN, never 0; the feeds no indicator reads are opened when needed,
+:meth:`~doudi.engine.backends.SqlBackend.add_feeds`) — and only when the model needs them
+(:func:`doudi.engine.monitoring.monitor`): every column for a run whose features
 train a model, the columns a model keeps (:func:`.model.train` keeps the strongest few) for a
 run it scores — aggregated per person, then per household, for the households a warning can
 concern. They are features for the model, not indicators.
@@ -58,12 +61,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from doudi.engine.backends import DuckDBBackend, SqlBackend
+from doudi.engine.backends import SqlBackend
 from doudi.engine.catalogue import Catalogue, Feed
 
 from .coverage import GRACE_DAYS, MIN_ROWS_TO_JUDGE
 from .feeds import FEEDS, persons_frame
-from .indicators import hukou_text
+from .indicators import floats, hukou_text
 from .kinds.sql import date as _date
 from .kinds.sql import lit
 
@@ -172,6 +175,13 @@ def _amount_expr(field: str, kind: str) -> str:
     return f"TRY_CAST(f.{field} AS DOUBLE)" if kind == "decimal" else f"CAST(f.{field} AS DOUBLE)"
 
 
+def _newest(value: str, day: str) -> str:
+    """``value`` of the row with the newest ``day``, on a tie the largest, of the rows where
+    it is not missing — written out, since Spark's ``max_by`` may give a missing value that
+    DuckDB's ``arg_max`` skips."""
+    return f"arg_max({value}, {{'d': {day}, 'v': {value}}}) FILTER (WHERE {value} IS NOT NULL)"
+
+
 def _recipes(s: FeedSpec, as_of: dt.date) -> dict[str, tuple[str, dict[str, str]]]:
     """Per column of :meth:`FeedSpec.columns`: its household expression, and the per-person
     aggregates (name → SQL) it reads. Per-head columns are divided later."""
@@ -187,8 +197,9 @@ def _recipes(s: FeedSpec, as_of: dt.date) -> dict[str, tuple[str, dict[str, str]
             for n in WINDOWS:
                 agg = f"sum(a{i})" if n == LONG else f"sum(a{i}) FILTER (WHERE d > {since[n]})"
                 out[f"{p}{a}:sum_{n}m"] = (f"coalesce(sum(s{i}_{n}), 0)", {f"s{i}_{n}": agg})
-            last = {f"l{i}": f"arg_max(a{i}, (d, a{i}))", "hi": "max(d)"}
-            out[f"{p}{a}:last"] = (f"arg_max(l{i}, (hi, l{i}))", last)
+            # the newest value (on a tie, the larger), of the records that have one
+            last = {f"l{i}": _newest(f"a{i}", "d"), "hi": "max(d)"}
+            out[f"{p}{a}:last"] = (_newest(f"l{i}", "hi"), last)
             out[f"{p}{a}:per_head_{LONG}m"] = (
                 f"coalesce(sum(s{i}_{LONG}), 0)",
                 {f"s{i}_{LONG}": f"sum(a{i})"},
@@ -338,8 +349,9 @@ def compute_feed_features(
     index = pd.Index(households["hukou_no"], name="hukou_no")
     cols = [c for c in columns(specs) if keep is None or c in keep]
     values = np.full((len(index), len(cols)), np.nan, dtype=np.float32)  # memory: 130,000 × 400
-    if not isinstance(backend, DuckDBBackend) or not len(index):
+    if not len(index):
         return pd.DataFrame(values, index=index, columns=cols)
+    backend.add_feeds(s.feed for s in specs)
     position = {c: n for n, c in enumerate(cols)}
     size = pd.to_numeric(households["size"]).to_numpy(dtype=np.float64)
     per = np.where(size > 0, size, np.nan)
@@ -352,9 +364,7 @@ def compute_feed_features(
         feed_cols = [c for c in s.columns() if keep is None or c in keep]
         got = backend.fetch_arrays(_feed_sql(s, as_of, feed_cols))
         block = (
-            np.column_stack(
-                [np.asarray(got[f"v{n}"], dtype=np.float64) for n in range(len(feed_cols))]
-            )
+            np.column_stack([floats(got[f"v{n}"]) for n in range(len(feed_cols))])
             if len(feed_cols)
             else None
         )

@@ -1160,6 +1160,19 @@ def ints(a: Any, *, nullable: bool = False) -> Any:
     return pd.arrays.IntegerArray(data, mask) if nullable else data
 
 
+def floats(a: Any) -> np.ndarray[Any, Any]:
+    """A numeric column as a backend gives it (numpy, masked where missing, or pandas):
+    float64 with missing as NaN (``np.asarray`` would read a masked value as the mask's
+    underlying data, 0)."""
+    if isinstance(a, np.ma.MaskedArray):
+        out: np.ndarray[Any, Any] = np.ma.filled(a.astype(np.float64), np.nan)
+        return out
+    values: np.ndarray[Any, Any] = pd.to_numeric(pd.Series(a, copy=False)).to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
+    return values
+
+
 def objects(a: Any) -> np.ndarray[Any, Any]:
     """A column of values as an object array, ``None`` where missing."""
     if isinstance(a, np.ma.MaskedArray):
