@@ -95,21 +95,25 @@ def _contribution(pk, month, base):
     }
 
 
+def _dibao_recipient(pk: int, hukou_no: str) -> dict[str, object]:
+    """A 民政 recipient record: person ``pk`` on 低保 (在保 since 2025) in ``hukou_no``."""
+    return {
+        "recipient_no": f"R{pk:02d}",
+        "hukou_no": hukou_no,
+        "id_number": _id(pk, BIRTH[pk]),
+        "name": f"居民{pk}",
+        "category": "低保",
+        "status": "在保",
+        "start_date": "2025-01-01",
+        "monthly_amount": 600,
+        "_pk": pk,
+    }
+
+
 RECORDS = {
     "gongan_hukou": [_hukou(pk) for pk in BIRTH],
     "minzheng_recipients": [
-        {
-            "recipient_no": f"R{pk:02d}",
-            "hukou_no": f"10000000{HOUSEHOLD[pk][1]}",
-            "id_number": _id(pk, BIRTH[pk]),
-            "name": f"居民{pk}",
-            "category": "低保",
-            "status": "在保",
-            "start_date": "2025-01-01",
-            "monthly_amount": 600,
-            "_pk": pk,
-        }
-        for pk in (1, 2, 3, 4)
+        _dibao_recipient(pk, f"10000000{HOUSEHOLD[pk][1]}") for pk in (1, 2, 3, 4)
     ],
     "weijian_diagnosis": [
         {
@@ -617,20 +621,7 @@ def test_help_review_passes_over_a_helped_household_where_nothing_fires(tmp_path
     records = dict(RECORDS)
     records["minzheng_recipients"] = [
         *RECORDS["minzheng_recipients"],
-        *(
-            {
-                "recipient_no": f"R{pk:02d}",
-                "hukou_no": "100000005",
-                "id_number": _id(pk, BIRTH[pk]),
-                "name": f"居民{pk}",
-                "category": "低保",
-                "status": "在保",
-                "start_date": "2025-01-01",
-                "monthly_amount": 600,
-                "_pk": pk,
-            }
-            for pk in (9, 10)
-        ),
+        *(_dibao_recipient(pk, "100000005") for pk in (9, 10)),
     ]
     result = _run(lake_of_records(tmp_path, records, today=AS_OF), policy=_answering_policy())
     assert "100000005" in result.helps and result.helps["100000005"] == {"dibao": "2025-01-01"}
