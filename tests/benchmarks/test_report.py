@@ -140,7 +140,8 @@ def test_engine_features_are_the_products_on_perfect_linkage(tiny):
         training=True,
     )
     scored = set(run.features.index.astype(str))
-    assert len(scored) > 0
+    # every household the run scored (a row each), and no other
+    assert scored == set(run.households["hukou_no"].astype(str))
     assert set(f.index[f["engine:candidate"] == 1.0]) == scored
     assert set(f.index[f["engine:candidate"] == 0.0]) == set(truth["hukou_no"]) - scored
     assert f.shape[1] == run.features.shape[1] + 1
