@@ -46,10 +46,22 @@ class Ledger:
     school: dict = field(default_factory=dict)
 
 
-DISEASES = (("恶性肿瘤", "C34.9"), ("脑梗死", "I63.9"), ("急性心肌梗死", "I21.9"),
-            ("慢性肾衰竭", "N18.5"), ("白血病", "C92.0"), ("股骨骨折", "S72.0"))  # fmt: skip
-ORDINARY = (("肺炎", "J18.9"), ("胆囊结石", "K80.2"), ("高血压", "I10"), ("糖尿病", "E11.9"),
-            ("腰椎间盘突出", "M51.2"), ("支气管炎", "J40"))  # fmt: skip
+DISEASES = (
+    ("恶性肿瘤", "C34.9"),
+    ("脑梗死", "I63.9"),
+    ("急性心肌梗死", "I21.9"),
+    ("慢性肾衰竭", "N18.5"),
+    ("白血病", "C92.0"),
+    ("股骨骨折", "S72.0"),
+)
+ORDINARY = (
+    ("肺炎", "J18.9"),
+    ("胆囊结石", "K80.2"),
+    ("高血压", "I10"),
+    ("糖尿病", "E11.9"),
+    ("腰椎间盘突出", "M51.2"),
+    ("支气管炎", "J40"),
+)
 CHRONIC = ("高血压", "糖尿病", "慢性阻塞性肺疾病", "冠心病", "类风湿关节炎", "精神分裂症")
 
 
@@ -127,15 +139,28 @@ class Sim:
                 share = 0.0
             else:
                 self.L.outpatient.append(
-                    (p.pid, month_date(m, r.randint(1, 28)), round(total, 2), round(total * share, 2),
-                     "门诊慢特病" if p.chronic_registered else "普通门诊", CHRONIC[int(p.pid[1:]) % 6])
-                )  # fmt: skip
+                    (
+                        p.pid,
+                        month_date(m, r.randint(1, 28)),
+                        round(total, 2),
+                        round(total * share, 2),
+                        "门诊慢特病" if p.chronic_registered else "普通门诊",
+                        CHRONIC[int(p.pid[1:]) % 6],
+                    )
+                )
             oop += total * (1 - share)
         elif r.random() < 0.12 and p.insured != "无":
             total = r.lognormvariate(math.log(220), 0.7)
             self.L.outpatient.append(
-                (p.pid, month_date(m, r.randint(1, 28)), round(total, 2), round(total * 0.35, 2), "普通门诊", r.choice(ORDINARY)[0])
-            )  # fmt: skip
+                (
+                    p.pid,
+                    month_date(m, r.randint(1, 28)),
+                    round(total, 2),
+                    round(total * 0.35, 2),
+                    "普通门诊",
+                    r.choice(ORDINARY)[0],
+                )
+            )
             oop += total * 0.65
         a = p.age(d)
         if r.random() < _rate(HOSPITAL, a) * (2.2 if p.chronic == 3 else 1.0):

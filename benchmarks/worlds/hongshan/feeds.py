@@ -103,9 +103,19 @@ class Writer:
         self.noise.append((feed, key, kind, quarantine))
 
     # ------------------------------------------------------------ writing
-    def write(self, feed: str, name: str, fields: dict[str, str], rows: list[dict], *,
-              encoding: str = "utf-8", key: str, jsonl: bool = False,
-              duplicates: float = 0.0, noise: bool = True) -> None:  # fmt: skip
+    def write(
+        self,
+        feed: str,
+        name: str,
+        fields: dict[str, str],
+        rows: list[dict],
+        *,
+        encoding: str = "utf-8",
+        key: str,
+        jsonl: bool = False,
+        duplicates: float = 0.0,
+        noise: bool = True,
+    ) -> None:
         """rows: canonical field -> value plus ``_pid``; fields: canonical -> header used."""
         r = self.r
         style = r.choice(DATE_STYLES)

@@ -27,16 +27,68 @@ GIVEN = (
 )
 # Look-alike and same-sound characters (Wuhan speakers merge n/l and some finals).
 CONFUSED = {
-    "刘": "牛", "李": "里", "王": "汪", "黄": "王", "陈": "程", "张": "章", "胡": "付",
-    "红": "宏", "华": "化", "兰": "蓝", "丽": "莉", "静": "晶", "伟": "炜", "明": "鸣",
-    "军": "君", "英": "瑛", "芳": "方", "涛": "滔", "辉": "晖", "建": "健", "国": "囯",
-    "龙": "隆", "林": "琳", "燕": "艳", "梅": "媚", "娟": "鹃", "兵": "斌", "宇": "雨",
-}  # fmt: skip
+    "刘": "牛",
+    "李": "里",
+    "王": "汪",
+    "黄": "王",
+    "陈": "程",
+    "张": "章",
+    "胡": "付",
+    "红": "宏",
+    "华": "化",
+    "兰": "蓝",
+    "丽": "莉",
+    "静": "晶",
+    "伟": "炜",
+    "明": "鸣",
+    "军": "君",
+    "英": "瑛",
+    "芳": "方",
+    "涛": "滔",
+    "辉": "晖",
+    "建": "健",
+    "国": "囯",
+    "龙": "隆",
+    "林": "琳",
+    "燕": "艳",
+    "梅": "媚",
+    "娟": "鹃",
+    "兵": "斌",
+    "宇": "雨",
+}
 COMMUNITY_WORDS = (
-    "红旗", "和平", "复兴", "临江", "楚雄", "梅苑", "沙湖", "晒湖", "武车", "新河", "友谊",
-    "东亭", "宝通", "丁字桥", "傅家坡", "首义", "紫阳", "昙华林", "司门口", "解放", "白鹭",
-    "洪山", "南湖", "中山", "长春", "积玉", "徐东", "团结", "涂家岭", "余家头", "四美塘",
-)  # fmt: skip
+    "红旗",
+    "和平",
+    "复兴",
+    "临江",
+    "楚雄",
+    "梅苑",
+    "沙湖",
+    "晒湖",
+    "武车",
+    "新河",
+    "友谊",
+    "东亭",
+    "宝通",
+    "丁字桥",
+    "傅家坡",
+    "首义",
+    "紫阳",
+    "昙华林",
+    "司门口",
+    "解放",
+    "白鹭",
+    "洪山",
+    "南湖",
+    "中山",
+    "长春",
+    "积玉",
+    "徐东",
+    "团结",
+    "涂家岭",
+    "余家头",
+    "四美塘",
+)
 LOW_LYING = {"420106009", "420106015", "420106490"}  # 白沙洲, 南湖, 东湖风景区: floods
 
 
@@ -135,10 +187,14 @@ def make_communities(rng: random.Random) -> list[Community]:
             code = f"{street}{51 + 2 * i:03d}"  # this world's own numbering
             out.append(
                 Community(
-                    code, f"{words[i]}社区", street, sname,
-                    max(0.6, affl + rng.gauss(0, 0.1)), street in LOW_LYING and rng.random() < 0.6,
+                    code,
+                    f"{words[i]}社区",
+                    street,
+                    sname,
+                    max(0.6, affl + rng.gauss(0, 0.1)),
+                    street in LOW_LYING and rng.random() < 0.6,
                 )
-            )  # fmt: skip
+            )
     return out
 
 
@@ -176,9 +232,15 @@ class Namer:
                 self.seqs.add(ident)
                 break
         return Person(
-            f"D{self.n:07d}", self.name(surname), sex, birth, ident, relation, self.phone(),
+            f"D{self.n:07d}",
+            self.name(surname),
+            sex,
+            birth,
+            ident,
+            relation,
+            self.phone(),
             migrant=migrant,
-        )  # fmt: skip
+        )
 
     def birth(self, lo: int, hi: int) -> dt.date:
         age = self.rng.randint(lo, hi)

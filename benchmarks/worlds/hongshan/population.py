@@ -8,10 +8,18 @@ import random
 from .people import Community, Household, Namer, Person
 
 TEMPLATES = (
-    ("single_young", 0.10), ("single_mid", 0.06), ("single_old", 0.11), ("old_couple", 0.12),
-    ("couple", 0.10), ("family", 0.24), ("single_parent", 0.05), ("three_gen", 0.09),
-    ("old_with_disabled", 0.03), ("old_with_adult", 0.07), ("migrant_pair", 0.03),
-)  # fmt: skip
+    ("single_young", 0.10),
+    ("single_mid", 0.06),
+    ("single_old", 0.11),
+    ("old_couple", 0.12),
+    ("couple", 0.10),
+    ("family", 0.24),
+    ("single_parent", 0.05),
+    ("three_gen", 0.09),
+    ("old_with_disabled", 0.03),
+    ("old_with_adult", 0.07),
+    ("migrant_pair", 0.03),
+)
 MIN_WAGE, BASE_FLOOR = 2210.0, 4077.0
 
 

@@ -16,9 +16,15 @@ SUDDEN = {
     "disabled",
 }
 CAUSE_OF = {
-    "illness": "疾病", "disabled": "疾病", "death_earner": "突发事件", "job_loss": "失业",
-    "business_failure": "失业", "divorce": "其他", "disaster": "灾害", "online_debt": "其他",
-}  # fmt: skip
+    "illness": "疾病",
+    "disabled": "疾病",
+    "death_earner": "突发事件",
+    "job_loss": "失业",
+    "business_failure": "失业",
+    "divorce": "其他",
+    "disaster": "灾害",
+    "online_debt": "其他",
+}
 
 
 def counted(hh: Household) -> list[Person]:
@@ -83,10 +89,21 @@ def judge(hh: Household, ledger: Ledger, programme: str) -> dict:
     band = "none" if not n else "dibao" if y < S else "dibian" if y < 1.5 * S else "above"
     seen = sum(p.pension for p in mem) + sum(p.wage for p in mem if p.role == "formal")
     return {
-        "hukou_no": hh.hukou_no, "hardship": hard, "causes": ";".join(causes) if hard else "",
-        "street_code": hh.community.street, "household_type": household_type(mem),
-        "head_age": head.age(), "shock": shock, "quiet": quiet,
-        "community_code": hh.community.code, "members": n, "income_pc": round(y, 2),
-        "income_seen_pc": round(seen / max(1, n), 2), "savings": round(hh.savings, 2),
-        "debt": round(hh.debt, 2), "band": band, "programme": programme, "template": hh.template,
-    }  # fmt: skip
+        "hukou_no": hh.hukou_no,
+        "hardship": hard,
+        "causes": ";".join(causes) if hard else "",
+        "street_code": hh.community.street,
+        "household_type": household_type(mem),
+        "head_age": head.age(),
+        "shock": shock,
+        "quiet": quiet,
+        "community_code": hh.community.code,
+        "members": n,
+        "income_pc": round(y, 2),
+        "income_seen_pc": round(seen / max(1, n), 2),
+        "savings": round(hh.savings, 2),
+        "debt": round(hh.debt, 2),
+        "band": band,
+        "programme": programme,
+        "template": hh.template,
+    }
