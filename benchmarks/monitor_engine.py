@@ -54,15 +54,18 @@ def _inputs(model: bool) -> dict[str, Any]:
     }
 
 
-def _run(inputs: dict[str, Any]) -> Any:
+def _run(inputs: dict[str, Any], *, features: bool = False) -> Any:
     from doudi.engine.monitoring import monitor
 
     i = dict(inputs)
+    # as `doudi monitor` scores: the features only when a model reads them (``features``:
+    # always, to compare them with a run that kept them)
     return monitor(
         i.pop("lake"),
         i.pop("catalogue"),
         i.pop("persons"),
         as_of=AS_OF,
+        features=features,
         **i,
     )
 
@@ -112,6 +115,11 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="cProfile's order (--profile)")
     parser.add_argument("--top", type=int, default=45, help="functions printed (--profile)")
+    parser.add_argument(
+        "--features",
+        action="store_true",
+        help="keep the model's features with the model off too (as a training pass does)",
+    )
     args = parser.parse_args()
     inputs = _inputs(model=not args.no_model)
     print(f"load average {[round(x, 2) for x in os.getloadavg()]}", flush=True)
@@ -124,10 +132,10 @@ def main() -> int:
             import pstats
 
             prof = cProfile.Profile()
-            result = prof.runcall(_run, inputs)
+            result = prof.runcall(_run, inputs, features=args.features)
             pstats.Stats(prof).sort_stats(args.sort).print_stats(args.top)
         else:
-            result = _run(inputs)
+            result = _run(inputs, features=args.features)
         cpu, wall = time.process_time() - c, time.perf_counter() - w
         print(f"run {n + 1}: wall {wall:.2f} s cpu {cpu:.2f} s  {result.timings}", flush=True)
     print(f"load average {[round(x, 2) for x in os.getloadavg()]}")

@@ -375,6 +375,8 @@ def monitoring_run_execute(
                     progress=meter,
                     model=bytes(model.data) if model else None,
                     training=training,
+                    # the features only where a model reads them or is trained from them
+                    features=False,
                 )
 
         current_model, report = current_statistical_model(), None

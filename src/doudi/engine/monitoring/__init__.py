@@ -74,7 +74,8 @@ class MonitorResult:
     - ``persons_tags``: category tags per person (:data:`TAG_COLUMNS`): from the assistance
       and 防返贫 feeds, plus computed ``dibian`` / ``gangxing`` (``source`` ``"computed"``);
     - ``features``: the statistical model's features per household (index ``hukou_no``),
-      to train the model on home-visit outcomes (:func:`.model.train`);
+      to train the model on home-visit outcomes (:func:`.model.train`) — empty when the run
+      was asked for none (``features=False``, no model, not training);
     - ``timings``: seconds per step, ``engine`` the total; ``counts``: households per level,
       dimension and street, warnings, indicators fired;
     - ``policy_version``, ``model_version`` (``None`` when off), ``model_status``;
@@ -113,6 +114,7 @@ def monitor(
     keyed: str | os.PathLike[str] | None = None,
     delivered: dict[str, dt.date | None] | None = None,
     training: bool = False,
+    features: bool = True,
 ) -> MonitorResult:
     """Compute indicators, scores and warnings for every household of the lake, as of
     ``as_of``.
@@ -129,6 +131,10 @@ def monitor(
     ``training``: the run's ``features`` will train a model — with the policy's
     ``model.feed_features`` they then include the generic feed features
     (:mod:`.feed_features`), which are otherwise computed only for a model that reads them.
+    ``features``: false when the caller has no use for the run's ``features`` (no model is
+    given and none is trained from them): they are then empty, and the household profile —
+    which only the model reads — is not computed (a model given, or ``training``, computes
+    them anyway).
     """
     # The run builds many small containers (frames of strings, explanations), none in a
     # cycle: the cyclic garbage collector would rescan them again and again, so it pauses.
@@ -149,6 +155,7 @@ def monitor(
             keyed=keyed,
             delivered=delivered,
             training=training,
+            features=features or training or model is not None,
         )
     finally:
         if gc_was_enabled:
@@ -170,6 +177,7 @@ def _monitor(
     keyed: str | os.PathLike[str] | None,
     delivered: dict[str, dt.date | None] | None = None,
     training: bool = False,
+    features: bool = True,
 ) -> MonitorResult:
     t0 = time.perf_counter()
     total = 4  # steps: connect, indicators, scores, tags
@@ -200,6 +208,7 @@ def _monitor(
             timings=timings,
             lazy_facts=True,
             defer_profile=True,
+            profile=features,
         )
         envelope = None if loading is None else loading.result()
         wanted = _feed_features_wanted(policy, envelope, training)
@@ -218,6 +227,7 @@ def _monitor(
             model=model,
             envelope=envelope,
             more_features=extra,
+            features=features,
         )
         timings["scores"] = round(time.perf_counter() - t, 3)
     finally:
@@ -313,11 +323,13 @@ def score_tables(
     model: bytes | None = None,
     envelope: dict[str, Any] | None = None,
     more_features: pd.DataFrame | Future[pd.DataFrame] | None = None,
+    features: bool = True,
 ) -> MonitorResult:
     """Scorecard, suppression, triggers, model and explanations from computed indicators.
     ``envelope``: ``model`` already loaded (:func:`.model.load`); ``more_features``: further model
     features, indexed by ``hukou_no`` (the generic feed features), or their future (asked for
-    when the model's features are built)."""
+    when the model's features are built); ``features``: false when no model is given and the
+    result's ``features`` are not wanted (they are then empty)."""
     # Explanations are many small containers, none in a cycle: the cyclic garbage collector
     # would rescan them again and again, so it pauses while they are built.
     gc_was_enabled = gc.isenabled()
@@ -330,6 +342,7 @@ def score_tables(
             model=model,
             envelope=envelope,
             more_features=more_features,
+            features=features or model is not None,
         )
     finally:
         if gc_was_enabled:
@@ -344,6 +357,7 @@ def _score_tables(
     model: bytes | None,
     envelope: dict[str, Any] | None,
     more_features: pd.DataFrame | Future[pd.DataFrame] | None = None,
+    features: bool = True,
 ) -> MonitorResult:
     helps = tables.helps(as_of)
     fired = scoring.fired_table(tables, policy)
@@ -391,16 +405,20 @@ def _score_tables(
     tables.complete_profile()  # the model's features read it, and the feed features
     if isinstance(more_features, Future):
         more_features = more_features.result()
-    feats = scoring.features(
-        flags,
-        tables.households,
-        card,
-        policy,
-        tables.income_window,
-        helps,
-        rows=tables.household_rows(all_households),
-        values=scoring.indicator_values(live_fired, all_households, policy, rows=rows),
-        extra=more_features,
+    feats = (
+        scoring.features(
+            flags,
+            tables.households,
+            card,
+            policy,
+            tables.income_window,
+            helps,
+            rows=tables.household_rows(all_households),
+            values=scoring.indicator_values(live_fired, all_households, policy, rows=rows),
+            extra=more_features,
+        )
+        if features
+        else pd.DataFrame(index=pd.Index([], dtype=object, name="hukou_no"))
     )
     if model is not None and envelope is None:
         envelope = model_mod.load(model)

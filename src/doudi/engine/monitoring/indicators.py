@@ -816,6 +816,7 @@ def compute_indicators(
     step_timings: dict[str, float] | None = None,
     lazy_facts: bool = False,
     defer_profile: bool = False,
+    profile: bool = True,
 ) -> IndicatorTables:
     """Run every step on ``backend``; return the fired facts, triggers, households and tags.
 
@@ -826,14 +827,25 @@ def compute_indicators(
     after :data:`PROFILE_AFTER` (:meth:`~doudi.engine.backends.SqlBackend.beside`);
     ``defer_profile``: ``households`` gets its columns only at
     :meth:`IndicatorTables.complete_profile`, which the caller calls while the backend is
-    open (else before returning)."""
+    open (else before returning). ``profile``: false when nothing reads the profile (no model
+    scores the run and no features are wanted): it is not computed and ``households`` has
+    none of its columns."""
     timings = {} if timings is None else timings
     # work running beside the steps (on a second cursor): on a failure it finishes before
     # the caller closes the backend
     pending: list[Future[Any]] = []
     try:
         tables = _compute(
-            backend, persons, policy, as_of, households, timings, step_timings, lazy_facts, pending
+            backend,
+            persons,
+            policy,
+            as_of,
+            households,
+            timings,
+            step_timings,
+            lazy_facts,
+            pending,
+            profile=profile,
         )
     except BaseException:
         for work in pending:
@@ -854,13 +866,15 @@ def _compute(
     step_timings: dict[str, float] | None,
     lazy_facts: bool,
     pending: list[Future[Any]],
+    *,
+    profile: bool = True,
 ) -> IndicatorTables:
     """:func:`compute_indicators`; what it starts beside the steps goes to ``pending``."""
     t = time.perf_counter()
     window, wage_window, lookup = _base(
-        backend, persons, policy, as_of, households, step_timings, pending
+        backend, persons, policy, as_of, households, step_timings, pending, profile=profile
     )
-    profile = pending[-1] if pending else None
+    profile_of = pending[-1] if pending else None
     timings["base"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     # the indicators' facts beside the triggers' and the fetches below (each its own table)
@@ -902,7 +916,7 @@ def _compute(
         )
         if lazy_facts
         else None,
-        profile=profile,
+        profile=profile_of,
     )
 
 
@@ -914,9 +928,11 @@ def _base(
     households: pd.DataFrame | None,
     step_timings: dict[str, float] | None,
     pending: list[Future[Any]],
+    *,
+    profile: bool = True,
 ) -> tuple[int, int, dict[str, str]]:
-    """The base steps (:func:`base_steps`); the household profile is started beside them
-    once it can be (appended to ``pending``). Returns the income window, the wage window and
+    """The base steps (:func:`base_steps`); the household profile (with ``profile``) is
+    started beside them once it can be (appended to ``pending``). Returns the income window, the wage window and
     the area codes' lookup."""
     # each feed's records with their person: from the backend's keyed store where it holds
     # the feed for these persons and the lake's current deliveries, else joined here
@@ -967,7 +983,7 @@ def _base(
             backend.create(name, sql)
         if step_timings is not None:
             step_timings[name] = round(time.perf_counter() - ts, 3)
-        if name == PROFILE_AFTER:
+        if profile and name == PROFILE_AFTER:
             # the household profile (the model's only) has what it reads: it runs beside the
             # remaining steps
             pending.append(backend.beside(profile_sql(as_of) + "\nORDER BY h.hukou_no"))
@@ -1092,17 +1108,17 @@ def _run_facts(
             "CAST(NULL AS VARCHAR) AS record_key, CAST(NULL AS DATE) AS fact_date, "
             "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"
         ]
-    # the facts by household code, kept with the register number (what is fetched of them)
-    distinct = "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u"
-    rest = ", ".join(f"q.{c}" for c in FACT_COLUMNS[1:])
-    backend.create(
-        table,
-        f"SELECT q.{key}, c.hukou_text AS hukou_no, {rest} FROM ({distinct}) AS q "
-        "LEFT JOIN m_hh_codes AS c ON c.code = q.hukou_no",
-    )
+    # the facts by household code (numbered in the order of the register numbers: what is
+    # fetched of them gets its register number back)
+    backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
     summary = backend.fetch_arrays(
-        f"SELECT hukou_no, {key}, max(value) AS value, CAST(max(fact_date) AS VARCHAR) AS onset,"
-        f" count(*) AS facts FROM {table} GROUP BY hukou_no, {key} ORDER BY hukou_no, {key}"
+        hukou_text(
+            f"SELECT hukou_no, {key}, max(value) AS value, "
+            f"CAST(max(fact_date) AS VARCHAR) AS onset, count(*) AS facts FROM {table} "
+            f"GROUP BY hukou_no, {key}",
+            [key, "value", "onset", "facts"],
+            order=f"q.hukou_no, q.{key}",
+        )
     )
     return _normalise_summary(summary, key)
 
@@ -1132,18 +1148,24 @@ def _facts_sql(
     sourced: bool = False,
 ) -> str:
     order = (
-        f"hukou_no, {key}, feed NULLS FIRST, record_key NULLS FIRST, "
-        "fact_date NULLS FIRST, amount NULLS FIRST, label NULLS FIRST"
+        f"q.hukou_no, q.{key}, q.feed NULLS FIRST, q.record_key NULLS FIRST, "
+        "q.fact_date NULLS FIRST, q.amount NULLS FIRST, q.label NULLS FIRST"
     )
     # facts without a feed (a quarter of them) are left out before sorting, when asked
     where = "WHERE feed IS NOT NULL" if sourced else ""
     if households is not None:
         backend.register(f"{table}_of", pd.DataFrame({"h_of": pd.Series(households, dtype=object)}))
         where += " AND " if where else "WHERE "
-        where += f"hukou_no IN (SELECT h_of FROM {table}_of)"
-    return (
-        f"SELECT hukou_no, {key}, value, feed, record_key, CAST(fact_date AS VARCHAR) AS "
-        f"fact_date, amount, label FROM {table} {where} ORDER BY {order}"
+        where += (
+            "hukou_no IN (SELECT c.code FROM m_hh_codes AS c "
+            f"JOIN {table}_of AS o ON o.h_of = c.hukou_text)"
+        )
+    columns = [key, "value", "feed", "record_key", "fact_date", "amount", "label"]
+    return hukou_text(
+        f"SELECT hukou_no, {key}, value, feed, record_key, "
+        f"CAST(fact_date AS VARCHAR) AS fact_date, amount, label FROM {table} {where}",
+        columns,
+        order=order,
     )
 
 
