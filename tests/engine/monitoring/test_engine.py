@@ -839,6 +839,27 @@ def test_the_household_profile_computed_beside_the_run_is_the_same(lake_and_pers
     assert frames["beside"]["days_since_disability"].notna().any()
 
 
+def test_a_run_without_features_scores_the_same_and_computes_no_profile(lake_and_persons):
+    from doudi.engine.monitoring.indicators import PROFILE_COLUMNS
+
+    kept = _run(lake_and_persons)
+    bare = _run(lake_and_persons, features=False)
+    assert len(kept.features) and not len(bare.features)
+    assert list(bare.features.columns) == [] and bare.features.index.name == "hukou_no"
+    # nothing read the profile: its columns are not in the households' facts
+    assert set(PROFILE_COLUMNS) <= set(kept.household_facts.columns)
+    assert not set(PROFILE_COLUMNS) & set(bare.household_facts.columns)
+    pd.testing.assert_frame_equal(bare.households, kept.households)
+    pd.testing.assert_frame_equal(bare.persons_tags, kept.persons_tags)
+    assert bare.counts == kept.counts
+    # a training pass computes them whatever it is asked (with the generic feed features)
+    trained = _run(lake_and_persons, features=False, training=True)
+    assert len(trained.features) == len(kept.features)
+    assert list(trained.features.columns)[: len(kept.features.columns)] == list(
+        kept.features.columns
+    )
+
+
 def test_a_profile_without_a_household_gives_it_missing_or_zero():
     from doudi.engine.monitoring.indicators import PROFILE_COLUMNS, PROFILE_MISSING, _with_profile
 
