@@ -11,7 +11,7 @@ over a frame, Splink's database API for linkage, close — in the manner of Spli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future
 from typing import Any, Literal
 
@@ -101,6 +101,20 @@ class SqlBackend:
         except Exception as exc:  # raised where the result is asked for, as in a thread
             done.set_exception(exc)
         return done
+
+    def run_steps(
+        self,
+        steps: Sequence[tuple[str, Collection[str], Callable[[SqlBackend], None]]],
+        on_done: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run each step ``(name, names of the steps it reads, work)`` as ``work(backend)``,
+        a step only once the steps it reads have finished; ``on_done(name)`` after each.
+        Here: in the given order, on this backend (which must list a step after those it
+        reads). Returns once every step has finished; the first failure is raised."""
+        for name, _, work in steps:
+            work(self)
+            if on_done is not None:
+                on_done(name)
 
     def beside(self, sql: str) -> Future[dict[str, Any]]:
         """:meth:`fetch_arrays` of ``sql`` by :meth:`run_beside`."""

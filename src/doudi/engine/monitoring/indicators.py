@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
@@ -959,35 +960,68 @@ def _base(
             ),
         )
     window = income_window(policy)
-    lookup: dict[str, str] = {}
     wage_window = max(
         [window, 12]
         + [int(i.params["window_months"]) for i in policy.indicators if i.kind == "income_stopped"]
     )
-    for name, sql in base_steps(
+    steps = base_steps(
         as_of,
         override=households is not None,
         window=window,
         wage_window=wage_window,
         recent=recent_windows(policy, wage_window),
         stored_wages=stored_wages,
-    ):
-        if name == "m_household":
-            codes = backend.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
-            lookup = _area_codes(codes)
-            backend.register("m_lines", line_table(policy, lookup, as_of))
-        ts = time.perf_counter()
-        if name in VIEW_STEPS or (stored_wages and name in STORED_WAGE_VIEWS):
-            backend.view(name, sql)
-        else:
-            backend.create(name, sql)
-        if step_timings is not None:
-            step_timings[name] = round(time.perf_counter() - ts, 3)
-        if profile and name == PROFILE_AFTER:
-            # the household profile (the model's only) has what it reads: it runs beside the
-            # remaining steps
-            pending.append(backend.beside(profile_sql(as_of) + "\nORDER BY h.hukou_no"))
+    )
+    names = [name for name, _ in steps]
+    # the area codes' lookup: the households' area codes, read before m_household
+    lookup: dict[str, str] = {}
+
+    def step(name: str, sql: str) -> Callable[[SqlBackend], None]:
+        def work(on: SqlBackend) -> None:
+            if name == "m_household":
+                codes = on.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
+                lookup.update(_area_codes(codes))
+                on.register("m_lines", line_table(policy, lookup, as_of))
+            ts = time.perf_counter()
+            if name in VIEW_STEPS or (stored_wages and name in STORED_WAGE_VIEWS):
+                on.view(name, sql)
+            else:
+                on.create(name, sql)
+            if step_timings is not None:
+                step_timings[name] = round(time.perf_counter() - ts, 3)
+
+        return work
+
+    # the household profile (the model's only) runs beside the remaining steps once every
+    # step up to PROFILE_AFTER has finished
+    profile_reads = set(names[: names.index(PROFILE_AFTER) + 1]) if profile else set()
+    finished: set[str] = set()
+    started = threading.Lock()
+
+    def on_done(name: str) -> None:
+        with started:
+            finished.add(name)
+            if profile_reads and profile_reads <= finished:
+                profile_reads.clear()
+                pending.append(backend.beside(profile_sql(as_of) + "\nORDER BY h.hukou_no"))
+
+    backend.run_steps(
+        [
+            (name, step_reads(sql, names[:n]), step(name, sql))
+            for n, (name, sql) in enumerate(steps)
+        ],
+        on_done,
+    )
     return window, wage_window, lookup
+
+
+def step_reads(sql: str, earlier: Sequence[str]) -> list[str]:
+    """The ``earlier`` base steps ``sql`` reads (by name; ``m_lines`` comes with
+    ``m_household``)."""
+    words = set(re.findall(r"\bm_\w+", sql))
+    if "m_lines" in words:
+        words.add("m_household")
+    return [name for name in earlier if name in words]
 
 
 def _fetch_tables(backend: SqlBackend) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
