@@ -59,6 +59,10 @@ HOUSEHOLD_COLUMNS = (
     "trigger",
     "explanation",
 )
+# the household columns that are always Python objects (text, lists, dicts; None)
+OBJECT_COLUMNS = frozenset(
+    {"hukou_no", "level", "dimensions", "reasons", "suppressed", "trigger", "explanation"}
+)
 TAG_COLUMNS = ("person_key", "category", "valid_from", "valid_to", "source")
 GANGXING_VALID_DAYS = 365
 
@@ -489,7 +493,9 @@ def _score_tables(
     # band, and listing them for all would cost more than the rest of the scoring.
     warned = {h for h, level in zip(all_households, level_l, strict=True) if level is not None}
     # an explanation lists the facts from a feed only: the others are not fetched
-    facts = scoring.explain_facts(tables.fact_lists_of(warned, sourced=True), "indicator")
+    facts = scoring.explain_facts_by_household(
+        tables.fact_lists_of(warned, sourced=True), "indicator"
+    )
     tfacts = scoring.explain_facts(trig[trig["hukou_no"].isin(warned)], "trigger")
     # each household's fired rows: a slice of live_fired (sorted by household)
     starts = np.searchsorted(rows, np.arange(len(all_households) + 1)).tolist()
@@ -520,8 +526,21 @@ def _score_tables(
         hardship=None if hardship is None else np.round(hardship, 4),
         level_by="probability" if by_probability else "score",
     )
-    out = pd.DataFrame({c: columns[c] for c in HOUSEHOLD_COLUMNS})
-    counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy)
+    # the columns of Python objects made arrays here, element by element: pandas would scan
+    # each list of dicts or lists to infer its type
+    out = pd.DataFrame(
+        {
+            c: np.fromiter(columns[c], dtype=object, count=len(columns[c]))
+            if c in OBJECT_COLUMNS
+            else columns[c]
+            for c in HOUSEHOLD_COLUMNS
+        },
+        copy=False,
+    )
+    # households per fired indicator (every fired row: one per household and indicator)
+    fired_n = np.bincount(icodes, minlength=len(ids)).tolist()
+    indicators_fired = {str(i): fired_n[n] for n, i in sorted(enumerate(ids), key=lambda x: x[1])}
+    counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy, indicators_fired)
     counts["by_trigger"] = {
         t.id: {
             "fired": sum(1 for (_, tid) in checks if tid == t.id),
@@ -607,15 +626,23 @@ def _explained_rows(
         for n, (hukou, level) in enumerate(zip(all_households, level_l, strict=True))
         if level is not None or hukou in helps
     ]
+    picked: list[tuple[Any, ...]] = []
     if shown_rows:
         # only the fired rows of the households shown become Python values (a third of
         # them with the model on, on the 130,000-household district): building, then
-        # freeing, the others cost time for nothing
+        # freeing, the others cost time for nothing. One tuple per row (values are Python
+        # ints or None, as tolist() gives them): a household takes one slice of them.
         pick = _ranges(np.asarray(starts), np.asarray(shown_rows))
-        values = none_for_missing(live_fired["value"]).to_numpy()[pick].tolist()
-        onsets = live_fired["onset"].to_numpy()[pick].tolist()
-        totals = live_fired["facts"].to_numpy()[pick].tolist()
-        sups = live_fired["suppressed_by"].to_numpy()[pick].tolist()
+        picked = list(
+            zip(
+                live_fired["indicator"].to_numpy()[pick].tolist(),
+                none_for_missing(live_fired["value"]).to_numpy()[pick].tolist(),
+                live_fired["onset"].to_numpy()[pick].tolist(),
+                live_fired["facts"].to_numpy(dtype=np.int64)[pick].tolist(),
+                live_fired["suppressed_by"].to_numpy()[pick].tolist(),
+                strict=True,
+            )
+        )
     as_of_iso = as_of.isoformat()
     version = policy.version
     checked_of: dict[str, list[tuple[str, dict[str, Any]]]] = {}
@@ -625,23 +652,22 @@ def _explained_rows(
     # per indicator id, its (dimension, points): one lookup per fired row
     meta = {k: (i.dimension, i.points) for k, i in ind.items()}
     k = 0  # the first of the household's rows in the picked values
+    no_facts: dict[str, list[dict[str, Any]]] = {}
     for n in shown_rows:
         hukou, level = all_households[n], level_l[n]
         live, hidden_ids, shown, hidden = [], [], [], []
-        a, b = starts[n], starts[n + 1]
-        m, k = k, k + b - a
-        for iid, value, onset, total, sup in zip(
-            ids[a:b], values[m:k], onsets[m:k], totals[m:k], sups[m:k], strict=True
-        ):
+        m, k = k, k + starts[n + 1] - starts[n]
+        listed = facts.get(hukou, no_facts)
+        for iid, value, onset, total, sup in picked[m:k]:
             dimension, points = meta[iid]
             entry = {
                 "id": iid,
                 "dimension": dimension,
                 "points": points,
-                "value": None if value is None else int(value),
+                "value": value,
                 "onset": onset,
-                "facts_total": int(total),
-                "facts": facts.get((hukou, iid), []),
+                "facts_total": total,
+                "facts": listed.get(iid, []),
             }
             if sup is None:
                 live.append(iid)
@@ -715,7 +741,11 @@ def _ranges(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _counts(
-    out: pd.DataFrame, dims: np.ndarray, tables: IndicatorTables, policy: Policy
+    out: pd.DataFrame,
+    dims: np.ndarray,
+    tables: IndicatorTables,
+    policy: Policy,
+    indicators_fired: dict[str, int],
 ) -> dict[str, Any]:
     is_warned = out["level"].notna().to_numpy()
     warned, warned_dims = out[is_warned], dims[is_warned]
@@ -737,9 +767,7 @@ def _counts(
             .sort_index()
             .items()
         },
-        "indicators_fired": {
-            i: int(n) for i, n in tables.fired["indicator"].value_counts().sort_index().items()
-        },
+        "indicators_fired": indicators_fired,
         "triggers": int(out["trigger"].notna().sum()),
     }
     return counts

@@ -190,18 +190,14 @@ def features(
     pos: np.ndarray[Any, Any] = (
         pd.Index(households_table["hukou_no"]).get_indexer(score.index) if rows is None else rows
     )
-    more = None
+    more: dict[str, np.ndarray[Any, Any]] = {}
     if extra is not None and len(extra.columns):  # kept as they come (float32: memory)
         at = extra.index.get_indexer(score.index)
-        block = np.full((len(score), len(extra.columns)), np.nan, dtype=np.float32)
+        # column-major: each feature's values lie together, as the frame keeps them
+        block = np.full((len(extra.columns), len(score)), np.nan, dtype=np.float32)
         if len(extra):
-            block[at >= 0] = extra.to_numpy(dtype=np.float32)[at[at >= 0]]
-        more = pd.DataFrame(
-            block,
-            index=pd.Index(score.index, name="hukou_no"),
-            columns=[str(c) for c in extra.columns],
-            copy=False,
-        )
+            block[:, at >= 0] = extra.to_numpy(dtype=np.float32)[at[at >= 0]].T
+        more = {str(c): block[n] for n, c in enumerate(extra.columns)}
     if (pos < 0).any():  # a household missing from the table has no facts: all missing
         h = households_table.set_index("hukou_no").reindex(score.index).reset_index(drop=True)
         pos = np.arange(len(score))
@@ -252,10 +248,8 @@ def features(
         cols[f"ind_{i.id}"] = flags[:, n]
     for c, v in (values or {}).items():
         cols[c] = v
-    out = pd.DataFrame(cols, index=pd.Index(score.index, name="hukou_no"), copy=False)
-    if more is not None:
-        out = pd.concat([out, more], axis=1)
-    return out
+    cols.update(more)  # the further columns last, as given
+    return pd.DataFrame(cols, index=pd.Index(score.index, name="hukou_no"), copy=False)
 
 
 def levels_of(scores: np.ndarray, policy: Policy) -> list[str | None]:
@@ -390,6 +384,43 @@ def explain_facts(
         lst = out.setdefault((hukou, k), [])
         if feed is not None and len(lst) < MAX_FACTS:
             lst.append(
+                {
+                    "feed": feed,
+                    "record_key": rk,
+                    "date": day,
+                    "amount": None if amount is None else int(amount),
+                    "label": label,
+                }
+            )
+    return out
+
+
+def explain_facts_by_household(
+    facts: dict[str, list[Any]], key: str
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """:func:`explain_facts` as hukou_no → {indicator or trigger → its facts}, from columns of
+    Python values (missing values ``None``); fastest ordered by household and ``key``, as the
+    backend fetches them (each household's and key's rows together)."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    per: dict[str, list[dict[str, Any]]] = {}
+    listed: list[dict[str, Any]] = []
+    at: tuple[Any, Any] = (None, None)
+    for hukou, k, feed, rk, day, amount, label in zip(
+        facts["hukou_no"],
+        facts[key],
+        facts["feed"],
+        facts["record_key"],
+        facts["fact_date"],
+        facts["amount"],
+        facts["label"],
+        strict=True,
+    ):
+        if k != at[1] or hukou != at[0]:
+            per = out.setdefault(hukou, {})
+            listed = per.setdefault(k, [])
+            at = (hukou, k)
+        if feed is not None and len(listed) < MAX_FACTS:
+            listed.append(
                 {
                     "feed": feed,
                     "record_key": rk,
