@@ -528,10 +528,10 @@ LEFT JOIN m_wage_person AS w ON w.person_key = m.person_key
 LEFT JOIN (SELECT DISTINCT person_key FROM m_other_income) AS o ON o.person_key = m.person_key
 LEFT JOIN (SELECT person_key, max(monthly_amount) AS amount FROM ({help_rows}) AS x
            GROUP BY person_key) AS hp ON hp.person_key = m.person_key
-LEFT JOIN (SELECT person_key, balance FROM (
-             SELECT person_key, balance, row_number() OVER (PARTITION BY person_key
-               ORDER BY month DESC, balance DESC) AS rn FROM ({fund_rows}) AS x) AS y
-           WHERE rn = 1) AS fb ON fb.person_key = m.person_key
+LEFT JOIN (SELECT f.person_key, max(f.balance) AS balance FROM ({fund_rows}) AS f
+           JOIN (SELECT person_key, max(month) AS month FROM ({fund_rows}) AS x
+                 GROUP BY person_key) AS l ON l.person_key = f.person_key AND l.month = f.month
+           GROUP BY f.person_key) AS fb ON fb.person_key = m.person_key
 WHERE m.alive GROUP BY m.hukou_no"""
 
 
