@@ -860,6 +860,37 @@ def test_a_run_without_features_scores_the_same_and_computes_no_profile(lake_and
     )
 
 
+def test_work_meanwhile_sees_the_tables_before_the_indicators_facts(lake_and_persons):
+    from doudi.engine.monitoring import _person_tags, _tag_plan
+    from doudi.engine.monitoring.backend import make_monitor_backend
+    from doudi.engine.monitoring.indicators import compute_indicators
+
+    lake, catalogue, persons = lake_and_persons
+    policy = Policy.from_dict(recorded_policy())
+    seen = {}
+
+    def meanwhile(tables) -> None:
+        seen["fired"] = len(tables.fired)
+        seen["households"] = len(tables.households)
+        seen["plan"] = _tag_plan(tables, policy, AS_OF)
+
+    backend = make_monitor_backend("duckdb", lake, catalogue)
+    try:
+        tables = compute_indicators(
+            backend, persons, policy=policy, as_of=AS_OF, lazy_facts=True, meanwhile=meanwhile
+        )
+    finally:
+        backend.close()
+    # the facts were still being computed; everything else was there
+    assert seen["fired"] == 0 and len(tables.fired) > 0
+    assert seen["households"] == len(tables.households) > 0
+    # the person tags from the plan made early are those made at the end
+    early = _person_tags(tables, policy, AS_OF, seen["plan"])
+    pd.testing.assert_frame_equal(early, _person_tags(tables, policy, AS_OF))
+    pd.testing.assert_frame_equal(early, _run(lake_and_persons, policy=policy).persons_tags)
+    assert bool(seen["plan"]["found"].all())  # every living member's household is known
+
+
 def test_a_profile_without_a_household_gives_it_missing_or_zero():
     from doudi.engine.monitoring.indicators import PROFILE_COLUMNS, PROFILE_MISSING, _with_profile
 

@@ -202,7 +202,9 @@ def _monitor(
     try:
         timings["connect"] = round(time.perf_counter() - t0, 3)
         step(1)
-        # the household profile is computed beside the rest, until the scores need it
+        # the household profile is computed beside the rest, until the scores need it; the
+        # person tags' first half while the indicators' facts are computed
+        plans: list[dict[str, Any]] = []
         tables = compute_indicators(
             be,
             persons,
@@ -213,6 +215,7 @@ def _monitor(
             lazy_facts=True,
             defer_profile=True,
             profile=features,
+            meanwhile=lambda early: plans.append(_tag_plan(early, policy, as_of)),
         )
         envelope = None if loading is None else loading.result()
         wanted = _feed_features_wanted(policy, envelope, training)
@@ -243,7 +246,7 @@ def _monitor(
         be.close()
     step(3)
     t = time.perf_counter()
-    result.persons_tags = _person_tags(tables, policy, as_of)
+    result.persons_tags = _person_tags(tables, policy, as_of, plans[0] if plans else None)
     timings["tags"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     # the feed coverage ran in a thread beside the SQL: what is left is waiting for it
@@ -381,7 +384,16 @@ def _score_tables(
     # the fired rows of those households, by household, then in the policy's order
     ipos = np.array([position[i] for i in ids], dtype=np.int64)[icodes]
     order = keep[np.lexsort((ipos[keep], codes[keep]))]
-    live_fired = fired.take(order).reset_index(drop=True)
+    # taken column by column: a frame's take would stack its text columns into one block
+    live_fired = pd.DataFrame(
+        {
+            c: fired[c].array.take(order)
+            if isinstance(fired[c].dtype, pd.api.extensions.ExtensionDtype)
+            else fired[c].to_numpy()[order]
+            for c in fired.columns
+        },
+        copy=False,
+    )
     positive = uniques[positive_code].tolist()
     extra = set(trig["hukou_no"]) - set(positive)
     if extra:  # a trigger in a household with no indicator adding points
@@ -773,7 +785,12 @@ def _counts(
     return counts
 
 
-def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+def _person_tags(
+    tables: IndicatorTables,
+    policy: Policy,
+    as_of: dt.date,
+    plan: dict[str, Any] | None = None,
+) -> pd.DataFrame:
     """Tags from the feeds, plus computed 低边 and 刚性支出 tags for living members of
     households that hold no 低保 / 特困 / 低边 help:
 
@@ -782,21 +799,57 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
     - ``gangxing``: income per head below ``previous_year_disposable_income`` / 12 and 12-month
       out-of-pocket medical spending at least ``gangxing_spending_share`` of the year's income
       (education spending is not in the feeds), valid 12 months (POLICY §4.1).
-    Parameters missing from the policy switch the computed tag off."""
-    feed_tags = tables.tags
-    held = {
-        h for h, cats in tables.helps(as_of).items() if {"dibao", "tekun", "dibian"} & set(cats)
-    }
-    hh = tables.households
-    w = tables.income_window
+    Parameters missing from the policy switch the computed tag off. ``plan``:
+    :func:`_tag_plan` of these tables, when made before (it does not read the fired
+    indicators)."""
+    plan = _tag_plan(tables, policy, as_of) if plan is None else plan
     # households where an asset counter-indicator fired (indicators as codes: few distinct)
     fired = tables.fired
     icodes, ids = pd.factorize(fired["indicator"])
     counter = {i.id for i in policy.indicators if i.points < 0}
     negative = np.array([i in counter for i in ids], dtype=bool)
     assets = tables.household_rows(pd.unique(fired["hukou_no"].to_numpy()[negative[icodes]]))
+    no_assets = np.ones(len(tables.households), dtype=bool)
+    no_assets[assets[assets >= 0]] = False
+    # each living member of such a household gets the household's computed tag
+    member_rows, found = plan["member_rows"], plan["found"]
+    tagged = {}
+    for category in ("dibian", "gangxing"):
+        flag = plan[category] & no_assets
+        pick = np.zeros(len(member_rows), dtype=bool)
+        pick[found] = flag[member_rows[found]]
+        tagged[category] = tables.members[pick]
+    out = tables.tags[["person_key", "hukou_no", "category", "valid_from", "valid_to", "source"]]
+    gangxing_to = as_of + dt.timedelta(days=GANGXING_VALID_DAYS - 1)
+    add = [
+        m.assign(
+            category=c,
+            valid_from=as_of,
+            valid_to=gangxing_to if c == "gangxing" else None,
+            source="computed",
+        )
+        for c, m in tagged.items()
+        if len(m)
+    ]
+    if add:
+        out = pd.concat([out, *(a[list(out.columns)] for a in add)], ignore_index=True)
+    out = out.sort_values(
+        ["person_key", "category", "valid_from", "source"], kind="mergesort"
+    ).reset_index(drop=True)
+    return out[list(TAG_COLUMNS)]
+
+
+def _tag_plan(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> dict[str, Any]:
+    """What :func:`_person_tags` computes before it reads the fired indicators: per household
+    (rows of ``tables.households``) the ``dibian`` and ``gangxing`` conditions as if no
+    asset counter-indicator fired, and each living member's household row
+    (``member_rows``; ``found`` where it has one)."""
+    held = {
+        h for h, cats in tables.helps(as_of).items() if {"dibao", "tekun", "dibian"} & set(cats)
+    }
+    hh = tables.households
+    w = tables.income_window
     eligible = hh["size"].to_numpy() > 0
-    eligible[assets[assets >= 0]] = False
     held_rows = tables.household_rows(sorted(held))
     eligible[held_rows[held_rows >= 0]] = False
 
@@ -831,29 +884,10 @@ def _person_tags(tables: IndicatorTables, policy: Policy, as_of: dt.date) -> pd.
         & (yearly < disp * size)
         & (hh["medical_spend"].to_numpy(dtype=np.float64) >= share * np.clip(yearly, 1, None))
     )
-    # each living member of such a household gets the household's computed tag
     member_rows = tables.household_rows(tables.members["hukou_no"])
-    found = member_rows >= 0
-    tagged = {}
-    for category, flag in (("dibian", dibian), ("gangxing", gangxing)):
-        pick = np.zeros(len(member_rows), dtype=bool)
-        pick[found] = flag[member_rows[found]]
-        tagged[category] = tables.members[pick]
-    out = feed_tags[["person_key", "hukou_no", "category", "valid_from", "valid_to", "source"]]
-    gangxing_to = as_of + dt.timedelta(days=GANGXING_VALID_DAYS - 1)
-    add = [
-        m.assign(
-            category=c,
-            valid_from=as_of,
-            valid_to=gangxing_to if c == "gangxing" else None,
-            source="computed",
-        )
-        for c, m in tagged.items()
-        if len(m)
-    ]
-    if add:
-        out = pd.concat([out, *(a[list(out.columns)] for a in add)], ignore_index=True)
-    out = out.sort_values(
-        ["person_key", "category", "valid_from", "source"], kind="mergesort"
-    ).reset_index(drop=True)
-    return out[list(TAG_COLUMNS)]
+    return {
+        "dibian": dibian,
+        "gangxing": gangxing,
+        "member_rows": member_rows,
+        "found": member_rows >= 0,
+    }

@@ -818,6 +818,7 @@ def compute_indicators(
     lazy_facts: bool = False,
     defer_profile: bool = False,
     profile: bool = True,
+    meanwhile: Callable[[IndicatorTables], None] | None = None,
 ) -> IndicatorTables:
     """Run every step on ``backend``; return the fired facts, triggers, households and tags.
 
@@ -830,7 +831,8 @@ def compute_indicators(
     :meth:`IndicatorTables.complete_profile`, which the caller calls while the backend is
     open (else before returning). ``profile``: false when nothing reads the profile (no model
     scores the run and no features are wanted): it is not computed and ``households`` has
-    none of its columns."""
+    none of its columns. ``meanwhile(tables)`` is called while the indicators' facts are still
+    computed beside (``fired`` is empty until they are): for work that does not read them."""
     timings = {} if timings is None else timings
     # work running beside the steps (on a second cursor): on a failure it finishes before
     # the caller closes the backend
@@ -847,6 +849,7 @@ def compute_indicators(
             lazy_facts,
             pending,
             profile=profile,
+            meanwhile=meanwhile,
         )
     except BaseException:
         for work in pending:
@@ -869,6 +872,7 @@ def _compute(
     pending: list[Future[Any]],
     *,
     profile: bool = True,
+    meanwhile: Callable[[IndicatorTables], None] | None = None,
 ) -> IndicatorTables:
     """:func:`compute_indicators`; what it starts beside the steps goes to ``pending``."""
     t = time.perf_counter()
@@ -894,13 +898,9 @@ def _compute(
     households_frame = _normalise_households(hh)
     add_income_estimate(households_frame, policy, lookup, as_of, window)
     normalised_tags = _normalise_tags(tags)
-    t = time.perf_counter()
-    fired = firing.result()  # what is left of the indicators' facts
-    facts = None if lazy_facts else _fetch_facts(backend, "m_facts", "indicator")
-    timings["indicators"] = round(time.perf_counter() - t, 3)
-    return IndicatorTables(
-        facts=facts,
-        fired=fired,
+    tables = IndicatorTables(
+        facts=None,
+        fired=_empty_summary("indicator"),  # until the facts computed beside are in
         triggers=trig,
         households=households_frame,
         tags=normalised_tags,
@@ -919,6 +919,17 @@ def _compute(
         else None,
         profile=profile_of,
     )
+    # while the facts are computed: what every run asks of the tables first, and the caller's
+    tables.helps(as_of)
+    tables.household_rows([])
+    if meanwhile is not None:
+        meanwhile(tables)
+    t = time.perf_counter()
+    tables.fired = firing.result()  # what is left of the indicators' facts
+    if not lazy_facts:
+        tables.facts = _fetch_facts(backend, "m_facts", "indicator")
+    timings["indicators"] = round(time.perf_counter() - t, 3)
+    return tables
 
 
 def _base(
@@ -1262,6 +1273,20 @@ def _normalise_facts(df: pd.DataFrame, key: str) -> pd.DataFrame:
             "label": objects(df["label"]),
         }
     ).reset_index(drop=True)
+
+
+def _empty_summary(key: str) -> pd.DataFrame:
+    """A summary of no facts (:func:`_normalise_summary`'s columns and types)."""
+    return _normalise_summary(
+        {
+            "hukou_no": np.array([], dtype=object),
+            key: np.array([], dtype=object),
+            "value": np.array([], dtype=np.int64),
+            "onset": np.array([], dtype=object),
+            "facts": np.array([], dtype=np.int64),
+        },
+        key,
+    )
 
 
 def _normalise_summary(cols: dict[str, Any], key: str) -> pd.DataFrame:
