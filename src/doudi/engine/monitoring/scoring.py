@@ -365,42 +365,24 @@ def explain_facts(
 ) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """(hukou_no, indicator or trigger) → its facts, JSON-ready, at most :data:`MAX_FACTS`.
     ``facts``: a frame, or columns as lists (missing values ``None``)."""
+    return {
+        (hukou, k): listed
+        for hukou, per in explain_facts_by_household(facts, key).items()
+        for k, listed in per.items()
+    }
+
+
+def explain_facts_by_household(
+    facts: pd.DataFrame | dict[str, list[Any]], key: str
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """:func:`explain_facts` as hukou_no → {indicator or trigger → its facts}; fastest with the
+    rows ordered by household and ``key``, as the backend fetches them (each household's and
+    key's rows together)."""
     if isinstance(facts, pd.DataFrame):
         facts = {
             c: none_for_missing(facts[c]).tolist()
             for c in ("hukou_no", key, "feed", "record_key", "fact_date", "amount", "label")
         }
-    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for hukou, k, feed, rk, day, amount, label in zip(
-        facts["hukou_no"],
-        facts[key],
-        facts["feed"],
-        facts["record_key"],
-        facts["fact_date"],
-        facts["amount"],
-        facts["label"],
-        strict=True,
-    ):
-        lst = out.setdefault((hukou, k), [])
-        if feed is not None and len(lst) < MAX_FACTS:
-            lst.append(
-                {
-                    "feed": feed,
-                    "record_key": rk,
-                    "date": day,
-                    "amount": None if amount is None else int(amount),
-                    "label": label,
-                }
-            )
-    return out
-
-
-def explain_facts_by_household(
-    facts: dict[str, list[Any]], key: str
-) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """:func:`explain_facts` as hukou_no → {indicator or trigger → its facts}, from columns of
-    Python values (missing values ``None``); fastest ordered by household and ``key``, as the
-    backend fetches them (each household's and key's rows together)."""
     out: dict[str, dict[str, list[dict[str, Any]]]] = {}
     per: dict[str, list[dict[str, Any]]] = {}
     listed: list[dict[str, Any]] = []
