@@ -92,6 +92,6 @@ def test_a_step_reading_a_later_step_is_refused_before_anything_runs():
 
 def test_step_reads_names_the_earlier_steps_in_the_sql():
     earlier = ["m_hh", "m_household", "m_members", "m_members_raw"]
-    sql = "SELECT * FROM m_members AS m JOIN m_lines AS l ON l.x = m.x JOIN k_feed AS f"
+    sql = "SELECT * FROM m_members AS m JOIN m_household AS h ON h.x = m.x JOIN k_feed AS f"
     assert step_reads(sql, earlier) == ["m_household", "m_members"]
     assert step_reads("SELECT * FROM m_members_raw", earlier) == ["m_members_raw"]

@@ -943,9 +943,10 @@ def _base(
     *,
     profile: bool = True,
 ) -> tuple[int, int, dict[str, str]]:
-    """The base steps (:func:`base_steps`); the household profile (with ``profile``) is
-    started beside them once it can be (appended to ``pending``). Returns the income window, the wage window and
-    the area codes' lookup."""
+    """The base steps (:func:`base_steps`) and the areas' lines (``m_lines``, which only the
+    indicators read); the household profile (with ``profile``) is started beside them once it
+    can be (appended to ``pending``). Returns the income window, the wage window and the area
+    codes' lookup."""
     # each feed's records with their person: from the backend's keyed store where it holds
     # the feed for these persons and the lake's current deliveries, else joined here
     stored = backend.keyed_feeds(persons)
@@ -984,15 +985,16 @@ def _base(
         stored_wages=stored_wages,
     )
     names = [name for name, _ in steps]
-    # the area codes' lookup: the households' area codes, read before m_household
+    # the area codes' lookup, filled by the m_lines step
     lookup: dict[str, str] = {}
+
+    def lines(on: SqlBackend) -> None:  # the areas' lines, which the indicators read
+        codes = on.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
+        lookup.update(_area_codes(codes))
+        on.register("m_lines", line_table(policy, lookup, as_of))
 
     def step(name: str, sql: str) -> Callable[[SqlBackend], None]:
         def work(on: SqlBackend) -> None:
-            if name == "m_household":
-                codes = on.fetch("SELECT DISTINCT area_code FROM m_hh")["area_code"]
-                lookup.update(_area_codes(codes))
-                on.register("m_lines", line_table(policy, lookup, as_of))
             ts = time.perf_counter()
             if name in VIEW_STEPS or (stored_wages and name in STORED_WAGE_VIEWS):
                 on.view(name, sql)
@@ -1016,22 +1018,17 @@ def _base(
                 profile_reads.clear()
                 pending.append(backend.beside(profile_sql(as_of) + "\nORDER BY h.hukou_no"))
 
-    backend.run_steps(
-        [
-            (name, step_reads(sql, names[:n]), step(name, sql))
-            for n, (name, sql) in enumerate(steps)
-        ],
-        on_done,
-    )
+    graph: list[tuple[str, list[str], Callable[[SqlBackend], None]]] = [
+        (name, step_reads(sql, names[:n]), step(name, sql)) for n, (name, sql) in enumerate(steps)
+    ]
+    graph.insert(names.index("m_hh") + 1, ("m_lines", ["m_hh"], lines))  # started early
+    backend.run_steps(graph, on_done)
     return window, wage_window, lookup
 
 
 def step_reads(sql: str, earlier: Sequence[str]) -> list[str]:
-    """The ``earlier`` base steps ``sql`` reads (by name; ``m_lines`` comes with
-    ``m_household``)."""
+    """The ``earlier`` base steps ``sql`` reads (by name)."""
     words = set(re.findall(r"\bm_\w+", sql))
-    if "m_lines" in words:
-        words.add("m_household")
     return [name for name in earlier if name in words]
 
 
