@@ -47,6 +47,11 @@ probability for a random visit, whatever the trim of the estimator's weights) or
 calibration). Each arm's table is followed by the calibration of its warnings by tenth of
 probability (warnings, mean predicted, observed share, gap).
 
+``--estimators``: the estimator variant(s) every arm is trained with (:data:`ESTIMATORS`,
+comma-separated; default the shipped settings). Each arm's table also gives the households
+the month's visits did not reach: ROC AUC, recall at precision 0.70 / 0.80 and the levels'
+precision and recall among them alone — what the ranking finds beyond what the visits told it.
+
 ``--min-outcomes``: the model's ``min_outcomes`` for this measurement (the shipped 300 keeps
 the model off below about 9,000 households with this month of visits; every arm uses the same
 value). Prints one Markdown table per world; tune on A only.
@@ -58,6 +63,8 @@ import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +84,16 @@ from benchmarks.worlds.report import (
 from doudi.engine.monitoring.feed_features import PREFIX as FEED_PREFIX
 
 ARMS = ["before", "weights", "levels", "after", "after + floor", "feeds", "feeds + help review"]
+# the estimator variants of ``--estimators``: settings over the shipped ones
+# (:data:`doudi.engine.monitoring.model.ESTIMATOR`)
+ESTIMATORS: dict[str, dict[str, Any]] = {
+    "shipped": {},
+    "leaves 15": {"max_leaf_nodes": 15},  # the shipped trees until issue 16's fifth round
+    "leaves 7": {"max_leaf_nodes": 7},
+    "leaves 3": {"max_leaf_nodes": 3},
+    "small": {"max_iter": 100, "learning_rate": 0.05, "max_leaf_nodes": 7, "min_samples_leaf": 30},
+    "early": {"early_stopping": True, "validation_fraction": 0.2, "n_iter_no_change": 10},
+}
 FEED_ARMS = ("feeds",)
 
 
@@ -167,6 +184,7 @@ def run_world(
     methods: tuple[str, ...] = (),
     calibration_weights: str = "design",
     calibration_trims: tuple[float | None, ...] | None = None,
+    estimators: tuple[str, ...] = ("shipped",),
 ) -> dict:
     from doudi.engine.monitoring import default_policy, monitor
     from doudi.engine.monitoring.model import CALIBRATION, design_weights, train
@@ -209,12 +227,17 @@ def run_world(
         calibration_trims = (base.model.calibration_max_weight,)
     if calibration_weights != "design":
         calibration_trims = ("estimator",)  # type: ignore[assignment]
-    variants = [(m, t) for m in methods for t in calibration_trims]
+    variants = [(m, t, e) for m in methods for t in calibration_trims for e in estimators]
 
-    def label(m: str, t: Any) -> str:
+    def label(m: str, t: Any, e: str) -> str:
         if len(variants) == 1:
             return ""
-        return f" [{m}" + ("" if len(calibration_trims) == 1 else f", ≤ {t}") + "]"
+        parts = [m] if len(methods) > 1 or len(calibration_trims) > 1 else []
+        if len(calibration_trims) > 1:
+            parts.append(f"≤ {t}")
+        if len(estimators) > 1:
+            parts.append(e)
+        return " [" + ", ".join(parts) + "]"
 
     out: dict[str, Any] = {
         "world": world.name,
@@ -224,30 +247,33 @@ def run_world(
         f"trimmed at {', '.join(str(t) for t in calibration_trims)})",
         "hardship": int(truth["hardship"].sum()),
         "households": len(truth),
-        "arms": [a + label(m, t) for m, t in variants for a in arms],
+        "arms": [a + label(m, t, e) for m, t, e in variants for a in arms],
         "first_help": first_help,
         "scorecard": scorecard,
     }
     models: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
-    for method, trim in variants:
+    visited = set(plan["hukou_no"].astype(str))
+    unvisited = truth[~truth["hukou_no"].astype(str).isin(visited)]
+    for method, trim, estimator in variants:
         cal_weights = None if trim == "estimator" else design_weights(sel, trim)  # type: ignore[arg-type]
         for arm in arms:
             weighted = arm in ("weights", "after", "after + floor")
             levels = arm in ("levels", "after", "after + floor") or arm.startswith(FEED_ARMS)
             with_feeds = arm.startswith(FEED_ARMS)
             weight = _arm_weight(arm, base.combination.model_weight)
-            spec = (weighted, with_feeds, weight, method, trim)
+            spec = (weighted, with_feeds, weight, method, trim, estimator)
             if spec not in models:
                 t = time.monotonic()
-                models[spec] = train(
-                    first.features if with_feeds else first.features.drop(columns=generic),
-                    outcomes,
-                    min_outcomes=min_outcomes,
-                    model_weight=weight,
-                    weights=weights[weighted],
-                    calibration_weights=cal_weights,
-                    calibration_method=method,
-                )
+                with _estimator(estimator):
+                    models[spec] = train(
+                        first.features if with_feeds else first.features.drop(columns=generic),
+                        outcomes,
+                        min_outcomes=min_outcomes,
+                        model_weight=weight,
+                        weights=weights[weighted],
+                        calibration_weights=cal_weights,
+                        calibration_method=method,
+                    )
                 print(f"{key}: {arm} trained in {time.monotonic() - t:.0f} s", file=sys.stderr)
             policy = _policy(
                 doc,
@@ -261,11 +287,13 @@ def run_world(
             data, ev = models[spec]
             t = time.monotonic()
             res = monitor(lake, catalogue, persons, policy=policy, as_of=world.as_of, model=data)
-            name = arm + label(method, trim)
+            name = arm + label(method, trim, estimator)
             out[name] = {
                 "status": res.model_status,
                 "cv_auc": ev.get("roc_auc"),
                 "eval": evaluate(_warnings(res), truth),
+                # the households the month's visits did not reach: the ranking's reach
+                "unvisited": evaluate(_warnings(res), unvisited),
                 "thin": (ev.get("calibration") or {}).get("thin_tenths"),
                 "seconds": round(time.monotonic() - t, 1),
                 "timings": res.timings,
@@ -273,6 +301,20 @@ def run_world(
             }
             print(f"{key}: {name} done {res.timings}", file=sys.stderr)
     return out
+
+
+@contextmanager
+def _estimator(name: str) -> Iterator[None]:
+    """The model trained with the estimator variant ``name`` (:data:`ESTIMATORS`)."""
+    from doudi.engine.monitoring import model
+
+    kept = dict(model.ESTIMATOR)
+    model.ESTIMATOR.update(ESTIMATORS[name])
+    try:
+        yield
+    finally:
+        model.ESTIMATOR.clear()
+        model.ESTIMATOR.update(kept)
 
 
 def _arm_weight(arm: str, default: float) -> float:
@@ -315,6 +357,15 @@ def table(r: dict[str, Any]) -> str:
         ),
     )
     row("recall at precision 0.70", lambda a: _f(a["eval"]["recall_at"]["0.7"]))
+    row("not visited: ROC AUC (score)", lambda a: _f(a["unvisited"]["auc"]))
+    row(
+        "not visited: recall at precision 0.70 / 0.80",
+        lambda a: (
+            f"{_f(a['unvisited']['recall_at']['0.7'])} / {_f(a['unvisited']['recall_at']['0.8'])}"
+        ),
+    )
+    for lv, name in (("warning", "预警 and above"), ("watch", "all levels")):
+        row(f"not visited: {name}", lambda a, lv=lv: _pr(a["unvisited"]["cumulative"][lv]))
     row("engine seconds (scoring run)", lambda a: f"{a['timings'].get('engine', 0):.1f}")
     row("tenths the model reports thin (no random visit or few)", lambda a: _thin(a["thin"]))
     row("help review listings: n (precision)", lambda a: _review(a["help"]["any help"]))
@@ -393,6 +444,11 @@ def main(argv: list[str] | None = None) -> int:
         help="trim(s) of the calibration's design weights, comma-separated, 'none' = untrimmed "
         "(default: the policy's model.calibration_max_weight)",
     )
+    ap.add_argument(
+        "--estimators",
+        default="shipped",
+        help=f"estimator variants, comma-separated (among {', '.join(ESTIMATORS)})",
+    )
     a = ap.parse_args(argv)
     methods = tuple(x.strip() for x in a.calibration.split(",") if x.strip())
     trims = tuple(
@@ -401,6 +457,9 @@ def main(argv: list[str] | None = None) -> int:
         if x.strip()
     )
     arms = [x.strip() for x in a.arms.split(",") if x.strip()]
+    estimators = tuple(x.strip() for x in a.estimators.split(",") if x.strip())
+    if set(estimators) - set(ESTIMATORS):
+        ap.error(f"unknown estimators {sorted(set(estimators) - set(ESTIMATORS))}")
     arms += [f"feeds w={float(w):g}" for w in a.feed_weights.split(",") if w.strip()]
     unknown = sorted(set(arms) - set(ARMS) - {x for x in arms if x.startswith("feeds w=")})
     if unknown:
@@ -420,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             methods,
             a.calibration_weights,
             trims or None,
+            estimators,
         )
         print(table(r))
         print(f"\n({time.monotonic() - started:.0f} s, {dt.datetime.now(dt.UTC):%H:%M} UTC)\n")
