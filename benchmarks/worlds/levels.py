@@ -28,7 +28,11 @@ Arms:
   (``combination.help_review``: a household whose fired indicators are all answered by help it
   holds is listed on the lowest band as a help review, whatever the model says). Every other
   arm, and the first run that chooses the visits, keeps ``help_review`` off (the behaviour
-  before it).
+  before it);
+- **feeds + help review + verdicts**: the policy as shipped since issue 16's visit verdicts
+  (``combination.visit_verdict_days``): the run is given the month's visits, and a household
+  a visit found not in hardship is not listed again, one found in hardship is listed at 预警 at
+  least. Every other arm scores without the visits (the behaviour before).
 
 After each world's table, the hardship among households that already hold help, by the help
 held, for the first run and each arm (:mod:`benchmarks.worlds.helpheld`).
@@ -83,7 +87,16 @@ from benchmarks.worlds.report import (
 )
 from doudi.engine.monitoring.feed_features import PREFIX as FEED_PREFIX
 
-ARMS = ["before", "weights", "levels", "after", "after + floor", "feeds", "feeds + help review"]
+ARMS = [
+    "before",
+    "weights",
+    "levels",
+    "after",
+    "after + floor",
+    "feeds",
+    "feeds + help review",
+    "feeds + help review + verdicts",
+]
 # the estimator variants of ``--estimators``: settings over the shipped ones
 # (:data:`doudi.engine.monitoring.model.ESTIMATOR`)
 ESTIMATORS: dict[str, dict[str, Any]] = {
@@ -205,7 +218,7 @@ def run_world(
     first_help = help_held(first, truth, base)
     # the model off (a bureau's first months): the score bands, with and without help review
     scorecard = {"score bands": evaluate(_warnings(first), truth)}
-    if any(a.endswith("+ help review") for a in arms):
+    if any("+ help review" in a for a in arms):
         reviewed = _policy(
             doc, levels=False, min_outcomes=min_outcomes, feed_features=feeds, help_review=True
         )
@@ -253,6 +266,11 @@ def run_world(
     }
     models: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
     visited = set(plan["hukou_no"].astype(str))
+    # the month's visits as `doudi monitor` gives them: each household's verdict, dated as_of
+    visits = {
+        str(h): (world.as_of, bool(c))
+        for h, c in zip(plan["hukou_no"], plan["hardship_confirmed"], strict=True)
+    }
     unvisited = truth[~truth["hukou_no"].astype(str).isin(visited)]
     for method, trim, estimator in variants:
         cal_weights = None if trim == "estimator" else design_weights(sel, trim)  # type: ignore[arg-type]
@@ -282,11 +300,19 @@ def run_world(
                 keep_band_level=arm == "after + floor" or with_feeds,
                 feed_features=with_feeds,
                 model_weight=weight,
-                help_review=arm.endswith("+ help review"),
+                help_review="+ help review" in arm,
             )
             data, ev = models[spec]
             t = time.monotonic()
-            res = monitor(lake, catalogue, persons, policy=policy, as_of=world.as_of, model=data)
+            res = monitor(
+                lake,
+                catalogue,
+                persons,
+                policy=policy,
+                as_of=world.as_of,
+                model=data,
+                visits=visits if arm.endswith("+ verdicts") else None,
+            )
             name = arm + label(method, trim, estimator)
             out[name] = {
                 "status": res.model_status,

@@ -259,3 +259,46 @@ def test_an_outcome_file_with_three_bad_rows_of_1000_imports_997_and_the_next_ru
     ) in run_out.getvalue()
     scored = list(Warning.objects.filter(status="open").values_list("model_probability", flat=True))
     assert scored and all(p is not None for p in scored)
+
+
+def test_the_next_run_follows_the_home_visits_verdicts(
+    small_district, settings, tmp_path, cast, clients
+):
+    from doudi.monitoring.actions import monitoring_run, visit_outcome_record
+    from doudi.monitoring.models import Warning
+
+    _linked(small_district, settings, tmp_path)
+    monitoring_run(actor=None, as_of=AS_OF)
+    open_ = Warning.objects.filter(status="open").select_related("household")
+    cleared = open_.order_by("household__hukou_no").first()
+    watched = open_.filter(level="watch").order_by("household__hukou_no").first()
+    assert cleared is not None and watched is not None and cleared.pk != watched.pk
+    before = {w.household_id: (w.level, w.status) for w in Warning.objects.all()}
+    for warning, found in ((cleared, False), (watched, True)):
+        visit_outcome_record(
+            actor=None,
+            household=warning.household,
+            visited_on=AS_OF,
+            hardship_confirmed=found,
+        )
+    run = monitoring_run(actor=None, as_of=AS_OF)
+    assert run.counts["visits"] == {"held_off": 1, "confirmed": 1, "new_cause": 0}
+    after = {w.household_id: (w.level, w.status) for w in Warning.objects.all()}
+    # found not in hardship on the run's date: nothing new since, so no longer listed
+    assert after[cleared.household_id] == (before[cleared.household_id][0], "resolved")
+    # found in hardship: listed at 预警 at least
+    assert after[watched.household_id] == ("warning", "open")
+    # every other warning is as it was
+    others = set(before) - {cleared.household_id, watched.household_id}
+    assert {h: after[h] for h in others} == {h: before[h] for h in others}
+
+    watched.refresh_from_db()
+    assert watched.explanation["visit"] == {
+        "visited_on": AS_OF.isoformat(),
+        "hardship_confirmed": True,
+        "new_cause": False,
+    }
+    page = clients["dave"].get(f"/monitoring/warnings/{watched.pk}/")
+    assert page.status_code == 200
+    assert page.context["x"]["visit"] == {"date": AS_OF, "confirmed": True, "new_cause": False}
+    assert "2026年11月1日入户核查确认困难" in page.content.decode()

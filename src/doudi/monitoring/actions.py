@@ -301,6 +301,17 @@ def feeds_with_outcomes(feeds: list[dict], households) -> list[dict]:
     ]
 
 
+def _latest_visits() -> dict[str, tuple[dt.date, bool]]:
+    """Register number → (visited_on, hardship_confirmed) of each household's latest home
+    visit: the verdicts the engine follows while the policy's visit_verdict_days last."""
+    latest: dict[str, tuple[dt.date, bool]] = {}
+    for hukou, visited_on, confirmed in VisitOutcome.objects.order_by(
+        "household_id", "visited_on", "id"
+    ).values_list("household__hukou_no", "visited_on", "hardship_confirmed"):
+        latest[hukou] = (visited_on, confirmed)
+    return latest
+
+
 def _confirmed_households() -> set[str]:
     """Register numbers of the households whose latest home visit confirmed hardship."""
     latest: dict[int, bool] = {}
@@ -357,6 +368,7 @@ def monitoring_run_execute(
             "households": _households(),
             "keyed": _keyed(),
             "delivered": _delivered(),
+            "visits": _latest_visits(),
         }
         stages.lap("run.inputs")
 
@@ -371,6 +383,7 @@ def monitoring_run_execute(
                     households=inputs["households"],
                     keyed=inputs["keyed"],
                     delivered=inputs["delivered"],
+                    visits=inputs["visits"],
                     backend=run.backend,
                     progress=meter,
                     model=bytes(model.data) if model else None,
@@ -418,7 +431,10 @@ def monitoring_run_execute(
                 list(getattr(result, "feeds", None) or []), result.households
             )
             # per hard trigger: households it fired for, and those whose level it raised
-            counts["triggers"] = dict((getattr(result, "counts", None) or {}).get("by_trigger", {}))
+            engine_counts = getattr(result, "counts", None) or {}
+            counts["triggers"] = dict(engine_counts.get("by_trigger", {}))
+            # households whose home visit's verdict the run followed (visit_verdict_days)
+            counts["visits"] = dict(engine_counts.get("visits", {}))
             counts["model"] = report or {
                 "retrained": False,
                 "labels": _fingerprint(labels, policy.model.min_outcomes),

@@ -384,10 +384,27 @@ def explanation_view(*, warning: Warning) -> dict:
             if isinstance(s, str)
         ],
         "help_review": bool(x.get("help_review")),
+        "visit": _visit_view(x.get("visit")),
         "helps": evidence.helps_view(x.get("helps")),
         "policy": policy,
         "probability_words": probability_words(x.get("probability")),
         "probability_thin": probability_thin(x.get("probability"), x.get("model_version")),
+    }
+
+
+def _visit_view(visit) -> dict | None:
+    """The explanation's home visit (engine ``visit``) for the page; ``None`` when there is
+    none or it is not one the engine wrote."""
+    if not isinstance(visit, dict):
+        return None
+    try:
+        day = dt.date.fromisoformat(str(visit.get("visited_on")))
+    except ValueError:
+        return None
+    return {
+        "date": day,
+        "confirmed": visit.get("hardship_confirmed") is True,
+        "new_cause": visit.get("new_cause") is True,
     }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
+import itertools
 import os
 import time
 from collections.abc import Callable
@@ -119,6 +120,7 @@ def monitor(
     delivered: dict[str, dt.date | None] | None = None,
     training: bool = False,
     features: bool = True,
+    visits: scoring.Visits | None = None,
 ) -> MonitorResult:
     """Compute indicators, scores and warnings for every household of the lake, as of
     ``as_of``.
@@ -138,7 +140,9 @@ def monitor(
     ``features``: false when the caller has no use for the run's ``features`` (no model is
     given and none is trained from them): they are then empty, and the household profile —
     which only the model reads — is not computed (a model given, or ``training``, computes
-    them anyway).
+    them anyway). ``visits``: hukou_no → ``(visited_on, hardship_confirmed)`` of each
+    household's latest home visit, whose verdict the levels follow for the policy's
+    ``combination.visit_verdict_days`` (:mod:`.scoring`, "Visit verdicts").
     """
     # The run builds many small containers (frames of strings, explanations), none in a
     # cycle: the cyclic garbage collector would rescan them again and again, so it pauses.
@@ -160,6 +164,7 @@ def monitor(
             delivered=delivered,
             training=training,
             features=features or training or model is not None,
+            visits=visits,
         )
     finally:
         if gc_was_enabled:
@@ -182,6 +187,7 @@ def _monitor(
     delivered: dict[str, dt.date | None] | None = None,
     training: bool = False,
     features: bool = True,
+    visits: scoring.Visits | None = None,
 ) -> MonitorResult:
     t0 = time.perf_counter()
     total = 4  # steps: connect, indicators, scores, tags
@@ -235,6 +241,7 @@ def _monitor(
             envelope=envelope,
             more_features=extra,
             features=features,
+            visits=visits,
         )
         timings["scores"] = round(time.perf_counter() - t, 3)
     finally:
@@ -331,12 +338,14 @@ def score_tables(
     envelope: dict[str, Any] | None = None,
     more_features: pd.DataFrame | Future[pd.DataFrame] | None = None,
     features: bool = True,
+    visits: scoring.Visits | None = None,
 ) -> MonitorResult:
     """Scorecard, suppression, triggers, model and explanations from computed indicators.
     ``envelope``: ``model`` already loaded (:func:`.model.load`); ``more_features``: further model
     features, indexed by ``hukou_no`` (the generic feed features), or their future (asked for
     when the model's features are built); ``features``: false when no model is given and the
-    result's ``features`` are not wanted (they are then empty)."""
+    result's ``features`` are not wanted (they are then empty); ``visits``: the latest home
+    visit of each visited household (:func:`monitor`)."""
     # Explanations are many small containers, none in a cycle: the cyclic garbage collector
     # would rescan them again and again, so it pauses while they are built.
     gc_was_enabled = gc.isenabled()
@@ -350,6 +359,7 @@ def score_tables(
             envelope=envelope,
             more_features=more_features,
             features=features or model is not None,
+            visits=visits,
         )
     finally:
         if gc_was_enabled:
@@ -365,6 +375,7 @@ def _score_tables(
     envelope: dict[str, Any] | None,
     more_features: pd.DataFrame | Future[pd.DataFrame] | None = None,
     features: bool = True,
+    visits: scoring.Visits | None = None,
 ) -> MonitorResult:
     helps = tables.helps(as_of)
     fired = scoring.fired_table(tables, policy)
@@ -461,7 +472,23 @@ def _score_tables(
     # answering every such indicator that fired (a counter-indicator is no reason to warn):
     # help reviews (在保复核) when no trigger raises their level
     alive = live_fired["suppressed_by"].isna().to_numpy()
-    live = set(live_fired["hukou_no"].to_numpy()[alive & (ipoints[order] > 0)].tolist())
+    adds = alive & (ipoints[order] > 0)
+    live = set(live_fired["hukou_no"].to_numpy()[adds].tolist())
+    # where a home visit's verdict holds: a new cause is a live reason or a trigger dated after it
+    held_off, confirmed, visit_of = scoring.visit_verdicts(
+        all_households,
+        visits or {},
+        itertools.chain(
+            zip(
+                live_fired["hukou_no"].to_numpy()[adds].tolist(),
+                live_fired["onset"].to_numpy()[adds].tolist(),
+                strict=True,
+            ),
+            zip(trig["hukou_no"].tolist(), trig["fact_date"].tolist(), strict=True),
+        ),
+        as_of,
+        policy.combination.visit_verdict_days,
+    )
     answered = np.array([h not in live and h not in trig_of for h in all_households], dtype=bool)
     review_all = policy.combination.help_review
     by_probability = hardship is not None and policy.combination.by_probability
@@ -481,8 +508,9 @@ def _score_tables(
             np.array([h in trig_of for h in all_households], dtype=bool),
             policy,
             scoring.levels_of(score_a, policy) if policy.combination.keep_band_level else None,
-            # help reviews are listed below, outside the ranking and the capacity
-            skip=answered if review_all else None,
+            # help reviews are listed below, outside the ranking and the capacity, and so
+            # are households a visit found not in hardship
+            skip=(answered if review_all else np.zeros(len(answered), dtype=bool)) | held_off,
         )
     else:
         level_l = scoring.levels_of(score_a, policy)
@@ -501,6 +529,13 @@ def _score_tables(
             break  # the trigger took part in the level (sudden event, kept on the list)
         n = bisect.bisect_left(all_households, hukou)
         level_l[n] = scoring.raise_level(level_l[n], raise_to[tid], policy)
+    # the visits' verdicts stand over the scores
+    for n in np.flatnonzero(held_off).tolist():
+        level_l[n] = None
+        review.discard(all_households[n])
+    warning_band = policy.bands[-2 if len(policy.bands) > 1 else -1].level
+    for n in np.flatnonzero(confirmed).tolist():
+        level_l[n] = scoring.raise_level(level_l[n], warning_band, policy)
     # Facts are listed for warned households only: nobody is shown a household below every
     # band, and listing them for all would cost more than the rest of the scoring.
     warned = {h for h, level in zip(all_households, level_l, strict=True) if level is not None}
@@ -531,6 +566,7 @@ def _score_tables(
         helps,
         review,
         checks,
+        visit_of,
         policy=policy,
         as_of=as_of,
         used_model=used_model,
@@ -553,6 +589,11 @@ def _score_tables(
     fired_n = np.bincount(icodes, minlength=len(ids)).tolist()
     indicators_fired = {str(i): fired_n[n] for n, i in sorted(enumerate(ids), key=lambda x: x[1])}
     counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy, indicators_fired)
+    counts["visits"] = {
+        "held_off": int(held_off.sum()),
+        "confirmed": int(confirmed.sum()),
+        "new_cause": sum(1 for v in visit_of.values() if v["new_cause"]),
+    }
     counts["by_trigger"] = {
         t.id: {
             "fired": sum(1 for (_, tid) in checks if tid == t.id),
@@ -610,6 +651,7 @@ def _explained_rows(
     helps: dict[str, dict[str, str]],
     review: Any,
     checks: dict[tuple[str, str], dict[str, Any]],
+    visit_of: dict[str, dict[str, Any]],
     *,
     policy: Policy,
     as_of: dt.date,
@@ -727,6 +769,8 @@ def _explained_rows(
             ],
             "helps": dict(sorted(helps[hukou].items())) if hukou in helps else {},
             "help_review": hukou in review,
+            # the household's latest home visit while its verdict window lasts (None: none)
+            "visit": visit_of.get(hukou),
         }
     return {
         "hukou_no": all_households,

@@ -34,6 +34,14 @@ true lists every household whose fired indicators are all answered by help it ho
 lowest band, as a help review, whatever its score, outside the visit capacity; false keeps such
 a household listed only when its score or probability gives it a level
 (:mod:`doudi.engine.monitoring.scoring`, "Help review").
+
+**Visit verdicts** (optional). ``combination.visit_verdict_days`` (a whole number ≥ 1; absent:
+off): a home visit's verdict holds that many days after the visit. Within them a household the
+visit found **not** in hardship is not listed again unless an indicator adding points or a
+trigger has a fact dated after the visit (a new cause); one found in hardship is listed at the
+warning level at least (the second-highest band), until help it holds answers its causes. A
+person decided both; the run only follows the decision (:mod:`doudi.engine.monitoring.scoring`,
+"Visit verdicts").
 """
 
 from __future__ import annotations
@@ -148,6 +156,8 @@ class Combination:
     # help it holds, whatever its score (False: only when its score or probability gives it a
     # level)
     help_review: bool = False
+    # days a home visit's verdict holds (None: visits change no level)
+    visit_verdict_days: int | None = None
 
     @property
     def by_probability(self) -> bool:
@@ -616,7 +626,14 @@ def _combination(value: Any, errors: list[str]) -> Combination:
         errors.append("combination: model_weight must be a number in [0, 1]")
         w = 0.0
     desc = _str_field(value, "description", "combination", errors)
-    known = {"rule", "model_weight", "description", *BOOLEAN_KEYS, *PROBABILITY_KEYS}
+    known = {
+        "rule",
+        "model_weight",
+        "description",
+        "visit_verdict_days",
+        *BOOLEAN_KEYS,
+        *PROBABILITY_KEYS,
+    }
     for key in sorted(set(value) - known):
         errors.append(f"combination: unknown key {key!r}")
     flags: dict[str, bool] = {}
@@ -649,8 +666,20 @@ def _combination(value: Any, errors: list[str]) -> Combination:
         errors.append("combination: list_min_precision must be at most warning_min_precision")
     if keep and warn is None and not invalid:
         errors.append("combination: keep_band_level needs warning_min_precision")
+    days: Any = value.get("visit_verdict_days")
+    if days is not None and not (_whole(days) and days >= 1):
+        errors.append("combination: visit_verdict_days must be a whole number of days, at least 1")
+        days = None
     return Combination(
-        str(rule), float(w), desc, warn, urgent, floor, keep, help_review=flags["help_review"]
+        str(rule),
+        float(w),
+        desc,
+        warn,
+        urgent,
+        floor,
+        keep,
+        help_review=flags["help_review"],
+        visit_verdict_days=days,
     )
 
 

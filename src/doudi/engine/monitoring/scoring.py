@@ -68,10 +68,24 @@ the list's expected precision and the communities' visit capacity (:func:`probab
 ``skip``), so they never push out a new case. Without it (the behaviour before) such a household
 stays listed, on the lowest band, only when its score or probability gives it a level. Either
 way it is a prompt for a caseworker's review, never an escalation, and nothing changes its help.
+
+**Visit verdicts**: a home visit is a person's verdict on a household, and for the policy's
+``combination.visit_verdict_days`` after it the run follows that verdict rather than the
+scores (:func:`visit_verdicts`; each household's latest visit). Found **not** in hardship: the
+household is not listed again for what the visitor saw — unless an indicator adding points (not
+suppressed) or a trigger has a fact dated after the visit, a new cause, which the scores then
+judge as usual; under levels by expected precision a held-off household is left out of the
+ranking and the capacity, like a help review. Found **in** hardship: listed at the warning
+level at least (the second-highest band) until help answers its causes, whatever the scores —
+the statistical model, trained on a few hundred such outcomes, need not remember each one.
+Each listed household's explanation carries its visit (``visit``); the run counts both kinds.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -337,6 +351,47 @@ def probability_levels(
             used[code] = used.get(code, 0) + 1
             total, listed = total + p[i], listed + 1
     return out
+
+
+# hukou_no -> (visited_on, hardship_confirmed) of the household's latest home visit
+Visits = Mapping[str, tuple[dt.date, bool]]
+
+
+def visit_verdicts(
+    households: Sequence[str],
+    visits: Visits,
+    causes: Iterable[tuple[str, str | None]],
+    as_of: dt.date,
+    days: int | None,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], dict[str, dict[str, Any]]]:
+    """Where a home visit's verdict holds (the module's "Visit verdicts"), over ``households``
+    (sorted register numbers): ``(held_off, confirmed, visit_of)`` — a household found not in
+    hardship with nothing new since; a household found in hardship; and per household with a
+    visit in the window, what its explanation says of it. ``causes``: ``(hukou_no, ISO date)``
+    of each fact that can be a new cause (``None``: undated, never new); ``days``: the policy's
+    ``visit_verdict_days`` (``None``: off). A visit holds from its day for ``days`` days, and
+    never before its day (a run as of an earlier date)."""
+    n = len(households)
+    held_off, confirmed = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    visit_of: dict[str, dict[str, Any]] = {}
+    if days is None or not visits:
+        return held_off, confirmed, visit_of
+    first = as_of - dt.timedelta(days=days - 1)
+    recent = {h: v for h, v in visits.items() if first <= v[0] <= as_of}
+    newest: dict[str, str] = {}
+    for hukou, day in causes:
+        if day is not None and hukou in recent and day > newest.get(hukou, ""):
+            newest[hukou] = day
+    for hukou, (visited_on, found) in recent.items():
+        i = bisect.bisect_left(households, hukou)
+        if i == n or households[i] != hukou:
+            continue  # nothing fired there: no row to list
+        iso = visited_on.isoformat()
+        new_cause = not found and newest.get(hukou, "") > iso
+        confirmed[i] = found
+        held_off[i] = not found and not new_cause
+        visit_of[hukou] = {"visited_on": iso, "hardship_confirmed": found, "new_cause": new_cause}
+    return held_off, confirmed, visit_of
 
 
 def raise_level(level: str | None, to: str, policy: Policy) -> str:
