@@ -23,7 +23,8 @@ and CPU time are its own (``ru_maxrss``, ``ru_utime + ru_stime`` of that child, 
 Prints one line per job (``job  wall_s  cpu_s  peak_MiB``; for the monitoring runs also the
 engine's own seconds and the run's other stages, from the run's report) and, with ``--json``, a
 JSON object. Wall time depends on the machine and its load (CPU time much less); compare
-figures from the same sitting only.
+figures from the same sitting only — or scale them by the machine reference printed last (two
+fixed one-thread workloads, :func:`machine_reference`, timed before the jobs).
 """
 
 from __future__ import annotations
@@ -147,6 +148,26 @@ def last_run(var: Path) -> dict[str, object]:
     return json.loads(str(check["out"]).strip().splitlines()[-1])
 
 
+def machine_reference() -> dict[str, float]:
+    """Seconds of two fixed single-threaded workloads — a pure-Python loop and a DuckDB
+    aggregate — so that figures from different machines or sittings can be set side by side
+    (a machine twice as slow here is about twice as slow on every job)."""
+    import duckdb
+
+    t = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    python_s = time.perf_counter() - t
+    con = duckdb.connect()
+    con.execute("SET threads = 1")
+    t = time.perf_counter()
+    con.execute("SELECT sum(i * 2 % 7) FROM range(100000000) AS r(i)").fetchall()
+    duckdb_s = time.perf_counter() - t
+    con.close()
+    return {"python_s": round(python_s, 3), "duckdb_s": round(duckdb_s, 3)}
+
+
 def benchmark(
     root: Path, households: int, seed: int, visits: int, *, reuse: bool = False
 ) -> dict[str, object]:
@@ -159,6 +180,7 @@ def benchmark(
         "prepare_s": round(time.perf_counter() - t, 1),
         "reused": reused,
         "load": [round(x, 2) for x in os.getloadavg()],
+        "machine": machine_reference(),
     }
     report["link"] = run(["link"], var)
     report["monitor"] = run(["monitor", "--as-of", AS_OF], var)
@@ -212,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     print(f"retrained on {report['visits']} visit outcomes: {report['retrained']}")
     print(f"load average before {report['load']} after {report['load_after']}")
+    machine = report["machine"]
+    assert isinstance(machine, dict)
+    print(
+        f"machine reference (one thread): python loop {machine['python_s']:.2f} s, "
+        f"duckdb aggregate {machine['duckdb_s']:.2f} s"
+    )
     if args.json:
         print(json.dumps(report, sort_keys=True))
     return 0
