@@ -55,6 +55,10 @@ def test_tiny_district_link_monitor_retrain(bench, tmp_path, capsys):
     assert "run.train" in lines[2] and "run.train" not in lines[1]
     assert lines[3] == "retrained on 320 visit outcomes: True"
     assert lines[4].startswith("load average before [")
+    # the machine reference, to set sittings on machines of different speed side by side
+    assert lines[5].startswith("machine reference (one thread): python loop ")
+    machine = json.loads(lines[6])["machine"]
+    assert set(machine) == {"python_s", "duckdb_s"} and min(machine.values()) > 0
     var = tmp_path / "var"
     assert (var / "results").is_dir() and (var / "lake").is_dir()
     assert not (tmp_path / "prepared").exists()  # kept only with --reuse
