@@ -297,6 +297,7 @@ def test_the_next_run_follows_the_home_visits_verdicts(
         "visited_on": AS_OF.isoformat(),
         "hardship_confirmed": True,
         "new_cause": False,
+        "helped_since": False,
     }
     page = clients["dave"].get(f"/monitoring/warnings/{watched.pk}/")
     assert page.status_code == 200

@@ -403,7 +403,8 @@ def _visit_view(visit) -> dict | None:
         return None
     return {
         "date": day,
-        "confirmed": visit.get("hardship_confirmed") is True,
+        # found in hardship, and no help begun since answers its causes (the level holds)
+        "confirmed": visit.get("hardship_confirmed") is True and not visit.get("helped_since"),
         "new_cause": visit.get("new_cause") is True,
     }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from doudi.engine.monitoring import Policy, default_policy
@@ -16,6 +17,7 @@ from tests.engine.monitoring.lakes import lake_of_records
 from tests.engine.monitoring.test_engine import (
     AS_OF,
     RECORDS,
+    _answering_policy,
     _by_household,
     _run,
     recorded_policy,
@@ -72,6 +74,7 @@ def test_something_new_after_the_visit_lists_the_household_again(lake_and_person
         "visited_on": "2026-07-01",
         "hardship_confirmed": False,
         "new_cause": True,
+        "helped_since": False,
     }
     # visited after it: the visitor saw the death, and the verdict holds
     after = _run(lake_and_persons, visits={"100000003": (dt.date(2026, 9, 1), False)})
@@ -93,7 +96,20 @@ def test_a_visit_that_confirmed_hardship_lists_the_household_at_warning_at_least
         "visited_on": "2026-10-15",
         "hardship_confirmed": True,
         "new_cause": False,
+        "helped_since": False,
     }
+
+
+def test_hardship_found_despite_the_help_held_is_a_case_not_a_help_review(lake_and_persons):
+    # H1: everything that fired is answered by the 低保 it has held since 2025 — a help review
+    # on the lowest band; a visit after that still found it in hardship: listed at warning
+    policy = _answering_policy()
+    assert _by_household(_run(lake_and_persons, policy))["100000001"].level == "watch"
+    result = _run(lake_and_persons, policy, visits={"100000001": (AS_OF, True)})
+    row = _by_household(result)["100000001"]
+    assert (row.level, row.explanation["help_review"]) == ("warning", False)
+    assert row.explanation["visit"]["helped_since"] is False
+    assert result.counts["visits"]["confirmed"] == 1
 
 
 def test_a_verdict_holds_for_the_policy_s_days_and_never_before_the_visit(lake_and_persons):
@@ -124,6 +140,13 @@ def test_visit_verdicts_alone():
     assert confirmed.tolist() == [False, False, True, False]
     assert sorted(shown) == ["A", "B", "C"]
     assert shown["B"]["new_cause"] is True
+    # help begun after the visit that answers every cause: the verdict was acted on
+    answered = np.array([False, False, True, False])
+    for start, still in (("2026-10-02", False), ("2026-09-01", True)):
+        _, again, _ = visit_verdicts(
+            households, visits, causes, AS_OF, 183, answered=answered, helps={"C": {"dibao": start}}
+        )
+        assert bool(again[2]) is still, start
     off = visit_verdicts(households, visits, causes, AS_OF, None)
     assert off[0].tolist() == off[1].tolist() == [False] * 4 and off[2] == {}
 

@@ -474,6 +474,7 @@ def _score_tables(
     alive = live_fired["suppressed_by"].isna().to_numpy()
     adds = alive & (ipoints[order] > 0)
     live = set(live_fired["hukou_no"].to_numpy()[adds].tolist())
+    answered = np.array([h not in live and h not in trig_of for h in all_households], dtype=bool)
     # where a home visit's verdict holds: a new cause is a live reason or a trigger dated after it
     held_off, confirmed, visit_of = scoring.visit_verdicts(
         all_households,
@@ -488,8 +489,9 @@ def _score_tables(
         ),
         as_of,
         policy.combination.visit_verdict_days,
+        answered=answered,
+        helps=helps,
     )
-    answered = np.array([h not in live and h not in trig_of for h in all_households], dtype=bool)
     review_all = policy.combination.help_review
     by_probability = hardship is not None and policy.combination.by_probability
     if by_probability:
@@ -536,6 +538,7 @@ def _score_tables(
     warning_band = policy.bands[-2 if len(policy.bands) > 1 else -1].level
     for n in np.flatnonzero(confirmed).tolist():
         level_l[n] = scoring.raise_level(level_l[n], warning_band, policy)
+        review.discard(all_households[n])  # a case found in hardship, not a help review
     # Facts are listed for warned households only: nobody is shown a household below every
     # band, and listing them for all would cost more than the rest of the scoring.
     warned = {h for h, level in zip(all_households, level_l, strict=True) if level is not None}

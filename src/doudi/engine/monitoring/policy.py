@@ -39,7 +39,8 @@ a household listed only when its score or probability gives it a level
 off): a home visit's verdict holds that many days after the visit. Within them a household the
 visit found **not** in hardship is not listed again unless an indicator adding points or a
 trigger has a fact dated after the visit (a new cause); one found in hardship is listed at the
-warning level at least (the second-highest band), until help it holds answers its causes. A
+warning level at least (the second-highest band), until help begun after the visit answers
+every cause that fired. A
 person decided both; the run only follows the decision (:mod:`doudi.engine.monitoring.scoring`,
 "Visit verdicts").
 """

@@ -76,7 +76,8 @@ household is not listed again for what the visitor saw — unless an indicator a
 suppressed) or a trigger has a fact dated after the visit, a new cause, which the scores then
 judge as usual; under levels by expected precision a held-off household is left out of the
 ranking and the capacity, like a help review. Found **in** hardship: listed at the warning
-level at least (the second-highest band) until help answers its causes, whatever the scores —
+level at least (the second-highest band) until help begun after the visit answers every cause
+that fired (then it is a help review, if the policy lists those), whatever the scores —
 the statistical model, trained on a few hundred such outcomes, need not remember each one.
 Each listed household's explanation carries its visit (``visit``); the run counts both kinds.
 """
@@ -363,14 +364,19 @@ def visit_verdicts(
     causes: Iterable[tuple[str, str | None]],
     as_of: dt.date,
     days: int | None,
+    *,
+    answered: np.ndarray[Any, Any] | None = None,
+    helps: Helps | None = None,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], dict[str, dict[str, Any]]]:
     """Where a home visit's verdict holds (the module's "Visit verdicts"), over ``households``
     (sorted register numbers): ``(held_off, confirmed, visit_of)`` — a household found not in
-    hardship with nothing new since; a household found in hardship; and per household with a
-    visit in the window, what its explanation says of it. ``causes``: ``(hukou_no, ISO date)``
-    of each fact that can be a new cause (``None``: undated, never new); ``days``: the policy's
-    ``visit_verdict_days`` (``None``: off). A visit holds from its day for ``days`` days, and
-    never before its day (a run as of an earlier date)."""
+    hardship with nothing new since; a household found in hardship whose causes no help begun
+    after the visit answers; and per household with a visit in the window, what its explanation
+    says of it. ``causes``: ``(hukou_no, ISO date)`` of each fact that can be a new cause
+    (``None``: undated, never new); ``days``: the policy's ``visit_verdict_days`` (``None``:
+    off); ``answered``: per household, every fired cause is answered by help it holds;
+    ``helps``: the helps held and their starts. A visit holds from its day for ``days`` days,
+    and never before its day (a run as of an earlier date)."""
     n = len(households)
     held_off, confirmed = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     visit_of: dict[str, dict[str, Any]] = {}
@@ -388,9 +394,20 @@ def visit_verdicts(
             continue  # nothing fired there: no row to list
         iso = visited_on.isoformat()
         new_cause = not found and newest.get(hukou, "") > iso
-        confirmed[i] = found
+        # help begun after the visit that answers every cause: the verdict was acted on
+        helped_since = (
+            answered is not None
+            and bool(answered[i])
+            and any(start > iso for start in (helps or {}).get(hukou, {}).values())
+        )
+        confirmed[i] = found and not helped_since
         held_off[i] = not found and not new_cause
-        visit_of[hukou] = {"visited_on": iso, "hardship_confirmed": found, "new_cause": new_cause}
+        visit_of[hukou] = {
+            "visited_on": iso,
+            "hardship_confirmed": found,
+            "new_cause": new_cause,
+            "helped_since": helped_since,
+        }
     return held_off, confirmed, visit_of
 
 
