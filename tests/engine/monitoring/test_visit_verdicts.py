@@ -40,6 +40,16 @@ def lake_and_persons(tmp_path_factory):
     return lake_of_records(tmp_path_factory.mktemp("visit_lake"), RECORDS, today=AS_OF)
 
 
+def _visit(day: str, *, found: bool, new_cause: bool = False) -> dict:
+    """A warning explanation's ``visit``, as the engine writes it (no help begun since)."""
+    return {
+        "visited_on": day,
+        "hardship_confirmed": found,
+        "new_cause": new_cause,
+        "helped_since": False,
+    }
+
+
 def _levels(result) -> dict:
     return {h: r.level for h, r in _by_household(result).items()}
 
@@ -70,12 +80,9 @@ def test_something_new_after_the_visit_lists_the_household_again(lake_and_person
     before = _run(lake_and_persons, visits={"100000003": (dt.date(2026, 7, 1), False)})
     assert _levels(before) == WITHOUT
     assert before.counts["visits"] == {"held_off": 0, "confirmed": 0, "new_cause": 1}
-    assert _by_household(before)["100000003"].explanation["visit"] == {
-        "visited_on": "2026-07-01",
-        "hardship_confirmed": False,
-        "new_cause": True,
-        "helped_since": False,
-    }
+    assert _by_household(before)["100000003"].explanation["visit"] == _visit(
+        "2026-07-01", found=False, new_cause=True
+    )
     # visited after it: the visitor saw the death, and the verdict holds
     after = _run(lake_and_persons, visits={"100000003": (dt.date(2026, 9, 1), False)})
     assert _levels(after) == {**WITHOUT, "100000003": None}
@@ -92,12 +99,9 @@ def test_a_visit_that_confirmed_hardship_lists_the_household_at_warning_at_least
     result = _run(lake_and_persons, visits=visits)
     assert _levels(result) == {**WITHOUT, "100000006": "warning"}
     assert result.counts["visits"] == {"held_off": 0, "confirmed": 2, "new_cause": 0}
-    assert _by_household(result)["100000006"].explanation["visit"] == {
-        "visited_on": "2026-10-15",
-        "hardship_confirmed": True,
-        "new_cause": False,
-        "helped_since": False,
-    }
+    assert _by_household(result)["100000006"].explanation["visit"] == _visit(
+        "2026-10-15", found=True
+    )
 
 
 def test_hardship_found_despite_the_help_held_is_a_case_not_a_help_review(lake_and_persons):
