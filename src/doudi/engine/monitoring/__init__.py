@@ -475,7 +475,8 @@ def _score_tables(
     adds = alive & (ipoints[order] > 0)
     live = set(live_fired["hukou_no"].to_numpy()[adds].tolist())
     answered = np.array([h not in live and h not in trig_of for h in all_households], dtype=bool)
-    # where a home visit's verdict holds: a new cause is a live reason or a trigger dated after it
+    # where a home visit's verdict holds: a new cause is a live reason or a trigger dated after
+    # it (the dates listed only when there are visits: none in most runs)
     held_off, confirmed, visit_of = scoring.visit_verdicts(
         all_households,
         visits or {},
@@ -486,7 +487,9 @@ def _score_tables(
                 strict=True,
             ),
             zip(trig["hukou_no"].tolist(), trig["fact_date"].tolist(), strict=True),
-        ),
+        )
+        if visits
+        else (),
         as_of,
         policy.combination.visit_verdict_days,
         answered=answered,
