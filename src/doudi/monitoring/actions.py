@@ -314,13 +314,7 @@ def _latest_visits() -> dict[str, tuple[dt.date, bool]]:
 
 def _confirmed_households() -> set[str]:
     """Register numbers of the households whose latest home visit confirmed hardship."""
-    latest: dict[int, bool] = {}
-    for household_id, confirmed in VisitOutcome.objects.order_by(
-        "household_id", "visited_on", "id"
-    ).values_list("household_id", "hardship_confirmed"):
-        latest[household_id] = confirmed
-    ids = [h for h, c in latest.items() if c]
-    return set(Household.objects.filter(pk__in=ids).values_list("hukou_no", flat=True))
+    return {hukou for hukou, (_, confirmed) in _latest_visits().items() if confirmed}
 
 
 def openmp_one_thread():
