@@ -21,6 +21,7 @@ from doudi.engine.monitoring.model import (
     design_weights,
     load,
     predict,
+    random_visits_by_weight,
     train,
 )
 
@@ -122,6 +123,58 @@ def test_calibration_weights_change_the_map_and_not_the_estimator():
         r["tenth"] for r in ev_plain["calibration"]["support"] if r["n"]
     ]
     assert env["calibration"]["thin_tenths"] == ev["calibration"]["thin_tenths"]
+
+
+def test_random_visits_by_weight_ranks_the_random_visits_alone():
+    # four random visits (weight 20) where the scorecard ranks backwards and the model right,
+    # and two visits down the queue (weight 1) that would say the opposite
+    card = np.array([90.0, 80.0, 20.0, 10.0, 10.0, 90.0])
+    p = np.array([0.1, 0.2, 0.8, 0.9, 0.9, 0.1])
+    y = np.array([0, 0, 1, 1, 0, 1])
+    w = np.array([20.0, 20.0, 20.0, 20.0, 1.0, 1.0])
+    r = random_visits_by_weight(card, p, y, w)
+    assert (r["random_visits"], r["confirmed"]) == (4, 2)
+    assert list(r["roc_auc"]) == [
+        "0",
+        "0.125",
+        "0.25",
+        "0.375",
+        "0.5",
+        "0.625",
+        "0.75",
+        "0.875",
+        "1",
+    ]
+    # scorecard + 100 × probability is 100 for each: (1 - w) × scorecard + w × 100 × probability
+    # ranks them backwards below w = 0.5, not at all at 0.5 (all 50), right above it
+    assert r["roc_auc"]["0"] == 0.0
+    assert r["roc_auc"]["0.375"] == 0.0
+    assert r["roc_auc"]["0.5"] == 0.5
+    assert r["roc_auc"]["0.625"] == 1.0
+    assert r["roc_auc"]["1"] == 1.0
+    # no random visit, or random visits all of one answer: nothing to report
+    assert random_visits_by_weight(card, p, y, np.ones(6)) is None
+    assert random_visits_by_weight(card, p, np.array([1, 1, 1, 1, 0, 0]), w) is None
+
+
+def test_train_reports_the_random_visits_by_weight():
+    feats, y, p = _sample()
+    _, ev = train(feats, y, min_outcomes=100, calibration_weights=design_weights(p))
+    _, ev_plain = train(feats, y, min_outcomes=100)
+    r = ev["random_visits_by_weight"]
+    assert (r["random_visits"], r["confirmed"]) == (60, int(y[p.notna()].sum()))
+    assert set(r["roc_auc"]) == {
+        "0",
+        "0.125",
+        "0.25",
+        "0.375",
+        "0.5",
+        "0.625",
+        "0.75",
+        "0.875",
+        "1",
+    }
+    assert ev_plain["random_visits_by_weight"] is None  # no random visit among the outcomes
 
 
 def test_an_unknown_calibration_method_is_refused_by_train():

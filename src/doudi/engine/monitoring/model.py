@@ -37,6 +37,10 @@ home-visit outcomes (hardship confirmed or not), from the household features of 
   design weights trimmed by ``model.calibration_max_weight``) the calibration map and its
   report, so that the map describes the households the queue never reached even when the
   estimator counts a random visit once.
+- **The random visits' ranking by weight** (:func:`random_visits_by_weight`, in the
+  evaluation): how the combined score would rank the households the queue did not reach at
+  each ``model_weight`` from 0 to 1 — a report for whoever sets the policy's weight; nothing
+  is chosen from it.
 - **Promotion gate**: :func:`compare` scores a candidate model and the current one on the
   same held-back outcomes (outcomes the current model never saw, which the candidate is
   trained without): weighted log-loss of the calibrated probability, then ROC AUC. The
@@ -517,6 +521,7 @@ def train(
             }
         )
         card = x["scorecard"].to_numpy() if "scorecard" in x.columns else np.zeros(n)
+        evaluation["random_visits_by_weight"] = random_visits_by_weight(card, p, y, cw)
         calibration, evaluation["calibration"] = _calibrate_out_of_fold(
             combined_score(card, p, model_weight), y, folds, cw, calibration_method
         )
@@ -535,6 +540,39 @@ def train(
     data = json.dumps(envelope, sort_keys=True, ensure_ascii=False).encode("utf-8")
     evaluation = dict(evaluation, version=model_version(data))
     return data, evaluation
+
+
+# combination weights at which the random visits' ranking is reported (0, 0.125, …, 1)
+WEIGHT_GRID = tuple(float(x) for x in np.round(np.linspace(0.0, 1.0, 9), 3))
+
+
+def random_visits_by_weight(
+    card: np.ndarray[Any, Any],
+    p: np.ndarray[Any, Any],
+    y: np.ndarray[Any, Any],
+    w: np.ndarray[Any, Any],
+) -> dict[str, Any] | None:
+    """How the combined score would rank the households the queue did not reach, at each
+    combination weight of :data:`WEIGHT_GRID`: the ROC AUC among the random verification visits
+    alone (calibration weight ``w`` above 1) of the combined score of scorecard ``card`` and
+    out-of-fold probability ``p``. The outcomes of the visits down the queue cannot say this
+    (there the scorecard is high for all, and the model alone tells them apart), and after a
+    month of visits the next warnings come from the households not yet visited. ``None``
+    without random visits of both answers. A report for the people who set the policy's
+    ``model_weight``: no weight is chosen from it."""
+    from sklearn.metrics import roc_auc_score
+
+    r = w > 1
+    if not (0 < int(y[r].sum()) < int(r.sum())):
+        return None
+    return {
+        "random_visits": int(r.sum()),
+        "confirmed": int(y[r].sum()),
+        "roc_auc": {
+            f"{m:g}": round(float(roc_auc_score(y[r], combined_score(card[r], p[r], m))), 4)
+            for m in WEIGHT_GRID
+        },
+    }
 
 
 def hardship(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any, Any]:
