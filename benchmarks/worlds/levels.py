@@ -37,7 +37,15 @@ Arms:
 After each world's table, the hardship among households that already hold help, by the help
 held, for the first run and each arm (:mod:`benchmarks.worlds.helpheld`).
 
-``--arms``: a comma-separated subset of the arms (default all).
+``--arms``: a comma-separated subset of the arms (default all); a feed arm with a trailing
+`` w=W`` is scored with the combination's ``model_weight`` W (``feeds + help review + verdicts
+w=1``).
+
+Besides the levels, each arm's table gives the ranking itself over **every household not
+visited**, listed or not (ROC AUC and recall at precision 0.70 / 0.80 of the combined score; a
+household with nothing fired scores 0) — the other AUC rows count an unlisted household as 0,
+so a longer list scores higher whatever its ranking — and the random visits' own ranking at
+weights 0.5, 0.75 and 1 (:func:`doudi.engine.monitoring.model.random_visits_by_weight`).
 
 ``--calibration-max-weight``: the trim(s) of those design weights (comma-separated, ``none``:
 untrimmed; default the policy's ``model.calibration_max_weight``).
@@ -81,8 +89,10 @@ from benchmarks.worlds.report import (
     RANDOM_VISITS,
     ROOT,
     WORLD_CLASSES,
+    auc,
     evaluate,
     perfect_persons,
+    recall_at_precision,
     visit_plan,
 )
 from doudi.engine.monitoring.feed_features import PREFIX as FEED_PREFIX
@@ -145,6 +155,20 @@ def _warnings(result: Any) -> pd.DataFrame:
             "probability": pd.to_numeric(pd.Series(prob, dtype=object), errors="coerce"),
         }
     )
+
+
+def _ranking(result: Any, truth: pd.DataFrame) -> dict[str, Any]:
+    """ROC AUC and recall at precision 0.70 / 0.80 of the combined score over every
+    household of ``truth``, listed or not (a household with nothing fired scores 0): the
+    ranking's quality apart from how far down it the levels reach."""
+    h = result.households
+    score = pd.Series(h["score"].astype(float).to_numpy(), index=h["hukou_no"].astype(str))
+    s = truth["hukou_no"].astype(str).map(score).fillna(0.0).to_numpy(float)
+    hard = truth["hardship"].to_numpy(bool)
+    return {
+        "auc": auc(s, hard),
+        "recall_at": {str(t): recall_at_precision(s, hard, t) for t in (0.7, 0.8)},
+    }
 
 
 def _policy(
@@ -311,15 +335,18 @@ def run_world(
                 policy=policy,
                 as_of=world.as_of,
                 model=data,
-                visits=visits if arm.endswith("+ verdicts") else None,
+                visits=visits if _base_arm(arm).endswith("+ verdicts") else None,
             )
             name = arm + label(method, trim, estimator)
             out[name] = {
                 "status": res.model_status,
                 "cv_auc": ev.get("roc_auc"),
+                "by_weight": ev.get("random_visits_by_weight"),
                 "eval": evaluate(_warnings(res), truth),
                 # the households the month's visits did not reach: the ranking's reach
                 "unvisited": evaluate(_warnings(res), unvisited),
+                # the ranking itself: every household's combined score, listed or not
+                "ranking": _ranking(res, unvisited),
                 "thin": (ev.get("calibration") or {}).get("thin_tenths"),
                 "seconds": round(time.monotonic() - t, 1),
                 "timings": res.timings,
@@ -343,11 +370,30 @@ def _estimator(name: str) -> Iterator[None]:
         model.ESTIMATOR.update(kept)
 
 
+def _base_arm(arm: str) -> str:
+    """The arm without its model weight (``feeds + help review w=0.9``: ``feeds + help
+    review``)."""
+    return arm.split(" w=", 1)[0]
+
+
 def _arm_weight(arm: str, default: float) -> float:
     """The combination's ``model_weight`` of an arm (``feeds w=0.9``: 0.9)."""
     if " w=" in arm:
         return float(arm.split(" w=", 1)[1])
     return default
+
+
+def _by_weight(r: dict[str, Any] | None) -> str:
+    """The random visits' ranking at three combination weights, and the weight that ranks them
+    best (:func:`doudi.engine.monitoring.model.random_visits_by_weight`)."""
+    if not r:
+        return "—"
+    by = r["roc_auc"]
+    best = max(by, key=lambda m: (by[m], float(m)))
+    return (
+        f"{by['0.5']:.3f} / {by['0.75']:.3f} / {by['1']:.3f} "
+        f"({best}; {r['confirmed']} of {r['random_visits']})"
+    )
 
 
 def _f(v: Any) -> str:
@@ -385,6 +431,17 @@ def table(r: dict[str, Any]) -> str:
     row("recall at precision 0.70", lambda a: _f(a["eval"]["recall_at"]["0.7"]))
     row("not visited: ROC AUC (score)", lambda a: _f(a["unvisited"]["auc"]))
     row(
+        "not visited, every household ranked: ROC AUC / recall at precision 0.70 / 0.80",
+        lambda a: " / ".join(
+            _f(x)
+            for x in (
+                a["ranking"]["auc"],
+                a["ranking"]["recall_at"]["0.7"],
+                a["ranking"]["recall_at"]["0.8"],
+            )
+        ),
+    )
+    row(
         "not visited: recall at precision 0.70 / 0.80",
         lambda a: (
             f"{_f(a['unvisited']['recall_at']['0.7'])} / {_f(a['unvisited']['recall_at']['0.8'])}"
@@ -392,6 +449,10 @@ def table(r: dict[str, Any]) -> str:
     )
     for lv, name in (("warning", "预警 and above"), ("watch", "all levels")):
         row(f"not visited: {name}", lambda a, lv=lv: _pr(a["unvisited"]["cumulative"][lv]))
+    row(
+        "random visits: ROC AUC at model_weight 0.5 / 0.75 / 1 (best)",
+        lambda a: _by_weight(a["by_weight"]),
+    )
     row("engine seconds (scoring run)", lambda a: f"{a['timings'].get('engine', 0):.1f}")
     row("tenths the model reports thin (no random visit or few)", lambda a: _thin(a["thin"]))
     row("help review listings: n (precision)", lambda a: _review(a["help"]["any help"]))
@@ -458,7 +519,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--feed-weights",
         default="",
-        help="comma-separated model weights: a 'feeds w=W' arm for each (model_weight W)",
+        help="comma-separated model weights: a 'feeds w=W' arm for each (model_weight W); "
+        "any feed arm can also be given a weight in --arms ('feeds + help review w=0.9')",
     )
     ap.add_argument(
         "--calibration", default="", help="calibration map(s), comma-separated (default: shipped)"
@@ -487,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     if set(estimators) - set(ESTIMATORS):
         ap.error(f"unknown estimators {sorted(set(estimators) - set(ESTIMATORS))}")
     arms += [f"feeds w={float(w):g}" for w in a.feed_weights.split(",") if w.strip()]
-    unknown = sorted(set(arms) - set(ARMS) - {x for x in arms if x.startswith("feeds w=")})
+    unknown = sorted({_base_arm(x) for x in arms} - set(ARMS))
     if unknown:
         ap.error(f"unknown arms {unknown}: choose among {', '.join(ARMS)}")
     a.var.mkdir(parents=True, exist_ok=True)

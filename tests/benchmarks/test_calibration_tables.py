@@ -3,10 +3,13 @@ levels benchmark and the gaps of the calibration study, on hand-made numbers."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
+import pandas as pd
 import pytest
 from benchmarks.worlds.calibration import gaps
-from benchmarks.worlds.levels import tenths_table
+from benchmarks.worlds.levels import _arm_weight, _base_arm, _by_weight, _ranking, tenths_table
 from benchmarks.worlds.report import calibration
 
 
@@ -29,3 +32,40 @@ def test_tenths_table_marks_gaps_above_a_tenth():
         "| 0.8–0.9 | 5 | 0.850 | 1.000 | +0.150 ✗ |",
     ]
     assert tenths_table("before", None) == "before: no probability exported"
+
+
+def test_an_arm_may_carry_a_model_weight():
+    arm = "feeds + help review + verdicts w=1"
+    assert _base_arm(arm) == "feeds + help review + verdicts"
+    assert _arm_weight(arm, 0.75) == 1.0
+    assert _arm_weight("feeds + help review", 0.75) == 0.75
+
+
+def test_ranking_counts_every_household_listed_or_not():
+    # four households scored (one listed), a fifth with nothing fired (score 0)
+    result = SimpleNamespace(
+        households=pd.DataFrame(
+            {
+                "hukou_no": ["a", "b", "c", "d"],
+                "score": [90.0, 40.0, 30.0, 20.0],
+                "level": ["预警", None, None, None],
+            }
+        )
+    )
+    truth = pd.DataFrame(
+        {"hukou_no": ["a", "b", "c", "d", "e"], "hardship": [True, True, False, False, False]}
+    )
+    r = _ranking(result, truth)
+    assert r["auc"] == 1.0  # the unlisted b still ranks above every household not in hardship
+    assert r["recall_at"] == {"0.7": 1.0, "0.8": 1.0}
+
+
+def test_by_weight_names_the_best_weight_and_the_visits_behind_it():
+    aucs = {"0": 0.6, "0.125": 0.7, "0.25": 0.7, "0.375": 0.8, "0.5": 0.8, "0.625": 0.85}
+    r = {
+        "random_visits": 352,
+        "confirmed": 34,
+        "roc_auc": aucs | {"0.75": 0.86, "0.875": 0.88, "1": 0.88},
+    }
+    assert _by_weight(r) == "0.800 / 0.860 / 0.880 (1; 34 of 352)"  # a tie: the heavier weight
+    assert _by_weight(None) == "—"
