@@ -39,7 +39,8 @@ held, for the first run and each arm (:mod:`benchmarks.worlds.helpheld`).
 
 ``--arms``: a comma-separated subset of the arms (default all); a feed arm with a trailing
 `` w=W`` is scored with the combination's ``model_weight`` W (``feeds + help review + verdicts
-w=1``).
+w=1``), one with `` (no floor)`` before it with ``keep_band_level = false`` (levels by the
+calibrated probability and capacity alone).
 
 Besides the levels, each arm's table gives the ranking itself over **every household not
 visited**, listed or not (ROC AUC and recall at precision 0.70 / 0.80 of the combined score; a
@@ -321,7 +322,7 @@ def run_world(
                 doc,
                 levels=levels,
                 min_outcomes=min_outcomes,
-                keep_band_level=arm == "after + floor" or with_feeds,
+                keep_band_level=arm == "after + floor" or (with_feeds and NO_FLOOR not in arm),
                 feed_features=with_feeds,
                 model_weight=weight,
                 help_review="+ help review" in arm,
@@ -370,10 +371,14 @@ def _estimator(name: str) -> Iterator[None]:
         model.ESTIMATOR.update(kept)
 
 
+# a feed arm with this suffix (before any weight) scores without the band floor
+NO_FLOOR = " (no floor)"
+
+
 def _base_arm(arm: str) -> str:
-    """The arm without its model weight (``feeds + help review w=0.9``: ``feeds + help
-    review``)."""
-    return arm.split(" w=", 1)[0]
+    """The arm without its model weight and floor suffix (``feeds + help review (no floor)
+    w=0.9``: ``feeds + help review``)."""
+    return arm.split(" w=", 1)[0].removesuffix(NO_FLOOR)
 
 
 def _arm_weight(arm: str, default: float) -> float:

@@ -39,6 +39,7 @@ def test_an_arm_may_carry_a_model_weight():
     assert _base_arm(arm) == "feeds + help review + verdicts"
     assert _arm_weight(arm, 0.75) == 1.0
     assert _arm_weight("feeds + help review", 0.75) == 0.75
+    assert _base_arm("feeds + help review (no floor) w=0.5") == "feeds + help review"
 
 
 def test_ranking_counts_every_household_listed_or_not():
