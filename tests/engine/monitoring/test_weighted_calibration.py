@@ -125,6 +125,10 @@ def test_calibration_weights_change_the_map_and_not_the_estimator():
     assert env["calibration"]["thin_tenths"] == ev["calibration"]["thin_tenths"]
 
 
+# the combination weights reported, 0 to 1 by eighths
+WEIGHTS = ["0", "0.125", "0.25", "0.375", "0.5", "0.625", "0.75", "0.875", "1"]
+
+
 def test_random_visits_by_weight_ranks_the_random_visits_alone():
     # four random visits (weight 20) where the scorecard ranks backwards and the model right,
     # and two visits down the queue (weight 1) that would say the opposite
@@ -134,17 +138,7 @@ def test_random_visits_by_weight_ranks_the_random_visits_alone():
     w = np.array([20.0, 20.0, 20.0, 20.0, 1.0, 1.0])
     r = random_visits_by_weight(card, p, y, w)
     assert (r["random_visits"], r["confirmed"]) == (4, 2)
-    assert list(r["roc_auc"]) == [
-        "0",
-        "0.125",
-        "0.25",
-        "0.375",
-        "0.5",
-        "0.625",
-        "0.75",
-        "0.875",
-        "1",
-    ]
+    assert list(r["roc_auc"]) == WEIGHTS
     # scorecard + 100 × probability is 100 for each: (1 - w) × scorecard + w × 100 × probability
     # ranks them backwards below w = 0.5, not at all at 0.5 (all 50), right above it
     assert r["roc_auc"]["0"] == 0.0
@@ -163,17 +157,7 @@ def test_train_reports_the_random_visits_by_weight():
     _, ev_plain = train(feats, y, min_outcomes=100)
     r = ev["random_visits_by_weight"]
     assert (r["random_visits"], r["confirmed"]) == (60, int(y[p.notna()].sum()))
-    assert set(r["roc_auc"]) == {
-        "0",
-        "0.125",
-        "0.25",
-        "0.375",
-        "0.5",
-        "0.625",
-        "0.75",
-        "0.875",
-        "1",
-    }
+    assert list(r["roc_auc"]) == WEIGHTS
     assert ev_plain["random_visits_by_weight"] is None  # no random visit among the outcomes
 
 
