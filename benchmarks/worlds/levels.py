@@ -89,6 +89,7 @@ from benchmarks.worlds.report import (
     FULL_DISTRICT,
     RANDOM_VISITS,
     ROOT,
+    TARGET_PRECISIONS,
     WORLD_CLASSES,
     auc,
     evaluate,
@@ -168,7 +169,7 @@ def _ranking(result: Any, truth: pd.DataFrame) -> dict[str, Any]:
     hard = truth["hardship"].to_numpy(bool)
     return {
         "auc": auc(s, hard),
-        "recall_at": {str(t): recall_at_precision(s, hard, t) for t in (0.7, 0.8)},
+        "recall_at": {str(t): recall_at_precision(s, hard, t) for t in TARGET_PRECISIONS},
     }
 
 
