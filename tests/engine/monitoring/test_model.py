@@ -34,3 +34,27 @@ def test_prediction_in_two_halves_on_two_threads_equals_one_pass(monkeypatch):
     monkeypatch.setattr(model_mod, "_cpus", lambda: 1)
     np.testing.assert_array_equal(model_mod._predict_halves(estimator, rows), got)
     assert threads == {threading.current_thread().name}
+
+
+def test_the_feature_matrix_is_the_frames_columns_in_the_models_order():
+    import pandas as pd
+
+    features = pd.DataFrame(
+        {
+            "b": np.array([1.5, np.nan, 3.0], dtype=np.float32),
+            "a": [1, 2, 3],
+            "c": pd.array([4, None, 6], dtype="Int64"),
+        }
+    )
+    generic = f"{model_mod.FEED_PREFIX}x"
+    cols = ["a", "missing", "b", generic, "c"]
+    x = model_mod._feature_matrix(features, cols)
+    assert x.dtype == np.float64 and x.flags["F_CONTIGUOUS"]
+    expected = np.array(
+        [
+            [1.0, 0.0, 1.5, np.nan, 4.0],
+            [2.0, 0.0, np.nan, np.nan, np.nan],
+            [3.0, 0.0, 3.0, np.nan, 6.0],
+        ]
+    )
+    np.testing.assert_array_equal(x, expected)  # NaN where NaN, exactly elsewhere

@@ -429,6 +429,7 @@ def _score_tables(
     if added:
         extra_points = pd.Series(added).reindex(card.index, fill_value=0.0)
         card = (card + extra_points).clip(0, 100)
+    hh_rows = tables.household_rows(all_households)  # each one's row in tables.households
     tables.complete_profile()  # the model's features read it, and the feed features
     if isinstance(more_features, Future):
         more_features = more_features.result()
@@ -440,7 +441,7 @@ def _score_tables(
             policy,
             tables.income_window,
             helps,
-            rows=tables.household_rows(all_households),
+            rows=hh_rows,
             values=scoring.indicator_values(live_fired, all_households, policy, rows=rows),
             extra=more_features,
         )
@@ -499,7 +500,6 @@ def _score_tables(
     by_probability = hardship is not None and policy.combination.by_probability
     if by_probability:
         assert hardship is not None
-        hh_rows = tables.household_rows(all_households)
         area = np.append(tables.households["area_code"].to_numpy(dtype=object), [None])[hh_rows]
         sudden_dims = [n for n, d in enumerate(dims.columns) if d == "sudden_event"]
         sudden = np.array([h in trig_of for h in all_households], dtype=bool)
@@ -594,7 +594,9 @@ def _score_tables(
     # households per fired indicator (every fired row: one per household and indicator)
     fired_n = np.bincount(icodes, minlength=len(ids)).tolist()
     indicators_fired = {str(i): fired_n[n] for n, i in sorted(enumerate(ids), key=lambda x: x[1])}
-    counts = _counts(out, np.round(dims.to_numpy(), 1), tables, policy, indicators_fired)
+    counts = _counts(
+        out, np.round(dims.to_numpy(), 1), tables, policy, indicators_fired, rows=hh_rows
+    )
     counts["visits"] = {
         "held_off": int(held_off.sum()),
         "confirmed": int(confirmed.sum()),
@@ -808,10 +810,13 @@ def _counts(
     tables: IndicatorTables,
     policy: Policy,
     indicators_fired: dict[str, int],
+    *,
+    rows: np.ndarray,
 ) -> dict[str, Any]:
+    """The run's counts. ``rows``: each row of ``out``'s row in ``tables.households``."""
     is_warned = out["level"].notna().to_numpy()
     warned, warned_dims = out[is_warned], dims[is_warned]
-    rows = tables.household_rows(warned["hukou_no"])
+    rows = rows[is_warned]
     street = np.append(tables.households["street"].to_numpy(dtype=object), [None])[rows]
     counts: dict[str, Any] = {
         "households": int(len(tables.households)),

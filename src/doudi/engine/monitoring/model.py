@@ -659,16 +659,26 @@ def predict(envelope: dict[str, Any], features: pd.DataFrame) -> np.ndarray[Any,
     the run lacks counts as 0 — a generic feed feature (:mod:`.feed_features`) as missing, so
     a model predicts when a feed has gone, or when the run did not compute them)."""
     cols = envelope["features"]
-    if list(features.columns) == cols:
-        x = features.to_numpy(dtype=np.float64)
-    else:
-        x = features.reindex(columns=cols, fill_value=0).to_numpy(dtype=np.float64)
-        absent = [n for n, c in enumerate(cols) if c not in features.columns]
-        generic = [n for n in absent if str(cols[n]).startswith(FEED_PREFIX)]
-        x[:, generic] = np.nan
+    x = _feature_matrix(features, cols)
     if not len(x):
         return np.zeros(0)
     return _predict_halves(envelope["estimator"], x)
+
+
+def _feature_matrix(features: pd.DataFrame, cols: list[str]) -> np.ndarray[Any, Any]:
+    """``features``' columns ``cols`` as one float64 matrix in column order (Fortran), as
+    the trees read it: a feature the frame lacks is 0, or missing for a generic feed feature.
+    Filled column by column: the run's features are a frame of one block per column, which
+    ``DataFrame.to_numpy`` would first interleave (0.15 s on 73,875 households and 103
+    features, against 0.03 s here); the values are the same."""
+    x = np.empty((len(features), len(cols)), dtype=np.float64, order="F")
+    have = set(features.columns)
+    for n, c in enumerate(cols):
+        if c in have:
+            x[:, n] = features[c].to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            x[:, n] = np.nan if str(c).startswith(FEED_PREFIX) else 0.0
+    return x
 
 
 # below this many rows one thread predicts alone (a second thread would cost more than it
