@@ -62,32 +62,6 @@ def test_steps_run_after_what_they_read_with_the_same_result(shared):
     backend.close()
 
 
-def test_a_free_cursor_takes_a_later_step_while_the_next_waits_for_what_it_reads():
-    backend = _backend(True)
-    log: list[str] = []
-
-    def make(name: str, sql: str, pause: float = 0.0):
-        def work(on: SqlBackend) -> None:
-            log.append(f"start {name}")
-            time.sleep(pause)
-            on.create(name, sql)
-            log.append(f"end {name}")
-
-        return work
-
-    backend.run_steps(
-        [
-            ("s_a", [], make("s_a", "SELECT 2 AS x", pause=0.4)),
-            ("s_b", ["s_a"], make("s_b", "SELECT x * 3 AS y FROM s_a")),
-            ("s_c", [], make("s_c", "SELECT 5 AS z")),
-        ]
-    )
-    # s_b waits for s_a; the second cursor took s_c meanwhile instead of waiting with it
-    assert log.index("end s_c") < log.index("end s_a") < log.index("start s_b")
-    assert backend.con.execute("SELECT y FROM s_b").fetchall() == [(6,)]
-    backend.close()
-
-
 @pytest.mark.parametrize("shared", [False, True])
 def test_a_failed_step_is_raised_and_what_reads_it_does_not_run(shared):
     backend = _backend(shared)

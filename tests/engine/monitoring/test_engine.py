@@ -851,44 +851,6 @@ def test_the_household_profile_computed_beside_the_run_is_the_same(lake_and_pers
     assert frames["beside"]["days_since_disability"].notna().any()
 
 
-def test_facts_made_a_table_per_indicator_side_by_side_are_the_one_tables(lake_and_persons):
-    """On the monitoring backend each indicator's and trigger's facts are a step of their
-    own (tables, side by side with the base steps); on temporary tables, views that one table
-    of the facts reads, as on Spark. Both give the same facts, summaries and explanations."""
-    from doudi.engine.backends import DuckDBBackend
-    from doudi.engine.monitoring.backend import make_monitor_backend
-    from doudi.engine.monitoring.indicators import compute_indicators
-
-    lake, catalogue, persons = lake_and_persons
-    policy = Policy.from_dict(recorded_policy())
-    got = {}
-    for name, opened in (
-        ("apart", lambda: make_monitor_backend("duckdb", lake, catalogue)),
-        ("one table", lambda: DuckDBBackend.on_lake(lake, catalogue)),
-    ):
-        backend = opened()
-        try:
-            assert backend.steps_side_by_side is (name == "apart")
-            tables = compute_indicators(backend, persons, policy=policy, as_of=AS_OF)
-            made = {
-                r[0]
-                for r in backend.con.execute(
-                    "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'm_facts_%'"
-                ).fetchall()
-            }
-        finally:
-            backend.close()
-        got[name] = (tables, made)
-    apart, one = got["apart"][0], got["one table"][0]
-    assert got["apart"][1] == {f"m_facts_{n}" for n in range(len(policy.indicators))}
-    assert got["one table"][1] == set()  # views there
-    pd.testing.assert_frame_equal(apart.fired, one.fired)
-    pd.testing.assert_frame_equal(apart.triggers, one.triggers)
-    pd.testing.assert_frame_equal(apart.facts, one.facts)
-    # the hand-made lake fires indicators and a trigger: the comparison is not of empty tables
-    assert len(apart.fired) > 10 and len(apart.triggers) > 0 and len(apart.facts) > 10
-
-
 def test_a_run_without_features_scores_the_same_and_computes_no_profile(lake_and_persons):
     from doudi.engine.monitoring.indicators import PROFILE_COLUMNS
 

@@ -102,12 +102,6 @@ class SqlBackend:
             done.set_exception(exc)
         return done
 
-    @property
-    def steps_side_by_side(self) -> bool:
-        """Whether :meth:`run_steps` runs steps side by side (then many small tables cost
-        less than one large one: they fill the time a step waits for what it reads)."""
-        return False
-
     def run_steps(
         self,
         steps: Sequence[tuple[str, Collection[str], Callable[[SqlBackend], None]]],

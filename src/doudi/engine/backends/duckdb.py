@@ -106,77 +106,51 @@ class DuckDBBackend(SqlBackend):
         finally:
             pool.shutdown(wait=False)
 
-    @property
-    def steps_side_by_side(self) -> bool:
-        return self.shared
-
     def run_steps(
         self,
         steps: Sequence[tuple[str, Collection[str], Callable[[SqlBackend], None]]],
         on_done: Callable[[str], None] | None = None,
     ) -> None:
-        """With ``shared`` tables: on two :meth:`sibling` cursors, each in a thread; a free
-        cursor takes the first step, in the given order, whose reads have all finished — two
-        steps that do not read each other run side by side, and a step waiting for what it
-        reads leaves the cursor to any later step that can run. A query on a household-sized
-        table runs on one or two of DuckDB's threads (it splits a scan by row groups of
-        122,880 rows): a second query beside it keeps the cores busy."""
+        """With ``shared`` tables: on two :meth:`sibling` cursors, each in a thread, taking
+        the steps in order — two steps that do not read each other run side by side. A query
+        on a household-sized table runs on one or two of DuckDB's threads (it splits a scan
+        by row groups of 122,880 rows): a second query beside it keeps the cores busy."""
         if not self.shared:
             super().run_steps(steps, on_done)
             return
-        for n, (name, reads, _) in enumerate(steps):
-            unknown = set(reads) - {earlier for earlier, _, _ in steps[:n]}
-            if unknown:
-                raise ValueError(f"step {name} reads {sorted(unknown)}: not an earlier step")
-        waiting = list(steps)
-        finished: set[str] = set()
-        failed: dict[str, BaseException] = {}
-        ready = threading.Condition()
+        done: dict[str, Future[None]] = {}
+        local = threading.local()
+        lanes: list[DuckDBBackend] = []
+        lock = threading.Lock()
 
-        def take() -> tuple[str, Collection[str], Callable[[SqlBackend], None]] | None:
-            """(holding ``ready``) the next step this cursor runs; None when none is left
-            or a step failed (what reads it never runs)."""
-            while waiting and not failed:
-                for n, step in enumerate(waiting):
-                    if finished.issuperset(step[1]):
-                        return waiting.pop(n)
-                ready.wait()  # each waiting step reads a step that is running
-            return None
+        def lane() -> DuckDBBackend:
+            mine: DuckDBBackend | None = getattr(local, "backend", None)
+            if mine is None:
+                mine = local.backend = self.sibling()
+                with lock:
+                    lanes.append(mine)
+            return mine
 
-        def lane(on: DuckDBBackend) -> None:
-            try:
-                while True:
-                    with ready:
-                        step = take()
-                    if step is None:
-                        return
-                    name, _, work = step
-                    try:
-                        work(on)
-                        if on_done is not None:
-                            on_done(name)
-                    except BaseException as exc:  # raised below, in the steps' order
-                        with ready:
-                            failed[name] = exc
-                            ready.notify_all()
-                        return
-                    with ready:
-                        finished.add(name)
-                        ready.notify_all()
-            finally:
-                on.close()
+        def run(name: str, reads: Collection[str], work: Callable[[SqlBackend], None]) -> None:
+            for read in reads:  # taken in order: each was started before this step
+                done[read].result()
+            work(lane())
+            if on_done is not None:
+                on_done(name)
 
-        lanes = [
-            threading.Thread(target=lane, args=(self.sibling(),), name=f"doudi-steps_{n}")
-            for n in range(2)
-        ]
-        for t in lanes:
-            t.start()
-        for t in lanes:
-            t.join()
-        for name, _, _ in steps:
-            if name in failed:
-                raise failed[name]
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="doudi-steps")
+        try:
+            for name, reads, work in steps:
+                unknown = set(reads) - set(done)
+                if unknown:
+                    raise ValueError(f"step {name} reads {sorted(unknown)}: not an earlier step")
+                done[name] = pool.submit(run, name, reads, work)
+        finally:
+            pool.shutdown(wait=True)
+            for other in lanes:
+                other.close()
+        for future in done.values():
+            future.result()  # the first failure, in the steps' order
 
     def keyed_feeds(self, persons: pd.DataFrame) -> set[str]:
         if not self.keyed or self.fingerprint is None:

@@ -537,8 +537,6 @@ WHERE m.alive GROUP BY m.hukou_no"""
 
 # the last base step the household profile (:func:`profile_sql`) reads
 PROFILE_AFTER = "m_medical"
-# the facts' tables: every indicator's, every trigger's (by the id in ``key``)
-FACT_TABLES = (("m_facts", "indicator"), ("m_trigger_facts", "trigger"))
 VIEW_STEPS = frozenset({"m_wage_raw"})  # base steps kept as views, not tables
 # with the stored wage sums: the run's months of them, read where used
 STORED_WAGE_VIEWS = frozenset({"m_wage_rows", "m_wage_months"})
@@ -878,15 +876,20 @@ def _compute(
 ) -> IndicatorTables:
     """:func:`compute_indicators`; what it starts beside the steps goes to ``pending``."""
     t = time.perf_counter()
-    window, lookup = _base(
+    window, wage_window, lookup = _base(
         backend, persons, policy, as_of, households, step_timings, pending, profile=profile
     )
     profile_of = pending[-1] if pending else None
     timings["base"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    # the indicators' summary beside the triggers' facts and the fetches below
-    firing = backend.run_beside(lambda b: _fact_summary(b, "m_facts", "indicator"))
+    # the indicators' facts beside the triggers' and the fetches below (each its own table)
+    firing = backend.run_beside(
+        lambda b: _run_facts(
+            b, "m_facts", "indicator", policy.indicators, as_of, window, wage_window
+        )
+    )
     pending.append(firing)
+    _run_facts(backend, "m_trigger_facts", "trigger", policy.triggers, as_of, window, wage_window)
     trig = _fetch_facts(backend, "m_trigger_facts", "trigger")
     timings["triggers"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
@@ -939,12 +942,11 @@ def _base(
     pending: list[Future[Any]],
     *,
     profile: bool = True,
-) -> tuple[int, dict[str, str]]:
-    """The base steps (:func:`base_steps`), the areas' lines (``m_lines``, which only the
-    indicators read) and the facts of every indicator and trigger (``m_facts``,
-    ``m_trigger_facts``: :data:`FACT_TABLES`); the household profile (with ``profile``) is
-    started beside them once it can be (appended to ``pending``). Returns the income window
-    and the area codes' lookup."""
+) -> tuple[int, int, dict[str, str]]:
+    """The base steps (:func:`base_steps`) and the areas' lines (``m_lines``, which only the
+    indicators read); the household profile (with ``profile``) is started beside them once it
+    can be (appended to ``pending``). Returns the income window, the wage window and the area
+    codes' lookup."""
     # each feed's records with their person: from the backend's keyed store where it holds
     # the feed for these persons and the lake's current deliveries, else joined here
     stored = backend.keyed_feeds(persons)
@@ -991,10 +993,10 @@ def _base(
         lookup.update(_area_codes(codes))
         on.register("m_lines", line_table(policy, lookup, as_of))
 
-    def step(name: str, sql: str, view: bool = False) -> Callable[[SqlBackend], None]:
+    def step(name: str, sql: str) -> Callable[[SqlBackend], None]:
         def work(on: SqlBackend) -> None:
             ts = time.perf_counter()
-            if view or name in VIEW_STEPS or (stored_wages and name in STORED_WAGE_VIEWS):
+            if name in VIEW_STEPS or (stored_wages and name in STORED_WAGE_VIEWS):
                 on.view(name, sql)
             else:
                 on.create(name, sql)
@@ -1020,39 +1022,8 @@ def _base(
         (name, step_reads(sql, names[:n]), step(name, sql)) for n, (name, sql) in enumerate(steps)
     ]
     graph.insert(names.index("m_hh") + 1, ("m_lines", ["m_hh"], lines))  # started early
-    apart = backend.steps_side_by_side
-    ctx = SqlContext(as_of=as_of, window=window, wage_window=wage_window)
-    parts = _fact_steps(graph, policy, ctx, apart, step)
     backend.run_steps(graph, on_done)
-    for table, key in FACT_TABLES:
-        _facts_table(backend, table, key, parts[table], apart=apart)
-    return window, lookup
-
-
-def _fact_steps(
-    graph: list[tuple[str, list[str], Callable[[SqlBackend], None]]],
-    policy: Policy,
-    ctx: SqlContext,
-    apart: bool,
-    step: Callable[..., Callable[[SqlBackend], None]],
-) -> dict[str, list[str]]:
-    """Each indicator's and trigger's facts as a step of its own, appended to ``graph``
-    (``step(name, sql, view=…)`` makes one). ``apart`` (the steps run side by side): tables,
-    each made as soon as what it reads is (most read only m_members), in the time the base
-    steps leave a cursor waiting; else views, which one table of the facts reads (as one
-    query). Returns each of :data:`FACT_TABLES`' parts."""
-    earlier = [name for name, _, _ in graph]
-    parts: dict[str, list[str]] = {}
-    for table, key in FACT_TABLES:
-        items = policy.indicators if key == "indicator" else policy.triggers
-        parts[table] = []
-        for n, sql in enumerate(fact_parts(key, items, ctx)):
-            part = f"{table}_{n}"
-            parts[table].append(part)
-            # the same rows as the DISTINCT over every part, since each part has its own id
-            made = f"SELECT DISTINCT * FROM ({sql}) AS p" if apart else sql
-            graph.append((part, step_reads(sql, earlier), step(part, made, view=not apart)))
-    return parts
+    return window, wage_window, lookup
 
 
 def step_reads(sql: str, earlier: Sequence[str]) -> list[str]:
@@ -1155,41 +1126,33 @@ def _area_codes(codes: Iterable[Any]) -> dict[str, str]:
     return out
 
 
-def fact_parts(key: str, items: Sequence[Indicator | Trigger], ctx: SqlContext) -> list[str]:
-    """Per indicator (or trigger) of ``items``, the query of its facts: its id as ``key``
-    and :data:`FACT_COLUMNS`, by household code."""
+def _run_facts(
+    backend: SqlBackend,
+    table: str,
+    key: str,
+    items: Sequence[Indicator | Trigger],
+    as_of: dt.date,
+    window: int,
+    wage_window: int,
+) -> pd.DataFrame:
+    """Facts of every indicator (or trigger) in one table ``table``; returns the
+    per-household summary (value, onset = newest fact date, fact count)."""
+    ctx = SqlContext(as_of=as_of, window=window, wage_window=wage_window)
     role: Literal["indicator", "trigger"] = "trigger" if key == "trigger" else "indicator"
-    return [
+    parts = [
         f"SELECT '{i.id}' AS {key}, {', '.join(FACT_COLUMNS)} FROM ({item_sql(i, role, ctx)}) AS s"
         for i in items
     ]
-
-
-def _facts_table(
-    backend: SqlBackend, table: str, key: str, parts: list[str], *, apart: bool
-) -> None:
-    """``table``, the facts of every indicator (or trigger), each fact once, from the steps
-    ``parts`` (:func:`fact_parts`): ``apart``, tables of distinct facts each, which a view
-    joins; else views, which one table reads (DISTINCT)."""
     if not parts:
-        backend.create(
-            table,
+        parts = [
             f"SELECT CAST(NULL AS VARCHAR) AS {key}, CAST(NULL AS BIGINT) AS hukou_no, "
             "CAST(NULL AS BIGINT) AS value, CAST(NULL AS VARCHAR) AS feed, "
             "CAST(NULL AS VARCHAR) AS record_key, CAST(NULL AS DATE) AS fact_date, "
-            "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE",
-        )
-        return
-    union = " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts)
-    if apart:
-        backend.view(table, union)
-    else:
-        backend.create(table, f"SELECT DISTINCT * FROM ({union}) AS u")
-
-
-def _fact_summary(backend: SqlBackend, table: str, key: str) -> pd.DataFrame:
-    """Per household and indicator (or trigger) of ``table``: its value, onset (the newest
-    fact's date) and number of facts."""
+            "CAST(NULL AS BIGINT) AS amount, CAST(NULL AS VARCHAR) AS label WHERE FALSE"
+        ]
+    # the facts by household code (numbered in the order of the register numbers: what is
+    # fetched of them gets its register number back)
+    backend.create(table, "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ") AS u")
     summary = backend.fetch_arrays(
         hukou_text(
             f"SELECT hukou_no, {key}, max(value) AS value, "
