@@ -1238,7 +1238,8 @@ def floats(a: Any) -> np.ndarray[Any, Any]:
 
 
 def objects(a: Any) -> np.ndarray[Any, Any]:
-    """A column of values as an object array, ``None`` where missing."""
+    """A column of values as an object array, ``None`` where missing (an object array with
+    nothing missing is returned itself, not copied: the columns come fresh from a fetch)."""
     return _objects(a)[0]
 
 
