@@ -464,6 +464,10 @@ def table(r: dict[str, Any]) -> str:
     row("help review listings: n (precision)", lambda a: _review(a["help"]["any help"]))
     for arm in r["arms"]:
         lines += ["", tenths_table(arm, r[arm]["eval"]["calibration"])]
+        lines += [
+            "",
+            tenths_table(f"{arm}, not visited", r[arm]["unvisited"]["calibration"]),
+        ]
     lines += ["", "The model off (the first run, before any visit):", ""]
     for name, e in r["scorecard"].items():
         if name == "help review listings":
