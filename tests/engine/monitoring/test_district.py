@@ -303,3 +303,45 @@ def test_keep_band_level_keeps_every_household_at_least_at_its_band(district, du
         "warning": 106,
         "watch": 52,
     }
+
+
+def test_a_visit_that_found_hardship_is_the_household_s_probability(district, duckdb_result):
+    lake, catalogue, persons, truth = district
+    doc = default_policy()
+    doc["model"]["min_outcomes"] = 200
+    policy = Policy.from_dict(doc)
+    rows = duckdb_result.households
+    warned = rows.loc[rows["level"].notna(), "hukou_no"]
+    model, _ = train(duckdb_result.features, truth.reindex(sorted(warned)).fillna(False))
+
+    def probabilities(result) -> dict[str, float | None]:
+        h = result.households
+        return {
+            hukou: (x or {}).get("probability")
+            for hukou, x in zip(h["hukou_no"], h["explanation"], strict=True)
+            if x
+        }
+
+    before = monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, model=model)
+    p = probabilities(before)
+    # the two least likely households with an explanation: a visit found one in hardship,
+    # the other not
+    found, not_found = sorted(p, key=lambda h: (p[h], h))[:2]
+    assert p[found] < 0.5 and p[not_found] < 0.5
+    visits = {found: (AS_OF, True), not_found: (AS_OF, False)}
+    after = monitor(
+        lake, catalogue, persons, policy=policy, as_of=AS_OF, model=model, visits=visits
+    )
+    q = probabilities(after)
+    assert q[found] == 1.0
+    # every other household keeps the model's probability (the list may grow: counted as found,
+    # the visited household raises the expected precision of the head of the ranking)
+    assert {h: q[h] for h in p if h != found} == {h: v for h, v in p.items() if h != found}
+    row = after.households.set_index("hukou_no").loc[found]
+    assert row["level"] in ("warning", "urgent")
+    assert row["explanation"]["visit"]["hardship_confirmed"] is True
+    # its score is still the scorecard's and the model's: only the probability is the visit's
+    assert row["score"] == before.households.set_index("hukou_no").loc[found, "score"]
+    # without the model there is no probability to set: the visit only raises the level
+    off = monitor(lake, catalogue, persons, policy=policy, as_of=AS_OF, visits=visits)
+    assert off.households.set_index("hukou_no").loc[found, "explanation"]["probability"] is None

@@ -496,6 +496,9 @@ def _score_tables(
         answered=answered,
         helps=helps,
     )
+    if hardship is not None and confirmed.any():
+        # a visit found these households in hardship: the run knows, it need not estimate
+        hardship = np.where(confirmed, scoring.VISIT_CONFIRMED_PROBABILITY, hardship)
     review_all = policy.combination.help_review
     by_probability = hardship is not None and policy.combination.by_probability
     if by_probability:
