@@ -81,7 +81,9 @@ that fired (then it is a help review, if the policy lists those), whatever the s
 the statistical model, trained on a few hundred such outcomes, need not remember each one.
 With the model on, such a household's probability of hardship is the visit's verdict
 (:data:`VISIT_CONFIRMED_PROBABILITY`), not the model's estimate: a person has seen the
-hardship, and the levels' expected precision counts it as found. (Before, such households kept
+hardship, and the levels' expected precision counts it as found (under levels by expected
+precision a sudden event then makes it 紧急, its probability being above any
+``urgent_min_probability``). (Before, such households kept
 the model's 0.6–0.9 on the worlds of ``benchmarks/worlds``: the warnings' calibration by tenth
 then mixed what the visits had seen with the estimate for households nobody has seen yet, and
 the head of the ranking at 预警 was shorter than its expected precision allowed.)
