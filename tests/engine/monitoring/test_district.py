@@ -317,7 +317,7 @@ def test_a_visit_that_found_hardship_is_the_household_s_probability(district, du
     def probabilities(result) -> dict[str, float | None]:
         h = result.households
         return {
-            hukou: (x or {}).get("probability")
+            hukou: x.get("probability")
             for hukou, x in zip(h["hukou_no"], h["explanation"], strict=True)
             if x
         }
@@ -338,7 +338,13 @@ def test_a_visit_that_found_hardship_is_the_household_s_probability(district, du
     # the visited household raises the expected precision of the head of the ranking)
     assert {h: q[h] for h in p if h != found} == {h: v for h, v in p.items() if h != found}
     row = after.households.set_index("hukou_no").loc[found]
-    assert row["level"] in ("warning", "urgent")
+    levels_before = before.households.set_index("hukou_no")["level"]
+    levels_after = after.households.set_index("hukou_no")["level"]
+    # below every band before; the visits: one listed at 预警, the other still not listed
+    assert levels_before[[found, not_found]].isna().all()
+    assert row["level"] == "warning" and levels_after[not_found] is None
+    # one household more is shown: the expected precision's head took in one more
+    assert len(q) == len(p) + 1
     assert row["explanation"]["visit"]["hardship_confirmed"] is True
     # its score is still the scorecard's and the model's: only the probability is the visit's
     assert row["score"] == before.households.set_index("hukou_no").loc[found, "score"]
