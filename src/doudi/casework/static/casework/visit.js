@@ -69,10 +69,21 @@
       try { localStorage.setItem(key, JSON.stringify(record)); return true; } catch (e) { return false; }
     }
 
+    // One save in flight at a time: a send asked for meanwhile (the connection back, a timer)
+    // runs when it ends, with the newest draft.
+    var sending = false, again = false;
+
+    function sent() {
+      sending = false;
+      if (again) { again = false; send(); }
+    }
+
     function send() {
       var record = read();
       if (!record || record.synced) return;
       if (!navigator.onLine) { say(form.dataset.msgOffline, true); return; }
+      if (sending) { again = true; return; }
+      sending = true;
       fetch(form.dataset.draftUrl, {
         method: "POST",
         credentials: "same-origin",
@@ -89,7 +100,7 @@
         } else {
           say(form.dataset.msgFailed, true);
         }
-      }).catch(function () { say(form.dataset.msgOffline, true); });
+      }).catch(function () { say(form.dataset.msgOffline, true); }).then(sent);
     }
 
     function save() {
